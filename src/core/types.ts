@@ -1,0 +1,98 @@
+/**
+ * Shared vocabulary of the core. Pure TypeScript: nothing here may import 'vscode'.
+ */
+
+export type ProviderId = 'openai' | 'anthropic' | 'dashscope' | 'openaiCompatible';
+export const PROVIDER_IDS: readonly ProviderId[] = ['openai', 'anthropic', 'dashscope', 'openaiCompatible'];
+export const PROVIDER_LABELS: Record<ProviderId, string> = {
+  openai: 'OpenAI',
+  anthropic: 'Anthropic',
+  dashscope: 'DashScope (Qwen)',
+  openaiCompatible: 'OpenAI-compatible (local / gateway)',
+};
+
+export type Tier = 'simple' | 'medium' | 'complex';
+export const TIERS: readonly Tier[] = ['simple', 'medium', 'complex'];
+
+export type Currency = 'USD' | 'CNY';
+
+/**
+ * Normalised token usage. Every provider adapter converts its own reporting shape into this one:
+ * - `inputTokens` is ALL prompt tokens of the request: uncached + cache read + cache write.
+ *   (Anthropic reports `input_tokens` WITHOUT the cached parts, so the adapter adds them;
+ *    OpenAI/Qwen report `prompt_tokens` that already INCLUDE `cached_tokens`.)
+ * - `outputTokens` is all generated tokens, reasoning included (reasoning bills as output).
+ * - `reasoningTokens` is the part of `outputTokens` spent on reasoning, where reported.
+ */
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
+}
+
+export const ZERO_USAGE: Usage = Object.freeze({
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+  reasoningTokens: 0,
+});
+
+/** Input tokens billed at the full input price. */
+export function uncachedInputTokens(u: Usage): number {
+  return Math.max(0, u.inputTokens - u.cacheReadTokens - u.cacheWriteTokens);
+}
+
+export interface ChatMessage {
+  role: 'user' | 'assistant';
+  content: string;
+  /** Put a prompt-cache breakpoint after this message (Anthropic cache_control). */
+  cacheBreakpoint?: boolean;
+}
+
+export interface ChatRequest {
+  provider: ProviderId;
+  model: string;
+  system?: string;
+  /** Put a prompt-cache breakpoint after the system prompt (Anthropic cache_control). */
+  systemCacheBreakpoint?: boolean;
+  messages: ChatMessage[];
+  maxTokens: number;
+  temperature?: number;
+  /** Use the provider's batch API (half price, asynchronous). */
+  batch?: boolean;
+}
+
+export type FinishReason = 'stop' | 'length' | 'content_filter' | 'tool_calls' | 'error' | 'cancelled' | 'unknown';
+
+export interface Timing {
+  /** ms from sending the request to the first text delta; undefined when no text arrived. */
+  timeToFirstTokenMs?: number;
+  /** ms from sending the request to the end of the stream. */
+  totalMs: number;
+  /** output tokens per second over the generation window (first token to end). */
+  tokensPerSecond?: number;
+}
+
+/** Normalised stream events, the same for every provider. */
+export type StreamEvent =
+  | { type: 'start'; requestId?: string; model?: string }
+  | { type: 'text'; text: string }
+  | { type: 'usage'; usage: Usage }
+  | { type: 'finish'; result: CallResult };
+
+export interface CallResult {
+  text: string;
+  finishReason: FinishReason;
+  usage: Usage;
+  /** true when usage came from the provider; false when it is an estimate (for example a broken stream). */
+  usageReported: boolean;
+  /** The model that actually answered, as the provider named it. */
+  model: string;
+  requestId?: string;
+  timing: Timing;
+  /** Response headers that matter downstream (rate-limit headers, request ids). Lower-case names. */
+  headers: Record<string, string>;
+}
