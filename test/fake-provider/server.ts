@@ -1,0 +1,880 @@
+/**
+ * A local HTTP server that speaks the providers' real wire formats (OpenAI Chat Completions, DashScope
+ * compatible mode, Anthropic Messages), so that the official SDKs can be driven over real HTTP.
+ *
+ * Scenario choice for a request, first match wins:
+ *   1. request header `x-fake-scenario` (JSON of a Scenario),
+ *   2. a model named `fake-<kind>` / `fake-error-<status>`,
+ *   3. the FIFO queue filled by `enqueue` / `POST /__fake/scenarios`,
+ *   4. 'ok'.
+ * Rate limits set with `setLimits` are checked before the scenario and answer 429 past the limit.
+ *
+ * Token arithmetic (deterministic, so tests can compute expected costs): see `countTokens`.
+ */
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  at: number;
+}
+
+export type ScenarioKind = 'ok' | 'error' | 'reset' | 'dropMidStream' | 'malformed' | 'stall';
+export type FakeErrorType =
+  | 'rate_limit'
+  | 'insufficient_quota'
+  | 'context_length'
+  | 'overloaded'
+  | 'server'
+  | 'auth'
+  | 'permission'
+  | 'not_found'
+  | 'bad_request';
+
+export interface Scenario {
+  kind: ScenarioKind;
+  /** For kind 'error'. Default: derived from errorType (or 500). */
+  status?: number;
+  /** For kind 'error'. Default: derived from status. */
+  errorType?: FakeErrorType;
+  /** Extra response headers, e.g. { 'retry-after': '2' } or { 'retry-after-ms': '1500' }, 'x-should-retry'. */
+  headers?: Record<string, string>;
+  /** Answer text; default: a deterministic markdown answer (with a code block) that mentions the model. */
+  text?: string;
+  /** Characters per text delta (default 8). */
+  chunkSize?: number;
+  /** Delay between chunks in ms (default 0). */
+  chunkDelayMs?: number;
+  /**
+   * For dropMidStream / stall / malformed: after how many text chunks (default 2, 1, 1).
+   * For kind 'error' on a streaming request: when given, the stream starts with 200, sends this many chunks and
+   * then delivers the error inside the stream (Anthropic `event: error`, OpenAI `data: {"error":…}`).
+   */
+  afterChunks?: number;
+  /**
+   * Reported usage, in normalised terms: `input` counts ALL prompt tokens (cached included), `cached` is the
+   * cache read part, `cacheWrite` the cache creation part, `output` all generated tokens with `reasoning` included.
+   * The fake converts to each wire shape (Anthropic `input_tokens` = input − cached − cacheWrite).
+   */
+  usage?: { input?: number; output?: number; cached?: number; cacheWrite?: number; reasoning?: number };
+  /** How many requests this scenario serves (default 1). */
+  times?: number;
+}
+
+export interface FakeLimits {
+  rpm?: number;
+  /** Tokens per minute, counted as the request's input tokens (see countTokens). */
+  tpm?: number;
+  now?: () => number;
+}
+
+export interface FakeProvider {
+  url: string;
+  openaiBaseUrl: string;
+  anthropicBaseUrl: string;
+  dashscopeBaseUrl: string;
+  requests: RecordedRequest[];
+  enqueue(...s: Scenario[]): void;
+  setLimits(l: FakeLimits | undefined): void;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+type Protocol = 'openai' | 'dashscope' | 'anthropic';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Deterministic token arithmetic
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Tokens of a piece of text: ceil(chars / 4). */
+export function textTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+/** Per-message overhead added to the input count (the system prompt counts as one message when present). */
+export const MESSAGE_OVERHEAD_TOKENS = 3;
+
+/** Tokens of an answer text: ceil(chars / 4). */
+export function outputTokensOf(text: string): number {
+  return textTokens(text);
+}
+
+interface Part {
+  text: string;
+  cache: boolean;
+}
+interface Prompt {
+  /** system then messages, each a list of text parts */
+  units: { role: string; parts: Part[] }[];
+}
+
+function partsOf(content: unknown): Part[] {
+  if (typeof content === 'string') return [{ text: content, cache: false }];
+  if (Array.isArray(content)) {
+    return content.map((b: unknown) => {
+      const o = (b ?? {}) as Record<string, unknown>;
+      const text = typeof o.text === 'string' ? o.text : typeof o.content === 'string' ? o.content : '';
+      return { text, cache: o.cache_control != null };
+    });
+  }
+  return [];
+}
+
+function promptOf(body: Record<string, unknown>, protocol: Protocol): Prompt {
+  const units: Prompt['units'] = [];
+  if (protocol === 'anthropic' && body.system != null) {
+    units.push({ role: 'system', parts: partsOf(body.system) });
+  }
+  const messages = Array.isArray(body.messages) ? (body.messages as Record<string, unknown>[]) : [];
+  for (const m of messages) units.push({ role: String(m?.role ?? 'user'), parts: partsOf(m?.content) });
+  return { units };
+}
+
+function unitTokens(u: { parts: Part[] }): number {
+  return MESSAGE_OVERHEAD_TOKENS + u.parts.reduce((n, p) => n + textTokens(p.text), 0);
+}
+
+/**
+ * Input tokens the fake reports for a request body: for each message (and the Anthropic `system`, which counts as
+ * one), 3 tokens of overhead plus ceil(chars/4) of each text part. OpenAI system/developer messages are messages.
+ */
+export function countTokens(body: unknown, protocol: Protocol = 'openai'): number {
+  const p = promptOf((body ?? {}) as Record<string, unknown>, protocol);
+  return p.units.reduce((n, u) => n + unitTokens(u), 0);
+}
+
+/** The default answer: deterministic markdown with a code block that mentions the model. */
+export function defaultAnswer(model: string): string {
+  return (
+    `Answer from **${model}**.\n\n` +
+    'Here is a small example:\n\n' +
+    '```ts\nfunction add(a: number, b: number): number {\n  return a + b;\n}\n```\n\n' +
+    'The function returns the sum of its two arguments.'
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Scenario helpers
+// ---------------------------------------------------------------------------------------------------------------
+
+const STATUS_OF: Record<FakeErrorType, number> = {
+  rate_limit: 429,
+  insufficient_quota: 429,
+  context_length: 400,
+  overloaded: 529,
+  server: 500,
+  auth: 401,
+  permission: 403,
+  not_found: 404,
+  bad_request: 400,
+};
+
+function errorTypeOf(status: number): FakeErrorType {
+  switch (status) {
+    case 400:
+      return 'bad_request';
+    case 401:
+      return 'auth';
+    case 403:
+      return 'permission';
+    case 404:
+      return 'not_found';
+    case 429:
+      return 'rate_limit';
+    case 529:
+      return 'overloaded';
+    default:
+      return 'server';
+  }
+}
+
+const KINDS: ScenarioKind[] = ['ok', 'error', 'reset', 'dropMidStream', 'malformed', 'stall'];
+
+function scenarioFromModel(model: unknown): Scenario | undefined {
+  if (typeof model !== 'string' || !model.startsWith('fake-')) return undefined;
+  const rest = model.slice(5);
+  const m = /^error-(\d{3})$/.exec(rest);
+  if (m) return { kind: 'error', status: Number(m[1]) };
+  const errType = /^error-([a-z_]+)$/.exec(rest);
+  if (errType && errType[1] in STATUS_OF) return { kind: 'error', errorType: errType[1] as FakeErrorType };
+  if ((KINDS as string[]).includes(rest)) return { kind: rest as ScenarioKind };
+  return undefined;
+}
+
+function parseScenarioHeader(v: string | undefined): Scenario | undefined {
+  if (!v) return undefined;
+  try {
+    const s = JSON.parse(v) as Scenario;
+    return s && typeof s === 'object' && typeof s.kind === 'string' ? s : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function chunkText(text: string, size: number): string[] {
+  const out: string[] = [];
+  const chars = Array.from(text);
+  for (let i = 0; i < chars.length; i += size) out.push(chars.slice(i, i + size).join(''));
+  return out;
+}
+
+function hex(n: number, len: number): string {
+  return n.toString(16).padStart(len, '0').slice(-len);
+}
+
+function fmtDuration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.ceil(ms))}ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${Number(s.toFixed(3))}s`;
+  const m = Math.floor(s / 60);
+  return `${m}m${Number((s - m * 60).toFixed(3))}s`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The server
+// ---------------------------------------------------------------------------------------------------------------
+
+interface Ctx {
+  protocol: Protocol;
+  body: Record<string, unknown>;
+  model: string;
+  stream: boolean;
+  requestId: string;
+  inputTokens: number;
+  rateHeaders: Record<string, string>;
+  seq: number;
+}
+
+interface ResolvedUsage {
+  input: number;
+  output: number;
+  cached: number;
+  cacheWrite: number;
+  reasoning: number;
+}
+
+export async function startFakeProvider(opts: { port?: number; host?: string } = {}): Promise<FakeProvider> {
+  const host = opts.host ?? '127.0.0.1';
+  const requests: RecordedRequest[] = [];
+  let queue: Scenario[] = [];
+  let limits: FakeLimits | undefined;
+  let seq = 0;
+  /** Anthropic cache: prefix keys seen. */
+  let anthropicCache = new Set<string>();
+  /** OpenAI-style implicit cache: canonical prompt strings seen, per protocol+model. */
+  let prefixCache: string[] = [];
+  /** Rate window: (time, tokens) of accepted requests. */
+  let window: { at: number; tokens: number }[] = [];
+  const sockets = new Set<Socket>();
+
+  const now = () => (limits?.now ? limits.now() : Date.now());
+
+  function takeScenario(req: http.IncomingMessage, model: unknown): Scenario {
+    const fromHeader = parseScenarioHeader(req.headers['x-fake-scenario'] as string | undefined);
+    if (fromHeader) return fromHeader;
+    const fromModel = scenarioFromModel(model);
+    if (fromModel) return fromModel;
+    const head = queue[0];
+    if (head) {
+      const left = (head.times ?? 1) - 1;
+      if (left <= 0) queue.shift();
+      else queue[0] = { ...head, times: left };
+      return head;
+    }
+    return { kind: 'ok' };
+  }
+
+  // ---- rate limits ---------------------------------------------------------------------------------------------
+  const DEFAULT_RPM = 500;
+  const DEFAULT_TPM = 200_000;
+
+  function pruneWindow(t: number) {
+    window = window.filter((w) => t - w.at < 60_000);
+  }
+
+  /** Returns undefined when allowed (and records the request), else the 429 details. */
+  function checkLimits(tokens: number): { dimension: 'requests' | 'tokens'; waitMs: number } | undefined {
+    const t = now();
+    pruneWindow(t);
+    const rpm = limits?.rpm;
+    const tpm = limits?.tpm;
+    if (rpm !== undefined && window.length + 1 > rpm) {
+      const oldest = window[0];
+      return { dimension: 'requests', waitMs: oldest ? 60_000 - (t - oldest.at) : 0 };
+    }
+    if (tpm !== undefined) {
+      let used = window.reduce((n, w) => n + w.tokens, 0);
+      if (used + tokens > tpm) {
+        // wait until enough old entries expire
+        let waitMs = 60_000;
+        for (const w of window) {
+          used -= w.tokens;
+          if (used + tokens <= tpm) {
+            waitMs = 60_000 - (t - w.at);
+            break;
+          }
+        }
+        return { dimension: 'tokens', waitMs };
+      }
+    }
+    window.push({ at: t, tokens });
+    return undefined;
+  }
+
+  function rateHeaders(protocol: Protocol): Record<string, string> {
+    const t = now();
+    pruneWindow(t);
+    const rpm = limits?.rpm ?? DEFAULT_RPM;
+    const tpm = limits?.tpm ?? DEFAULT_TPM;
+    const usedReq = window.length;
+    const usedTok = window.reduce((n, w) => n + w.tokens, 0);
+    const oldest = window[0];
+    const resetReqMs = oldest ? 60_000 - (t - oldest.at) : 0;
+    const resetTokMs = oldest ? 60_000 - (t - oldest.at) : 0;
+    if (protocol === 'anthropic') {
+      const iso = (ms: number) => new Date(t + ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      return {
+        'anthropic-ratelimit-requests-limit': String(rpm),
+        'anthropic-ratelimit-requests-remaining': String(Math.max(0, rpm - usedReq)),
+        'anthropic-ratelimit-requests-reset': iso(resetReqMs),
+        'anthropic-ratelimit-tokens-limit': String(tpm),
+        'anthropic-ratelimit-tokens-remaining': String(Math.max(0, tpm - usedTok)),
+        'anthropic-ratelimit-tokens-reset': iso(resetTokMs),
+        'anthropic-ratelimit-input-tokens-limit': String(tpm),
+        'anthropic-ratelimit-input-tokens-remaining': String(Math.max(0, tpm - usedTok)),
+        'anthropic-ratelimit-input-tokens-reset': iso(resetTokMs),
+      };
+    }
+    return {
+      'x-ratelimit-limit-requests': String(rpm),
+      'x-ratelimit-limit-tokens': String(tpm),
+      'x-ratelimit-remaining-requests': String(Math.max(0, rpm - usedReq)),
+      'x-ratelimit-remaining-tokens': String(Math.max(0, tpm - usedTok)),
+      'x-ratelimit-reset-requests': fmtDuration(resetReqMs),
+      'x-ratelimit-reset-tokens': fmtDuration(resetTokMs),
+    };
+  }
+
+  // ---- caching -------------------------------------------------------------------------------------------------
+  function anthropicCacheUsage(body: Record<string, unknown>, model: string): { read: number; write: number } {
+    const p = promptOf(body, 'anthropic');
+    // Prefix: everything up to and including the last block carrying cache_control.
+    let lastUnit = -1;
+    let lastPart = -1;
+    p.units.forEach((u, i) =>
+      u.parts.forEach((part, j) => {
+        if (part.cache) {
+          lastUnit = i;
+          lastPart = j;
+        }
+      }),
+    );
+    if (lastUnit < 0) return { read: 0, write: 0 };
+    let tokens = 0;
+    const keyParts: string[] = [model];
+    for (let i = 0; i <= lastUnit; i++) {
+      const u = p.units[i]!;
+      const parts = i === lastUnit ? u.parts.slice(0, lastPart + 1) : u.parts;
+      tokens += MESSAGE_OVERHEAD_TOKENS + parts.reduce((n, x) => n + textTokens(x.text), 0);
+      keyParts.push(u.role, ...parts.map((x) => x.text));
+    }
+    const key = JSON.stringify(keyParts);
+    if (anthropicCache.has(key)) return { read: tokens, write: 0 };
+    anthropicCache.add(key);
+    return { read: 0, write: tokens };
+  }
+
+  /** OpenAI/DashScope implicit prefix cache: a repeated prefix of ≥1024 tokens is reported in 128-token steps. */
+  function implicitCachedTokens(body: Record<string, unknown>, protocol: Protocol, model: string, input: number): number {
+    const p = promptOf(body, protocol);
+    const canonical = `${protocol}\u0001${model}\u0001` + p.units.map((u) => `${u.role}\u0002${u.parts.map((x) => x.text).join('')}`).join('\u0003');
+    let best = 0;
+    for (const prev of prefixCache) {
+      let i = 0;
+      const n = Math.min(prev.length, canonical.length);
+      while (i < n && prev.charCodeAt(i) === canonical.charCodeAt(i)) i++;
+      best = Math.max(best, i);
+    }
+    prefixCache.push(canonical);
+    const headerLen = `${protocol}\u0001${model}\u0001`.length;
+    if (best <= headerLen) return 0;
+    const tokens = Math.floor((best - headerLen) / 4);
+    if (tokens < 1024) return 0;
+    return Math.min(input, Math.floor(tokens / 128) * 128);
+  }
+
+  // ---- error bodies --------------------------------------------------------------------------------------------
+  function errorPayload(ctx: Ctx, type: FakeErrorType, status: number): { body: unknown; message: string; code: string } {
+    const model = ctx.model;
+    if (ctx.protocol === 'anthropic') {
+      const map: Record<FakeErrorType, [string, string]> = {
+        rate_limit: ['rate_limit_error', 'Number of request tokens has exceeded your per-minute rate limit (https://docs.anthropic.com/en/api/rate-limits); see the response headers for current usage. Please reduce the prompt length or the maximum tokens requested, or try again later.'],
+        insufficient_quota: ['billing_error', 'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.'],
+        context_length: ['invalid_request_error', `prompt is too long: ${Math.max(ctx.inputTokens, 200_001)} tokens > 200000 maximum`],
+        overloaded: ['overloaded_error', 'Overloaded'],
+        server: ['api_error', 'Internal server error'],
+        auth: ['authentication_error', 'invalid x-api-key'],
+        permission: ['permission_error', 'Your API key does not have permission to use the specified resource.'],
+        not_found: ['not_found_error', `model: ${model}`],
+        bad_request: ['invalid_request_error', 'messages: roles must alternate between "user" and "assistant"'],
+      };
+      const [t, message] = map[type];
+      return { body: { type: 'error', error: { type: t, message }, request_id: ctx.requestId }, message, code: t };
+    }
+    const overflow = Math.max(ctx.inputTokens, 128_001);
+    const openai: Record<FakeErrorType, { message: string; type: string; code: string | null; param: string | null }> = {
+      rate_limit: { message: `Rate limit reached for ${model} in organization org-fake on tokens per min (TPM): Limit 200000, Used 199766, Requested 1050. Please try again in 244ms. Visit https://platform.openai.com/account/rate-limits to learn more.`, type: 'tokens', code: 'rate_limit_exceeded', param: null },
+      insufficient_quota: { message: 'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.', type: 'insufficient_quota', code: 'insufficient_quota', param: null },
+      context_length: { message: `This model's maximum context length is 128000 tokens. However, your messages resulted in ${overflow} tokens. Please reduce the length of the messages.`, type: 'invalid_request_error', code: 'context_length_exceeded', param: 'messages' },
+      overloaded: { message: 'The engine is currently overloaded, please try again later', type: 'server_error', code: null, param: null },
+      server: { message: `The server had an error processing your request. Sorry about that! You can retry your request, or contact us through our help center at help.openai.com if you keep seeing this error. (Please include the request ID ${ctx.requestId} in your email.)`, type: 'server_error', code: null, param: null },
+      auth: { message: 'Incorrect API key provided: sk-fake***************************1234. You can find your API key at https://platform.openai.com/account/api-keys.', type: 'invalid_request_error', code: 'invalid_api_key', param: null },
+      permission: { message: 'You are not allowed to sample from this model', type: 'invalid_request_error', code: 'model_not_allowed', param: null },
+      not_found: { message: `The model \`${model}\` does not exist or you do not have access to it.`, type: 'invalid_request_error', code: 'model_not_found', param: null },
+      bad_request: { message: "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.", type: 'invalid_request_error', code: 'empty_array', param: 'messages' },
+    };
+    if (ctx.protocol === 'dashscope') {
+      const ds: Partial<Record<FakeErrorType, { message: string; type: string; code: string }>> = {
+        context_length: { message: '<400> InternalError.Algo.InvalidParameter: Range of input length should be [1, 129024]', type: 'invalid_request_error', code: 'invalid_parameter_error' },
+        insufficient_quota: { message: 'You exceeded your current quota, please check your plan and billing details. For details, see: https://help.aliyun.com/zh/model-studio/error-code#token-limit', type: 'insufficient_quota', code: 'insufficient_quota' },
+        rate_limit: { message: 'Requests rate limit exceeded, please try again later.', type: 'limit_requests', code: 'limit_requests' },
+        auth: { message: 'Incorrect API key provided. ', type: 'invalid_request_error', code: 'invalid_api_key' },
+        permission: { message: 'Access denied.', type: 'AccessDenied', code: 'AccessDenied' },
+        not_found: { message: `The model \`${model}\` does not exist or you do not have access to it.`, type: 'invalid_request_error', code: 'model_not_found' },
+        server: { message: 'An internal error has occured, please try again later or contact service support.', type: 'internal_error', code: 'internal_error' },
+        overloaded: { message: 'Model is overloaded, please try again later.', type: 'ServiceUnavailable', code: 'ServiceUnavailable' },
+      };
+      const e = ds[type] ?? { ...openai[type], code: openai[type].code ?? 'unknown' };
+      return {
+        body: { error: { code: e.code, message: e.message, param: null, type: e.type }, request_id: ctx.requestId },
+        message: e.message,
+        code: e.code,
+      };
+    }
+    const e = openai[type];
+    void status;
+    return { body: { error: e }, message: e.message, code: e.code ?? e.type };
+  }
+
+  function baseHeaders(ctx: Ctx, contentType: string): Record<string, string> {
+    const h: Record<string, string> = { 'content-type': contentType, ...ctx.rateHeaders };
+    if (ctx.protocol === 'anthropic') {
+      h['request-id'] = ctx.requestId;
+      h['anthropic-organization-id'] = '00000000-0000-4000-8000-000000000000';
+    } else {
+      h['x-request-id'] = ctx.requestId;
+      if (ctx.protocol === 'dashscope') h['x-dashscope-request-id'] = ctx.requestId;
+      else h['openai-processing-ms'] = '12';
+    }
+    return h;
+  }
+
+  function newRequestId(protocol: Protocol, n: number): string {
+    if (protocol === 'anthropic') return `req_011CFake${hex(n, 16)}`;
+    if (protocol === 'dashscope') return `${hex(n, 8)}-fa4e-9000-8000-${hex(n, 12)}`;
+    return `req_${hex(n, 32)}`;
+  }
+
+  // ---- wire shapes ---------------------------------------------------------------------------------------------
+  function openaiUsage(u: ResolvedUsage, protocol: Protocol) {
+    const base: Record<string, unknown> = {
+      prompt_tokens: u.input,
+      completion_tokens: u.output,
+      total_tokens: u.input + u.output,
+      prompt_tokens_details: { cached_tokens: u.cached, ...(protocol === 'openai' ? { audio_tokens: 0 } : {}) },
+      completion_tokens_details:
+        protocol === 'openai'
+          ? { reasoning_tokens: u.reasoning, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 }
+          : { reasoning_tokens: u.reasoning, text_tokens: u.output - u.reasoning },
+    };
+    return base;
+  }
+
+  function anthropicUsage(u: ResolvedUsage) {
+    return {
+      input_tokens: Math.max(0, u.input - u.cached - u.cacheWrite),
+      cache_creation_input_tokens: u.cacheWrite,
+      cache_read_input_tokens: u.cached,
+      cache_creation: { ephemeral_5m_input_tokens: u.cacheWrite, ephemeral_1h_input_tokens: 0 },
+      output_tokens: u.output,
+      ...(u.reasoning ? { output_tokens_details: { thinking_tokens: u.reasoning } } : {}),
+      service_tier: 'standard',
+    };
+  }
+
+  function chatChunk(ctx: Ctx, id: string, created: number, choices: unknown[], usage: unknown) {
+    if (ctx.protocol === 'dashscope') {
+      return { choices, object: 'chat.completion.chunk', usage, created, system_fingerprint: null, model: ctx.model, id };
+    }
+    return { id, object: 'chat.completion.chunk', created, model: ctx.model, service_tier: 'default', system_fingerprint: null, choices, usage };
+  }
+
+  // ---- request handling ----------------------------------------------------------------------------------------
+  async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, path: string, raw: string) {
+    let body: Record<string, unknown> = {};
+    let parsed: unknown = raw;
+    try {
+      parsed = raw ? JSON.parse(raw) : {};
+      if (parsed && typeof parsed === 'object') body = parsed as Record<string, unknown>;
+    } catch {
+      // keep raw text as the recorded body
+    }
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+    const n = ++seq;
+    requests.push({ method: req.method ?? 'GET', path, headers, body: parsed, at: now() });
+
+    const protocol: Protocol = path.startsWith('/compatible-mode/') ? 'dashscope' : path.startsWith('/v1/messages') ? 'anthropic' : 'openai';
+    const model = typeof body.model === 'string' ? body.model : 'unknown-model';
+    const inputTokens = countTokens(body, protocol);
+    const ctx: Ctx = {
+      protocol,
+      body,
+      model,
+      stream: body.stream === true,
+      requestId: newRequestId(protocol, n),
+      inputTokens,
+      rateHeaders: {},
+      seq: n,
+    };
+
+    if (path === '/v1/messages/count_tokens') {
+      ctx.rateHeaders = rateHeaders(protocol);
+      send(res, 200, baseHeaders(ctx, 'application/json'), { input_tokens: inputTokens });
+      return;
+    }
+
+    const limited = checkLimits(inputTokens);
+    ctx.rateHeaders = rateHeaders(protocol);
+    if (limited) {
+      const waitS = Math.max(1, Math.ceil(limited.waitMs / 1000));
+      const h = { ...baseHeaders(ctx, 'application/json'), 'retry-after': String(waitS), 'retry-after-ms': String(Math.max(0, Math.ceil(limited.waitMs))) };
+      if (protocol === 'anthropic') {
+        const { body: b } = errorPayload(ctx, 'rate_limit', 429);
+        send(res, 429, h, b);
+      } else {
+        const lim = limited.dimension === 'requests' ? limits?.rpm : limits?.tpm;
+        const msg = `Rate limit reached for ${model} in organization org-fake on ${limited.dimension === 'requests' ? 'requests per min (RPM)' : 'tokens per min (TPM)'}: Limit ${lim}, Requested ${limited.dimension === 'requests' ? 1 : inputTokens}. Please try again in ${fmtDuration(limited.waitMs)}. Visit https://platform.openai.com/account/rate-limits to learn more.`;
+        const b = protocol === 'dashscope'
+          ? { error: { code: 'limit_requests', message: msg, param: null, type: 'limit_requests' }, request_id: ctx.requestId }
+          : { error: { message: msg, type: limited.dimension, param: null, code: 'rate_limit_exceeded' } };
+        send(res, 429, h, b);
+      }
+      return;
+    }
+
+    const scenario = takeScenario(req, body.model);
+    const extra = scenario.headers ?? {};
+
+    switch (scenario.kind) {
+      case 'reset':
+        req.socket.destroy();
+        return;
+      case 'error': {
+        const type = scenario.errorType ?? errorTypeOf(scenario.status ?? 500);
+        const status = scenario.status ?? STATUS_OF[type];
+        if (ctx.stream && scenario.afterChunks !== undefined) {
+          await streamAnswer(req, res, ctx, scenario, { midStreamError: type });
+          return;
+        }
+        const { body: b, code, message } = errorPayload(ctx, type, status);
+        const h = { ...baseHeaders(ctx, 'application/json'), ...extra };
+        if (protocol === 'dashscope' && ctx.stream) {
+          // DashScope answers streaming requests that fail up front with its native SSE error event.
+          const data = { request_id: ctx.requestId, code, message };
+          res.writeHead(status, { ...h, 'content-type': 'text/event-stream;charset=UTF-8' });
+          res.end(`id:1\nevent:error\n:HTTP_STATUS/${status}\ndata:${JSON.stringify(data)}\n\n`);
+          return;
+        }
+        if (protocol === 'openai' && type === 'insufficient_quota' && !('x-should-retry' in extra)) h['x-should-retry'] = 'false';
+        send(res, status, h, b);
+        return;
+      }
+      default:
+        await streamAnswer(req, res, ctx, scenario, {});
+    }
+  }
+
+  function resolveUsage(ctx: Ctx, scenario: Scenario, text: string, cache: { read: number; write: number }): ResolvedUsage {
+    const u = scenario.usage ?? {};
+    const reasoning = u.reasoning ?? 0;
+    const output = u.output ?? outputTokensOf(text) + reasoning;
+    return {
+      input: u.input ?? ctx.inputTokens,
+      output,
+      cached: u.cached ?? cache.read,
+      cacheWrite: u.cacheWrite ?? cache.write,
+      reasoning,
+    };
+  }
+
+  async function streamAnswer(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    ctx: Ctx,
+    scenario: Scenario,
+    o: { midStreamError?: FakeErrorType },
+  ) {
+    const { protocol } = ctx;
+    let text = scenario.text ?? defaultAnswer(ctx.model);
+    // Honour max tokens like the real APIs: cut the answer and report 'length' / 'max_tokens'.
+    const maxTokens = Number(ctx.body.max_completion_tokens ?? ctx.body.max_tokens ?? Infinity);
+    let truncated = false;
+    if (scenario.text === undefined || scenario.usage?.output === undefined) {
+      if (Number.isFinite(maxTokens) && maxTokens >= 0 && outputTokensOf(text) > maxTokens) {
+        text = Array.from(text).slice(0, maxTokens * 4).join('');
+        truncated = true;
+      }
+    }
+    const cache =
+      protocol === 'anthropic'
+        ? anthropicCacheUsage(ctx.body, ctx.model)
+        : { read: implicitCachedTokens(ctx.body, protocol, ctx.model, ctx.inputTokens), write: 0 };
+    const usage = resolveUsage(ctx, scenario, text, cache);
+    const chunks = chunkText(text, Math.max(1, scenario.chunkSize ?? 8));
+    const extra = scenario.headers ?? {};
+    const created = 1_764_000_000 + ctx.seq;
+    const msgId = protocol === 'anthropic' ? `msg_01Fake${hex(ctx.seq, 18)}` : protocol === 'dashscope' ? `chatcmpl-${hex(ctx.seq, 8)}-fa4e-9000-8000-${hex(ctx.seq, 12)}` : `chatcmpl-Fake${hex(ctx.seq, 25)}`;
+    const finishOpenai = truncated ? 'length' : 'stop';
+    const finishAnthropic = truncated ? 'max_tokens' : 'end_turn';
+
+    const dropAt = scenario.kind === 'dropMidStream' ? (scenario.afterChunks ?? 2) : undefined;
+    const stallAt = scenario.kind === 'stall' ? (scenario.afterChunks ?? 1) : undefined;
+    const malformedAt = scenario.kind === 'malformed' ? (scenario.afterChunks ?? 1) : undefined;
+    const errorAt = o.midStreamError ? (scenario.afterChunks ?? 0) : undefined;
+
+    let closed = false;
+    res.on('close', () => {
+      closed = true;
+    });
+
+    if (!ctx.stream) {
+      // Non-streaming JSON shapes.
+      if (scenario.kind === 'stall') return; // never answer; closed by the client or close()
+      const h = { ...baseHeaders(ctx, 'application/json'), ...extra };
+      let payload: unknown;
+      if (protocol === 'anthropic') {
+        payload = {
+          id: msgId,
+          type: 'message',
+          role: 'assistant',
+          model: ctx.model,
+          content: [{ type: 'text', text }],
+          stop_reason: finishAnthropic,
+          stop_sequence: null,
+          usage: anthropicUsage(usage),
+        };
+      } else {
+        const choice = { index: 0, message: { role: 'assistant', content: text, refusal: null, annotations: [] }, logprobs: null, finish_reason: finishOpenai };
+        payload = protocol === 'dashscope'
+          ? { choices: [choice], object: 'chat.completion', usage: openaiUsage(usage, protocol), created, system_fingerprint: null, model: ctx.model, id: msgId }
+          : { id: msgId, object: 'chat.completion', created, model: ctx.model, choices: [choice], usage: openaiUsage(usage, protocol), service_tier: 'default', system_fingerprint: null };
+      }
+      const json = JSON.stringify(payload);
+      if (scenario.kind === 'malformed') {
+        res.writeHead(200, h);
+        res.end(json.slice(0, Math.floor(json.length / 2)));
+        return;
+      }
+      if (scenario.kind === 'dropMidStream') {
+        res.writeHead(200, { ...h, 'content-length': String(Buffer.byteLength(json)) });
+        res.write(json.slice(0, Math.floor(json.length / 2)));
+        setTimeout(() => req.socket.destroy(), 5);
+        return;
+      }
+      send(res, 200, h, payload);
+      return;
+    }
+
+    const sseType = protocol === 'dashscope' ? 'text/event-stream;charset=UTF-8' : 'text/event-stream; charset=utf-8';
+    res.writeHead(200, { ...baseHeaders(ctx, sseType), 'cache-control': 'no-cache', connection: 'keep-alive', ...extra });
+    res.flushHeaders();
+
+    const write = (s: string) => {
+      if (!closed) res.write(s);
+    };
+    const ev = (name: string, data: unknown) => write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+    const data = (d: unknown) => write(`data: ${JSON.stringify(d)}\n\n`);
+
+    // Opening events.
+    if (protocol === 'anthropic') {
+      ev('message_start', {
+        type: 'message_start',
+        message: {
+          id: msgId,
+          type: 'message',
+          role: 'assistant',
+          model: ctx.model,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { ...anthropicUsage({ ...usage, output: 1, reasoning: 0 }) },
+        },
+      });
+      ev('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
+      write('event: ping\ndata: {"type": "ping"}\n\n');
+    } else {
+      const delta = { role: 'assistant', content: '', ...(protocol === 'openai' ? { refusal: null } : {}) };
+      data(chatChunk(ctx, msgId, created, [{ index: 0, delta, logprobs: null, finish_reason: null }], null));
+    }
+
+    for (let i = 0; i <= chunks.length; i++) {
+      if (closed) return;
+      if (dropAt !== undefined && i === dropAt) {
+        // Give the socket a moment to flush what was written, then cut the connection.
+        await sleep(5);
+        req.socket.destroy();
+        return;
+      }
+      if (stallAt !== undefined && i === stallAt) return; // hold the response open
+      if (malformedAt !== undefined && i === malformedAt) {
+        if (protocol === 'anthropic') write('event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_de\n\n');
+        else write('data: {"id":"chatcmpl-broken","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"x\n\n');
+        res.end();
+        return;
+      }
+      if (errorAt !== undefined && i === errorAt) {
+        const { message, code } = errorPayload(ctx, o.midStreamError!, 500);
+        if (protocol === 'anthropic') {
+          const t = o.midStreamError === 'overloaded' ? 'overloaded_error' : code;
+          ev('error', { type: 'error', error: { type: t, message } });
+        } else {
+          data({ error: { message, type: o.midStreamError === 'rate_limit' ? 'tokens' : 'server_error', param: null, code } });
+        }
+        res.end();
+        return;
+      }
+      if (i === chunks.length) break;
+      if (i > 0 && scenario.chunkDelayMs) await sleep(scenario.chunkDelayMs);
+      if (closed) return;
+      const piece = chunks[i]!;
+      if (protocol === 'anthropic') {
+        ev('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } });
+      } else {
+        data(chatChunk(ctx, msgId, created, [{ index: 0, delta: { content: piece }, logprobs: null, finish_reason: null }], null));
+      }
+    }
+
+    // Closing events.
+    if (protocol === 'anthropic') {
+      ev('content_block_stop', { type: 'content_block_stop', index: 0 });
+      const au = anthropicUsage(usage);
+      ev('message_delta', {
+        type: 'message_delta',
+        delta: { stop_reason: finishAnthropic, stop_sequence: null },
+        usage: {
+          input_tokens: au.input_tokens,
+          cache_creation_input_tokens: au.cache_creation_input_tokens,
+          cache_read_input_tokens: au.cache_read_input_tokens,
+          output_tokens: au.output_tokens,
+          ...(au.output_tokens_details ? { output_tokens_details: au.output_tokens_details } : {}),
+        },
+      });
+      ev('message_stop', { type: 'message_stop' });
+    } else {
+      const delta = protocol === 'dashscope' ? { content: '' } : {};
+      data(chatChunk(ctx, msgId, created, [{ index: 0, delta, logprobs: null, finish_reason: finishOpenai }], null));
+      const so = ctx.body.stream_options as { include_usage?: boolean } | undefined;
+      if (so?.include_usage) data(chatChunk(ctx, msgId, created, [], openaiUsage(usage, protocol)));
+      write('data: [DONE]\n\n');
+    }
+    if (!closed) res.end();
+  }
+
+  function send(res: http.ServerResponse, status: number, headers: Record<string, string>, payload: unknown) {
+    const json = JSON.stringify(payload);
+    res.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(json)) });
+    res.end(json);
+  }
+
+  function resetState() {
+    requests.length = 0;
+    queue = [];
+    limits = undefined;
+    anthropicCache = new Set();
+    prefixCache = [];
+    window = [];
+  }
+
+  async function handleControl(req: http.IncomingMessage, res: http.ServerResponse, path: string, raw: string) {
+    const json = (status: number, v: unknown) => send(res, status, { 'content-type': 'application/json' }, v);
+    let parsed: unknown;
+    try {
+      parsed = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      json(400, { error: 'invalid JSON' });
+      return;
+    }
+    if (path === '/__fake/requests' && req.method === 'GET') return json(200, requests);
+    if (path === '/__fake/scenarios' && req.method === 'POST') {
+      const list = Array.isArray(parsed) ? (parsed as Scenario[]) : parsed ? [parsed as Scenario] : [];
+      queue.push(...list);
+      return json(200, { queued: queue.length });
+    }
+    if (path === '/__fake/reset' && req.method === 'POST') {
+      resetState();
+      return json(200, { ok: true });
+    }
+    if (path === '/__fake/limits' && req.method === 'POST') {
+      limits = parsed && typeof parsed === 'object' ? (parsed as FakeLimits) : undefined;
+      return json(200, { ok: true });
+    }
+    json(404, { error: `unknown control route ${req.method} ${path}` });
+  }
+
+  const API_ROUTES = new Set(['/v1/chat/completions', '/compatible-mode/v1/chat/completions', '/v1/messages', '/v1/messages/count_tokens']);
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      const run = path.startsWith('/__fake/')
+        ? handleControl(req, res, path, raw)
+        : API_ROUTES.has(path) && req.method === 'POST'
+          ? handleApi(req, res, path, raw)
+          : Promise.resolve(send(res, 404, { 'content-type': 'application/json' }, { error: { message: `Unknown route ${req.method} ${path}`, type: 'invalid_request_error', param: null, code: 'unknown_url' } }));
+      run.catch((e: unknown) => {
+        if (!res.headersSent) send(res, 500, { 'content-type': 'application/json' }, { error: { message: String(e), type: 'server_error', param: null, code: null } });
+        else res.destroy();
+      });
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host}:${port}`;
+
+  return {
+    url,
+    openaiBaseUrl: `${url}/v1`,
+    anthropicBaseUrl: url,
+    dashscopeBaseUrl: `${url}/compatible-mode/v1`,
+    requests,
+    enqueue: (...s: Scenario[]) => {
+      queue.push(...s);
+    },
+    setLimits: (l) => {
+      limits = l;
+    },
+    reset: resetState,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
