@@ -1,4 +1,4 @@
-import type { ProviderId } from './types';
+import type { ProviderId, Usage } from './types';
 
 /**
  * What went wrong, in terms a user (and the retry policy) can act on.
@@ -37,6 +37,8 @@ export interface ProviderErrorInit {
   code?: string;
   /** Text that had already streamed before the failure. */
   partialText?: string;
+  /** Usage of the failed attempt where known: reported by the provider or estimated (a broken or cancelled stream). */
+  usage?: Usage;
   cause?: unknown;
 }
 
@@ -49,6 +51,7 @@ export class ProviderError extends Error {
   readonly headers: Record<string, string>;
   readonly code?: string;
   partialText?: string;
+  usage?: Usage;
 
   constructor(init: ProviderErrorInit) {
     super(init.message, init.cause !== undefined ? { cause: init.cause } : undefined);
@@ -61,6 +64,7 @@ export class ProviderError extends Error {
     this.headers = init.headers ?? {};
     this.code = init.code;
     this.partialText = init.partialText;
+    this.usage = init.usage;
   }
 }
 
