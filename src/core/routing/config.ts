@@ -1,0 +1,248 @@
+/**
+ * Routing configuration: the plain shape the router uses, how it is read from the `tierwise.*` settings
+ * (validated, problems reported rather than thrown), and the settings description for package.json.
+ */
+import type { ProviderId, Tier } from '../types';
+import { PROVIDER_IDS, TIERS } from '../types';
+import type { TaskDef } from './tasks';
+import { DEFAULT_TASKS, mergeTasks } from './tasks';
+import type { ModelRef, TierTable } from './tiers';
+import { DEFAULT_TIER_MODELS, isProviderId, isTier, parseModelRef, resolveTierTable } from './tiers';
+
+export type RoutingPolicy = 'provider' | 'perTier' | 'cheapest';
+export const ROUTING_POLICIES: readonly RoutingPolicy[] = ['provider', 'perTier', 'cheapest'];
+
+export interface RoutingConfig {
+  policy: RoutingPolicy;
+  /** The provider the user picked (`tierwise.provider`); used by `provider` and as the default elsewhere. */
+  activeProvider: ProviderId;
+  /** `perTier` policy: the provider of each tier; a missing tier uses the active provider. */
+  perTier: Partial<Record<Tier, ProviderId>>;
+  /** Hybrid: send the simple tier to the local OpenAI-compatible server (policies `provider` and `perTier`). */
+  localSimpleTier: boolean;
+  tiers: TierTable;
+  tasks: Record<string, TaskDef>;
+  /** A simple or medium task whose prompt exceeds this many tokens is treated as long-document analysis. */
+  longDocumentTokens: number;
+  /** Fallback chain per tier for the resilience layer (`tierwise.fallback`). */
+  fallback: Partial<Record<Tier, ModelRef[]>>;
+}
+
+export const DEFAULT_LONG_DOCUMENT_TOKENS = 8000;
+
+export function defaultRoutingConfig(activeProvider: ProviderId = 'openai'): RoutingConfig {
+  const { tasks } = mergeTasks(undefined, DEFAULT_TASKS);
+  const { table } = resolveTierTable(undefined, DEFAULT_TIER_MODELS);
+  return {
+    policy: 'provider',
+    activeProvider,
+    perTier: {},
+    localSimpleTier: false,
+    tiers: table,
+    tasks,
+    longDocumentTokens: DEFAULT_LONG_DOCUMENT_TOKENS,
+    fallback: {},
+  };
+}
+
+/** The raw `tierwise` settings the router reads. The host fills it from `workspace.getConfiguration('tierwise')`. */
+export interface RoutingSettings {
+  /** `tierwise.provider` */
+  provider?: unknown;
+  /** `tierwise.routing` : { policy, perTier, localSimpleTier, longDocumentTokens } */
+  routing?: unknown;
+  /** `tierwise.tiers` : { <provider>: { simple, medium, complex } } */
+  tiers?: unknown;
+  /** `tierwise.tasks` : { <taskId>: partial task } */
+  tasks?: unknown;
+  /** `tierwise.fallback` : { <tier>: ["provider/model", …] } */
+  fallback?: unknown;
+}
+
+export interface RoutingConfigResult {
+  config: RoutingConfig;
+  /** Human-readable problems with the settings (each names the setting); show them once, do not throw. */
+  problems: string[];
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Build a RoutingConfig from raw settings. Invalid values fall back to defaults and are reported. */
+export function routingConfigFromSettings(raw: RoutingSettings): RoutingConfigResult {
+  const problems: string[] = [];
+  const cfg = defaultRoutingConfig();
+
+  if (raw.provider !== undefined && raw.provider !== null && raw.provider !== '') {
+    if (isProviderId(raw.provider)) cfg.activeProvider = raw.provider;
+    else problems.push(`tierwise.provider: unknown provider "${String(raw.provider)}"; using ${cfg.activeProvider}.`);
+  }
+
+  const routing = raw.routing;
+  if (routing !== undefined && routing !== null) {
+    if (!isRecord(routing)) {
+      problems.push('tierwise.routing must be an object; ignored.');
+    } else {
+      const { policy, perTier, localSimpleTier, longDocumentTokens } = routing;
+      if (policy !== undefined) {
+        if (typeof policy === 'string' && (ROUTING_POLICIES as readonly string[]).includes(policy)) {
+          cfg.policy = policy as RoutingPolicy;
+        } else {
+          problems.push(`tierwise.routing.policy: must be one of ${ROUTING_POLICIES.join(', ')}; using provider.`);
+        }
+      }
+      if (perTier !== undefined && perTier !== null) {
+        if (!isRecord(perTier)) problems.push('tierwise.routing.perTier must be an object; ignored.');
+        else {
+          for (const [tier, p] of Object.entries(perTier)) {
+            if (!isTier(tier)) problems.push(`tierwise.routing.perTier.${tier}: unknown tier; ignored.`);
+            else if (p === '' || p === null || p === undefined) continue;
+            else if (!isProviderId(p)) {
+              problems.push(`tierwise.routing.perTier.${tier}: unknown provider "${String(p)}"; ignored.`);
+            } else cfg.perTier[tier] = p;
+          }
+        }
+      }
+      if (localSimpleTier !== undefined) {
+        if (typeof localSimpleTier === 'boolean') cfg.localSimpleTier = localSimpleTier;
+        else problems.push('tierwise.routing.localSimpleTier must be true or false; ignored.');
+      }
+      if (longDocumentTokens !== undefined) {
+        if (typeof longDocumentTokens === 'number' && Number.isInteger(longDocumentTokens) && longDocumentTokens > 0) {
+          cfg.longDocumentTokens = longDocumentTokens;
+        } else {
+          problems.push(
+            `tierwise.routing.longDocumentTokens must be a positive integer; using ${DEFAULT_LONG_DOCUMENT_TOKENS}.`,
+          );
+        }
+      }
+    }
+  }
+
+  const tiers = resolveTierTable(raw.tiers);
+  cfg.tiers = tiers.table;
+  problems.push(...tiers.problems);
+
+  const tasks = mergeTasks(raw.tasks);
+  cfg.tasks = tasks.tasks;
+  problems.push(...tasks.problems);
+
+  const fb = raw.fallback;
+  if (fb !== undefined && fb !== null) {
+    if (!isRecord(fb)) problems.push('tierwise.fallback must be an object like { "simple": ["openai/gpt-4o-mini"] }; ignored.');
+    else {
+      for (const [tier, list] of Object.entries(fb)) {
+        if (!isTier(tier)) {
+          problems.push(`tierwise.fallback.${tier}: unknown tier (known: ${TIERS.join(', ')}); ignored.`);
+          continue;
+        }
+        if (!Array.isArray(list)) {
+          problems.push(`tierwise.fallback.${tier} must be a list of "provider/model"; ignored.`);
+          continue;
+        }
+        const refs: ModelRef[] = [];
+        for (const spec of list) {
+          const r = parseModelRef(spec);
+          if (typeof r === 'string') problems.push(`tierwise.fallback.${tier}: ${r}; skipped.`);
+          else refs.push(r);
+        }
+        cfg.fallback[tier] = refs;
+      }
+    }
+  }
+  return { config: cfg, problems };
+}
+
+/** One setting, in the shape of a package.json `contributes.configuration.properties` entry. */
+export interface SettingDescription {
+  type: string | string[];
+  default: unknown;
+  description: string;
+  enum?: string[];
+  enumDescriptions?: string[];
+  minimum?: number;
+  additionalProperties?: unknown;
+  properties?: Record<string, unknown>;
+}
+
+const providerEnum = [...PROVIDER_IDS];
+
+/** The settings the routing core reads, ready to be copied into package.json `contributes.configuration`. */
+export const ROUTING_SETTINGS: Record<string, SettingDescription> = {
+  'tierwise.routing.policy': {
+    type: 'string',
+    enum: [...ROUTING_POLICIES],
+    enumDescriptions: [
+      'Every tier uses the active provider (tierwise.provider).',
+      'Each tier names its provider in tierwise.routing.perTier.',
+      'Each request goes to the cheapest model of its tier among the providers that are set up.',
+    ],
+    default: 'provider',
+    description: 'How Tierwise picks the provider for a tier.',
+  },
+  'tierwise.routing.perTier': {
+    type: 'object',
+    properties: Object.fromEntries(TIERS.map((t) => [t, { type: 'string', enum: providerEnum }])),
+    additionalProperties: false,
+    default: {},
+    description:
+      'With the perTier policy: the provider of each tier, e.g. { "simple": "dashscope", "complex": "anthropic" }. Tiers left out use tierwise.provider.',
+  },
+  'tierwise.routing.localSimpleTier': {
+    type: 'boolean',
+    default: false,
+    description:
+      'Hybrid mode: send simple-tier tasks to the local OpenAI-compatible server (tierwise.tiers.openaiCompatible.simple) and the other tiers to the cloud.',
+  },
+  'tierwise.routing.longDocumentTokens': {
+    type: 'integer',
+    minimum: 1,
+    default: DEFAULT_LONG_DOCUMENT_TOKENS,
+    description:
+      'A simple or medium task whose prompt is longer than this many tokens is treated as long-document analysis and sent to the complex tier.',
+  },
+  ...Object.fromEntries(
+    PROVIDER_IDS.flatMap((p) =>
+      TIERS.map((t): [string, SettingDescription] => [
+        `tierwise.tiers.${p}.${t}`,
+        {
+          type: 'string',
+          default: DEFAULT_TIER_MODELS[p][t],
+          description: `Model used for ${t}-tier tasks on ${p}.`,
+        },
+      ]),
+    ),
+  ),
+  'tierwise.tasks': {
+    type: 'object',
+    default: {},
+    additionalProperties: {
+      type: 'object',
+      properties: {
+        label: { type: 'string' },
+        noun: { type: 'string' },
+        tier: { type: 'string', enum: [...TIERS] },
+        system: { type: 'string' },
+        examples: {
+          type: 'array',
+          items: { type: 'object', properties: { user: { type: 'string' }, assistant: { type: 'string' } } },
+        },
+        maxTokens: { type: ['integer', 'object'] },
+        temperature: { type: 'number', minimum: 0, maximum: 2 },
+        question: { type: ['string', 'object'] },
+        code: { type: 'boolean' },
+      },
+    },
+    description:
+      'Add tasks or override built-in ones (classify, extractKeywords, convertFormat, summarise, answer, rewrite, explainCode, reviewCode, generateCode, analyseDocument). A new task needs at least "tier" and "system".',
+  },
+  'tierwise.fallback': {
+    type: 'object',
+    properties: Object.fromEntries(TIERS.map((t) => [t, { type: 'array', items: { type: 'string' } }])),
+    additionalProperties: false,
+    default: {},
+    description:
+      'Models to fall back to, per tier, when the routed model fails, as "provider/model", e.g. { "simple": ["dashscope/qwen-turbo", "openai/gpt-4o-mini"] }.',
+  },
+};

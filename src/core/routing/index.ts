@@ -1,0 +1,5 @@
+export * from './tasks';
+export * from './tiers';
+export * from './config';
+export * from './router';
+export { roughTokens, formatCount, formatUsd, fence } from './text';

@@ -1,0 +1,439 @@
+/**
+ * The router: task + input size -> tier -> provider/model, with escalation when the input does not fit,
+ * a one-line explanation, a cost estimate, a budget check and the fallback chain.
+ */
+import type { ChatRequest, Currency, ProviderId, Tier } from '../types';
+import { PROVIDER_IDS, TIERS } from '../types';
+import type { RoutingConfig } from './config';
+import type { TaskDef, TaskId } from './tasks';
+import { buildMessages, taskMaxTokens, taskOverheadTokens } from './tasks';
+import type { ModelRef } from './tiers';
+import { nextTier, tiersFrom } from './tiers';
+import { formatCount, formatUsd, roughTokens } from './text';
+
+export interface ModelInfo {
+  contextWindow: number;
+  maxOutput: number;
+  /** Price per million input tokens, in `currency`. */
+  inputPerM: number;
+  /** Price per million output tokens, in `currency`. */
+  outputPerM: number;
+  currency: Currency;
+}
+
+export interface RoutingPorts {
+  /** The pricing catalogue; undefined for an unknown model (its window is then not checked and cost unknown). */
+  modelInfo(provider: ProviderId, model: string): ModelInfo | undefined;
+  toUsd(amount: number, currency: Currency): number;
+  /** Providers that can be called now (a key is set, or the local endpoint answers). */
+  available: readonly ProviderId[] | (() => readonly ProviderId[]);
+  /** Counts the prompt text the router adds (system, few-shot, framing). Defaults to a rough count. */
+  countTokens?: (text: string) => number;
+}
+
+export interface RouteOverride {
+  tier?: Tier;
+  provider?: ProviderId;
+  model?: string;
+}
+
+export interface RouteInput {
+  task: TaskId | string;
+  /** Tokens of the selection plus the question, as counted by the host. The router adds the task's own prompt. */
+  inputTokens: number;
+  selectionText: string;
+  languageId?: string;
+  fileName?: string;
+  question?: string;
+  override?: RouteOverride;
+  /** Budget left in USD; a route whose estimate exceeds it carries `needsConfirmation`. */
+  remainingBudgetUsd?: number;
+}
+
+export interface Route {
+  task: TaskDef;
+  tier: Tier;
+  provider: ProviderId;
+  model: string;
+  maxTokens: number;
+  /** Total prompt tokens: the input plus system prompt, few-shot examples and framing. */
+  inputTokens: number;
+  /** One line, e.g. "simple tier: classification, 180 input tokens → gpt-4o-mini". */
+  reason: string;
+  escalatedFrom?: Tier;
+  /** Estimated cost in USD: min = prompt only, max = prompt + all of maxTokens. Undefined when prices are unknown. */
+  estimatedUsd?: { min: number; max: number };
+  /** Set when an escalation (or a switch to another model) made the estimate dearer. */
+  costIncrease?: { fromUsd: number; toUsd: number };
+  /** Set when the estimate crosses the remaining budget: ask the user before sending. */
+  needsConfirmation?: string;
+  request: ChatRequest;
+  /** Fallback chain for the resilience layer, in order. Every entry is available and holds the input. */
+  fallbacks: ModelRef[];
+}
+
+export type RouteErrorKind = 'unknownTask' | 'tooLarge';
+
+export interface RouteError {
+  error: RouteErrorKind;
+  /** A sentence for the user, shown before anything is sent. */
+  message: string;
+  inputTokens: number;
+  /** The largest context window among the models considered (tooLarge). */
+  largest?: { provider: ProviderId; model: string; contextWindow: number };
+}
+
+export function isRouteError(r: Route | RouteError | undefined): r is RouteError {
+  return r !== undefined && 'error' in r;
+}
+
+interface Candidate {
+  provider: ProviderId;
+  model: string;
+  tier: Tier;
+  info: ModelInfo | undefined;
+  maxTokens: number;
+  fits: boolean;
+  cost: { min: number; max: number } | undefined;
+}
+
+type Mode = 'auto' | 'forcedTier' | 'forcedModel' | 'requested';
+
+export class Router {
+  private cfg: RoutingConfig;
+
+  constructor(
+    cfg: RoutingConfig,
+    private readonly ports: RoutingPorts,
+  ) {
+    this.cfg = cfg;
+  }
+
+  update(cfg: RoutingConfig): void {
+    this.cfg = cfg;
+  }
+
+  get config(): RoutingConfig {
+    return this.cfg;
+  }
+
+  /** Tasks for the host's quick pick, in catalogue order. */
+  tasks(): TaskDef[] {
+    return Object.values(this.cfg.tasks);
+  }
+
+  route(input: RouteInput): Route | RouteError {
+    const task = this.cfg.tasks[input.task];
+    if (!task) {
+      return { error: 'unknownTask', message: `Unknown task "${input.task}".`, inputTokens: input.inputTokens };
+    }
+    const prompt = this.promptTokens(task, input);
+    const ov = input.override ?? {};
+
+    if (ov.model) return this.routeForcedModel(task, input, prompt, ov.model, ov.provider, ov.tier);
+
+    let start: Tier = ov.tier ?? task.tier;
+    let from: Tier | undefined;
+    const causes: string[] = [];
+    if (!ov.tier && start !== 'complex' && prompt > this.cfg.longDocumentTokens) {
+      from = start;
+      start = 'complex';
+      causes.push(
+        `${formatCount(prompt)} tokens make it a long document (over ${formatCount(this.cfg.longDocumentTokens)})`,
+      );
+    }
+
+    // The policy's first choice at the starting tier: what the user expects, and the basis for cost comparison.
+    const expected = this.policyCandidates(start, task, input, prompt, ov.provider)[0]!;
+    let chosen: Candidate | undefined;
+    let compared = 0;
+    for (const tier of tiersFrom(start)) {
+      const cands = this.policyCandidates(tier, task, input, prompt, ov.provider);
+      const fit = cands.find((c) => c.fits);
+      if (fit) {
+        chosen = fit;
+        compared = cands.length;
+        break;
+      }
+    }
+    if (!chosen && !ov.provider) {
+      // Nothing on the policy's providers holds it: any available model, lowest tier first, then cheapest.
+      for (const tier of tiersFrom(start)) {
+        const fit = this.sortByCost(this.allCandidates([tier], task, input, prompt)).find((c) => c.fits);
+        if (fit) {
+          chosen = fit;
+          break;
+        }
+      }
+    }
+    if (!chosen) return this.tooLarge(task, input, prompt, ov.provider);
+
+    if (chosen.tier !== start || chosen.provider !== expected.provider || chosen.model !== expected.model) {
+      if (!expected.fits) causes.push(this.overflowCause(expected, prompt));
+      if (chosen.tier !== start && !from) from = start;
+    }
+    const mode: Mode = ov.tier ? 'forcedTier' : 'auto';
+    return this.finish(task, input, prompt, chosen, { mode, from, causes, compared, expected });
+  }
+
+  /**
+   * The route one tier up (the panel's Escalate button), or undefined at the top. Tiers whose model is the same
+   * as the current one are skipped (e.g. one local model for all tiers).
+   */
+  escalate(route: Route, input: RouteInput): Route | undefined {
+    const ov = input.override ?? {};
+    for (let t = nextTier(route.tier); t; t = nextTier(t)) {
+      const prompt = route.inputTokens;
+      const cands = this.policyCandidates(t, route.task, input, prompt, ov.provider);
+      const fit = cands.find((c) => c.fits && !(c.provider === route.provider && c.model === route.model));
+      if (!fit) continue;
+      const expected: Candidate = {
+        provider: route.provider,
+        model: route.model,
+        tier: route.tier,
+        info: this.ports.modelInfo(route.provider, route.model),
+        maxTokens: route.maxTokens,
+        fits: true,
+        cost: route.estimatedUsd,
+      };
+      return this.finish(route.task, input, prompt, fit, {
+        mode: 'requested',
+        from: route.tier,
+        causes: [],
+        compared: cands.length,
+        expected,
+      });
+    }
+    return undefined;
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+
+  private available(): readonly ProviderId[] {
+    const a = this.ports.available;
+    return typeof a === 'function' ? a() : a;
+  }
+
+  private promptTokens(task: TaskDef, input: RouteInput): number {
+    const count = this.ports.countTokens ?? roughTokens;
+    const overhead = taskOverheadTokens(
+      task,
+      { languageId: input.languageId, fileName: input.fileName, question: input.question },
+      count,
+    );
+    return Math.max(0, input.inputTokens) + overhead;
+  }
+
+  private candidate(provider: ProviderId, model: string, tier: Tier, task: TaskDef, input: RouteInput, prompt: number) {
+    const info = this.ports.modelInfo(provider, model);
+    let maxTokens = taskMaxTokens(task, input.inputTokens);
+    if (info) maxTokens = Math.max(1, Math.min(maxTokens, info.maxOutput));
+    const fits = !info || prompt + maxTokens <= info.contextWindow;
+    const cost = info ? this.estimate(info, prompt, maxTokens) : undefined;
+    const c: Candidate = { provider, model, tier, info, maxTokens, fits, cost };
+    return c;
+  }
+
+  private estimate(info: ModelInfo, prompt: number, maxTokens: number): { min: number; max: number } {
+    const inCost = this.ports.toUsd((info.inputPerM * prompt) / 1e6, info.currency);
+    const outCost = this.ports.toUsd((info.outputPerM * maxTokens) / 1e6, info.currency);
+    return { min: inCost, max: inCost + outCost };
+  }
+
+  /** The provider the `provider` / `perTier` policies give a tier. */
+  private policyProvider(tier: Tier): ProviderId {
+    const { policy, perTier, activeProvider, localSimpleTier } = this.cfg;
+    if (policy === 'perTier' && perTier[tier]) return perTier[tier];
+    if (localSimpleTier && tier === 'simple') return 'openaiCompatible';
+    return activeProvider;
+  }
+
+  /** Candidates of one tier under the current policy, best first. */
+  private policyCandidates(
+    tier: Tier,
+    task: TaskDef,
+    input: RouteInput,
+    prompt: number,
+    forcedProvider?: ProviderId,
+  ): Candidate[] {
+    const mk = (p: ProviderId) => this.candidate(p, this.cfg.tiers[p][tier], tier, task, input, prompt);
+    if (forcedProvider) return [mk(forcedProvider)];
+    if (this.cfg.policy !== 'cheapest') return [mk(this.policyProvider(tier))];
+    const avail = this.available();
+    const providers = avail.length ? PROVIDER_IDS.filter((p) => avail.includes(p)) : [this.cfg.activeProvider];
+    return this.sortByCost(providers.map(mk));
+  }
+
+  private allCandidates(tiers: readonly Tier[], task: TaskDef, input: RouteInput, prompt: number): Candidate[] {
+    const avail = this.available();
+    const providers = new Set<ProviderId>(PROVIDER_IDS.filter((p) => avail.includes(p)));
+    providers.add(this.cfg.activeProvider);
+    for (const t of TIERS) providers.add(this.policyProvider(t));
+    const seen = new Set<string>();
+    const out: Candidate[] = [];
+    for (const tier of tiers) {
+      for (const p of PROVIDER_IDS) {
+        if (!providers.has(p)) continue;
+        const model = this.cfg.tiers[p][tier];
+        const key = `${p}/${model}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push(this.candidate(p, model, tier, task, input, prompt));
+      }
+    }
+    return out;
+  }
+
+  /** Cheapest (by maximum estimate) first; unknown prices after known ones; stable otherwise. */
+  private sortByCost(cands: Candidate[]): Candidate[] {
+    const active = this.cfg.activeProvider;
+    return cands
+      .map((c, i) => ({ c, i }))
+      .sort((a, b) => {
+        const ca = a.c.cost?.max ?? Infinity;
+        const cb = b.c.cost?.max ?? Infinity;
+        if (ca !== cb) return ca - cb;
+        // Ties: the active provider first, then catalogue order.
+        if ((a.c.provider === active) !== (b.c.provider === active)) return a.c.provider === active ? -1 : 1;
+        return a.i - b.i;
+      })
+      .map((x) => x.c);
+  }
+
+  private overflowCause(c: Candidate, prompt: number): string {
+    const window = formatCount(c.info?.contextWindow ?? 0);
+    if (c.info && prompt > c.info.contextWindow) {
+      return `${formatCount(prompt)} tokens exceed ${c.model}'s ${window} window`;
+    }
+    return `${formatCount(prompt)} tokens + ${formatCount(c.maxTokens)} output exceed ${c.model}'s ${window} window`;
+  }
+
+  private routeForcedModel(
+    task: TaskDef,
+    input: RouteInput,
+    prompt: number,
+    model: string,
+    provider: ProviderId | undefined,
+    tier: Tier | undefined,
+  ): Route | RouteError {
+    const p =
+      provider ??
+      (this.cfg.activeProvider && TIERS.some((t) => this.cfg.tiers[this.cfg.activeProvider][t] === model)
+        ? this.cfg.activeProvider
+        : PROVIDER_IDS.find((q) => TIERS.some((t) => this.cfg.tiers[q][t] === model))) ??
+      this.cfg.activeProvider;
+    const t = tier ?? TIERS.find((x) => this.cfg.tiers[p][x] === model) ?? task.tier;
+    const c = this.candidate(p, model, t, task, input, prompt);
+    if (!c.fits) {
+      const info = c.info!;
+      return {
+        error: 'tooLarge',
+        message: `${task.label}: ${this.overflowCause(c, prompt)}; choose another model or select less text.`,
+        inputTokens: prompt,
+        largest: { provider: p, model, contextWindow: info.contextWindow },
+      };
+    }
+    return this.finish(task, input, prompt, c, { mode: 'forcedModel', causes: [], compared: 1, expected: c });
+  }
+
+  private tooLarge(task: TaskDef, input: RouteInput, prompt: number, forcedProvider?: ProviderId): RouteError {
+    let cands = this.allCandidates(TIERS, task, input, prompt);
+    if (forcedProvider) {
+      cands = TIERS.map((t) => this.candidate(forcedProvider, this.cfg.tiers[forcedProvider][t], t, task, input, prompt));
+    }
+    let largest: RouteError['largest'];
+    for (const c of cands) {
+      if (c.info && (!largest || c.info.contextWindow > largest.contextWindow)) {
+        largest = { provider: c.provider, model: c.model, contextWindow: c.info.contextWindow };
+      }
+    }
+    const where = forcedProvider ? ` on ${forcedProvider}` : '';
+    const message = largest
+      ? `${task.label}: the input is ${formatCount(prompt)} tokens (plus up to the answer's output), more than any model${where} can take; the largest window is ${largest.model}'s ${formatCount(largest.contextWindow)} tokens. Select less text.`
+      : `${task.label}: the input is ${formatCount(prompt)} tokens, more than any model${where} can take. Select less text.`;
+    return { error: 'tooLarge', message, inputTokens: prompt, largest };
+  }
+
+  private finish(
+    task: TaskDef,
+    input: RouteInput,
+    prompt: number,
+    c: Candidate,
+    meta: { mode: Mode; from?: Tier; causes: string[]; compared: number; expected: Candidate },
+  ): Route {
+    const { mode, from, causes, compared, expected } = meta;
+    const n = formatCount(prompt);
+    let reason: string;
+    if (from && mode === 'requested') {
+      reason = `${c.tier} tier (escalated from ${from} on request) → ${c.model}`;
+    } else if (from) {
+      reason = `${c.tier} tier (escalated from ${from}: ${causes.join('; ')}) → ${c.model}`;
+    } else {
+      const tierPart = mode === 'forcedTier' ? `${c.tier} tier (your choice)` : `${c.tier} tier`;
+      reason = `${tierPart}: ${task.noun}, ${n} input tokens → ${c.model}`;
+      if (mode === 'forcedModel') reason += ' (your choice)';
+      else if (causes.length) reason += ` (${causes.join('; ')})`;
+      else if (this.cfg.policy === 'cheapest' && compared > 1) reason += ` (cheapest of ${compared})`;
+    }
+
+    const route: Route = {
+      task,
+      tier: c.tier,
+      provider: c.provider,
+      model: c.model,
+      maxTokens: c.maxTokens,
+      inputTokens: prompt,
+      reason,
+      request: this.request(task, input, c),
+      fallbacks: this.fallbacks(task, input, prompt, c),
+    };
+    if (from) route.escalatedFrom = from;
+    if (c.cost) route.estimatedUsd = c.cost;
+
+    const switched = c.provider !== expected.provider || c.model !== expected.model;
+    if (switched && c.cost && expected.cost && c.cost.max > expected.cost.max) {
+      route.costIncrease = { fromUsd: expected.cost.max, toUsd: c.cost.max };
+    }
+    const budget = input.remainingBudgetUsd;
+    if (budget !== undefined && c.cost && c.cost.max > budget) {
+      const left = `the remaining budget of ${formatUsd(Math.max(0, budget))}`;
+      route.needsConfirmation = route.costIncrease
+        ? `Moving to ${c.model} (${c.tier} tier) raises the estimate from ${formatUsd(route.costIncrease.fromUsd)} to up to ${formatUsd(c.cost.max)}, over ${left}.`
+        : `This request may cost up to ${formatUsd(c.cost.max)} on ${c.model}, over ${left}.`;
+    }
+    return route;
+  }
+
+  private request(task: TaskDef, input: RouteInput, c: Candidate): ChatRequest {
+    const built = buildMessages(task, input);
+    const req: ChatRequest = {
+      provider: c.provider,
+      model: c.model,
+      system: built.system,
+      messages: built.messages,
+      maxTokens: c.maxTokens,
+    };
+    if (task.temperature !== undefined) req.temperature = task.temperature;
+    return req;
+  }
+
+  private fallbacks(task: TaskDef, input: RouteInput, prompt: number, chosen: Candidate): ModelRef[] {
+    const avail = this.available();
+    let refs: ModelRef[];
+    const configured = this.cfg.fallback[chosen.tier];
+    if (configured) refs = configured;
+    else if (this.cfg.policy === 'cheapest') {
+      refs = this.policyCandidates(chosen.tier, task, input, prompt).map((c) => ({ provider: c.provider, model: c.model }));
+    } else refs = [];
+    const seen = new Set<string>([`${chosen.provider}/${chosen.model}`]);
+    const out: ModelRef[] = [];
+    for (const r of refs) {
+      const key = `${r.provider}/${r.model}`;
+      if (seen.has(key) || !avail.includes(r.provider)) continue;
+      seen.add(key);
+      if (!this.candidate(r.provider, r.model, chosen.tier, task, input, prompt).fits) continue;
+      out.push({ provider: r.provider, model: r.model });
+    }
+    return out;
+  }
+}
