@@ -1,0 +1,98 @@
+/**
+ * What the end-to-end tests share: a code-server with the packaged .vsix installed the way a user installs it,
+ * the fake provider it talks to, and a Chromium page on the workbench. Set up by test/runner/e2e.ts.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import type { FakeProvider } from '../fake-provider/server';
+
+export interface E2EEnv {
+  page: Page;
+  fake: FakeProvider;
+  workspace: string;
+  url: string;
+  /** Reopen the workbench (a window reload). */
+  reload(): Promise<void>;
+}
+
+let env: E2EEnv | undefined;
+export function setEnv(e: E2EEnv | undefined): void {
+  env = e;
+}
+export function e2e(): E2EEnv {
+  if (!env) throw new Error('The end-to-end environment is not set up: run the tests through test/runner/e2e.ts');
+  return env;
+}
+
+export const screenshotDir = path.resolve(__dirname, '..', '..', 'test-results', 'screenshots');
+
+export async function screenshot(name: string): Promise<string> {
+  mkdirSync(screenshotDir, { recursive: true });
+  const file = path.join(screenshotDir, `${name}.png`);
+  await e2e().page.screenshot({ path: file });
+  return file;
+}
+
+export async function waitForWorkbench(page: Page): Promise<void> {
+  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+}
+
+/** Run a command from the palette by its title, as a user does. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+}
+
+/** Titles the palette lists for a query. */
+export async function paletteEntries(page: Page, query: string): Promise<string[]> {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(`>${query}`);
+  await page.waitForTimeout(500);
+  const rows = await page.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
+  await page.keyboard.press('Escape');
+  return rows.map((r) => r.trim());
+}
+
+export async function openFile(page: Page, relPath: string): Promise<void> {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(relPath);
+  await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 15_000 });
+}
+
+/** The Tierwise status bar item's text, once it shows. */
+export async function statusBarText(page: Page, timeout = 30_000): Promise<string> {
+  const item = page.locator('.statusbar-item[id^="tierwise.tierwise"]').first();
+  await item.waitFor({ state: 'visible', timeout });
+  return (await item.innerText()).trim();
+}
+
+/** Find the frame of a webview whose document contains `selector` (webviews sit in nested iframes). */
+export async function webviewFrame(page: Page, selector: string, timeout = 30_000): Promise<Frame> {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    for (const f of page.frames()) {
+      try {
+        if (await f.$(selector)) return f;
+      } catch {
+        /* frame detached */
+      }
+    }
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`no webview frame with ${selector} within ${timeout} ms`);
+}

@@ -1,0 +1,126 @@
+/**
+ * Starts and stops code-server (VS Code as a web server) on a free loopback port, with its own
+ * user-data and extensions folders, for the integration and end-to-end tests.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { codeServerEntry, say } from './setup';
+
+export interface CodeServer {
+  url: string;
+  port: number;
+  userDataDir: string;
+  extensionsDir: string;
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+export interface CodeServerOptions {
+  workspace: string;
+  /** User settings written to User/settings.json. */
+  settings?: Record<string, unknown>;
+  /** .vsix files to install the way a user does, before starting. */
+  installVsix?: string[];
+  env?: Record<string, string>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const baseArgs = ['--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust'];
+
+export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServer> {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'tierwise-cs-'));
+  const userDataDir = path.join(root, 'ud');
+  const extensionsDir = path.join(root, 'exts');
+  mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+  mkdirSync(extensionsDir, { recursive: true });
+  const settings = {
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'security.workspace.trust.enabled': false,
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'window.restoreWindows': 'none',
+    ...opts.settings,
+  };
+  writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  for (const vsix of opts.installVsix ?? []) {
+    say(`installing ${path.basename(vsix)} into code-server (--install-extension)`);
+    execFileSync(process.execPath, [codeServerEntry, ...baseArgs, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  }
+  const port = await freePort();
+  const args = [codeServerEntry, ...baseArgs, '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, opts.workspace];
+  say(`starting code-server on http://127.0.0.1:${port}`);
+  const child: ChildProcess = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...opts.env },
+    detached: true,
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`code-server exited early (${child.exitCode}):\n${out}`);
+    try {
+      const r = await fetch(`${url}/healthz`);
+      if (r.ok) break;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) throw new Error(`code-server did not answer on ${url} within 60 s:\n${out}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  say(`code-server is up (${url})`);
+  return {
+    url,
+    port,
+    userDataDir,
+    extensionsDir,
+    logs: () => out,
+    async stop() {
+      if (child.exitCode === null && child.pid) {
+        try {
+          process.kill(-child.pid, 'SIGTERM');
+        } catch {
+          /* already gone */
+        }
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(() => {
+            try {
+              if (child.pid) process.kill(-child.pid, 'SIGKILL');
+            } catch {
+              /* gone */
+            }
+            resolve();
+          }, 5000);
+          child.once('exit', () => {
+            clearTimeout(t);
+            resolve();
+          });
+        });
+      }
+      rmSync(root, { recursive: true, force: true });
+      say('code-server stopped');
+    },
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * End-to-end UI tests: packages the .vsix, installs it into code-server the way a user installs an extension,
+ * starts the fake provider, opens the workbench in headless Chromium and runs test/e2e/*.test.ts (mocha).
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Mocha from 'mocha';
+import { launchBrowser, newPage } from './browser';
+import { startCodeServer } from './codeServer';
+import { ensureTestEnvironment, say } from './setup';
+import { fakeProviderSettings } from './settings';
+import { startFakeProvider } from '../fake-provider/server';
+import { setEnv, waitForWorkbench } from '../e2e/harness';
+
+const root = path.resolve(__dirname, '..', '..');
+
+function vsixPath(): string {
+  const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
+  return path.join(root, `tierwise-${version}.vsix`);
+}
+
+async function main(): Promise<number> {
+  ensureTestEnvironment();
+  if (!process.env.TIERWISE_SKIP_PACKAGE) {
+    say('packaging the extension (npm run package)');
+    execFileSync('npm', ['run', '--silent', 'package'], { cwd: root, stdio: 'inherit' });
+  }
+  const vsix = vsixPath();
+  const fake = await startFakeProvider();
+  say(`fake provider listening on ${fake.url}`);
+  const workspace = mkdtempSync(path.join(os.tmpdir(), 'tierwise-e2e-ws-'));
+  cpSync(path.join(root, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
+  const server = await startCodeServer({
+    workspace,
+    installVsix: [vsix],
+    settings: fakeProviderSettings(fake),
+    // Keys for the fake provider in the environment: Tierwise offers a one-time import, which the tests accept.
+    env: { OPENAI_API_KEY: 'sk-test-e2e-openai', ANTHROPIC_API_KEY: 'sk-ant-test-e2e', DASHSCOPE_API_KEY: 'sk-test-e2e-dashscope' },
+  });
+  const browser = await launchBrowser();
+  const page = await newPage(browser);
+  const url = `${server.url}/?folder=${encodeURIComponent(workspace)}`;
+  const open = async () => {
+    await page.goto(url);
+    await waitForWorkbench(page);
+  };
+  try {
+    say('opening the workbench');
+    await open();
+    setEnv({ page, fake, workspace, url, reload: open });
+    const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, reporter: 'spec', color: false });
+    if (process.env.TIERWISE_TEST_GREP) mocha.grep(process.env.TIERWISE_TEST_GREP);
+    const dir = path.join(root, 'test', 'e2e');
+    for (const f of readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort()) mocha.addFile(path.join(dir, f));
+    const failures = await new Promise<number>((resolve) => mocha.run(resolve));
+    say(`end-to-end tests: ${mocha.suite.total()} tests, ${failures} failed (screenshots in test-results/screenshots)`);
+    return failures ? 1 : 0;
+  } finally {
+    setEnv(undefined);
+    await browser.close().catch(() => undefined);
+    await server.stop();
+    await fake.close();
+    rmSync(workspace, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

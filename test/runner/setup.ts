@@ -1,0 +1,95 @@
+/**
+ * Installs what the in-editor tests need, once per machine, outside the clone:
+ *   - Debian packages: chromium (the browser Playwright drives), ripgrep (seeded into code-server's
+ *     download cache), libkrb5-dev (headers for a code-server native module);
+ *   - code-server 4.100.3 (VS Code 1.100 as a web server; the last release that runs on Node 20).
+ * Everything lands in ~/.cache/tierwise-e2e (override with TIERWISE_E2E_CACHE) so a fresh clone reuses it.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync, copyFileSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const CODE_SERVER_VERSION = '4.100.3';
+export const cacheDir = process.env.TIERWISE_E2E_CACHE ?? path.join(os.homedir(), '.cache', 'tierwise-e2e');
+export const codeServerEntry = path.join(cacheDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+
+export function say(msg: string): void {
+  process.stdout.write(`[tierwise-test] ${msg}\n`);
+}
+
+function have(cmd: string): string | undefined {
+  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+export function chromiumPath(): string {
+  const p = process.env.TIERWISE_CHROMIUM ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((x) => existsSync(x));
+  if (!p) throw new Error('Chromium not found: install the Debian package "chromium" or set TIERWISE_CHROMIUM.');
+  return p;
+}
+
+function ensureSystemPackages(): void {
+  const missing: string[] = [];
+  if (!have('chromium') && !have('chromium-browser')) missing.push('chromium');
+  if (!have('rg')) missing.push('ripgrep');
+  if (!existsSync('/usr/include/krb5.h') && !existsSync('/usr/include/krb5/krb5.h')) missing.push('libkrb5-dev');
+  if (!missing.length) return;
+  if (process.getuid?.() !== 0) {
+    throw new Error(`Missing system packages: ${missing.join(' ')}. Install them with: sudo apt-get install -y ${missing.join(' ')}`);
+  }
+  say(`installing system packages: ${missing.join(', ')} (apt-get)`);
+  execFileSync('apt-get', ['update'], { stdio: 'inherit' });
+  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+}
+
+function seedRipgrepCache(): void {
+  // code-server's postinstall downloads ripgrep from GitHub, which this machine cannot reach.
+  // @vscode/ripgrep 1.15.11 looks in this cache first, so put Debian's rg there under the asset name it wants.
+  const dir = path.join(os.tmpdir(), 'vscode-ripgrep-cache-1.15.11');
+  const asset = path.join(dir, 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz');
+  if (existsSync(asset)) return;
+  const rg = have('rg');
+  if (!rg) throw new Error('ripgrep (rg) is needed to install code-server offline.');
+  mkdirSync(dir, { recursive: true });
+  const pack = mkdtempSync(path.join(os.tmpdir(), 'rgpack-'));
+  copyFileSync(rg, path.join(pack, 'rg'));
+  execFileSync('tar', ['czf', asset, '-C', pack, 'rg']);
+}
+
+function ensureCodeServer(): void {
+  if (existsSync(codeServerEntry)) {
+    say(`code-server ${CODE_SERVER_VERSION} found in ${cacheDir}`);
+    return;
+  }
+  seedRipgrepCache();
+  mkdirSync(cacheDir, { recursive: true });
+  if (!existsSync(path.join(cacheDir, 'package.json'))) {
+    writeFileSync(path.join(cacheDir, 'package.json'), JSON.stringify({ name: 'tierwise-e2e-cache', private: true }, null, 2));
+  }
+  say(`installing code-server ${CODE_SERVER_VERSION} into ${cacheDir} (once per machine, about 4 minutes)`);
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', `code-server@${CODE_SERVER_VERSION}`], {
+    cwd: cacheDir,
+    stdio: 'inherit',
+    env: { ...process.env, npm_config_yes: 'true', npm_config_unsafe_perm: 'true' },
+  });
+  if (!existsSync(codeServerEntry)) throw new Error(`code-server install finished but ${codeServerEntry} is missing`);
+}
+
+export function ensureTestEnvironment(): void {
+  ensureSystemPackages();
+  ensureCodeServer();
+  say(`browser: ${chromiumPath()}`);
+}
+
+if (require.main === module) {
+  try {
+    ensureTestEnvironment();
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  }
+}
