@@ -1,0 +1,58 @@
+/**
+ * The last gate before model output becomes DOM: DOMPurify with a profile for rendered markdown.
+ * Nothing that comes out can run script, load remote content (no remote images, frames, styles, fonts) or navigate:
+ * links keep their target only as `data-href` (and a tooltip), never as `href`.
+ */
+import createDOMPurify from 'dompurify';
+import type { Config, DOMPurify } from 'dompurify';
+
+const SAFE_IMAGE = /^data:image\/(png|gif|jpe?g|webp);base64,/i;
+const SHOWN_LINK = /^(https?:|mailto:)/i;
+
+const CONFIG: Config = {
+  USE_PROFILES: { html: true },
+  FORBID_TAGS: [
+    'style', 'link', 'meta', 'base', 'iframe', 'frame', 'frameset', 'object', 'embed', 'form', 'input', 'textarea',
+    'select', 'video', 'audio', 'source', 'track', 'picture', 'svg', 'math', 'template', 'dialog',
+  ],
+  FORBID_ATTR: ['style', 'srcset', 'action', 'formaction', 'background', 'poster', 'ping', 'target'],
+  ALLOW_DATA_ATTR: true,
+};
+
+export interface Sanitizer {
+  /** Sanitised HTML as a string. */
+  html(dirty: string): string;
+  /** Sanitised HTML as a fragment owned by the window's document, ready to insert. */
+  fragment(dirty: string): DocumentFragment;
+}
+
+export function createSanitizer(win: Window): Sanitizer {
+  const purify: DOMPurify = createDOMPurify(win as unknown as Parameters<typeof createDOMPurify>[0]);
+  purify.addHook('afterSanitizeAttributes', (node) => {
+    const el = node as Element;
+    const tag = el.tagName?.toLowerCase();
+    if (tag === 'a') {
+      const href = el.getAttribute('href');
+      el.removeAttribute('href');
+      if (href && SHOWN_LINK.test(href.trim())) {
+        el.setAttribute('data-href', href.trim());
+        el.setAttribute('title', href.trim());
+      }
+      el.setAttribute('class', 'md-link');
+    } else if (tag === 'img') {
+      const src = el.getAttribute('src') ?? '';
+      if (!SAFE_IMAGE.test(src)) el.removeAttribute('src');
+    }
+  });
+  purify.addHook('uponSanitizeElement', (node, data) => {
+    // An image without a safe inline source is dropped entirely (it would be a remote load).
+    if (data.tagName === 'img') {
+      const src = (node as Element).getAttribute?.('src') ?? '';
+      if (!SAFE_IMAGE.test(src)) node.parentNode?.removeChild(node);
+    }
+  });
+  return {
+    html: (dirty) => purify.sanitize(dirty, CONFIG) as unknown as string,
+    fragment: (dirty) => purify.sanitize(dirty, { ...CONFIG, RETURN_DOM_FRAGMENT: true }) as unknown as DocumentFragment,
+  };
+}

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { IncrementalMarkdown } from '../../../src/webview/incremental';
+import { getMarkdown } from '../../../src/webview/markdown';
+import { DOCS } from './fixtures';
+
+/** Small deterministic PRNG so a failing chunking can be reproduced from its seed. */
+export function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function randomChunks(text: string, rand: () => number, max = 12): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length; ) {
+    const n = 1 + Math.floor(rand() * max);
+    out.push(text.slice(i, i + n));
+    i += n;
+  }
+  return out;
+}
+
+function streamed(text: string, chunks: string[], stepEvery: (i: number) => boolean): string {
+  const inc = new IncrementalMarkdown();
+  let committed = '';
+  let tail = '';
+  chunks.forEach((c, i) => {
+    inc.append(c);
+    if (stepEvery(i)) {
+      const s = inc.step();
+      committed += s.committed;
+      tail = s.tail;
+      // What is on screen at every moment is committed + tail; it must stay a prefix-consistent render.
+      assert.ok(inc.tailLength <= inc.source.length);
+    }
+  });
+  const s = inc.finish();
+  committed += s.committed;
+  assert.equal(s.tail, '');
+  void tail;
+  assert.equal(inc.source.replace(/\r/g, ''), text.replace(/\r\n?/g, '\n'));
+  return committed;
+}
+
+describe('IncrementalMarkdown', () => {
+  const md = getMarkdown();
+  for (const [name, doc] of Object.entries(DOCS)) {
+    it(`renders "${name}" exactly like a one-shot render, for random chunkings`, () => {
+      const expected = md.render(doc);
+      for (let seed = 1; seed <= 40; seed++) {
+        const rand = prng(seed);
+        const chunks = randomChunks(doc, rand, seed % 2 ? 6 : 40);
+        const html = streamed(doc, chunks, () => rand() < 0.7);
+        assert.equal(html, expected, `seed ${seed}`);
+      }
+    });
+    it(`renders "${name}" correctly when stepped after every single character`, () => {
+      assert.equal(streamed(doc, [...doc], () => true), md.render(doc));
+    });
+  }
+
+  it('keeps the re-rendered tail small: finished blocks are not parsed again', () => {
+    const inc = new IncrementalMarkdown();
+    const para = 'Some words in a paragraph that goes on for a while.\n\n';
+    let maxTail = 0;
+    for (let i = 0; i < 200; i++) {
+      inc.append(para);
+      inc.step();
+      maxTail = Math.max(maxTail, inc.tailLength);
+    }
+    assert.ok(inc.source.length > 10_000);
+    assert.ok(maxTail <= 2 * para.length, `tail grew to ${maxTail}`);
+  });
+
+  it('does not commit a list while the next line could still continue it', () => {
+    const inc = new IncrementalMarkdown();
+    inc.append('1. a\n\n2');
+    const s1 = inc.step();
+    assert.equal(s1.committed, '');
+    inc.append('. b\n');
+    const s2 = inc.finish();
+    assert.equal(s1.committed + s2.committed, getMarkdown().render('1. a\n\n2. b\n'));
+    assert.match(s2.committed, /<ol>\n<li>\n<p>a<\/p>\n<\/li>\n<li>\n<p>b<\/p>/);
+  });
+
+  it('handles a CR LF split across chunks', () => {
+    const inc = new IncrementalMarkdown();
+    inc.append('a\r');
+    inc.step();
+    inc.append('\nb\r');
+    const s = inc.finish();
+    assert.equal(inc.source, 'a\nb\n');
+    assert.ok(s.committed.includes('a\nb'));
+  });
+});
