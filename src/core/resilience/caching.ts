@@ -1,0 +1,113 @@
+import type { ChatMessage, ChatRequest, ProviderId } from '../types';
+
+/**
+ * Prompt caching. Anthropic caches a prefix only where the request marks it (cache_control, at most 4 marks) and
+ * only when that prefix is long enough; OpenAI and DashScope cache repeated prefixes of ≥1024 tokens by
+ * themselves, so for them all that matters is that the stable part comes first.
+ */
+
+export const MAX_CACHE_BREAKPOINTS = 4;
+
+/**
+ * Smallest prefix Anthropic will cache for a model (below it the request works but nothing is cached):
+ * 2048 for Haiku 3 / 3.5, 4096 for Haiku 4.5 and Opus 4.5+, 1024 for Sonnet and the other Opus models.
+ * Other providers: 1024 (OpenAI's and DashScope's automatic caching threshold).
+ */
+export function minCacheableTokens(provider: ProviderId, model: string): number {
+  if (provider !== 'anthropic') return 1024;
+  const m = model.toLowerCase();
+  if (m.includes('haiku')) {
+    return /haiku-4|4-5-haiku|haiku-4-5/.test(m) ? 4096 : 2048;
+  }
+  if (/opus-4-[5-9]|opus-4\.[5-9]|opus-[5-9]/.test(m)) return 4096;
+  return 1024;
+}
+
+export interface CachingOptions {
+  /** `tierwise.cache.enabled`; when false the request is returned unchanged. */
+  enabled: boolean;
+  /** Minimum cacheable prefix in tokens for the model (see `minCacheableTokens`). */
+  minTokens: number;
+  /** Token count of a piece of text (an estimate is fine). */
+  countTokens(text: string): number;
+  /** Breakpoints to use at most (default and maximum 4). */
+  maxBreakpoints?: number;
+}
+
+/**
+ * Marks the stable prefix of an Anthropic request with cache breakpoints: after the system prompt and after
+ * earlier messages (few-shot examples, a long shared document, the conversation so far) — never after the last
+ * message, which is the new question. Only positions whose prefix reaches `minTokens` are marked (a shorter
+ * prefix cannot be cached), at most 4 in all counting breakpoints already present. Preference: the longest
+ * prefix, the system prompt (the most stable), then the ends of the largest blocks.
+ *
+ * For OpenAI / DashScope / compatible servers the request is returned as it is (caching is automatic and the
+ * request already puts the system prompt and history before the question); cache marks are dropped.
+ */
+export function applyPromptCaching(req: ChatRequest, o: CachingOptions): ChatRequest {
+  if (!o.enabled) return req;
+  if (req.provider !== 'anthropic') {
+    if (!req.systemCacheBreakpoint && !req.messages.some((m) => m.cacheBreakpoint)) return req;
+    return {
+      ...req,
+      systemCacheBreakpoint: undefined,
+      messages: req.messages.map((m) => (m.cacheBreakpoint ? { role: m.role, content: m.content } : m)),
+    };
+  }
+
+  const max = Math.min(MAX_CACHE_BREAKPOINTS, o.maxBreakpoints ?? MAX_CACHE_BREAKPOINTS);
+  const existing = (req.systemCacheBreakpoint ? 1 : 0) + req.messages.filter((m) => m.cacheBreakpoint).length;
+  let slots = max - existing;
+  if (slots <= 0) return req;
+
+  // Positions: -1 = after the system prompt, i = after message i (the last message is excluded).
+  interface Pos {
+    index: number;
+    prefixTokens: number;
+    blockTokens: number;
+    marked: boolean;
+  }
+  const positions: Pos[] = [];
+  let cumulative = 0;
+  if (req.system) {
+    const t = o.countTokens(req.system);
+    cumulative += t;
+    positions.push({ index: -1, prefixTokens: cumulative, blockTokens: t, marked: !!req.systemCacheBreakpoint });
+  }
+  for (let i = 0; i < req.messages.length - 1; i++) {
+    const m = req.messages[i]!;
+    const t = o.countTokens(m.content);
+    cumulative += t;
+    positions.push({ index: i, prefixTokens: cumulative, blockTokens: t, marked: !!m.cacheBreakpoint });
+  }
+  const eligible = positions.filter((p) => p.prefixTokens >= o.minTokens && !p.marked);
+  if (eligible.length === 0) return req;
+
+  const chosen = new Set<number>();
+  const choose = (p: Pos | undefined) => {
+    if (p && slots > 0 && !chosen.has(p.index)) {
+      chosen.add(p.index);
+      slots--;
+    }
+  };
+  choose(eligible[eligible.length - 1]);
+  choose(eligible.find((p) => p.index === -1));
+  for (const p of [...eligible].sort((a, b) => b.blockTokens - a.blockTokens)) choose(p);
+
+  const messages: ChatMessage[] = req.messages.map((m, i) => (chosen.has(i) ? { ...m, cacheBreakpoint: true } : m));
+  return { ...req, systemCacheBreakpoint: req.systemCacheBreakpoint || chosen.has(-1) || undefined, messages };
+}
+
+/** Counts the cache breakpoints of a request. */
+export function countCacheBreakpoints(req: ChatRequest): number {
+  return (req.systemCacheBreakpoint ? 1 : 0) + req.messages.filter((m) => m.cacheBreakpoint).length;
+}
+
+/**
+ * Orders the parts of a prompt so the stable ones come first, which is what makes automatic prefix caching
+ * (OpenAI, DashScope) and explicit breakpoints (Anthropic) hit: shared context (documents, examples) before the
+ * conversation so far, before the new question.
+ */
+export function stableFirst(parts: { shared?: ChatMessage[]; history?: ChatMessage[]; question: ChatMessage }): ChatMessage[] {
+  return [...(parts.shared ?? []), ...(parts.history ?? []), parts.question];
+}
