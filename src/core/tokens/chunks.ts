@@ -1,0 +1,167 @@
+import type { EncodingName } from './encodings';
+
+/**
+ * Chunking for live counts on large texts.
+ *
+ * A chunk boundary is a position p where text[p-1] is '\n' and the next line is not blank: after optional
+ * indentation (blanks other than \r \n) comes a non-space char; for o200k that char may not be a '/' right at p.
+ * The pre-tokenizer regexes never produce a piece that crosses such a position:
+ *   o200k: [^\r\n\p{L}\p{N}]?[upper]*[lower]+('s…)? | [^\r\n\p{L}\p{N}]?[upper]+[lower]*('s…)? | \p{N}{1,3}
+ *          | ' ?[^\s\p{L}\p{N}]+[\r\n/]*' | \s*[\r\n]+ | \s+(?!\S) | \s+
+ *   cl100k: same shape with ' ?[^\s\p{L}\p{N}]+[\r\n]*'.
+ * - the letter and number alternatives cannot contain '\n' (their optional prefix excludes \r\n);
+ * - a whitespace piece that contains the '\n' at p-1 comes from `\s*[\r\n]+` (tried before the look-ahead
+ *   alternatives `\s+(?!\S)`, `\s+`, and it always succeeds inside a run that reaches a newline); it must end
+ *   with \r or \n, and the indentation after p has none, so it ends exactly at p. The indentation itself then
+ *   starts a new piece in the full text just as it does at the start of the next chunk;
+ * - the punctuation alternative may run on through trailing newlines, and in o200k through '/' too: "}\n//" is ONE
+ *   piece, hence the '/' exception. It cannot run into any other non-whitespace char.
+ * So every piece ends at or before p, the encoding of text[0:p] + encoding of text[p:] equals the full encoding,
+ * and the sum of chunk counts equals the full count (checked by tests on code, prose, CJK, whitespace runs and
+ * random edits).
+ *
+ * Which safe positions become cuts is content-defined (a hash of the line before the position), with a minimum and
+ * maximum chunk size, so an edit only changes the chunk it lands in (and at most a neighbour) instead of shifting
+ * every later chunk.
+ */
+
+export interface ChunkOptions {
+  /** No cut before this many chars since the chunk start. */
+  minChars?: number;
+  /** Cut at the first safe position after this many chars. */
+  maxChars?: number;
+  /** A safe position after minChars becomes a cut when hash(line) % mask === 0 (mask + 1 = average lines). */
+  hashMask?: number;
+}
+
+const DEFAULTS: Required<ChunkOptions> = { minChars: 1024, maxChars: 16384, hashMask: 15 };
+
+export function isSafeBoundary(encoding: EncodingName, text: string, p: number): boolean {
+  if (p <= 0 || p >= text.length) return false;
+  if (text.charCodeAt(p - 1) !== 10) return false;
+  // Skip indentation: blanks other than \r \n. The position is safe when a non-space char follows.
+  let i = p;
+  let c = text.charCodeAt(i);
+  while (c !== 10 && c !== 13 && isSpace(c)) {
+    if (++i >= text.length) return false;
+    c = text.charCodeAt(i);
+  }
+  if (c === 10 || c === 13) return false;
+  if (i === p && encoding === 'o200k_base' && c === 47 /* '/' */) return false;
+  return true;
+}
+
+/** Same set as the JS regex `\s`. */
+function isSpace(c: number): boolean {
+  if (c === 32 || (c >= 9 && c <= 13)) return true;
+  if (c < 128) return false;
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/** Split `text` into chunks whose token counts add up to the count of the whole text. */
+export function splitChunks(text: string, encoding: EncodingName, options: ChunkOptions = {}): string[] {
+  const { minChars, maxChars, hashMask } = { ...DEFAULTS, ...options };
+  const chunks: string[] = [];
+  let start = 0;
+  let lineStart = 0;
+  for (;;) {
+    const nl = text.indexOf('\n', lineStart);
+    if (nl < 0) break;
+    const p = nl + 1;
+    if (p - start >= minChars && isSafeBoundary(encoding, text, p)) {
+      if (p - start >= maxChars || (lineHash(text, lineStart, nl) & hashMask) === 0) {
+        chunks.push(text.slice(start, p));
+        start = p;
+      }
+    }
+    lineStart = p;
+  }
+  if (start < text.length || chunks.length === 0) chunks.push(text.slice(start));
+  return chunks;
+}
+
+/** FNV-1a over the last (up to) 32 chars of the line. */
+function lineHash(text: string, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  for (let i = Math.max(from, to - 32); i < to; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h ^ (to - from)) >>> 0;
+}
+
+export interface ChunkCountStats {
+  tokens: number;
+  chunks: number;
+  /** Chunks that had to be tokenised (cache misses). */
+  encodedChunks: number;
+  encodedChars: number;
+}
+
+/**
+ * Counts texts chunk by chunk with a cache of chunk → count, so re-counting an edited text only tokenises the
+ * chunks that changed. The cache is bounded by the total length of the cached chunks (least recently used out).
+ */
+export class ChunkedCounter {
+  private readonly cache = new Map<string, number>();
+  private cachedChars = 0;
+
+  constructor(
+    private readonly encoding: EncodingName,
+    private readonly countChunk: (chunk: string) => number,
+    private readonly maxCachedChars = 64 * 1024 * 1024,
+    private readonly chunkOptions: ChunkOptions = {},
+  ) {}
+
+  count(text: string): ChunkCountStats {
+    const chunks = splitChunks(text, this.encoding, this.chunkOptions);
+    let tokens = 0;
+    let encodedChunks = 0;
+    let encodedChars = 0;
+    for (const chunk of chunks) {
+      let n = this.cache.get(chunk);
+      if (n === undefined) {
+        n = this.countChunk(chunk);
+        encodedChunks++;
+        encodedChars += chunk.length;
+        this.cache.set(chunk, n);
+        this.cachedChars += chunk.length;
+      } else {
+        // refresh recency
+        this.cache.delete(chunk);
+        this.cache.set(chunk, n);
+      }
+      tokens += n;
+    }
+    this.evict();
+    return { tokens, chunks: chunks.length, encodedChunks, encodedChars };
+  }
+
+  get cacheSize(): number {
+    return this.cache.size;
+  }
+
+  clear(): void {
+    this.cache.clear();
+    this.cachedChars = 0;
+  }
+
+  private evict(): void {
+    if (this.cachedChars <= this.maxCachedChars) return;
+    for (const key of this.cache.keys()) {
+      this.cache.delete(key);
+      this.cachedChars -= key.length;
+      if (this.cachedChars <= this.maxCachedChars * 0.75) break;
+    }
+  }
+}

@@ -1,0 +1,229 @@
+import { Worker } from 'node:worker_threads';
+import type { ProviderId } from '../types';
+import { CountEngine, digitSplitExtra } from './engine';
+import { encodingForModel, type EncodingName } from './encodings';
+import { estimateTokens } from './estimate';
+import type { FromWorker, ToWorker, WorkerInit } from './protocol';
+
+export type CountMethod =
+  | 'tiktoken-o200k'
+  | 'tiktoken-cl100k'
+  /** character-class heuristic, used while the exact encoder loads */
+  | 'estimate'
+  /** Qwen: o200k count with numbers split into single digits (Qwen's tokenizer has no local implementation here) */
+  | 'estimate-qwen'
+  /** Anthropic: o200k count scaled by ANTHROPIC_PER_O200K; exact counts come from the count_tokens endpoint */
+  | 'estimate-anthropic'
+  /** counted by the provider's own endpoint */
+  | 'provider';
+
+export interface TokenCount {
+  tokens: number;
+  exact: boolean;
+  method: CountMethod;
+}
+
+/** Shown before a count that is not exact. */
+export function formatCount(c: TokenCount): string {
+  return `${c.exact ? '' : '≈'}${c.tokens.toLocaleString('en-US')}`;
+}
+
+/**
+ * Anthropic's tokenizer is not public. Claude models are generally reported to spend somewhat more tokens than
+ * OpenAI's o200k on the same English text and code; this factor is a conservative offline guess (NOT calibrated
+ * against the real tokenizer: no reference is available offline). Use Provider.countTokens for exact numbers.
+ */
+export const ANTHROPIC_PER_O200K = 1.1;
+
+export interface CountPlan {
+  encoding: EncodingName;
+  exact: boolean;
+  method: CountMethod;
+}
+
+/** How a (provider, model) pair is counted. Local OpenAI-compatible servers are counted with o200k as an estimate. */
+export function countPlan(provider: ProviderId, model: string): CountPlan {
+  switch (provider) {
+    case 'openai': {
+      const encoding = encodingForModel(model);
+      return { encoding, exact: true, method: encoding === 'o200k_base' ? 'tiktoken-o200k' : 'tiktoken-cl100k' };
+    }
+    case 'dashscope':
+      return { encoding: 'o200k_base', exact: false, method: 'estimate-qwen' };
+    case 'anthropic':
+      return { encoding: 'o200k_base', exact: false, method: 'estimate-anthropic' };
+    case 'openaiCompatible':
+      return { encoding: 'o200k_base', exact: false, method: 'estimate' };
+  }
+}
+
+/** Where counts are computed: the worker, or an in-process stand-in with the same behaviour (tests). */
+export interface TokenBackend {
+  count(encoding: EncodingName, text: string, digitsSplit?: boolean): Promise<{ tokens: number; digitExtra: number }>;
+  isReady(encoding: EncodingName): boolean;
+  /** Start loading an encoding now. */
+  warm(encoding: EncodingName): void;
+  dispose(): Promise<void>;
+}
+
+export interface WorkerBackendOptions {
+  /** Encodings to load as soon as the worker starts (default: o200k_base). */
+  preload?: EncodingName[];
+  /** e.g. ['--require', 'tsx/cjs'] to run the TypeScript source in tests. */
+  execArgv?: string[];
+  /** Notified when an encoding is ready, with the worker's load time. */
+  onReady?: (encoding: EncodingName, loadMs: number) => void;
+}
+
+/** Runs the encoders in a Node worker thread: the main thread only posts text and receives numbers. */
+export class WorkerBackend implements TokenBackend {
+  private readonly worker: Worker;
+  private readonly ready = new Set<EncodingName>();
+  private readonly pending = new Map<number, { resolve: (v: { tokens: number; digitExtra: number }) => void; reject: (e: Error) => void }>();
+  private nextId = 1;
+  private dead: Error | undefined;
+
+  constructor(workerScriptPath: string, options: WorkerBackendOptions = {}) {
+    const init: WorkerInit = { preload: options.preload ?? ['o200k_base'] };
+    this.worker = new Worker(workerScriptPath, { workerData: init, execArgv: options.execArgv });
+    this.worker.unref();
+    this.worker.on('message', (m: FromWorker) => {
+      if (m.type === 'ready') {
+        this.ready.add(m.encoding);
+        options.onReady?.(m.encoding, m.loadMs);
+      } else if (m.type === 'result') {
+        const p = this.pending.get(m.id);
+        this.pending.delete(m.id);
+        p?.resolve({ tokens: m.tokens, digitExtra: m.digitExtra });
+      } else if (m.id !== undefined) {
+        const p = this.pending.get(m.id);
+        this.pending.delete(m.id);
+        p?.reject(new Error(m.message));
+      }
+    });
+    const fail = (e: Error) => {
+      this.dead = e;
+      for (const p of this.pending.values()) p.reject(e);
+      this.pending.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`token worker exited (${code})`)));
+  }
+
+  count(encoding: EncodingName, text: string, digitsSplit = false): Promise<{ tokens: number; digitExtra: number }> {
+    if (this.dead) return Promise.reject(this.dead);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      // Keep the process alive only while a request is outstanding.
+      this.worker.ref();
+      const msg: ToWorker = { type: 'count', id, encoding, text, digitsSplit };
+      this.worker.postMessage(msg);
+    }).finally(() => {
+      if (this.pending.size === 0) this.worker.unref();
+    }) as Promise<{ tokens: number; digitExtra: number }>;
+  }
+
+  isReady(encoding: EncodingName): boolean {
+    return this.ready.has(encoding);
+  }
+
+  warm(encoding: EncodingName): void {
+    if (!this.ready.has(encoding) && !this.dead) this.worker.postMessage({ type: 'load', encoding } satisfies ToWorker);
+  }
+
+  async dispose(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
+
+/** The same engine on the calling thread (for tests and for environments without worker threads). */
+export class InProcessBackend implements TokenBackend {
+  readonly engine = new CountEngine();
+
+  async count(encoding: EncodingName, text: string, digitsSplit = false): Promise<{ tokens: number; digitExtra: number }> {
+    const s = await this.engine.count(encoding, text);
+    return { tokens: s.tokens, digitExtra: digitsSplit ? digitSplitExtra(text) : 0 };
+  }
+  isReady(encoding: EncodingName): boolean {
+    return this.engine.isLoaded(encoding);
+  }
+  warm(encoding: EncodingName): void {
+    void this.engine.load(encoding);
+  }
+  async dispose(): Promise<void> {}
+}
+
+/**
+ * The counting API for the host: "count for (provider, model)".
+ * - `approximate` answers at once on the calling thread (sampling very large texts), marked not exact.
+ * - `count` waits for the best local count (exact for OpenAI models).
+ * - `live` is for as-you-type counts: it reports an approximate count at once when the encoder is not ready yet,
+ *   then the better count; requests for the same key are coalesced (only the newest text is counted next).
+ */
+export class TokenCounter {
+  private readonly live_ = new Map<string, { busy: boolean; next?: () => void }>();
+
+  constructor(private readonly backend: TokenBackend) {}
+
+  approximate(provider: ProviderId, model: string, text: string): TokenCount {
+    const plan = countPlan(provider, model);
+    const base = estimateTokens(text);
+    const tokens = plan.method === 'estimate-anthropic' ? Math.round(base * ANTHROPIC_PER_O200K) : base;
+    return { tokens, exact: false, method: 'estimate' };
+  }
+
+  /** True when `count` for this pair will answer without waiting for an encoder to load. */
+  isReady(provider: ProviderId, model: string): boolean {
+    return this.backend.isReady(countPlan(provider, model).encoding);
+  }
+
+  async count(provider: ProviderId, model: string, text: string): Promise<TokenCount> {
+    const plan = countPlan(provider, model);
+    if (text.length === 0) return { tokens: 0, exact: plan.exact, method: plan.method };
+    const r = await this.backend.count(plan.encoding, text, plan.method === 'estimate-qwen');
+    switch (plan.method) {
+      case 'estimate-qwen':
+        return { tokens: r.tokens + r.digitExtra, exact: false, method: plan.method };
+      case 'estimate-anthropic':
+        return { tokens: Math.round(r.tokens * ANTHROPIC_PER_O200K), exact: false, method: plan.method };
+      default:
+        return { tokens: r.tokens, exact: plan.exact, method: plan.method };
+    }
+  }
+
+  /**
+   * Count as the user types. `onCount` gets an approximate count synchronously when the encoder is not ready, then
+   * the local count. While a count for `key` is running, newer calls replace each other and only the newest runs
+   * next (older callbacks are dropped).
+   */
+  live(key: string, provider: ProviderId, model: string, text: string, onCount: (c: TokenCount) => void, onError?: (e: unknown) => void): void {
+    if (!this.isReady(provider, model)) onCount(this.approximate(provider, model, text));
+    let state = this.live_.get(key);
+    if (!state) {
+      state = { busy: false };
+      this.live_.set(key, state);
+    }
+    const s = state;
+    const run = () => {
+      s.busy = true;
+      this.count(provider, model, text)
+        .then((c) => {
+          if (!s.next) onCount(c);
+        }, onError ?? (() => undefined))
+        .finally(() => {
+          s.busy = false;
+          const next = s.next;
+          s.next = undefined;
+          if (next) next();
+          else this.live_.delete(key);
+        });
+    };
+    if (s.busy) s.next = run;
+    else run();
+  }
+
+  dispose(): Promise<void> {
+    return this.backend.dispose();
+  }
+}

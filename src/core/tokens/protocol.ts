@@ -1,0 +1,16 @@
+import type { EncodingName } from './encodings';
+
+/** Messages between the main thread and the token worker (`src/core/tokens/worker.ts`, built to dist/tokenWorker.js). */
+export interface WorkerInit {
+  /** Encodings to start loading as soon as the worker starts. */
+  preload: EncodingName[];
+}
+
+export type ToWorker =
+  | { type: 'load'; encoding: EncodingName }
+  | { type: 'count'; id: number; encoding: EncodingName; text: string; digitsSplit?: boolean };
+
+export type FromWorker =
+  | { type: 'ready'; encoding: EncodingName; loadMs: number }
+  | { type: 'result'; id: number; tokens: number; digitExtra: number; chunks: number; encodedChunks: number; ms: number }
+  | { type: 'error'; id?: number; message: string };

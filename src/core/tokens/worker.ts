@@ -1,0 +1,41 @@
+/**
+ * Token worker entry (bundled to dist/tokenWorker.js). Loads encoders off the extension host's main thread and
+ * answers count requests from a per-chunk cache. It starts loading the encodings named in `workerData.preload`
+ * immediately, so the first exact count is ready as early as possible.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { CountEngine, digitSplitExtra } from './engine';
+import type { FromWorker, ToWorker, WorkerInit } from './protocol';
+
+const port = parentPort;
+if (!port) throw new Error('tokenWorker must run in a worker thread');
+
+const post = (m: FromWorker) => port.postMessage(m);
+const engine = new CountEngine((encoding, loadMs) => post({ type: 'ready', encoding, loadMs }));
+
+port.on('message', (m: ToWorker) => {
+  if (m.type === 'load') {
+    engine.load(m.encoding).catch((e: unknown) => post({ type: 'error', message: String(e) }));
+    return;
+  }
+  const t0 = performance.now();
+  engine
+    .count(m.encoding, m.text)
+    .then((s) =>
+      post({
+        type: 'result',
+        id: m.id,
+        tokens: s.tokens,
+        digitExtra: m.digitsSplit ? digitSplitExtra(m.text) : 0,
+        chunks: s.chunks,
+        encodedChunks: s.encodedChunks,
+        ms: performance.now() - t0,
+      }),
+    )
+    .catch((e: unknown) => post({ type: 'error', id: m.id, message: e instanceof Error ? e.message : String(e) }));
+});
+
+const init = (workerData ?? { preload: [] }) as WorkerInit;
+for (const enc of init.preload ?? []) {
+  engine.load(enc).catch((e: unknown) => post({ type: 'error', message: String(e) }));
+}
