@@ -1,0 +1,214 @@
+import assert from 'node:assert/strict';
+import { ManualClock, flushMicrotasks } from '../../../src/core/clock';
+import { RateLimiter, WindowBudget, parseRateLimitHeaders } from '../../../src/core/resilience/limiter';
+import type { Permit } from '../../../src/core/resilience/limiter';
+
+describe('resilience/limiter', () => {
+  describe('WindowBudget', () => {
+    it('reserves, refuses past the limit and frees as reservations age out', () => {
+      const b = new WindowBudget(100, 60_000);
+      b.take(60, 0);
+      b.take(30, 10_000);
+      assert.equal(b.available(10_000), 10);
+      assert.equal(b.waitMs(10, 10_000), 0);
+      assert.equal(b.waitMs(11, 10_000), 50_000); // the first reservation expires at 60 s
+      assert.equal(b.waitMs(80, 10_000), 60_000); // both must expire: the second at 70 s
+      assert.equal(b.available(60_000), 70);
+      assert.equal(b.available(70_000), 100);
+    });
+    it('settles a reservation to the real amount', () => {
+      const b = new WindowBudget(1000);
+      const r = b.take(800, 0); // estimate: input + max_tokens
+      assert.equal(b.available(0), 200);
+      b.settle(r, 350); // real usage
+      assert.equal(b.available(0), 650);
+      b.settle(r, 1200); // an under-estimate is charged in full
+      assert.equal(b.available(0), -200);
+      assert.equal(b.waitMs(1, 0), 60_000);
+    });
+    it('lets a request larger than the whole limit through once the window is empty', () => {
+      const b = new WindowBudget(100);
+      assert.equal(b.waitMs(500, 0), 0);
+      b.take(500, 0);
+      assert.equal(b.waitMs(500, 1), 59_999);
+    });
+    it('is unlimited until a limit is configured or learned', () => {
+      const b = new WindowBudget(undefined);
+      b.take(1e9, 0);
+      assert.equal(b.waitMs(1e9, 0), 0);
+      b.adapt({ limit: 500, remaining: 490 }, 0);
+      assert.equal(b.limit, 500);
+    });
+    it('adapts to a provider that reports less remaining than we think, until its reset', () => {
+      const b = new WindowBudget(100);
+      b.take(10, 0);
+      b.adapt({ remaining: 50, resetMs: 5000 }, 1000); // we think 90 are left; the server says 50
+      assert.equal(b.available(1000), 50);
+      assert.equal(b.available(6000), 90);
+      b.adapt({ remaining: 95 }, 7000); // more than we think: keep ours
+      assert.equal(b.available(7000), 90);
+    });
+    it('takes the smaller of a configured and a reported limit', () => {
+      const b = new WindowBudget(100);
+      b.adapt({ limit: 60 }, 0);
+      assert.equal(b.limit, 60);
+      b.adapt({ limit: 500 }, 0);
+      assert.equal(b.limit, 100);
+    });
+  });
+
+  it('parses OpenAI and Anthropic rate-limit headers', () => {
+    const o = parseRateLimitHeaders(
+      {
+        'x-ratelimit-limit-requests': '500',
+        'x-ratelimit-remaining-requests': '499',
+        'x-ratelimit-reset-requests': '120ms',
+        'x-ratelimit-limit-tokens': '30000',
+        'x-ratelimit-remaining-tokens': '29996',
+        'x-ratelimit-reset-tokens': '8ms',
+      },
+      0,
+    );
+    assert.deepEqual(o, { requests: { limit: 500, remaining: 499, resetMs: 120 }, tokens: { limit: 30000, remaining: 29996, resetMs: 8 } });
+    const now = Date.parse('2026-01-15T14:24:00Z');
+    const a = parseRateLimitHeaders(
+      {
+        'anthropic-ratelimit-requests-limit': '4000',
+        'anthropic-ratelimit-requests-remaining': '3201',
+        'anthropic-ratelimit-requests-reset': '2026-01-15T14:24:02Z',
+        'anthropic-ratelimit-tokens-remaining': '100',
+      },
+      now,
+    );
+    assert.deepEqual(a, { requests: { limit: 4000, remaining: 3201, resetMs: 2000 }, tokens: { remaining: 100 } });
+  });
+
+  describe('RateLimiter', () => {
+    it('grants at once while the budgets allow, then queues with a reason', async () => {
+      const clock = new ManualClock();
+      const rl = new RateLimiter(clock);
+      const reasons: string[] = [];
+      const p1 = await rl.acquire('k', { rpm: 2 }, 10, { onQueued: (r) => reasons.push(r) });
+      const p2 = await rl.acquire('k', { rpm: 2 }, 10, { onQueued: (r) => reasons.push(r) });
+      assert.deepEqual(reasons, []);
+      let third: Permit | undefined;
+      void rl.acquire('k', { rpm: 2 }, 10, { onQueued: (r) => reasons.push(r) }).then((p) => (third = p));
+      await flushMicrotasks();
+      assert.deepEqual(reasons, ['queued (rate limit)']);
+      assert.equal(third, undefined);
+      p1.release();
+      p2.release();
+      await clock.advance(59_999);
+      assert.equal(third, undefined);
+      await clock.advance(1);
+      assert.ok(third);
+      assert.equal(third.waitedMs, 60_000);
+    });
+
+    it('serves waiters in FIFO order even when a later one would fit sooner', async () => {
+      const clock = new ManualClock();
+      const rl = new RateLimiter(clock);
+      const limits = { tpm: 1000 };
+      const first = await rl.acquire('k', limits, 900);
+      first.release();
+      const order: string[] = [];
+      // big needs the 900 to age out; small would fit now but must not overtake.
+      void rl.acquire('k', limits, 500).then((p) => (order.push('big'), p.release()));
+      void rl.acquire('k', limits, 50).then((p) => (order.push('small'), p.release()));
+      await flushMicrotasks();
+      assert.deepEqual(order, []);
+      await clock.advance(60_000);
+      assert.deepEqual(order, ['big', 'small']);
+    });
+
+    it('wakes a waiter early when a settle refunds tokens', async () => {
+      const clock = new ManualClock();
+      const rl = new RateLimiter(clock);
+      const p = await rl.acquire('k', { tpm: 1000 }, 1000);
+      let got = false;
+      void rl.acquire('k', { tpm: 1000 }, 400).then(() => (got = true));
+      await flushMicrotasks();
+      assert.equal(got, false);
+      p.settle(500);
+      await flushMicrotasks();
+      assert.equal(got, true);
+    });
+
+    it('caps concurrency and hands the slot on at release', async () => {
+      const clock = new ManualClock();
+      const rl = new RateLimiter(clock);
+      const reasons: string[] = [];
+      const a = await rl.acquire('k', { concurrency: 1 }, 1);
+      let b: Permit | undefined;
+      void rl.acquire('k', { concurrency: 1 }, 1, { onQueued: (r) => reasons.push(r) }).then((p) => (b = p));
+      await flushMicrotasks();
+      assert.deepEqual(reasons, ['queued (concurrency limit)']);
+      assert.equal(b, undefined);
+      a.release();
+      a.release(); // idempotent
+      await flushMicrotasks();
+      assert.ok(b);
+      assert.equal(rl.snapshot('k').active, 1);
+    });
+
+    it('cancels a queued request and lets the next one move up', async () => {
+      const clock = new ManualClock();
+      const rl = new RateLimiter(clock);
+      const a = await rl.acquire('k', { concurrency: 1 }, 1);
+      const ac = new AbortController();
+      const cancelled = rl.acquire('k', { concurrency: 1 }, 1, { signal: ac.signal });
+      let third: Permit | undefined;
+      void rl.acquire('k', { concurrency: 1 }, 1).then((p) => (third = p));
+      await flushMicrotasks();
+      assert.equal(rl.snapshot('k').queued, 2);
+      ac.abort();
+      await assert.rejects(cancelled, { name: 'AbortError' });
+      assert.equal(rl.snapshot('k').queued, 1);
+      a.release();
+      await flushMicrotasks();
+      assert.ok(third);
+      assert.equal(rl.snapshot('k').active, 1);
+      assert.equal(clock.pending, 0);
+    });
+
+    it('cancels a request waiting on the clock without leaving a timer behind', async () => {
+      const clock = new ManualClock();
+      const rl = new RateLimiter(clock);
+      (await rl.acquire('k', { rpm: 1 }, 1)).release();
+      const ac = new AbortController();
+      const waiting = rl.acquire('k', { rpm: 1 }, 1, { signal: ac.signal });
+      await flushMicrotasks();
+      assert.equal(clock.pending, 1);
+      ac.abort();
+      await assert.rejects(waiting);
+      await flushMicrotasks();
+      assert.equal(clock.pending, 0);
+      assert.equal(rl.snapshot('k').rpmUsed, 1);
+    });
+
+    it('keeps separate budgets per key', async () => {
+      const clock = new ManualClock();
+      const rl = new RateLimiter(clock);
+      await rl.acquire('openai/a', { rpm: 1 }, 1);
+      let other = false;
+      void rl.acquire('openai/b', { rpm: 1 }, 1).then(() => (other = true));
+      await flushMicrotasks();
+      assert.equal(other, true);
+    });
+
+    it('learns from response headers and holds back until the reported reset', async () => {
+      const clock = new ManualClock();
+      const rl = new RateLimiter(clock);
+      const p = await rl.acquire('k', {}, 100);
+      p.adapt({ 'x-ratelimit-limit-requests': '3', 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '2s' });
+      p.release();
+      let got = false;
+      void rl.acquire('k', {}, 100).then(() => (got = true));
+      await clock.advance(1999);
+      assert.equal(got, false);
+      await clock.advance(1);
+      assert.equal(got, true);
+      assert.equal(rl.snapshot('k').rpmLimit, 3);
+    });
+  });
+});
