@@ -1,0 +1,165 @@
+import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
+import type { MessageCreateParamsStreaming, MessageParam, TextBlockParam } from '@anthropic-ai/sdk/resources/messages';
+import type { Clock } from '../clock';
+import { ProviderError } from '../errors';
+import type { ChatRequest, FinishReason, StreamEvent } from '../types';
+import { defaultBaseUrl } from './baseUrls';
+import { Attempt } from './attempt';
+import { headersToRecord, missingKeyError, requestIdFrom, toProviderError, type Failure } from './errorMapping';
+import { mapAnthropicStopReason } from './finishReason';
+import type { Provider, ProviderConfig } from './types';
+import { fromAnthropicUsage, mergeAnthropicUsage, type AnthropicWireUsage } from './usage';
+
+const EPHEMERAL = { type: 'ephemeral' } as const;
+
+/** System prompt: a plain string, or a text block carrying cache_control when a breakpoint is asked for. */
+export function toAnthropicSystem(req: ChatRequest): string | TextBlockParam[] | undefined {
+  if (!req.system) return undefined;
+  return req.systemCacheBreakpoint ? [{ type: 'text', text: req.system, cache_control: EPHEMERAL }] : req.system;
+}
+
+export function toAnthropicMessages(req: ChatRequest): MessageParam[] {
+  return req.messages.map((m) =>
+    m.cacheBreakpoint
+      ? { role: m.role, content: [{ type: 'text', text: m.content, cache_control: EPHEMERAL }] }
+      : { role: m.role, content: m.content },
+  );
+}
+
+export function buildMessagesBody(req: ChatRequest): MessageCreateParamsStreaming {
+  const system = toAnthropicSystem(req);
+  return {
+    model: req.model,
+    max_tokens: req.maxTokens,
+    messages: toAnthropicMessages(req),
+    ...(system !== undefined ? { system } : {}),
+    ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
+    stream: true,
+  };
+}
+
+function classify(e: unknown): Failure {
+  if (e instanceof APIUserAbortError) return { cls: 'userAbort', message: e.message, cause: e };
+  if (e instanceof APIConnectionTimeoutError) return { cls: 'connectionTimeout', message: e.message, cause: e };
+  if (e instanceof APIConnectionError) return { cls: 'connection', message: e.message, cause: e };
+  if (e instanceof APIError) {
+    return {
+      cls: 'api',
+      status: typeof e.status === 'number' ? e.status : undefined,
+      headers: headersToRecord(e.headers),
+      body: e.error,
+      message: e.message,
+      requestId: e.requestID ?? undefined,
+      cause: e,
+    };
+  }
+  return { cls: 'other', message: e instanceof Error ? e.message : String(e), cause: e };
+}
+
+/** Anthropic Messages API streaming through the official `@anthropic-ai/sdk`. */
+export class AnthropicProvider implements Provider {
+  readonly id = 'anthropic' as const;
+  private readonly baseUrl: string;
+  private client?: Anthropic;
+
+  constructor(
+    private readonly cfg: ProviderConfig,
+    private readonly clock: Clock,
+  ) {
+    this.baseUrl = cfg.baseUrl ?? defaultBaseUrl('anthropic');
+  }
+
+  private getClient(): Anthropic {
+    this.client ??= new Anthropic({
+      apiKey: this.cfg.apiKey,
+      authToken: null,
+      baseURL: this.baseUrl,
+      maxRetries: 0,
+      ...(this.cfg.fetch ? { fetch: this.cfg.fetch } : {}),
+      ...(this.cfg.headers ? { defaultHeaders: this.cfg.headers } : {}),
+    });
+    return this.client;
+  }
+
+  async *stream(req: ChatRequest, signal?: AbortSignal): AsyncIterable<StreamEvent> {
+    if (!this.cfg.apiKey) throw missingKeyError('anthropic', req.model);
+    const a = new Attempt('anthropic', req, this.baseUrl, this.clock, this.cfg.timeoutMs, signal, this.cfg.apiKey);
+    let finish: FinishReason | undefined;
+    let stopped = false;
+    let wireUsage: AnthropicWireUsage | undefined;
+    try {
+      try {
+        const { data, response, request_id } = await this.getClient()
+          .messages.create(buildMessagesBody(req), { signal: a.signal })
+          .withResponse();
+        a.responseStarted = true;
+        a.headers = headersToRecord(response.headers);
+        a.requestId = request_id ?? requestIdFrom(a.headers);
+        a.pause();
+        yield { type: 'start', requestId: a.requestId, model: req.model };
+        a.arm();
+        for await (const ev of data) {
+          a.pause();
+          if (a.aborted) break; // cancelled or timed out: no more text after that point
+          switch (ev.type) {
+            case 'message_start':
+              a.answeringModel = ev.message.model;
+              wireUsage = mergeAnthropicUsage(undefined, ev.message.usage);
+              a.reported = fromAnthropicUsage(wireUsage);
+              break;
+            case 'content_block_delta':
+              if (ev.delta.type === 'text_delta' && ev.delta.text) {
+                a.addText(ev.delta.text);
+                yield { type: 'text', text: ev.delta.text };
+              }
+              break;
+            case 'message_delta':
+              finish = mapAnthropicStopReason(ev.delta.stop_reason);
+              wireUsage = mergeAnthropicUsage(wireUsage, ev.usage as AnthropicWireUsage);
+              a.reported = fromAnthropicUsage(wireUsage);
+              break;
+            case 'message_stop':
+              stopped = true;
+              break;
+            default:
+              break;
+          }
+          a.arm();
+        }
+        a.pause();
+      } catch (e) {
+        throw e instanceof ProviderError ? e : toProviderError(classify(e), a.context());
+      }
+      if (a.aborted) throw toProviderError({ cls: 'userAbort', message: 'aborted', cause: undefined }, a.context());
+      if (!stopped) {
+        // message_start usage alone is not the final count: treat the result as interrupted.
+        throw toProviderError(
+          { cls: 'other', message: 'stream ended early', cause: new Error('the stream ended before message_stop') },
+          a.context(),
+        );
+      }
+      const result = a.result(finish ?? 'unknown', req.model);
+      yield { type: 'usage', usage: result.usage };
+      yield { type: 'finish', result };
+    } finally {
+      a.dispose();
+    }
+  }
+
+  async countTokens(req: ChatRequest, signal?: AbortSignal): Promise<number | undefined> {
+    if (!this.cfg.apiKey) throw missingKeyError('anthropic', req.model);
+    const a = new Attempt('anthropic', req, this.baseUrl, this.clock, this.cfg.timeoutMs, signal, this.cfg.apiKey);
+    try {
+      const system = toAnthropicSystem(req);
+      const res = await this.getClient().messages.countTokens(
+        { model: req.model, messages: toAnthropicMessages(req), ...(system !== undefined ? { system } : {}) },
+        { signal: a.signal },
+      );
+      return res.input_tokens;
+    } catch (e) {
+      throw toProviderError(classify(e), a.context());
+    } finally {
+      a.dispose();
+    }
+  }
+}

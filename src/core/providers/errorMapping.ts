@@ -1,0 +1,291 @@
+import { ProviderError, type ErrorKind } from '../errors';
+import { PROVIDER_LABELS, type ProviderId, type Usage } from '../types';
+
+/** An SDK failure reduced to what the mapping needs (each provider file classifies its own SDK's classes). */
+export interface Failure {
+  /** api: an HTTP error response or an error event inside the stream (status undefined). */
+  cls: 'api' | 'userAbort' | 'connectionTimeout' | 'connection' | 'other';
+  status?: number;
+  headers?: Record<string, string>;
+  /** The error body as the SDK parsed it (OpenAI: the inner `error` object; Anthropic: the whole body). */
+  body?: unknown;
+  message: string;
+  requestId?: string;
+  cause: unknown;
+}
+
+/** What the attempt knew when it failed. */
+export interface AttemptContext {
+  provider: ProviderId;
+  model: string;
+  baseUrl: string;
+  apiKey?: string;
+  timeoutMs?: number;
+  /** Our idle / first-token timer fired. */
+  timedOut: boolean;
+  /** The caller's signal aborted. */
+  userAborted: boolean;
+  /** Response headers arrived (the failure happened inside the stream). */
+  responseStarted: boolean;
+  partialText: string;
+  requestId?: string;
+  headers?: Record<string, string>;
+  usage?: Usage;
+}
+
+export function headersToRecord(h: Headers | Record<string, string> | null | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!h) return out;
+  if (typeof (h as Headers).forEach === 'function' && typeof (h as Headers).get === 'function') {
+    (h as Headers).forEach((v, k) => {
+      out[k.toLowerCase()] = v;
+    });
+  } else {
+    for (const [k, v] of Object.entries(h)) out[k.toLowerCase()] = String(v);
+  }
+  return out;
+}
+
+/** Replace every occurrence of the secret (and of its Bearer form) in a message. */
+export function scrubSecret(text: string, secret?: string): string {
+  if (!secret || secret.length < 4) return text;
+  return text.split(secret).join('***');
+}
+
+export function requestIdFrom(headers: Record<string, string>): string | undefined {
+  return headers['x-request-id'] ?? headers['request-id'] ?? headers['x-dashscope-request-id'] ?? undefined;
+}
+
+interface Details {
+  message?: string;
+  codes: string[];
+  requestId?: string;
+}
+
+/** Pull the provider's message and codes out of an error body in any of the shapes the providers use. */
+export function errorDetails(body: unknown, rawMessage: string): Details {
+  const codes: string[] = [];
+  let message: string | undefined;
+  let requestId: string | undefined;
+  const visit = (o: unknown) => {
+    if (!o || typeof o !== 'object') return;
+    const r = o as Record<string, unknown>;
+    if (typeof r.code === 'string') codes.push(r.code);
+    if (typeof r.type === 'string' && r.type !== 'error') codes.push(r.type);
+    if (typeof r.message === 'string' && message === undefined) message = r.message;
+    if (typeof r.request_id === 'string' && r.request_id) requestId = r.request_id;
+  };
+  // Anthropic { type:'error', error:{type,message} }; OpenAI inner { message, type, code }; DashScope compat
+  // { error:{...}, request_id }.
+  if (body && typeof body === 'object') {
+    visit((body as Record<string, unknown>).error);
+    visit(body);
+  }
+  // DashScope answers failing streaming requests with a native SSE error event that the SDK cannot parse as JSON;
+  // its text ends up in the message: "id:1\nevent:error\n:HTTP_STATUS/429\ndata:{...}".
+  if (codes.length === 0) {
+    const m = /data:\s*(\{.*\})/s.exec(rawMessage);
+    if (m) {
+      try {
+        visit(JSON.parse(m[1]!));
+      } catch {
+        // not JSON after all
+      }
+    }
+  }
+  return { message, codes, requestId };
+}
+
+const has = (codes: string[], ...wanted: string[]) => codes.some((c) => wanted.includes(c));
+
+/** Token count and window, when the provider's message names them. */
+export function contextNumbers(message: string): { tokens?: number; window?: number } {
+  let m = /maximum context length is (\d+) tokens.*?resulted in (\d+) tokens/is.exec(message);
+  if (m) return { window: Number(m[1]), tokens: Number(m[2]) };
+  m = /maximum context length is (\d+) tokens.*?requested (\d+) tokens/is.exec(message);
+  if (m) return { window: Number(m[1]), tokens: Number(m[2]) };
+  m = /prompt is too long:\s*(\d+) tokens\s*>\s*(\d+)/i.exec(message);
+  if (m) return { tokens: Number(m[1]), window: Number(m[2]) };
+  m = /Range of input length should be \[1,\s*(\d+)\]/i.exec(message);
+  if (m) return { window: Number(m[1]) };
+  return {};
+}
+
+const CONTEXT_PATTERN = /context length|context window|prompt is too long|too many tokens|Range of input length|input length|maximum context/i;
+
+function kindForStatus(provider: ProviderId, status: number, codes: string[], msg: string): ErrorKind {
+  if (has(codes, 'context_length_exceeded', 'request_too_large') || (status === 400 && CONTEXT_PATTERN.test(msg))) return 'contextLength';
+  if (status === 413) return 'contextLength';
+  if (has(codes, 'overloaded_error') || status === 529) return 'overloaded';
+  if (has(codes, 'billing_error', 'Arrearage') || codes.some((c) => c.startsWith('AllocationQuota'))) return 'quota';
+  switch (status) {
+    case 400:
+    case 422:
+      return 'badRequest';
+    case 401:
+      return 'auth';
+    case 402:
+      return 'quota';
+    case 403:
+      return 'permission';
+    case 404:
+      return 'notFound';
+    case 408:
+      return 'requestTimeout';
+    case 409:
+      return 'conflict';
+    case 429:
+      // DashScope reuses the insufficient_quota wording for its per-minute throttle (Throttling.AllocationQuota),
+      // which clears within the minute: it is a rate limit there.
+      if (provider !== 'dashscope' && has(codes, 'insufficient_quota')) return 'quota';
+      return 'rateLimit';
+  }
+  if (status >= 500) return 'server';
+  return 'unknown';
+}
+
+function kindForStreamError(codes: string[], partial: string): ErrorKind {
+  if (has(codes, 'overloaded_error')) return 'overloaded';
+  if (has(codes, 'rate_limit_error', 'rate_limit_exceeded', 'tokens', 'requests', 'Throttling', 'Throttling.RateQuota')) return 'rateLimit';
+  if (has(codes, 'insufficient_quota', 'billing_error')) return 'quota';
+  if (has(codes, 'api_error', 'server_error', 'internal_error', 'InternalError', 'timeout_error')) return 'server';
+  return partial ? 'streamInterrupted' : 'server';
+}
+
+function isMalformed(e: unknown): boolean {
+  if (e instanceof SyntaxError) return true;
+  const msg = e instanceof Error ? e.message : String(e);
+  return /could not parse|unexpected (token|end of json|event order)|is not valid json|unterminated string/i.test(msg);
+}
+
+function describeCause(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const cause = (e as { cause?: unknown }).cause;
+  const c = cause instanceof Error ? `: ${(cause as { code?: string }).code ?? cause.message}` : '';
+  return `${e.message}${c}`;
+}
+
+function host(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).host;
+  } catch {
+    return baseUrl;
+  }
+}
+
+function retryAfterSeconds(headers: Record<string, string>): number | undefined {
+  const ms = Number(headers['retry-after-ms']);
+  if (headers['retry-after-ms'] !== undefined && Number.isFinite(ms)) return Math.ceil(ms / 100) / 10;
+  const s = headers['retry-after'];
+  if (s === undefined) return undefined;
+  const n = Number(s);
+  if (Number.isFinite(n)) return n;
+  const at = Date.parse(s);
+  return Number.isFinite(at) ? Math.max(0, Math.ceil((at - Date.now()) / 1000)) : undefined;
+}
+
+/** Map any failure of one attempt to a ProviderError with a user-actionable message and no secret in it. */
+export function toProviderError(f: Failure, ctx: AttemptContext): ProviderError {
+  const label = PROVIDER_LABELS[ctx.provider];
+  const headers = { ...(ctx.headers ?? {}), ...(f.headers ?? {}) };
+  const details = f.cls === 'api' ? errorDetails(f.body, f.message) : { codes: [] as string[] };
+  const requestId = f.requestId ?? details.requestId ?? requestIdFrom(headers) ?? ctx.requestId;
+  const providerMsg = (details.message ?? '').trim();
+  const partial = ctx.partialText;
+
+  let kind: ErrorKind;
+  if (ctx.userAborted || (f.cls === 'userAbort' && !ctx.timedOut)) kind = 'aborted';
+  else if (ctx.timedOut || f.cls === 'connectionTimeout') kind = 'timeout';
+  else if (f.cls === 'api' && f.status !== undefined) kind = kindForStatus(ctx.provider, f.status, details.codes, `${providerMsg} ${f.message}`);
+  else if (f.cls === 'api') kind = kindForStreamError(details.codes, partial);
+  else if (isMalformed(f.cause)) kind = 'malformed';
+  else if (partial) kind = 'streamInterrupted';
+  else if (f.cls === 'connection' || ctx.responseStarted || f.cause instanceof TypeError) kind = 'network';
+  else kind = 'unknown';
+
+  const status = f.status;
+  const model = ctx.model;
+  const detail = providerMsg ? ` ${label} said: ${providerMsg}` : '';
+  let message: string;
+  switch (kind) {
+    case 'aborted':
+      message = 'Request cancelled.';
+      break;
+    case 'timeout':
+      message = `${label} did not answer in time${ctx.timeoutMs ? ` (no data for ${ctx.timeoutMs} ms)` : ''}${partial ? ` after ${partial.length} characters of the answer` : ''}.`;
+      break;
+    case 'auth':
+      message = `${label} rejected the API key (HTTP 401). Check the key in Tierwise settings.${detail}`;
+      break;
+    case 'permission':
+      message = `${label} refused access to ${model} with this API key (HTTP 403).${detail}`;
+      break;
+    case 'notFound':
+      message = `${label} does not know the model "${model}" or this key cannot use it (HTTP 404). Check the model name.`;
+      break;
+    case 'contextLength': {
+      const { tokens, window } = contextNumbers(`${providerMsg} ${f.message}`);
+      const parts = [tokens !== undefined ? `${tokens} tokens` : undefined, window !== undefined ? `the context window is ${window} tokens` : undefined].filter(Boolean);
+      message = `The prompt is too long for ${model}${parts.length ? `: ${parts.join(', ')}` : ''}. Shorten the input or pick a model with a larger context window.`;
+      break;
+    }
+    case 'badRequest':
+      message = `${label} rejected the request (HTTP ${status ?? 400}).${detail}`;
+      break;
+    case 'quota':
+      message = `${label}: the account is out of quota or credit. Check the plan and billing.${detail}`;
+      break;
+    case 'rateLimit': {
+      const s = retryAfterSeconds(headers);
+      message = `${label} rate limit reached for ${model}${s !== undefined ? `; retry after ${s} s` : ''}.${detail}`;
+      break;
+    }
+    case 'overloaded':
+      message = `${label} is overloaded right now${status ? ` (HTTP ${status})` : ''}. Try again shortly or use another model.`;
+      break;
+    case 'server':
+      message = `${label} had a server error${status ? ` (HTTP ${status})` : ''}. Try again.${detail}`;
+      break;
+    case 'requestTimeout':
+      message = `${label} timed out the request (HTTP 408). Try again.`;
+      break;
+    case 'conflict':
+      message = `${label} reported a conflict (HTTP 409). Try again.${detail}`;
+      break;
+    case 'network':
+      message = `Could not reach ${label} at ${host(ctx.baseUrl)} (${describeCause(f.cause)}). Check the network connection and the base URL.`;
+      break;
+    case 'streamInterrupted':
+      message = `The answer from ${model} was cut off after ${partial.length} characters (${describeCause(f.cause)}).${detail}`;
+      break;
+    case 'malformed':
+      message = `${label} sent a response Tierwise could not read (${describeCause(f.cause)}).`;
+      break;
+    default:
+      message = `${label} request failed${status ? ` (HTTP ${status})` : ''}: ${providerMsg || describeCause(f.cause)}`;
+  }
+  if (requestId) message += ` (request ${requestId})`;
+
+  return new ProviderError({
+    kind,
+    message: scrubSecret(message, ctx.apiKey),
+    provider: ctx.provider,
+    model,
+    status,
+    requestId,
+    headers,
+    code: details.codes[0],
+    partialText: partial || undefined,
+    usage: ctx.usage,
+    cause: f.cause,
+  });
+}
+
+export function missingKeyError(provider: ProviderId, model: string): ProviderError {
+  return new ProviderError({
+    kind: 'missingKey',
+    message: `No API key is set for ${PROVIDER_LABELS[provider]}. Add one in Tierwise settings.`,
+    provider,
+    model,
+  });
+}

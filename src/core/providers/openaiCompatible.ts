@@ -1,0 +1,141 @@
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import type { ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { Clock } from '../clock';
+import { ProviderError } from '../errors';
+import type { ChatRequest, FinishReason, StreamEvent } from '../types';
+import { defaultBaseUrl, providerNeedsKey } from './baseUrls';
+import { Attempt } from './attempt';
+import { headersToRecord, missingKeyError, requestIdFrom, toProviderError, type Failure } from './errorMapping';
+import { mapOpenAIFinishReason } from './finishReason';
+import type { Provider, ProviderConfig } from './types';
+import { fromOpenAIUsage } from './usage';
+
+/** o-series and gpt-5 models take `max_completion_tokens` and only the default temperature. */
+export function isReasoningModel(model: string): boolean {
+  const m = model.toLowerCase().replace(/^.*\//, '');
+  return /^o\d/.test(m) || /^gpt-5/.test(m);
+}
+
+export function toOpenAIMessages(req: ChatRequest): ChatCompletionMessageParam[] {
+  const out: ChatCompletionMessageParam[] = [];
+  if (req.system) out.push({ role: 'system', content: req.system });
+  for (const m of req.messages) out.push({ role: m.role, content: m.content });
+  return out;
+}
+
+export function buildChatBody(cfg: Pick<ProviderConfig, 'id'>, req: ChatRequest): ChatCompletionCreateParamsStreaming {
+  const body: ChatCompletionCreateParamsStreaming = {
+    model: req.model,
+    messages: toOpenAIMessages(req),
+    stream: true,
+    stream_options: { include_usage: true },
+  };
+  const reasoning = isReasoningModel(req.model);
+  // OpenAI deprecated max_tokens and rejects it for reasoning models; DashScope and local servers expect max_tokens.
+  if (cfg.id === 'openai' && reasoning) body.max_completion_tokens = req.maxTokens;
+  else body.max_tokens = req.maxTokens;
+  if (req.temperature !== undefined && !reasoning) body.temperature = req.temperature;
+  return body;
+}
+
+function classify(e: unknown): Failure {
+  if (e instanceof APIUserAbortError) return { cls: 'userAbort', message: e.message, cause: e };
+  if (e instanceof APIConnectionTimeoutError) return { cls: 'connectionTimeout', message: e.message, cause: e };
+  if (e instanceof APIConnectionError) return { cls: 'connection', message: e.message, cause: e };
+  if (e instanceof APIError) {
+    return {
+      cls: 'api',
+      status: typeof e.status === 'number' ? e.status : undefined,
+      headers: headersToRecord(e.headers),
+      body: e.error,
+      message: e.message,
+      requestId: e.requestID ?? undefined,
+      cause: e,
+    };
+  }
+  return { cls: 'other', message: e instanceof Error ? e.message : String(e), cause: e };
+}
+
+/** OpenAI, DashScope (compatible mode) and any OpenAI-compatible server, through the official `openai` SDK. */
+export class OpenAICompatibleProvider implements Provider {
+  readonly id: ProviderConfig['id'];
+  private readonly baseUrl: string;
+  private client?: OpenAI;
+
+  constructor(
+    private readonly cfg: ProviderConfig,
+    private readonly clock: Clock,
+  ) {
+    this.id = cfg.id;
+    this.baseUrl = cfg.baseUrl ?? defaultBaseUrl(cfg.id, cfg.region);
+  }
+
+  private getClient(): OpenAI {
+    if (this.client) return this.client;
+    const key = this.cfg.apiKey;
+    this.client = new OpenAI({
+      // Without a key (local servers) the SDK still wants one; the Authorization header is removed below.
+      apiKey: key || 'no-key',
+      baseURL: this.baseUrl,
+      organization: null,
+      project: null,
+      webhookSecret: null,
+      maxRetries: 0,
+      ...(this.cfg.fetch ? { fetch: this.cfg.fetch } : {}),
+      defaultHeaders: { ...(this.cfg.headers ?? {}), ...(key ? {} : { Authorization: null }) },
+    });
+    return this.client;
+  }
+
+  async *stream(req: ChatRequest, signal?: AbortSignal): AsyncIterable<StreamEvent> {
+    if (providerNeedsKey(this.id) && !this.cfg.apiKey) throw missingKeyError(this.id, req.model);
+    const a = new Attempt(this.id, req, this.baseUrl, this.clock, this.cfg.timeoutMs, signal, this.cfg.apiKey);
+    let finish: FinishReason | undefined;
+    try {
+      try {
+        const { data, response, request_id } = await this.getClient()
+          .chat.completions.create(buildChatBody(this.cfg, req), { signal: a.signal })
+          .withResponse();
+        a.responseStarted = true;
+        a.headers = headersToRecord(response.headers);
+        a.requestId = request_id ?? requestIdFrom(a.headers);
+        a.pause();
+        yield { type: 'start', requestId: a.requestId, model: req.model };
+        a.arm();
+        for await (const chunk of data) {
+          a.pause();
+          if (a.aborted) break; // cancelled or timed out: no more text after that point
+          if (chunk.model) a.answeringModel = chunk.model;
+          if (!a.requestId && chunk.id) a.requestId = chunk.id;
+          if (chunk.usage) a.reported = fromOpenAIUsage(chunk.usage);
+          for (const choice of chunk.choices ?? []) {
+            if (choice.index !== 0) continue;
+            const delta = choice.delta?.content;
+            if (typeof delta === 'string' && delta) {
+              a.addText(delta);
+              yield { type: 'text', text: delta };
+            }
+            if (choice.finish_reason) finish = mapOpenAIFinishReason(choice.finish_reason);
+          }
+          a.arm();
+        }
+        a.pause();
+      } catch (e) {
+        throw e instanceof ProviderError ? e : toProviderError(classify(e), a.context());
+      }
+      // The SDK ends the iteration quietly when the request is aborted: tell the caller why it ended.
+      if (a.aborted) throw toProviderError({ cls: 'userAbort', message: 'aborted', cause: undefined }, a.context());
+      if (finish === undefined) {
+        throw toProviderError(
+          { cls: 'other', message: 'stream ended early', cause: new Error('the stream ended without a finish reason') },
+          a.context(),
+        );
+      }
+      const result = a.result(finish, req.model);
+      yield { type: 'usage', usage: result.usage };
+      yield { type: 'finish', result };
+    } finally {
+      a.dispose();
+    }
+  }
+}
