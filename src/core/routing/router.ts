@@ -139,7 +139,7 @@ export class Router {
       from = start;
       start = 'complex';
       causes.push(
-        `${formatCount(prompt)} tokens make it a long document (over ${formatCount(this.cfg.longDocumentTokens)})`,
+        `${formatCount(prompt)} tokens count as a long document, over ${formatCount(this.cfg.longDocumentTokens)}`,
       );
     }
 
@@ -159,14 +159,15 @@ export class Router {
     if (!chosen && !ov.provider) {
       // Nothing on the policy's providers holds it: any available model, lowest tier first, then cheapest.
       for (const tier of tiersFrom(start)) {
-        const fit = this.sortByCost(this.allCandidates([tier], task, input, prompt)).find((c) => c.fits);
+        // Only models whose window is known: an unknown one cannot be trusted with input others refused.
+        const fit = this.sortByCost(this.allCandidates([tier], task, input, prompt)).find((c) => c.fits && c.info);
         if (fit) {
           chosen = fit;
           break;
         }
       }
     }
-    if (!chosen) return this.tooLarge(task, input, prompt, ov.provider);
+    if (!chosen) return this.tooLarge(task, input, prompt, start, ov.provider);
 
     if (chosen.tier !== start || chosen.provider !== expected.provider || chosen.model !== expected.model) {
       if (!expected.fits) causes.push(this.overflowCause(expected, prompt));
@@ -336,22 +337,29 @@ export class Router {
     return this.finish(task, input, prompt, c, { mode: 'forcedModel', causes: [], compared: 1, expected: c });
   }
 
-  private tooLarge(task: TaskDef, input: RouteInput, prompt: number, forcedProvider?: ProviderId): RouteError {
-    let cands = this.allCandidates(TIERS, task, input, prompt);
-    if (forcedProvider) {
-      cands = TIERS.map((t) => this.candidate(forcedProvider, this.cfg.tiers[forcedProvider][t], t, task, input, prompt));
-    }
+  private tooLarge(
+    task: TaskDef,
+    input: RouteInput,
+    prompt: number,
+    start: Tier,
+    forcedProvider?: ProviderId,
+  ): RouteError {
+    const tiers = tiersFrom(start);
+    const cands = forcedProvider
+      ? tiers.map((t) => this.candidate(forcedProvider, this.cfg.tiers[forcedProvider][t], t, task, input, prompt))
+      : this.allCandidates(tiers, task, input, prompt);
     let largest: RouteError['largest'];
     for (const c of cands) {
       if (c.info && (!largest || c.info.contextWindow > largest.contextWindow)) {
         largest = { provider: c.provider, model: c.model, contextWindow: c.info.contextWindow };
       }
     }
-    const where = forcedProvider ? ` on ${forcedProvider}` : '';
-    const message = largest
-      ? `${task.label}: the input is ${formatCount(prompt)} tokens (plus up to the answer's output), more than any model${where} can take; the largest window is ${largest.model}'s ${formatCount(largest.contextWindow)} tokens. Select less text.`
-      : `${task.label}: the input is ${formatCount(prompt)} tokens, more than any model${where} can take. Select less text.`;
-    return { error: 'tooLarge', message, inputTokens: prompt, largest };
+    const scope = `${start === 'complex' ? 'complex-tier' : `${start}-tier or higher`} model${
+      forcedProvider ? ` on ${forcedProvider}` : ''
+    }`;
+    const biggest = largest ? `; the largest window is ${largest.model}'s ${formatCount(largest.contextWindow)}` : '';
+    const message = `${task.label}: ${formatCount(prompt)} input tokens plus the answer do not fit any ${scope}${biggest}. Select less text or choose a model.`;
+    return { error: 'tooLarge', message, inputTokens: prompt, ...(largest ? { largest } : {}) };
   }
 
   private finish(

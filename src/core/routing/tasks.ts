@@ -340,7 +340,7 @@ export function taskOverheadTokens(
 ): number {
   let n = count(task.system);
   for (const ex of task.examples) n += count(ex.user) + count(ex.assistant);
-  const frame = buildUserContent(task, { ...input, selectionText: '', question: input.question ? ' ' : undefined });
+  const frame = buildUserContent(task, { ...input, selectionText: '', question: input.question ? '?' : undefined });
   return n + count(frame);
 }
 
