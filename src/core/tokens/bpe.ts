@@ -104,10 +104,10 @@ export class BpeEncoder {
   }
 }
 
-const ASCII = /^[\x00-\x7f]*$/;
-
 /** UTF-8 bytes of `s` as a binary string (one char per byte). */
 function toBinary(s: string): string {
-  if (ASCII.test(s)) return s;
-  return Buffer.from(s, 'utf8').toString('latin1');
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) > 0x7f) return Buffer.from(s, 'utf8').toString('latin1');
+  }
+  return s;
 }

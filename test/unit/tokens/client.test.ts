@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { Tiktoken } from 'js-tiktoken/lite';
+import {
+  ANTHROPIC_PER_O200K,
+  InProcessBackend,
+  TokenCounter,
+  WorkerBackend,
+  approximateRequest,
+  countPlan,
+  countRequest,
+  digitSplitExtra,
+  encodingForModel,
+  estimateTokens,
+  formatCount,
+  loadRankFile,
+  type TokenCount,
+} from '../../../src/core/tokens';
+import { codeSample } from './corpus';
+
+describe('tokens: model → encoding', () => {
+  it('maps current families to o200k and older ones to cl100k', () => {
+    for (const m of ['gpt-4o', 'gpt-4o-2024-08-06', 'gpt-4o-mini', 'gpt-4.1', 'gpt-4.1-nano', 'o1', 'o3-mini', 'o4-mini', 'gpt-5', 'gpt-5-mini', 'chatgpt-4o-latest', 'gpt-4.5-preview', 'some-future-model'])
+      assert.equal(encodingForModel(m), 'o200k_base', m);
+    for (const m of ['gpt-4', 'gpt-4-0613', 'gpt-4-turbo', 'gpt-4-32k', 'gpt-3.5-turbo', 'gpt-3.5-turbo-0125', 'text-embedding-3-small'])
+      assert.equal(encodingForModel(m), 'cl100k_base', m);
+  });
+
+  it('plans exact counts for OpenAI and labelled estimates for the others', () => {
+    assert.deepEqual(countPlan('openai', 'gpt-4'), { encoding: 'cl100k_base', exact: true, method: 'tiktoken-cl100k' });
+    assert.equal(countPlan('dashscope', 'qwen-plus').method, 'estimate-qwen');
+    assert.equal(countPlan('anthropic', 'claude-sonnet-4').exact, false);
+    assert.equal(countPlan('openaiCompatible', 'llama3').method, 'estimate');
+  });
+});
+
+describe('tokens: TokenCounter (in-process backend)', function () {
+  this.timeout(60_000);
+  let reference: Tiktoken;
+  const backend = new InProcessBackend();
+  const counter = new TokenCounter(backend);
+  before(async () => {
+    reference = new Tiktoken(await loadRankFile('o200k_base'));
+  });
+
+  it('counts OpenAI text exactly', async () => {
+    const text = codeSample().slice(0, 50_000);
+    const c = await counter.count('openai', 'gpt-4o', text);
+    assert.deepEqual(c, { tokens: reference.encode(text, [], []).length, exact: true, method: 'tiktoken-o200k' });
+    assert.deepEqual(await counter.count('openai', 'gpt-4o', ''), { tokens: 0, exact: true, method: 'tiktoken-o200k' });
+  });
+
+  it('Qwen: splits numbers into single digits on top of o200k; Anthropic: scaled, both marked estimates', async () => {
+    assert.equal(digitSplitExtra('a 1234567 b 12 x9'), 7 - 3 + (2 - 1) + 0);
+    const text = 'Order 1234567 shipped on 2024-08-06.';
+    const base = reference.encode(text, [], []).length;
+    const q = await counter.count('dashscope', 'qwen-plus', text);
+    assert.deepEqual(q, { tokens: base + digitSplitExtra(text), exact: false, method: 'estimate-qwen' });
+    const a = await counter.count('anthropic', 'claude-sonnet-4', text);
+    assert.deepEqual(a, { tokens: Math.round(base * ANTHROPIC_PER_O200K), exact: false, method: 'estimate-anthropic' });
+  });
+
+  it('live: approximate at once while the encoder loads, then exact; stale requests are dropped', async () => {
+    const fresh = new TokenCounter(new InProcessBackend());
+    const seen: { key: string; c: TokenCount }[] = [];
+    const texts = ['hello world', 'hello world!', 'hello world!!'];
+    const done = new Promise<void>((resolve) => {
+      for (const t of texts)
+        fresh.live('doc', 'openai', 'gpt-4o', t, (c) => {
+          seen.push({ key: t, c });
+          if (c.exact && t === texts[2]) resolve();
+        });
+    });
+    // the approximations came synchronously
+    assert.equal(seen.length, 3);
+    assert.ok(seen.every((s) => !s.c.exact && s.c.method === 'estimate'));
+    await done;
+    const exact = seen.filter((s) => s.c.exact);
+    // the first request was already running; the second was replaced by the third before it ran
+    assert.deepEqual(
+      exact.map((s) => s.key),
+      ['hello world!!'],
+    );
+    assert.equal(exact[0]?.c.tokens, reference.encode('hello world!!').length);
+    assert.equal(formatCount({ tokens: 1234, exact: false, method: 'estimate' }), '≈1,234');
+    assert.equal(formatCount({ tokens: 12, exact: true, method: 'tiktoken-o200k' }), '12');
+  });
+
+  it('request totals include system, few-shot messages and framing', async () => {
+    const req = {
+      provider: 'openai' as const,
+      model: 'gpt-4o',
+      system: 'You are terse.',
+      messages: [
+        { role: 'user' as const, content: 'Example question' },
+        { role: 'assistant' as const, content: 'Example answer' },
+        { role: 'user' as const, content: 'Hello' },
+      ],
+      maxTokens: 100,
+    };
+    const r = await countRequest(counter, req);
+    const content = ['You are terse.', 'Example question', 'Example answer', 'Hello'].map((t) => reference.encode(t).length);
+    assert.deepEqual(r.parts, content);
+    // 4 messages × (3 framing + 1 role) + 3 reply priming
+    assert.equal(r.framing, 4 * 4 + 3);
+    assert.equal(r.tokens, content.reduce((a, b) => a + b) + 19);
+    assert.equal(r.exact, true);
+    // single "Hello" user message: 3 + 1 (role) + 1 + 3 = 8, what the API reports as prompt_tokens for gpt-4o
+    const hello = await countRequest(counter, { ...req, system: undefined, messages: [{ role: 'user', content: 'Hello' }] });
+    assert.equal(hello.tokens, 8);
+    // a provider count wins and is exact
+    const anth = await countRequest(counter, { ...req, provider: 'anthropic', model: 'claude-sonnet-4' }, () => Promise.resolve(42));
+    assert.deepEqual([anth.tokens, anth.exact, anth.method], [42, true, 'provider']);
+    const failing = await countRequest(counter, { ...req, provider: 'anthropic', model: 'claude-sonnet-4' }, () => Promise.reject(new Error('offline')));
+    assert.equal(failing.exact, false);
+    const approx = approximateRequest(counter, req);
+    assert.equal(approx.exact, false);
+    assert.ok(Math.abs(approx.tokens - r.tokens) <= 6, `${approx.tokens} vs ${r.tokens}`);
+  });
+
+  it('the approximate count is within 25% on code and samples huge texts quickly', () => {
+    const text = codeSample();
+    const exact = reference.encode(text, [], []).length;
+    const approx = estimateTokens(text);
+    assert.ok(Math.abs(approx - exact) / exact < 0.25, `${approx} vs ${exact}`);
+    const huge = text.repeat(60);
+    const t0 = performance.now();
+    const big = estimateTokens(huge);
+    assert.ok(performance.now() - t0 < 50);
+    assert.ok(Math.abs(big - exact * 60) / (exact * 60) < 0.3);
+  });
+});
+
+describe('tokens: the real worker thread', function () {
+  this.timeout(60_000);
+  it('loads o200k in the background and counts exactly, with cached chunks on a re-count', async () => {
+    const readyAt: number[] = [];
+    const backend = new WorkerBackend(path.resolve(__dirname, '../../../src/core/tokens/worker.ts'), {
+      execArgv: ['--require', 'tsx/cjs'],
+      preload: ['o200k_base'],
+      onReady: (_enc, ms) => readyAt.push(ms),
+    });
+    try {
+      const counter = new TokenCounter(backend);
+      const reference = new Tiktoken(await loadRankFile('o200k_base'));
+      const text = codeSample();
+      const c = await counter.count('openai', 'gpt-4o', text);
+      assert.equal(c.tokens, reference.encode(text, [], []).length);
+      assert.equal(c.exact, true);
+      assert.equal(readyAt.length, 1);
+      assert.ok(counter.isReady('openai', 'gpt-4o'));
+      const edited = text.slice(0, 1000) + 'x' + text.slice(1000);
+      assert.equal((await counter.count('openai', 'gpt-4o', edited)).tokens, reference.encode(edited, [], []).length);
+      // cl100k loads on demand
+      const old = await counter.count('openai', 'gpt-3.5-turbo', 'hello there');
+      assert.deepEqual(old, { tokens: 2, exact: true, method: 'tiktoken-cl100k' });
+    } finally {
+      await backend.dispose();
+    }
+  });
+});
