@@ -149,7 +149,8 @@ export class Router {
     let compared = 0;
     for (const tier of tiersFrom(start)) {
       const cands = this.policyCandidates(tier, task, input, prompt, ov.provider);
-      const fit = cands.find((c) => c.fits);
+      // Among several (cheapest), a model with an unknown window is not trusted with input the others refused.
+      const fit = cands.find((c) => c.fits && (c.info || cands.length === 1));
       if (fit) {
         chosen = fit;
         compared = cands.length;

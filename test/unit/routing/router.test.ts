@@ -160,6 +160,10 @@ describe('routing / router: routing table per policy', () => {
     const r = ok(unknown.route(input('summarise', 500)));
     assert.equal(r.model, 'gpt-4o-mini');
     assert.deepEqual(r.fallbacks, [{ provider: 'openaiCompatible', model: 'llama3.2' }]);
+    // …but an unknown window is not trusted with input that no priced model holds.
+    const huge = unknown.route(input('summarise', 2_000_000));
+    assert.ok(isRouteError(huge));
+    assert.equal(huge.largest?.model, 'gpt-4.1');
   });
 });
 
