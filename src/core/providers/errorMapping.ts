@@ -70,8 +70,11 @@ export function errorDetails(body: unknown, rawMessage: string): Details {
   const visit = (o: unknown) => {
     if (!o || typeof o !== 'object') return;
     const r = o as Record<string, unknown>;
-    if (typeof r.code === 'string') codes.push(r.code);
-    if (typeof r.type === 'string' && r.type !== 'error') codes.push(r.type);
+    const add = (c: unknown) => {
+      if (typeof c === 'string' && c && c !== 'error' && !codes.includes(c)) codes.push(c);
+    };
+    add(r.code);
+    add(r.type);
     if (typeof r.message === 'string' && message === undefined) message = r.message;
     if (typeof r.request_id === 'string' && r.request_id) requestId = r.request_id;
   };
