@@ -46,6 +46,24 @@ export interface LiveMeta {
   estimated?: boolean;
 }
 
+/**
+ * Apply a live-meta update: defined fields replace, `notes` append (a note equal to the last one is not repeated).
+ * Host and webview both use this, so they agree on what is shown.
+ */
+export function mergeLive(prev: LiveMeta, next: LiveMeta): LiveMeta {
+  const out: LiveMeta = { ...prev };
+  for (const [k, v] of Object.entries(next) as [keyof LiveMeta, unknown][]) {
+    if (v === undefined || k === 'notes') continue;
+    (out as Record<string, unknown>)[k] = v;
+  }
+  if (next.notes?.length) {
+    const notes = [...(prev.notes ?? [])];
+    for (const n of next.notes) if (notes[notes.length - 1] !== n) notes.push(n);
+    out.notes = notes;
+  }
+  return out;
+}
+
 export type AnswerOutcome = 'done' | 'cancelled' | 'interrupted' | 'error';
 export const ANSWER_OUTCOMES: readonly AnswerOutcome[] = ['done', 'cancelled', 'interrupted', 'error'];
 
@@ -85,7 +103,7 @@ export interface AnswerStatusMsg {
   /** e.g. "queued (rate limit)", "429 rate limited, retrying in 2.0 s, attempt 2 of 4", "falling back to …". Empty clears. */
   text: string;
 }
-/** Live figures; fields present replace the previous values, absent ones are kept. */
+/** Live figures; fields present replace the previous values, absent ones are kept, `notes` are appended (see `mergeLive`). */
 export interface AnswerMetaMsg {
   type: 'answer.meta';
   id: string;
@@ -140,9 +158,12 @@ export interface CopyMsg extends Req<'copy'> {
 }
 export interface InsertMsg extends Req<'insert'> {
   text: string;
+  /** The answer the code block belongs to (its editor target is used). */
+  id?: string;
 }
 export interface ReplaceMsg extends Req<'replace'> {
   text: string;
+  id?: string;
 }
 
 export type AnswerViewToHost = ReadyMsg | StopMsg | RetryMsg | EscalateMsg | CopyMsg | InsertMsg | ReplaceMsg;
@@ -258,11 +279,14 @@ export function parseAnswerViewMessage(v: unknown): AnswerViewToHost | undefined
     case 'escalate':
       return hasOnlyKeys(v, ['type', 'seq', 'id']) && isId(v.id) ? { type: v.type, seq: v.seq, id: v.id } : undefined;
     case 'copy':
-    case 'insert':
-    case 'replace':
       return hasOnlyKeys(v, ['type', 'seq', 'text']) && isText(v.text) && v.text.length > 0
         ? { type: v.type, seq: v.seq, text: v.text }
         : undefined;
+    case 'insert':
+    case 'replace':
+      if (!hasOnlyKeys(v, ['type', 'seq', 'text'], ['id']) || !isText(v.text) || v.text.length === 0) return undefined;
+      if (v.id === undefined) return { type: v.type, seq: v.seq, text: v.text };
+      return isId(v.id) ? { type: v.type, seq: v.seq, text: v.text, id: v.id } : undefined;
     default:
       return undefined;
   }

@@ -1,0 +1,389 @@
+/**
+ * The answer panel's UI, independent of the VS Code webview API (which `main.ts` wires in) so it runs under jsdom.
+ * Newest answer on top: a new request is visible at once without scrolling, and earlier answers stay below, readable.
+ */
+import { PROVIDER_LABELS } from '../core/types';
+import type {
+  AnswerOutcome,
+  AnswerSnapshot,
+  AnswerUpdate,
+  AnswerViewRequest,
+  HostToAnswerView,
+  LiveMeta,
+  ReplyMsg,
+} from '../shared/protocol';
+import { mergeLive } from '../shared/protocol';
+import type { PersistedState } from '../shared/persisted';
+import type { Sanitizer } from './sanitize';
+import { StreamView, type FrameScheduler } from './streamView';
+
+/** A request to the host without its sequence number (the app adds it). */
+export type Request = AnswerViewRequest extends infer R ? (R extends AnswerViewRequest ? Omit<R, 'seq'> : never) : never;
+
+export interface AppPorts {
+  doc: Document;
+  sanitizer: Sanitizer;
+  schedule: FrameScheduler;
+  /** Post a message to the host (with `seq` already set). */
+  post(msg: AnswerViewRequest | { type: 'ready'; seq: number }): void;
+  /** Persist state across reloads (`vscode.setState`). */
+  saveState(state: PersistedState): void;
+  setTimer(cb: () => void, ms: number): unknown;
+  now(): number;
+}
+
+
+/** How many answers the panel keeps (oldest are dropped). */
+export const MAX_ANSWERS = 50;
+const OUTCOME_LABEL: Record<AnswerOutcome, string> = {
+  done: 'Done',
+  cancelled: 'Cancelled',
+  interrupted: 'Interrupted — partial answer kept',
+  error: 'Error',
+};
+
+export function formatMs(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+class Entry {
+  readonly el: HTMLElement;
+  readonly view: StreamView;
+  private readonly statusEl: HTMLElement;
+  private readonly badgeEl: HTMLElement;
+  private readonly metaEl: HTMLElement;
+  private readonly notesEl: HTMLElement;
+  private readonly errorEl: HTMLElement;
+  private readonly bodyEl: HTMLElement;
+  private readonly buttons: Record<'stop' | 'retry' | 'escalate' | 'copyAll', HTMLButtonElement>;
+
+  constructor(
+    private readonly app: AnswerApp,
+    readonly snap: AnswerSnapshot,
+  ) {
+    const d = app.ports.doc;
+    const h = <K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string) => {
+      const e = d.createElement(tag);
+      if (cls) e.className = cls;
+      if (text !== undefined) e.textContent = text;
+      return e;
+    };
+    this.el = h('article', 'answer');
+    this.el.dataset.id = snap.id;
+    const titleId = `t-${snap.id}`;
+    this.el.setAttribute('aria-labelledby', titleId);
+
+    const header = h('header', 'answer-header');
+    const title = h('h2', 'answer-title', snap.title);
+    title.id = titleId;
+    this.badgeEl = h('span', 'badge');
+    const m = snap.meta;
+    const route = h('div', 'answer-route');
+    route.append(
+      h('span', 'route-provider', PROVIDER_LABELS[m.provider] ?? m.provider),
+      h('span', 'route-model', m.model),
+      h('span', `badge tier tier-${m.tier}`, m.tier),
+      h('span', 'route-reason', m.reason),
+      h('span', 'route-task', m.task),
+    );
+    header.append(title, this.badgeEl, route);
+
+    this.statusEl = h('div', 'answer-status');
+    this.bodyEl = h('div', 'answer-body md');
+    this.errorEl = h('div', 'answer-error');
+    this.errorEl.hidden = true;
+    this.metaEl = h('dl', 'answer-meta');
+    this.notesEl = h('ul', 'answer-notes');
+
+    const actions = h('div', 'answer-actions');
+    actions.setAttribute('role', 'toolbar');
+    actions.setAttribute('aria-label', 'Answer actions');
+    const button = (action: string, label: string, tip: string) => {
+      const b = h('button', 'action', label);
+      b.type = 'button';
+      b.dataset.answerAction = action;
+      b.title = tip;
+      actions.append(b);
+      return b;
+    };
+    this.buttons = {
+      stop: button('stop', 'Stop', 'Cancel the request'),
+      retry: button('retry', 'Retry', 'Ask again with the same model'),
+      escalate: button('escalate', 'Escalate', 'Ask again one tier up'),
+      copyAll: button('copyAll', 'Copy answer', 'Copy the whole answer as markdown'),
+    };
+    this.el.append(header, this.statusEl, this.bodyEl, this.errorEl, this.metaEl, this.notesEl, actions);
+    this.view = new StreamView(this.bodyEl, app.ports.sanitizer, app.ports.schedule, () => app.ports.now());
+    if (snap.text) this.view.append(snap.text);
+    this.render();
+    if (snap.outcome) this.view.finish();
+  }
+
+  get streaming(): boolean {
+    return this.snap.outcome === undefined;
+  }
+
+  append(text: string): void {
+    this.snap.text += text;
+    this.view.append(text);
+  }
+
+  status(text: string): void {
+    this.snap.status = text || undefined;
+    this.render();
+  }
+
+  meta(m: LiveMeta): void {
+    this.snap.live = mergeLive(this.snap.live, m);
+    this.render();
+  }
+
+  end(outcome: AnswerOutcome, message?: string, meta?: LiveMeta): void {
+    this.snap.outcome = outcome;
+    if (message !== undefined) this.snap.message = message;
+    if (meta) this.snap.live = mergeLive(this.snap.live, meta);
+    this.snap.status = undefined;
+    this.view.finish();
+    this.render();
+  }
+
+  /** Update everything but the body from the snapshot. */
+  render(): void {
+    const s = this.snap;
+    const state = s.outcome ?? 'streaming';
+    this.el.dataset.state = state;
+    this.bodyEl.setAttribute('aria-busy', String(this.streaming));
+    this.badgeEl.className = `badge outcome outcome-${state}`;
+    this.badgeEl.textContent = s.outcome ? OUTCOME_LABEL[s.outcome] : 'Streaming…';
+    this.statusEl.textContent = s.status ?? '';
+    this.statusEl.hidden = !s.status;
+    this.errorEl.hidden = !s.message;
+    this.errorEl.textContent = s.message ?? '';
+    this.renderMeta();
+    this.notesEl.replaceChildren(...(s.live.notes ?? []).map((n) => {
+      const li = this.app.ports.doc.createElement('li');
+      li.textContent = n;
+      return li;
+    }));
+    this.buttons.stop.hidden = !this.streaming;
+    this.buttons.retry.hidden = this.streaming;
+    this.buttons.escalate.hidden = this.streaming || s.meta.tier === 'complex';
+    this.buttons.copyAll.disabled = s.text.length === 0;
+  }
+
+  private renderMeta(): void {
+    const l = this.snap.live;
+    const items: [string, string][] = [];
+    const est = l.estimated ? ' (est.)' : '';
+    if (l.ttftMs !== undefined) items.push(['First token', formatMs(l.ttftMs)]);
+    if (l.tokensPerSecond !== undefined) items.push(['Speed', `${l.tokensPerSecond.toFixed(1)} tok/s`]);
+    if (l.inputTokens !== undefined) items.push(['Input', `${fmtInt(l.inputTokens)}${est}`]);
+    if (l.outputTokens !== undefined) items.push(['Output', `${fmtInt(l.outputTokens)}${est}`]);
+    if (l.cachedTokens) items.push(['Cached', fmtInt(l.cachedTokens)]);
+    if (l.cost !== undefined) items.push(['Cost', l.cost]);
+    if (l.cacheSavings) items.push(['Cache', l.cacheSavings]);
+    if (l.retries) items.push(['Retries', String(l.retries)]);
+    const d = this.app.ports.doc;
+    const nodes: HTMLElement[] = [];
+    for (const [k, v] of items) {
+      const wrap = d.createElement('div');
+      const dt = d.createElement('dt');
+      dt.textContent = k;
+      const dd = d.createElement('dd');
+      dd.textContent = v;
+      wrap.append(dt, dd);
+      nodes.push(wrap);
+    }
+    this.metaEl.replaceChildren(...nodes);
+  }
+}
+
+export class AnswerApp {
+  private readonly entries = new Map<string, Entry>();
+  private seq = 0;
+  private readonly pending = new Map<number, (r: ReplyMsg) => void>();
+  private saveQueued = false;
+  private lastAnnounce = -Infinity;
+  readonly live: HTMLElement;
+
+  constructor(
+    readonly root: HTMLElement,
+    readonly ports: AppPorts,
+  ) {
+    const d = ports.doc;
+    this.live = d.createElement('div');
+    this.live.className = 'sr-only';
+    this.live.setAttribute('aria-live', 'polite');
+    this.live.setAttribute('role', 'status');
+    this.list = d.createElement('div');
+    this.list.className = 'answers';
+    this.empty = d.createElement('p');
+    this.empty.className = 'empty';
+    this.empty.textContent = 'Answers from Tierwise appear here.';
+    root.append(this.live, this.empty, this.list);
+    root.addEventListener('click', (e) => this.onClick(e));
+  }
+
+  private readonly list: HTMLElement;
+  private readonly empty: HTMLElement;
+
+  /** Tell the host the webview is listening (call once, after restoring local state). */
+  ready(): void {
+    this.ports.post({ type: 'ready', seq: this.seq++ });
+  }
+
+  /** Send a request; resolves with the host's reply. */
+  request(msg: Request): Promise<ReplyMsg> {
+    const seq = this.seq++;
+    return new Promise((resolve) => {
+      this.pending.set(seq, resolve);
+      this.ports.post({ ...msg, seq } as AnswerViewRequest);
+    });
+  }
+
+  /** Ids of the answers shown, newest first. */
+  get ids(): string[] {
+    return Array.from(this.list.children).map((c) => (c as HTMLElement).dataset.id ?? '');
+  }
+
+  entry(id: string): { el: HTMLElement; snap: AnswerSnapshot; view: StreamView } | undefined {
+    return this.entries.get(id);
+  }
+
+  handle(msg: HostToAnswerView): void {
+    switch (msg.type) {
+      case 'batch':
+        for (const u of msg.updates) this.update(u);
+        break;
+      case 'state.restore':
+        this.restore(msg.answers);
+        break;
+      case 'reply':
+        this.pending.get(msg.seq)?.(msg);
+        this.pending.delete(msg.seq);
+        return;
+      default:
+        this.update(msg);
+    }
+    this.queueSave();
+  }
+
+  /** Show these answers (oldest first), replacing what is shown. */
+  restore(answers: AnswerSnapshot[]): void {
+    this.entries.clear();
+    this.list.replaceChildren();
+    for (const a of answers.slice(-MAX_ANSWERS)) this.add(structuredClone(a));
+    this.queueSave();
+  }
+
+  snapshots(): AnswerSnapshot[] {
+    return Array.from(this.entries.values()).map((e) => e.snap);
+  }
+
+  private add(snap: AnswerSnapshot): Entry {
+    this.entries.get(snap.id)?.el.remove();
+    const e = new Entry(this, snap);
+    this.entries.set(snap.id, e);
+    this.list.prepend(e.el);
+    while (this.entries.size > MAX_ANSWERS) {
+      const oldest = this.entries.keys().next().value as string;
+      this.entries.get(oldest)?.el.remove();
+      this.entries.delete(oldest);
+    }
+    this.empty.hidden = true;
+    return e;
+  }
+
+  private update(u: AnswerUpdate): void {
+    if (u.type === 'answer.start') {
+      this.add({ id: u.id, title: u.title, meta: u.meta, startedAt: u.startedAt, text: '', live: {} });
+      this.announce(`Answer started: ${u.title}`, true);
+      return;
+    }
+    const e = this.entries.get(u.id);
+    if (!e) return;
+    switch (u.type) {
+      case 'answer.delta':
+        e.append(u.text);
+        break;
+      case 'answer.status':
+        e.status(u.text);
+        if (u.text) this.announce(u.text, false);
+        break;
+      case 'answer.meta':
+        e.meta(u.meta);
+        break;
+      case 'answer.end': {
+        e.end(u.outcome, u.message, u.meta);
+        const what = `${e.snap.title}: ${OUTCOME_LABEL[u.outcome]}${u.message ? `. ${u.message}` : ''}.`;
+        const text = e.snap.text.length > 600 ? `${e.snap.text.slice(0, 600)}…` : e.snap.text;
+        this.announce(u.outcome === 'done' ? `${what} ${text}` : what, true);
+        break;
+      }
+    }
+  }
+
+  /** Screen readers hear starts and ends, and at most one status line every 3 s, never individual tokens. */
+  private announce(text: string, always: boolean): void {
+    const now = this.ports.now();
+    if (!always && now - this.lastAnnounce < 3000) return;
+    this.lastAnnounce = now;
+    this.live.textContent = text;
+  }
+
+  private queueSave(): void {
+    if (this.saveQueued) return;
+    this.saveQueued = true;
+    this.ports.setTimer(() => {
+      this.saveQueued = false;
+      this.ports.saveState({ version: 1, answers: this.snapshots() });
+    }, 500);
+  }
+
+  private onClick(ev: Event): void {
+    const target = ev.target as Element | null;
+    if (!target || typeof target.closest !== 'function') return;
+    const codeBtn = target.closest<HTMLElement>('[data-code-action]');
+    if (codeBtn) {
+      const code = codeBtn.closest('.code-block')?.querySelector('pre code')?.textContent ?? '';
+      const action = codeBtn.dataset.codeAction;
+      const id = codeBtn.closest<HTMLElement>('article.answer')?.dataset.id;
+      if (code && action === 'copy') this.feedback(codeBtn, this.request({ type: 'copy', text: code }), 'Copied');
+      else if (code && (action === 'insert' || action === 'replace')) {
+        this.feedback(codeBtn, this.request(id ? { type: action, text: code, id } : { type: action, text: code }), 'Done');
+      }
+      return;
+    }
+    const link = target.closest<HTMLElement>('.md-link');
+    if (link?.dataset.href) {
+      this.feedback(link, this.request({ type: 'copy', text: link.dataset.href }), undefined, 'Link copied');
+      return;
+    }
+    const btn = target.closest<HTMLElement>('[data-answer-action]');
+    const id = btn?.closest<HTMLElement>('article.answer')?.dataset.id;
+    if (!btn || !id) return;
+    const entry = this.entries.get(id);
+    switch (btn.dataset.answerAction) {
+      case 'stop':
+      case 'retry':
+      case 'escalate':
+        void this.request({ type: btn.dataset.answerAction, id });
+        break;
+      case 'copyAll':
+        if (entry?.snap.text) this.feedback(btn, this.request({ type: 'copy', text: entry.snap.text }), 'Copied');
+        break;
+    }
+  }
+
+  /** Show the outcome of a request on its button for a moment (and announce it politely). */
+  private feedback(el: HTMLElement, reply: Promise<ReplyMsg>, okLabel?: string, announce?: string): void {
+    void reply.then((r) => {
+      if (announce || !r.ok) this.announce(r.ok ? (announce ?? '') : `Failed: ${r.error ?? 'unknown error'}`, true);
+      if (!okLabel || el.tagName !== 'BUTTON') return;
+      const before = el.textContent;
+      el.textContent = r.ok ? okLabel : 'Failed';
+      this.ports.setTimer(() => (el.textContent = before), 1500);
+    });
+  }
+}

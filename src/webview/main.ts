@@ -1,0 +1,28 @@
+/** Entry of the answer panel webview (bundled to dist/webview.js). */
+import './main.css';
+import { isHostToAnswerView } from '../shared/protocol';
+import { AnswerApp } from './answerApp';
+import { createSanitizer } from './sanitize';
+import { revivePersisted } from '../shared/persisted';
+import { acquireVsCode } from './vscodeApi';
+
+const vscode = acquireVsCode();
+const root = document.getElementById('app') ?? document.body;
+const app = new AnswerApp(root, {
+  doc: document,
+  sanitizer: createSanitizer(window),
+  schedule: (cb) => void requestAnimationFrame(() => cb()),
+  post: (msg) => vscode.postMessage(msg),
+  saveState: (state) => vscode.setState(state),
+  setTimer: (cb, ms) => setTimeout(cb, ms),
+  now: () => performance.now(),
+});
+
+const local = revivePersisted(vscode.getState());
+if (local.length) app.restore(local);
+
+window.addEventListener('message', (ev: MessageEvent<unknown>) => {
+  if (isHostToAnswerView(ev.data)) app.handle(ev.data);
+  else console.warn('Tierwise: ignored an unexpected message from the host');
+});
+app.ready();
