@@ -226,7 +226,9 @@ export class CallRunner {
   ): Promise<{ result?: CallResult; error?: ProviderError; text: string; usage: Usage }> {
     const s = this.settings;
     const { key, limits } = limitsFor(s, req.provider, req.model);
-    const estimate = Math.max(0, Math.ceil(this.deps.estimateTokens(req))) + req.maxTokens;
+    const countOutput = limits.tpmBasis !== 'input';
+    const estimate = Math.max(0, Math.ceil(this.deps.estimateTokens(req))) + (countOutput ? req.maxTokens : 0);
+    const counted = (u: Usage) => u.inputTokens + (countOutput ? u.outputTokens : 0);
     let permit: Permit;
     try {
       permit = await this.limiter.acquire(key, limits, estimate, {
@@ -251,7 +253,7 @@ export class CallRunner {
           usage = ev.result.usage;
           usageSeen = true;
           permit.adapt(ev.result.headers);
-          permit.settle(usage.inputTokens + usage.outputTokens);
+          permit.settle(counted(usage));
           emit(ev);
           return { result: ev.result, text, usage };
         }
@@ -282,7 +284,7 @@ export class CallRunner {
       }
       if (text) err.partialText = text;
       permit.adapt(err.headers);
-      if (usageSeen) permit.settle(usage.inputTokens + usage.outputTokens);
+      if (usageSeen) permit.settle(counted(usage));
       else if (!text && err.status !== undefined && err.status >= 400 && err.status < 500) permit.settle(0);
       return { error: err, text, usage };
     } finally {

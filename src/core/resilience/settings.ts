@@ -9,6 +9,11 @@ export interface RateLimits {
   tpm?: number;
   /** Requests in flight at once. */
   concurrency?: number;
+  /**
+   * What the provider counts against its TPM limit: 'total' (input + output; a request reserves input + max_tokens,
+   * the default, as OpenAI does) or 'input' (input tokens only, as Anthropic's input-tokens limit does).
+   */
+  tpmBasis?: 'input' | 'total';
 }
 
 export interface ProviderLimitSettings extends RateLimits {
@@ -86,6 +91,7 @@ function cleanLimits(l: RateLimits | undefined): RateLimits {
     rpm: positiveOrUndefined(l?.rpm),
     tpm: positiveOrUndefined(l?.tpm),
     concurrency: positiveOrUndefined(l?.concurrency) !== undefined ? Math.floor(Number(l?.concurrency)) : undefined,
+    tpmBasis: l?.tpmBasis === 'input' || l?.tpmBasis === 'total' ? l.tpmBasis : undefined,
   };
 }
 
@@ -155,6 +161,7 @@ export function limitsFor(settings: ResilienceSettings, provider: ProviderId, mo
     rpm: m?.rpm ?? p?.rpm,
     tpm: m?.tpm ?? p?.tpm,
     concurrency: m?.concurrency ?? p?.concurrency,
+    tpmBasis: m?.tpmBasis ?? p?.tpmBasis ?? 'total',
   };
   return { key: perModel ? `${provider}/${model}` : provider, limits };
 }

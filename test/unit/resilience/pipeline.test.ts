@@ -27,7 +27,7 @@ function setup(scripts: Partial<Record<ProviderId, Step[]>>, settings: Resilienc
   const start = (candidates: ChatRequest[], signal?: AbortSignal) => {
     let outcome: CallOutcome | undefined;
     const done = runner.run(candidates, (e) => events.push(e), signal).then((o) => (outcome = o));
-    return { done, get outcome() { return outcome; } };
+    return { done, outcome: (): CallOutcome | undefined => outcome };
   };
   return { clock, providers, runner, events, start };
 }
@@ -39,9 +39,9 @@ describe('resilience/pipeline', () => {
     const t = setup({ openai: [{ ok: 'Hello world' }] });
     const run = t.start([req('openai', 'gpt')]);
     await run.done;
-    assert.equal(run.outcome?.result?.text, 'Hello world');
+    assert.equal(run.outcome()?.result?.text, 'Hello world');
     assert.deepEqual(types(t.events), ['attempt', 'start', 'text', 'text', 'usage', 'finish']);
-    assert.equal(run.outcome?.retries, 0);
+    assert.equal(run.outcome()?.retries, 0);
   });
 
   it('backs off 1 s, 2 s, 4 s on the clock and then succeeds', async () => {
@@ -58,8 +58,8 @@ describe('resilience/pipeline', () => {
     assert.equal(retries().length, 3);
     await t.clock.advance(4000);
     await run.done;
-    assert.equal(run.outcome?.result?.text, 'finally');
-    assert.equal(run.outcome?.retries, 3);
+    assert.equal(run.outcome()?.result?.text, 'finally');
+    assert.equal(run.outcome()?.retries, 3);
     assert.deepEqual(retries().map((e) => (e.type === 'retry' ? [e.delayMs, e.attempt, e.of] : [])), [[1000, 1, 4], [2000, 2, 4], [4000, 3, 4]]);
     const first = retries()[0];
     assert.equal(first?.type === 'retry' && first.message, '503 server error, retrying in 1.0 s (retry 1 of 4)');
@@ -73,10 +73,10 @@ describe('resilience/pipeline', () => {
     const t = setup({ openai: [{ fail: 'rateLimit', status: 429, headers: { 'retry-after': '7' } }, { ok: 'ok' }] });
     const run = t.start([req('openai', 'gpt')]);
     await t.clock.advance(6999);
-    assert.equal(run.outcome, undefined);
+    assert.equal(run.outcome(), undefined);
     await t.clock.advance(1);
     await run.done;
-    assert.equal(run.outcome?.result?.text, 'ok');
+    assert.equal(run.outcome()?.result?.text, 'ok');
   });
 
   it('gives up after maxRetries and reports the last error', async () => {
@@ -84,8 +84,8 @@ describe('resilience/pipeline', () => {
     const run = t.start([req('openai', 'gpt')]);
     await t.clock.runAll();
     await run.done;
-    assert.equal(run.outcome?.error?.kind, 'server');
-    assert.equal(run.outcome?.retries, 2);
+    assert.equal(run.outcome()?.error?.kind, 'server');
+    assert.equal(run.outcome()?.retries, 2);
     assert.equal(t.providers.get('openai')!.requests.length, 3);
   });
 
@@ -93,7 +93,7 @@ describe('resilience/pipeline', () => {
     const t = setup({ openai: [{ fail: 'auth', status: 401 }], anthropic: [{ ok: 'no' }] });
     const run = t.start([req('openai', 'gpt'), req('anthropic', 'claude')]);
     await run.done;
-    assert.equal(run.outcome?.error?.kind, 'auth');
+    assert.equal(run.outcome()?.error?.kind, 'auth');
     assert.equal(t.providers.get('openai')!.requests.length, 1);
     assert.equal(t.providers.get('anthropic')!.requests.length, 0);
     assert.deepEqual(types(t.events), ['attempt']);
@@ -104,7 +104,7 @@ describe('resilience/pipeline', () => {
     const run = t.start([req('openai', 'gpt'), req('anthropic', 'claude')]);
     await t.clock.runAll();
     await run.done;
-    assert.equal(run.outcome?.error?.kind, 'rateLimit');
+    assert.equal(run.outcome()?.error?.kind, 'rateLimit');
     assert.equal(t.providers.get('anthropic')!.requests.length, 0);
   });
 
@@ -120,10 +120,10 @@ describe('resilience/pipeline', () => {
     const run = t.start([req('anthropic', 'claude'), req('openai', 'gpt'), req('dashscope', 'qwen-plus')]);
     await t.clock.runAll();
     await run.done;
-    assert.equal(run.outcome?.result?.text, 'from qwen');
-    assert.equal(run.outcome?.provider, 'dashscope');
-    assert.equal(run.outcome?.fallbacks, 2);
-    assert.equal(run.outcome?.retries, 2);
+    assert.equal(run.outcome()?.result?.text, 'from qwen');
+    assert.equal(run.outcome()?.provider, 'dashscope');
+    assert.equal(run.outcome()?.fallbacks, 2);
+    assert.equal(run.outcome()?.retries, 2);
     const fb = t.events.filter((e) => e.type === 'fallback');
     assert.deepEqual(
       fb.map((e) => (e.type === 'fallback' ? `${e.from.provider}->${e.to.provider}` : '')),
@@ -136,9 +136,9 @@ describe('resilience/pipeline', () => {
     const t = setup({ openai: [{ textThenFail: 'Half an ans', fail: 'network' }, { ok: 'never' }], anthropic: [{ ok: 'never' }] });
     const run = t.start([req('openai', 'gpt'), req('anthropic', 'claude')]);
     await run.done;
-    assert.equal(run.outcome?.error?.kind, 'streamInterrupted');
-    assert.equal(run.outcome?.partialText, 'Half an ans');
-    assert.equal(run.outcome?.error?.partialText, 'Half an ans');
+    assert.equal(run.outcome()?.error?.kind, 'streamInterrupted');
+    assert.equal(run.outcome()?.partialText, 'Half an ans');
+    assert.equal(run.outcome()?.error?.partialText, 'Half an ans');
     assert.equal(t.providers.get('openai')!.requests.length, 1);
     assert.equal(t.providers.get('anthropic')!.requests.length, 0);
   });
@@ -154,13 +154,13 @@ describe('resilience/pipeline', () => {
     assert.equal(retry.error.code, 'firstTokenTimeout');
     await t.clock.advance(1000); // backoff
     await t.clock.advance(2999);
-    assert.equal(run.outcome, undefined);
+    assert.equal(run.outcome(), undefined);
     await t.clock.advance(1); // idle timeout
     await run.done;
-    assert.equal(run.outcome?.error?.kind, 'timeout');
-    assert.equal(run.outcome?.error?.code, 'idleTimeout');
-    assert.equal(run.outcome?.partialText, 'Some text');
-    assert.equal(run.outcome?.retries, 1);
+    assert.equal(run.outcome()?.error?.kind, 'timeout');
+    assert.equal(run.outcome()?.error?.code, 'idleTimeout');
+    assert.equal(run.outcome()?.partialText, 'Some text');
+    assert.equal(run.outcome()?.retries, 1);
   });
 
   it('opens the circuit after repeated failures and skips the provider until the cool-down ends', async () => {
@@ -173,13 +173,13 @@ describe('resilience/pipeline', () => {
     const first = t.start(chain);
     await t.clock.runAll();
     await first.done;
-    assert.equal(first.outcome?.result?.text, 'a1');
+    assert.equal(first.outcome()?.result?.text, 'a1');
     assert.equal(t.runner.breakerState('openai'), 'open');
 
     t.events.length = 0;
     const second = t.start(chain);
     await second.done;
-    assert.equal(second.outcome?.result?.text, 'a2');
+    assert.equal(second.outcome()?.result?.text, 'a2');
     assert.equal(t.providers.get('openai')!.requests.length, 3);
     assert.deepEqual(types(t.events).slice(0, 2), ['skipped', 'fallback']);
 
@@ -187,7 +187,7 @@ describe('resilience/pipeline', () => {
     assert.equal(t.runner.breakerState('openai'), 'halfOpen');
     const third = t.start(chain);
     await third.done;
-    assert.equal(third.outcome?.result?.text, 'openai back');
+    assert.equal(third.outcome()?.result?.text, 'openai back');
     assert.equal(t.runner.breakerState('openai'), 'closed');
   });
 
@@ -199,7 +199,7 @@ describe('resilience/pipeline', () => {
     const run = t.start([req('openai', 'gpt'), req('anthropic', 'claude')]);
     await t.clock.runAll();
     await run.done;
-    assert.equal(run.outcome?.result?.text, 'fine');
+    assert.equal(run.outcome()?.result?.text, 'fine');
     assert.equal(t.providers.get('openai')!.requests.length, 2);
   });
 
@@ -214,7 +214,7 @@ describe('resilience/pipeline', () => {
     assert.equal(queued?.type === 'queued' && queued.reason, 'queued (rate limit)');
     ac.abort();
     await b.done;
-    assert.equal(b.outcome?.error?.kind, 'aborted');
+    assert.equal(b.outcome()?.error?.kind, 'aborted');
     assert.equal(t.providers.get('openai')!.requests.length, 1);
     assert.equal(t.clock.pending, 0);
   });
@@ -227,7 +227,7 @@ describe('resilience/pipeline', () => {
     assert.equal(t.clock.pending, 1);
     ac.abort();
     await run.done;
-    assert.equal(run.outcome?.error?.kind, 'aborted');
+    assert.equal(run.outcome()?.error?.kind, 'aborted');
   });
 
   it('places cache breakpoints on Anthropic requests when caching is on', async () => {

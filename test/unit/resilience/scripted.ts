@@ -9,7 +9,7 @@ export type Step =
   | { ok: string; headers?: Record<string, string>; usage?: { input: number; output: number } }
   | { fail: ErrorKind; status?: number; headers?: Record<string, string> }
   | { textThenFail: string; fail: ErrorKind }
-  | { stallAfter?: string };
+  | { stallAfter: string };
 
 /** A provider that plays steps in order and records the requests it got. */
 export class ScriptedProvider implements StreamingProvider {
