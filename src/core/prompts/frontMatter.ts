@@ -59,7 +59,7 @@ function parseYaml(fm: FrontMatter, idx: TextIndex, base: number, problems: Prom
   }
   let doc;
   try {
-    doc = parseDocument(fm.source, { uniqueKeys: true, prettyErrors: false, strict: true });
+    doc = parseDocument(fm.source, { uniqueKeys: true, prettyErrors: false, strict: true, logLevel: 'error' });
   } catch (e) {
     problems.push({ range: fm.range, severity: 'error', code: 'yaml-invalid', message: `Invalid YAML: ${String(e)}` });
     return;
