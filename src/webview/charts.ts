@@ -1,0 +1,127 @@
+/**
+ * Small SVG charts built with DOM calls: no library, no inline styles or scripts (so they live under the strict
+ * CSP), colours from the VS Code theme through CSS classes, and every chart has a data table for screen readers.
+ */
+import type { CostPoint } from '../shared/protocol';
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+export type Formatter = (n: number) => string;
+
+function svgEl<K extends keyof SVGElementTagNameMap>(doc: Document, tag: K, attrs: Record<string, string | number>): SVGElementTagNameMap[K] {
+  const e = doc.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  return e;
+}
+
+function text(doc: Document, tag: string, cls: string, value: string): HTMLElement {
+  const e = doc.createElement(tag);
+  if (cls) e.className = cls;
+  e.textContent = value;
+  return e;
+}
+
+/** A `<table>` of the points, for assistive technology and for reading exact numbers. */
+export function dataTable(doc: Document, caption: string, points: CostPoint[], money: Formatter): HTMLTableElement {
+  const t = doc.createElement('table');
+  t.className = 'data';
+  t.append(text(doc, 'caption', '', caption));
+  const head = doc.createElement('tr');
+  for (const h of ['', 'Cost', 'Requests', 'Input tokens', 'Output tokens']) {
+    const th = text(doc, 'th', '', h);
+    th.setAttribute('scope', 'col');
+    head.append(th);
+  }
+  const thead = doc.createElement('thead');
+  thead.append(head);
+  const tbody = doc.createElement('tbody');
+  for (const p of points) {
+    const tr = doc.createElement('tr');
+    const th = text(doc, 'th', '', p.label ?? p.key);
+    th.setAttribute('scope', 'row');
+    tr.append(th, text(doc, 'td', 'num', money(p.cost)), text(doc, 'td', 'num', int(p.requests)), text(doc, 'td', 'num', int(p.inputTokens)), text(doc, 'td', 'num', int(p.outputTokens)));
+    tbody.append(tr);
+  }
+  t.append(thead, tbody);
+  return t;
+}
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** Horizontal bars, largest first: one row per point (provider, model, tier, task). */
+export function barChart(doc: Document, title: string, points: CostPoint[], money: Formatter, maxBars = 12): SVGSVGElement {
+  const sorted = [...points].sort((a, b) => b.cost - a.cost).slice(0, maxBars);
+  const row = 22;
+  const labelW = 170;
+  const valueW = 90;
+  const barW = 300;
+  const width = labelW + barW + valueW;
+  const height = Math.max(1, sorted.length) * row + 4;
+  const max = Math.max(...sorted.map((p) => p.cost), 0) || 1;
+  const svg = svgEl(doc, 'svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart bar-chart', role: 'img' });
+  svg.append(svgEl(doc, 'title', {}));
+  svg.firstChild!.textContent = `${title}: ${sorted.map((p) => `${p.label ?? p.key} ${money(p.cost)}`).join(', ') || 'no data'}`;
+  sorted.forEach((p, i) => {
+    const y = i * row + 2;
+    const label = svgEl(doc, 'text', { x: labelW - 6, y: y + row / 2, class: 'label', 'text-anchor': 'end', 'dominant-baseline': 'middle' });
+    const name = p.label ?? p.key;
+    label.textContent = name.length > 26 ? `${name.slice(0, 25)}…` : name;
+    const w = Math.max(p.cost > 0 ? 1 : 0, (p.cost / max) * barW);
+    const bar = svgEl(doc, 'rect', { x: labelW, y: y + 3, width: w.toFixed(1), height: row - 6, rx: 2, class: `bar series-${i % 6}` });
+    const tip = svgEl(doc, 'title', {});
+    tip.textContent = `${name}: ${money(p.cost)}, ${int(p.requests)} requests`;
+    bar.append(tip);
+    const value = svgEl(doc, 'text', { x: labelW + w + 6, y: y + row / 2, class: 'value', 'dominant-baseline': 'middle' });
+    value.textContent = money(p.cost);
+    svg.append(label, bar, value);
+  });
+  if (!sorted.length) {
+    const none = svgEl(doc, 'text', { x: 4, y: row / 2 + 2, class: 'label', 'dominant-baseline': 'middle' });
+    none.textContent = 'No requests in this period.';
+    svg.append(none);
+  }
+  return svg;
+}
+
+/** Columns per day, oldest left, with a few axis ticks. */
+export function dayChart(doc: Document, title: string, points: CostPoint[], money: Formatter): SVGSVGElement {
+  const days = [...points].sort((a, b) => a.key.localeCompare(b.key));
+  const width = 560;
+  const height = 200;
+  const left = 64;
+  const bottom = 24;
+  const top = 8;
+  const plotW = width - left - 8;
+  const plotH = height - top - bottom;
+  const max = Math.max(...days.map((p) => p.cost), 0) || 1;
+  const svg = svgEl(doc, 'svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart day-chart', role: 'img' });
+  const t = svgEl(doc, 'title', {});
+  t.textContent = `${title}: ${days.length} days, highest ${money(max)}`;
+  svg.append(t);
+  for (let i = 0; i <= 4; i++) {
+    const v = (max * i) / 4;
+    const y = top + plotH - (plotH * i) / 4;
+    svg.append(svgEl(doc, 'line', { x1: left, x2: width - 8, y1: y, y2: y, class: 'grid' }));
+    const lab = svgEl(doc, 'text', { x: left - 6, y, class: 'axis', 'text-anchor': 'end', 'dominant-baseline': 'middle' });
+    lab.textContent = money(v);
+    svg.append(lab);
+  }
+  const slot = plotW / Math.max(1, days.length);
+  const barW = Math.max(1, Math.min(28, slot * 0.7));
+  const every = Math.max(1, Math.ceil(days.length / 8));
+  days.forEach((p, i) => {
+    const h = (p.cost / max) * plotH;
+    const x = left + i * slot + (slot - barW) / 2;
+    const bar = svgEl(doc, 'rect', { x: x.toFixed(1), y: (top + plotH - h).toFixed(1), width: barW.toFixed(1), height: h.toFixed(1), class: 'bar series-0' });
+    const tip = svgEl(doc, 'title', {});
+    tip.textContent = `${p.label ?? p.key}: ${money(p.cost)}, ${int(p.requests)} requests`;
+    bar.append(tip);
+    svg.append(bar);
+    if (i % every === 0) {
+      const lab = svgEl(doc, 'text', { x: (x + barW / 2).toFixed(1), y: height - 6, class: 'axis', 'text-anchor': 'middle' });
+      lab.textContent = (p.label ?? p.key).slice(5);
+      svg.append(lab);
+    }
+  });
+  return svg;
+}

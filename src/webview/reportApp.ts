@@ -1,0 +1,96 @@
+/** The cost report's UI, independent of the webview API so it can be tested under jsdom. */
+import type { CostPoint, CostReportData, ReportViewToHost } from '../shared/protocol';
+import { barChart, dataTable, dayChart, type Formatter } from './charts';
+
+export function moneyFormatter(currency: string): Formatter {
+  const big = new Intl.NumberFormat('en-US', { style: 'currency', currency, maximumFractionDigits: 2 });
+  const small = new Intl.NumberFormat('en-US', { style: 'currency', currency, maximumSignificantDigits: 3 });
+  return (n) => (n !== 0 && Math.abs(n) < 1 ? small.format(n) : big.format(n));
+}
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+
+export class ReportApp {
+  private seq = 0;
+  private readonly body: HTMLElement;
+  private readonly live: HTMLElement;
+
+  constructor(
+    readonly root: HTMLElement,
+    private readonly doc: Document,
+    private readonly post: (msg: ReportViewToHost) => void,
+  ) {
+    const bar = doc.createElement('div');
+    bar.className = 'toolbar';
+    const h1 = doc.createElement('h1');
+    h1.textContent = 'Tierwise: Cost Report';
+    const button = (label: string, type: 'report.exportCsv' | 'report.refresh') => {
+      const b = doc.createElement('button');
+      b.type = 'button';
+      b.textContent = label;
+      b.addEventListener('click', () => this.post({ type, seq: this.seq++ }));
+      return b;
+    };
+    bar.append(h1, button('Export CSV…', 'report.exportCsv'), button('Refresh', 'report.refresh'));
+    this.live = doc.createElement('div');
+    this.live.className = 'sr-only';
+    this.live.setAttribute('aria-live', 'polite');
+    this.body = doc.createElement('div');
+    this.body.className = 'report';
+    this.body.textContent = 'Loading…';
+    root.append(bar, this.live, this.body);
+  }
+
+  ready(): void {
+    this.post({ type: 'ready', seq: this.seq++ });
+  }
+
+  notify(text: string): void {
+    this.live.textContent = text;
+  }
+
+  render(data: CostReportData): void {
+    const d = this.doc;
+    const money = moneyFormatter(data.currency);
+    const el = (tag: string, cls: string, text?: string) => {
+      const e = d.createElement(tag);
+      e.className = cls;
+      if (text !== undefined) e.textContent = text;
+      return e;
+    };
+    const period = el('p', 'period', `${data.from} – ${data.to} · amounts in ${data.currency} · updated ${data.generatedAt.slice(0, 16).replace('T', ' ')}`);
+
+    const t = data.totals;
+    const s = data.savings;
+    const cards = el('div', 'cards');
+    const card = (label: string, value: string, sub: string, cls = '') => {
+      const c = el('section', `card ${cls}`);
+      c.append(el('h2', 'card-label', label), el('div', 'card-value', value), el('div', 'card-sub', sub));
+      cards.append(c);
+    };
+    card('Spent', money(t.cost), `${int(t.requests)} requests · ${int(t.inputTokens)} in / ${int(t.outputTokens)} out tokens`);
+    const pct = s.topTierCost > 0 ? ` (${Math.round((s.tieringCost / s.topTierCost) * 100)}%)` : '';
+    card('Saved by tiering', money(s.tieringCost) + pct, `the same requests on the top tier: ${money(s.topTierCost)}`, 'saving');
+    card('Saved by caching', money(s.cacheCost), `${int(s.cacheTokens)} input tokens read from cache`, 'saving');
+    card('Saved by batch', money(s.batchCost), `${int(s.batchTokens)} tokens sent as batch`, 'saving');
+
+    const charts = el('div', 'charts');
+    const figure = (title: string, points: CostPoint[], kind: 'day' | 'bar') => {
+      const f = el('figure', 'figure');
+      const cap = el('figcaption', '', title);
+      cap.id = `cap-${title.replace(/\W+/g, '-').toLowerCase()}`;
+      const svg = kind === 'day' ? dayChart(d, title, points, money) : barChart(d, title, points, money);
+      svg.setAttribute('aria-labelledby', cap.id);
+      const details = el('details', 'data-details');
+      details.append(el('summary', '', 'Show data'), dataTable(d, title, points, money));
+      f.append(cap, svg, details);
+      charts.append(f);
+    };
+    figure('Spend by day', data.byDay, 'day');
+    figure('Spend by provider', data.byProvider, 'bar');
+    figure('Spend by model', data.byModel, 'bar');
+    figure('Spend by tier', data.byTier, 'bar');
+    figure('Spend by task', data.byTask, 'bar');
+    this.body.replaceChildren(period, cards, charts);
+    this.notify(`Cost report updated: ${money(t.cost)} spent, ${money(s.tieringCost)} saved by tiering.`);
+  }
+}
