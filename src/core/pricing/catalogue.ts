@@ -1,0 +1,145 @@
+import type { Currency, ProviderId, Tier } from '../types';
+import data from './catalogue.json';
+
+export type DashScopeRegion = 'cn' | 'intl';
+
+/** One model with its prices per million tokens, in `currency`. */
+export interface ModelEntry {
+  provider: ProviderId;
+  id: string;
+  name: string;
+  /** Which tier the model suits by default (a hint for settings and the compare table). */
+  tier: Tier;
+  /** DashScope only: China (Beijing, CNY) or international (Singapore, USD) price list. */
+  region?: DashScopeRegion;
+  contextWindow: number;
+  maxOutput: number;
+  currency: Currency;
+  inputPerM: number;
+  outputPerM: number;
+  /** Cache read (OpenAI/Qwen "cached input", Anthropic cache_read). Missing: billed as input. */
+  cachedInputPerM?: number;
+  /** Cache write (Anthropic cache_creation, Qwen explicit cache). Missing: billed as input. */
+  cacheWritePerM?: number;
+  batchInputPerM?: number;
+  batchOutputPerM?: number;
+  /** Batch calls get no cache discount (DashScope): cached tokens bill at the batch input price. */
+  batchNoCacheDiscount?: boolean;
+  aliases?: string[];
+  source?: string;
+  sourceCheck?: string;
+  date?: string;
+  note?: string;
+}
+
+/**
+ * User overrides and additions from settings (`tierwise.pricing.overrides`), keyed "provider/model"
+ * (DashScope: optionally "dashscope/model@intl"). Fields given replace the catalogue's; unknown keys add models.
+ */
+export type CatalogueOverrides = Record<string, Partial<ModelEntry>>;
+
+export interface CatalogueOptions {
+  overrides?: CatalogueOverrides;
+  /** Which DashScope price list applies (default 'cn'). */
+  dashscopeRegion?: DashScopeRegion;
+}
+
+const BUILT_IN = (data as { models: ModelEntry[] }).models;
+
+/** Lower-case, without a provider prefix. */
+function clean(model: string): string {
+  return model
+    .trim()
+    .toLowerCase()
+    .replace(/^(openai|anthropic|dashscope|qwen|openaicompatible)\//, '');
+}
+
+/**
+ * Candidate catalogue ids for a model id as providers report it: the id itself, then without a date or version
+ * suffix: `gpt-4o-2024-08-06` → `gpt-4o`, `claude-3-5-sonnet-20241022` → `claude-3-5-sonnet`,
+ * `gpt-3.5-turbo-0125` → `gpt-3.5-turbo`, `qwen-plus-2025-09-11` / `qwen-plus-latest` → `qwen-plus`.
+ */
+export function modelIdCandidates(model: string): string[] {
+  const id = clean(model);
+  const out = [id];
+  const stripped = id
+    .replace(/-(latest)$/, '')
+    .replace(/-\d{4}-\d{2}-\d{2}$/, '')
+    .replace(/-20\d{6}$/, '')
+    .replace(/-(0[1-9]|1[0-2])(\d{2})$/, '')
+    .replace(/-v\d+(:\d+)?$/, '');
+  if (stripped !== id) out.push(stripped);
+  return out;
+}
+
+export class Catalogue {
+  private readonly entries: ModelEntry[];
+  private readonly region: DashScopeRegion;
+
+  constructor(options: CatalogueOptions = {}) {
+    this.region = options.dashscopeRegion ?? 'cn';
+    this.entries = BUILT_IN.map((e) => ({ ...e }));
+    for (const [key, patch] of Object.entries(options.overrides ?? {})) this.applyOverride(key, patch);
+  }
+
+  /** The entry for (provider, model), matching dated ids and aliases; undefined when unknown. */
+  get(provider: ProviderId, model: string, region: DashScopeRegion = this.region): ModelEntry | undefined {
+    const pool = this.pool(provider, region);
+    for (const id of modelIdCandidates(model)) {
+      const hit = pool.find((e) => e.id.toLowerCase() === id || e.aliases?.some((a) => a.toLowerCase() === id));
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+
+  /** Every model of a provider (DashScope: of the active region). */
+  models(provider: ProviderId, region: DashScopeRegion = this.region): ModelEntry[] {
+    return this.pool(provider, region);
+  }
+
+  /** The model a tier points to by default for a provider (first catalogue entry with that tier hint). */
+  defaultFor(provider: ProviderId, tier: Tier): ModelEntry | undefined {
+    return this.pool(provider, this.region).find((e) => e.tier === tier);
+  }
+
+  all(): readonly ModelEntry[] {
+    return this.entries;
+  }
+
+  private pool(provider: ProviderId, region: DashScopeRegion): ModelEntry[] {
+    return this.entries.filter((e) => e.provider === provider && (provider !== 'dashscope' || (e.region ?? 'cn') === region));
+  }
+
+  private applyOverride(key: string, patch: Partial<ModelEntry>): void {
+    const m = /^([A-Za-z]+)[/:](.+?)(?:@(cn|intl))?$/.exec(key.trim());
+    const provider = (patch.provider ?? m?.[1]) as ProviderId | undefined;
+    const id = patch.id ?? m?.[2];
+    if (!provider || !id || !['openai', 'anthropic', 'dashscope', 'openaiCompatible'].includes(provider)) return;
+    const region = (patch.region ?? (m?.[3] as DashScopeRegion | undefined)) ?? (provider === 'dashscope' ? this.region : undefined);
+    const existing = this.get(provider, id, region ?? this.region);
+    const clean = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined && v !== null)) as Partial<ModelEntry>;
+    if (existing && existing.id.toLowerCase() === clean_(id)) {
+      Object.assign(existing, clean, { source: clean.source ?? 'settings override', date: clean.date ?? existing.date });
+      return;
+    }
+    // A new id (or a dated snapshot priced differently) inherits the rest from the entry it matched, if any.
+    const base: ModelEntry = existing
+      ? { ...existing, aliases: undefined, note: undefined }
+      : {
+          provider,
+          id,
+          name: id,
+          tier: 'medium',
+          contextWindow: 0,
+          maxOutput: 0,
+          currency: provider === 'dashscope' && region !== 'intl' ? 'CNY' : 'USD',
+          inputPerM: 0,
+          outputPerM: 0,
+        };
+    this.entries.unshift({ ...base, id, name: existing ? id : base.name, ...(region ? { region } : {}), source: 'settings', date: undefined, ...clean });
+  }
+}
+
+function clean_(id: string): string {
+  return clean(id);
+}

@@ -1,0 +1,24 @@
+export { Catalogue, modelIdCandidates, type CatalogueOptions, type CatalogueOverrides, type DashScopeRegion, type ModelEntry } from './catalogue';
+export { costOf, ratesFor, type Cost, type PriceSource, type Rates } from './cost';
+export { DEFAULT_CNY_PER_USD, DEFAULT_CURRENCY, convert, formatIn, formatMoney, toUsd, type CurrencySettings } from './currency';
+export { compareTable, estimateCost, type CompareInput, type CompareRow, type CostEstimate, type EstimateOptions, type TierModels } from './estimate';
+export {
+  Ledger,
+  groupBy,
+  localDay,
+  makeRecord,
+  nodeLedgerFs,
+  parseLedger,
+  spend,
+  toCsv,
+  topTierComparison,
+  usageOf,
+  type GroupKey,
+  type GroupRow,
+  type LedgerFs,
+  type LedgerRecord,
+  type Outcome,
+  type Spend,
+  type TopTierComparison,
+} from './ledger';
+export { budgetStatus, remainingUsd, statusAfter, type BudgetLine, type BudgetSettings, type BudgetState, type BudgetStatus } from './budget';
