@@ -1,0 +1,169 @@
+import * as vscode from 'vscode';
+import type { ModelTarget, PromptCounts, PromptPrice, ResolvedTarget } from '../../core/prompts';
+import { cacheMinTokensFor, countPromptAsync, inputCost, maxOutputCost, resolveTarget } from '../../core/prompts';
+import { TIERS } from '../../core/types';
+import type { Tier } from '../../core/types';
+import type { PromptDeps } from './deps';
+import type { ParseCache } from './documents';
+
+export const DEBOUNCE_MS = 300;
+const MEMO_LIMIT = 4000;
+
+export interface ModelCost {
+  /** `simple`, `medium`, `complex`, or `file` for a model the file names itself. */
+  label: Tier | 'file';
+  target: ModelTarget;
+  counts: PromptCounts;
+  exact: boolean;
+  price?: PromptPrice;
+  /** Input cost of one call. */
+  perCall?: number;
+  /** Input cost of one call once the fixed prefix is cached (only when caching applies). */
+  cachedPerCall?: number;
+  /** Output cost if the answer uses all of max_tokens. */
+  maxOutput?: number;
+}
+
+export interface PromptStats {
+  version: number;
+  target: ResolvedTarget;
+  /** Counts for the target model. */
+  counts: PromptCounts;
+  exact: boolean;
+  costs: ModelCost[];
+  maxTokens?: number;
+}
+
+/**
+ * Token counts and costs of each open prompt document, recomputed off the typing path: changes are debounced,
+ * counts go through the async (worker-backed) port and are memoised per text, and a result is only kept when
+ * the document has not changed meanwhile.
+ */
+export class PromptAnalyzer implements vscode.Disposable {
+  private readonly stats = new Map<string, PromptStats>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly generation = new Map<string, number>();
+  private memo = new Map<string, Promise<{ tokens: number; exact: boolean }>>();
+  private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidUpdate = this.emitter.event;
+
+  constructor(
+    private readonly deps: PromptDeps,
+    private readonly parses: ParseCache,
+  ) {}
+
+  latest(doc: vscode.TextDocument): PromptStats | undefined {
+    return this.stats.get(doc.uri.toString());
+  }
+
+  schedule(doc: vscode.TextDocument, delayMs = DEBOUNCE_MS): void {
+    const key = doc.uri.toString();
+    const t = this.timers.get(key);
+    if (t) clearTimeout(t);
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        void this.refresh(doc);
+      }, delayMs),
+    );
+  }
+
+  /** Forget cached counts (prices or models changed) and recompute the open documents. */
+  invalidate(docs: readonly vscode.TextDocument[]): void {
+    this.memo.clear();
+    for (const d of docs) this.schedule(d, 0);
+  }
+
+  forget(doc: vscode.TextDocument): void {
+    const key = doc.uri.toString();
+    const t = this.timers.get(key);
+    if (t) clearTimeout(t);
+    this.timers.delete(key);
+    this.stats.delete(key);
+    this.generation.delete(key);
+  }
+
+  async refresh(doc: vscode.TextDocument): Promise<void> {
+    const key = doc.uri.toString();
+    const gen = (this.generation.get(key) ?? 0) + 1;
+    this.generation.set(key, gen);
+    const version = doc.version;
+    try {
+      const stats = await this.compute(doc);
+      if (this.generation.get(key) !== gen || doc.version !== version || doc.isClosed) return;
+      this.stats.set(key, stats);
+      this.emitter.fire(doc.uri);
+    } catch (e) {
+      this.deps.log.warn(`Prompt counts for ${doc.uri.path} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private count(t: ModelTarget, text: string): Promise<{ tokens: number; exact: boolean }> {
+    const k = `${t.provider}\u0000${t.model}\u0000${text}`;
+    let p = this.memo.get(k);
+    if (!p) {
+      if (this.memo.size > MEMO_LIMIT) this.memo = new Map();
+      p = this.deps.countTokens(t.provider, t.model, text).catch((e: unknown) => {
+        this.memo.delete(k);
+        throw e;
+      });
+      this.memo.set(k, p);
+    }
+    return p;
+  }
+
+  private async countFor(file: ReturnType<ParseCache['get']>, t: ModelTarget): Promise<{ counts: PromptCounts; exact: boolean }> {
+    let exact = true;
+    const counts = await countPromptAsync(
+      file,
+      async (text) => {
+        const r = await this.count(t, text);
+        if (!r.exact) exact = false;
+        return r.tokens;
+      },
+      { useSamples: true },
+    );
+    return { counts, exact };
+  }
+
+  private async compute(doc: vscode.TextDocument): Promise<PromptStats> {
+    const file = this.parses.get(doc);
+    const tiers = this.deps.tierModels();
+    const target = resolveTarget(file.config, tiers, this.deps.defaultTarget());
+    const entries: { label: Tier | 'file'; target: ModelTarget }[] = TIERS.map((tier) => ({ label: tier, target: tiers[tier] })).filter((e) => e.target);
+    const sameAs = (a: ModelTarget, b: ModelTarget) => a.provider === b.provider && a.model === b.model;
+    if (!entries.some((e) => sameAs(e.target, target))) entries.unshift({ label: 'file', target });
+    const maxTokens = file.config.maxTokens;
+
+    const costs = await Promise.all(
+      entries.map(async ({ label, target: t }): Promise<ModelCost> => {
+        const { counts, exact } = await this.countFor(file, t);
+        const cost: ModelCost = { label, target: t, counts, exact };
+        let price: PromptPrice | undefined;
+        try {
+          price = this.deps.priceFor(t.provider, t.model);
+        } catch {
+          price = undefined;
+        }
+        if (price) {
+          cost.price = price;
+          cost.perCall = inputCost(price, counts.total);
+          if (file.config.cache && price.cachedInput !== undefined && counts.prefix >= cacheMinTokensFor(t.provider, t.model)) {
+            cost.cachedPerCall = inputCost(price, counts.total, counts.prefix);
+          }
+          if (maxTokens !== undefined) cost.maxOutput = maxOutputCost(price, maxTokens);
+        }
+        return cost;
+      }),
+    );
+    const own = costs.find((c) => sameAs(c.target, target))!;
+    return { version: doc.version, target, counts: own.counts, exact: own.exact, costs, maxTokens };
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    this.emitter.dispose();
+  }
+}

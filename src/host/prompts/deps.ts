@@ -1,0 +1,46 @@
+import type * as vscode from 'vscode';
+import type { ChatMessage, ChatRequest, ProviderId, Tier } from '../../core/types';
+import type { ModelTarget, PromptPrice } from '../../core/prompts';
+
+/** What a run of a prompt file asks the host to send (it goes to the streaming answer panel). */
+export interface PromptRunRequest {
+  /** The prompt's `name`, else the file name. */
+  title: string;
+  uri: vscode.Uri;
+  system?: string;
+  systemCacheBreakpoint?: boolean;
+  messages: ChatMessage[];
+  /** From the file; the default (1,024) when the file has none. */
+  maxTokens: number;
+  temperature?: number;
+  /** Model choice from the file: provider + model, or a tier, or nothing (the host's routing decides). */
+  provider?: ProviderId;
+  model?: string;
+  tier?: Tier;
+  cache: boolean;
+  /** The same content as a ChatRequest without provider and model. */
+  request: Omit<ChatRequest, 'provider' | 'model'>;
+}
+
+/** What prompt-file support needs from the rest of the extension. The host implements it. */
+export interface PromptDeps {
+  /** Token count for a model, exact or approximate (worker-backed; may be slow). */
+  countTokens(provider: ProviderId, model: string, text: string): Promise<{ tokens: number; exact: boolean }>;
+  /** A fast approximate count, used by the lint on the editor's thread. */
+  countTokensSync(provider: ProviderId, model: string, text: string): number;
+  /** Prices per million tokens (input, cached input, output), or undefined when unknown. */
+  priceFor(provider: ProviderId, model: string): PromptPrice | undefined;
+  /** Context window in tokens, when known. */
+  contextWindow?(provider: ProviderId, model: string): number | undefined;
+  /** The model of each tier under the current settings. */
+  tierModels(): Record<Tier, ModelTarget>;
+  /** The model used when a prompt names neither a model nor a tier. */
+  defaultTarget(): ModelTarget;
+  /** Send the rendered prompt; resolves when the request has been handed to the answer panel. */
+  runPrompt(req: PromptRunRequest): Promise<void>;
+  /** `tierwise.lint.systemPromptMaxTokens` and `tierwise.prompts.globs`. */
+  settings(): { systemPromptMaxTokens: number; extraGlobs: string[] };
+  /** Fires when models, prices or keys change, so counts and costs are recomputed. Optional. */
+  onDidChange?: vscode.Event<unknown>;
+  log: { info(msg: string): void; warn(msg: string): void; error(msg: string | Error): void };
+}

@@ -1,0 +1,83 @@
+import * as vscode from 'vscode';
+import type { PromptDiagnostic, PromptFile, Severity } from '../../core/prompts';
+import { lintPrompt, resolveTarget } from '../../core/prompts';
+import type { PromptDeps } from './deps';
+import type { ParseCache } from './documents';
+import { toRange } from './documents';
+
+export const DIAGNOSTIC_SOURCE = 'tierwise';
+
+const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  info: vscode.DiagnosticSeverity.Information,
+  hint: vscode.DiagnosticSeverity.Hint,
+};
+
+/** Lint a prompt document with the fast approximate counter of its target model. */
+export function lintDocument(file: PromptFile, deps: PromptDeps): PromptDiagnostic[] {
+  const target = resolveTarget(file.config, deps.tierModels(), deps.defaultTarget());
+  return lintPrompt(file, {
+    countTokens: (t) => deps.countTokensSync(target.provider, target.model, t),
+    target,
+    systemPromptMaxTokens: deps.settings().systemPromptMaxTokens,
+    contextWindow: deps.contextWindow?.(target.provider, target.model),
+    priceFor: (p, m) => deps.priceFor(p, m),
+  });
+}
+
+export function toVsDiagnostic(d: PromptDiagnostic): vscode.Diagnostic {
+  const out = new vscode.Diagnostic(toRange(d.range), d.message, SEVERITY[d.severity]);
+  out.source = DIAGNOSTIC_SOURCE;
+  out.code = d.code;
+  if (d.code === 'variable-unused') out.tags = [vscode.DiagnosticTag.Unnecessary];
+  return out;
+}
+
+/** The "tierwise" diagnostic collection, refreshed debounced as documents change. */
+export class PromptDiagnostics implements vscode.Disposable {
+  readonly collection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  constructor(
+    private readonly deps: PromptDeps,
+    private readonly parses: ParseCache,
+  ) {}
+
+  schedule(doc: vscode.TextDocument, delayMs: number): void {
+    const key = doc.uri.toString();
+    const t = this.timers.get(key);
+    if (t) clearTimeout(t);
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        this.update(doc);
+      }, delayMs),
+    );
+  }
+
+  update(doc: vscode.TextDocument): void {
+    if (doc.isClosed) return;
+    try {
+      const diags = lintDocument(this.parses.get(doc), this.deps);
+      this.collection.set(doc.uri, diags.map(toVsDiagnostic));
+    } catch (e) {
+      this.deps.log.error(e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+
+  clear(doc: vscode.TextDocument): void {
+    const key = doc.uri.toString();
+    const t = this.timers.get(key);
+    if (t) clearTimeout(t);
+    this.timers.delete(key);
+    this.collection.delete(doc.uri);
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    this.collection.dispose();
+  }
+}
