@@ -1,0 +1,6 @@
+export * from './types';
+export * from './jsonl';
+export * from './validate';
+export * from './openai';
+export * from './anthropic';
+export * from './client';
