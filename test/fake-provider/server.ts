@@ -10,6 +10,12 @@
  * Rate limits set with `setLimits` are checked before the scenario and answer 429 past the limit.
  *
  * Token arithmetic (deterministic, so tests can compute expected costs): see `countTokens`.
+ *
+ * Batches (minimal): Anthropic `POST /v1/messages/batches`, `GET …/{id}`, `GET …/{id}/results`, `POST …/{id}/cancel`;
+ * OpenAI and DashScope `POST {base}/files` (multipart), `GET {base}/files/{id}/content`, `POST {base}/batches`,
+ * `GET {base}/batches/{id}`, `POST {base}/batches/{id}/cancel`. Each request of a batch is answered when the batch
+ * is created, taking the next queued scenario ('ok' or 'error'); the batch reports in progress at creation and
+ * ended / completed from the first retrieval on.
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -600,6 +606,18 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
     }
   }
 
+  /** The answer text, cut at the request's max tokens like the real APIs (then finish 'length' / 'max_tokens'). */
+  function answerText(ctx: Ctx, scenario: Scenario): { text: string; truncated: boolean } {
+    let text = scenario.text ?? defaultAnswer(ctx.model);
+    const maxTokens = Number(ctx.body.max_completion_tokens ?? ctx.body.max_tokens ?? Infinity);
+    let truncated = false;
+    if (scenario.usage?.output === undefined && Number.isFinite(maxTokens) && maxTokens >= 0 && outputTokensOf(text) > maxTokens) {
+      text = Array.from(text).slice(0, maxTokens * 4).join('');
+      truncated = true;
+    }
+    return { text, truncated };
+  }
+
   function resolveUsage(ctx: Ctx, scenario: Scenario, text: string, cache: { read: number; write: number }): ResolvedUsage {
     const u = scenario.usage ?? {};
     const reasoning = u.reasoning ?? 0;
@@ -621,16 +639,7 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
     o: { midStreamError?: FakeErrorType },
   ) {
     const { protocol } = ctx;
-    let text = scenario.text ?? defaultAnswer(ctx.model);
-    // Honour max tokens like the real APIs: cut the answer and report 'length' / 'max_tokens'.
-    const maxTokens = Number(ctx.body.max_completion_tokens ?? ctx.body.max_tokens ?? Infinity);
-    let truncated = false;
-    if (scenario.text === undefined || scenario.usage?.output === undefined) {
-      if (Number.isFinite(maxTokens) && maxTokens >= 0 && outputTokensOf(text) > maxTokens) {
-        text = Array.from(text).slice(0, maxTokens * 4).join('');
-        truncated = true;
-      }
-    }
+    const { text, truncated } = answerText(ctx, scenario);
     const cache =
       protocol === 'anthropic'
         ? anthropicCacheUsage(ctx.body, ctx.model)
@@ -799,6 +808,8 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
     anthropicCache = new Set();
     prefixCache = [];
     window = [];
+    files = new Map();
+    batches = new Map();
   }
 
   async function handleControl(req: http.IncomingMessage, res: http.ServerResponse, path: string, raw: string) {
@@ -827,19 +838,260 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
     json(404, { error: `unknown control route ${req.method} ${path}` });
   }
 
+
+  // ---- batches (minimal: a batch ends on the first retrieval after its creation) --------------------------------
+  interface StoredFile {
+    id: string;
+    filename: string;
+    purpose: string;
+    content: string;
+    created: number;
+  }
+  interface StoredBatch {
+    protocol: Protocol;
+    id: string;
+    created: number;
+    polls: number;
+    cancelled: boolean;
+    /** Anthropic: result lines; OpenAI: output and error lines. */
+    lines: { custom_id: string; ok: boolean; line: unknown }[];
+    inputFileId?: string;
+    endpoint?: string;
+    outputFileId?: string;
+    errorFileId?: string;
+    total: number;
+  }
+  let files = new Map<string, StoredFile>();
+  let batches = new Map<string, StoredBatch>();
+
+  function isBatchRoute(path: string): boolean {
+    return /^\/v1\/messages\/batches(\/|$)/.test(path) || /^(\/v1|\/compatible-mode\/v1)\/(files|batches)(\/|$)/.test(path);
+  }
+
+  /** One request of a batch, answered non-streaming with the next queued scenario ('ok' or 'error'). */
+  function batchAnswer(protocol: Protocol, body: Record<string, unknown>): { ok: boolean; status: number; payload: unknown; requestId: string } {
+    const n = ++seq;
+    const model = typeof body.model === 'string' ? body.model : 'unknown-model';
+    const ctx: Ctx = { protocol, body, model, stream: false, requestId: newRequestId(protocol, n), inputTokens: countTokens(body, protocol), rateHeaders: {}, seq: n };
+    const scenario = scenarioFromModel(model) ?? (queue.length ? takeQueued() : { kind: 'ok' as const });
+    if (scenario.kind === 'error') {
+      const type = scenario.errorType ?? errorTypeOf(scenario.status ?? 500);
+      const status = scenario.status ?? STATUS_OF[type];
+      return { ok: false, status, payload: errorPayload(ctx, type, status).body, requestId: ctx.requestId };
+    }
+    const { text, truncated } = answerText(ctx, scenario);
+    const usage = resolveUsage(ctx, scenario, text, { read: 0, write: 0 });
+    const created = 1_764_000_000 + n;
+    if (protocol === 'anthropic') {
+      return {
+        ok: true,
+        status: 200,
+        requestId: ctx.requestId,
+        payload: { id: `msg_01Fake${hex(n, 18)}`, type: 'message', role: 'assistant', model, content: [{ type: 'text', text }], stop_reason: truncated ? 'max_tokens' : 'end_turn', stop_sequence: null, usage: { ...anthropicUsage(usage), service_tier: 'batch' } },
+      };
+    }
+    return {
+      ok: true,
+      status: 200,
+      requestId: ctx.requestId,
+      payload: { id: `chatcmpl-Fake${hex(n, 25)}`, object: 'chat.completion', created, model, choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null, annotations: [] }, logprobs: null, finish_reason: truncated ? 'length' : 'stop' }], usage: openaiUsage(usage, protocol), service_tier: 'batch', system_fingerprint: null },
+    };
+  }
+
+  function takeQueued(): Scenario {
+    const head = queue[0]!;
+    const left = (head.times ?? 1) - 1;
+    if (left <= 0) queue.shift();
+    else queue[0] = { ...head, times: left };
+    return head;
+  }
+
+  function rfc3339(ms: number): string {
+    return new Date(ms).toISOString();
+  }
+
+  function anthropicBatchView(b: StoredBatch): Record<string, unknown> {
+    const ended = b.polls > 0 || b.cancelled;
+    const succeeded = b.lines.filter((l) => l.ok).length;
+    return {
+      id: b.id,
+      type: 'message_batch',
+      processing_status: ended ? 'ended' : 'in_progress',
+      request_counts: ended
+        ? { processing: 0, succeeded: b.cancelled ? 0 : succeeded, errored: b.cancelled ? 0 : b.total - succeeded, canceled: b.cancelled ? b.total : 0, expired: 0 }
+        : { processing: b.total, succeeded: 0, errored: 0, canceled: 0, expired: 0 },
+      ended_at: ended ? rfc3339(b.created + 1000) : null,
+      created_at: rfc3339(b.created),
+      expires_at: rfc3339(b.created + 86_400_000),
+      archived_at: null,
+      cancel_initiated_at: b.cancelled ? rfc3339(b.created + 500) : null,
+      results_url: ended ? `${url}/v1/messages/batches/${b.id}/results` : null,
+    };
+  }
+
+  function openaiBatchView(b: StoredBatch): Record<string, unknown> {
+    const done = b.polls > 0 && !b.cancelled;
+    const createdS = Math.floor(b.created / 1000);
+    const completed = b.lines.filter((l) => l.ok).length;
+    return {
+      id: b.id,
+      object: 'batch',
+      endpoint: b.endpoint,
+      errors: null,
+      input_file_id: b.inputFileId,
+      completion_window: '24h',
+      status: b.cancelled ? 'cancelled' : done ? 'completed' : 'in_progress',
+      output_file_id: done && completed > 0 ? b.outputFileId : null,
+      error_file_id: done && completed < b.total ? b.errorFileId : null,
+      created_at: createdS,
+      in_progress_at: createdS,
+      expires_at: createdS + 86_400,
+      finalizing_at: done ? createdS + 1 : null,
+      completed_at: done ? createdS + 1 : null,
+      failed_at: null,
+      expired_at: null,
+      cancelling_at: b.cancelled ? createdS + 1 : null,
+      cancelled_at: b.cancelled ? createdS + 1 : null,
+      request_counts: { total: b.total, completed: done ? completed : 0, failed: done ? b.total - completed : 0 },
+      metadata: null,
+    };
+  }
+
+  async function handleBatch(req: http.IncomingMessage, res: http.ServerResponse, path: string, buf: Buffer) {
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+    const isJson = (headers['content-type'] ?? '').includes('json');
+    let body: unknown = buf.length ? buf.toString('utf8') : undefined;
+    if (isJson && buf.length) {
+      try {
+        body = JSON.parse(buf.toString('utf8'));
+      } catch {
+        // keep text
+      }
+    }
+    if ((headers['content-type'] ?? '').startsWith('multipart/form-data')) {
+      const form = await new Request('http://fake/upload', { method: 'POST', headers: { 'content-type': headers['content-type']! }, body: new Uint8Array(buf) }).formData();
+      const file = form.get('file');
+      body = { purpose: form.get('purpose'), filename: typeof file === 'object' && file ? (file as File).name : undefined, content: typeof file === 'object' && file ? await (file as File).text() : String(file ?? '') };
+    }
+    requests.push({ method: req.method ?? 'GET', path, headers, body, at: now() });
+    const protocol: Protocol = path.startsWith('/v1/messages') ? 'anthropic' : path.startsWith('/compatible-mode/') ? 'dashscope' : 'openai';
+    const n = ++seq;
+    const rid = newRequestId(protocol, n);
+    const idHeader: Record<string, string> = protocol === 'anthropic' ? { 'request-id': rid } : { 'x-request-id': rid };
+    const json = (status: number, v: unknown) => send(res, status, { 'content-type': 'application/json', ...idHeader }, v);
+    const notFound = () =>
+      json(404, protocol === 'anthropic' ? { type: 'error', error: { type: 'not_found_error', message: `Not found: ${path}` }, request_id: rid } : { error: { message: `No such object: ${path}`, type: 'invalid_request_error', param: null, code: null } });
+    const m = (re: RegExp) => re.exec(path);
+    const method = req.method ?? 'GET';
+    let r: RegExpExecArray | null;
+
+    if (protocol === 'anthropic') {
+      if (method === 'POST' && path === '/v1/messages/batches') {
+        const list = ((body as { requests?: { custom_id: string; params: Record<string, unknown> }[] })?.requests ?? []);
+        const b: StoredBatch = { protocol, id: `msgbatch_01Fake${hex(n, 18)}`, created: now(), polls: 0, cancelled: false, lines: [], total: list.length };
+        for (const item of list) {
+          const a = batchAnswer('anthropic', item.params ?? {});
+          b.lines.push({
+            custom_id: item.custom_id,
+            ok: a.ok,
+            line: { custom_id: item.custom_id, result: a.ok ? { type: 'succeeded', message: a.payload } : { type: 'errored', error: { ...(a.payload as object), request_id: null } } },
+          });
+        }
+        batches.set(b.id, b);
+        return json(200, anthropicBatchView(b));
+      }
+      if ((r = m(/^\/v1\/messages\/batches\/([^/]+)$/)) && method === 'GET') {
+        const b = batches.get(r[1]!);
+        if (!b) return notFound();
+        b.polls++;
+        return json(200, anthropicBatchView(b));
+      }
+      if ((r = m(/^\/v1\/messages\/batches\/([^/]+)\/cancel$/)) && method === 'POST') {
+        const b = batches.get(r[1]!);
+        if (!b) return notFound();
+        if (b.polls === 0) b.cancelled = true;
+        return json(200, { ...anthropicBatchView(b), processing_status: b.cancelled ? 'canceling' : 'ended', results_url: null });
+      }
+      if ((r = m(/^\/v1\/messages\/batches\/([^/]+)\/results$/)) && method === 'GET') {
+        const b = batches.get(r[1]!);
+        if (!b || !(b.polls > 0 || b.cancelled)) return notFound();
+        const text = b.lines.map((l) => JSON.stringify(b.cancelled ? { custom_id: l.custom_id, result: { type: 'canceled' } } : l.line)).join('\n') + '\n';
+        res.writeHead(200, { 'content-type': 'application/binary', ...idHeader });
+        res.end(text);
+        return;
+      }
+      return notFound();
+    }
+
+    const base = protocol === 'dashscope' ? '/compatible-mode/v1' : '/v1';
+    const sub = path.slice(base.length);
+    if (method === 'POST' && sub === '/files') {
+      const f = body as { purpose?: string; filename?: string; content?: string };
+      const file: StoredFile = { id: protocol === 'dashscope' ? `file-batch-Fake${hex(n, 12)}` : `file-Fake${hex(n, 16)}`, filename: f.filename ?? 'input.jsonl', purpose: f.purpose ?? 'batch', content: f.content ?? '', created: now() };
+      files.set(file.id, file);
+      return json(200, { id: file.id, object: 'file', bytes: Buffer.byteLength(file.content), created_at: Math.floor(file.created / 1000), filename: file.filename, purpose: file.purpose, status: 'processed', expires_at: null, status_details: null });
+    }
+    if ((r = m(/^(?:\/v1|\/compatible-mode\/v1)\/files\/([^/]+)\/content$/)) && method === 'GET') {
+      const f = files.get(r[1]!);
+      if (!f) return notFound();
+      res.writeHead(200, { 'content-type': 'application/octet-stream', ...idHeader });
+      res.end(f.content);
+      return;
+    }
+    if (method === 'POST' && sub === '/batches') {
+      const p = body as { input_file_id?: string; endpoint?: string };
+      const input = files.get(p.input_file_id ?? '');
+      if (!input) return json(400, { error: { message: `Invalid input_file_id: ${p.input_file_id}`, type: 'invalid_request_error', param: 'input_file_id', code: null } });
+      const lines = input.content.split('\n').filter((l) => l.trim());
+      const b: StoredBatch = { protocol, id: protocol === 'dashscope' ? `batch_${hex(n, 8)}-fa4e-9000-8000-${hex(n, 12)}` : `batch_Fake${hex(n, 24)}`, created: now(), polls: 0, cancelled: false, lines: [], inputFileId: input.id, endpoint: p.endpoint ?? '/v1/chat/completions', total: lines.length };
+      let i = 0;
+      for (const l of lines) {
+        const item = JSON.parse(l) as { custom_id: string; body: Record<string, unknown> };
+        const a = batchAnswer(protocol, item.body ?? {});
+        b.lines.push({ custom_id: item.custom_id, ok: a.ok, line: { id: `batch_req_${hex(n, 8)}${hex(++i, 6)}`, custom_id: item.custom_id, response: { status_code: a.status, request_id: a.requestId, body: a.payload }, error: null } });
+      }
+      const mk = (suffix: string, ok: boolean) => {
+        const f: StoredFile = { id: `file-Fake${hex(n, 12)}${suffix}`, filename: `${b.id}_${suffix}.jsonl`, purpose: 'batch_output', content: b.lines.filter((x) => x.ok === ok).map((x) => JSON.stringify(x.line)).join('\n') + '\n', created: now() };
+        files.set(f.id, f);
+        return f.id;
+      };
+      b.outputFileId = mk('out', true);
+      b.errorFileId = mk('err', false);
+      batches.set(b.id, b);
+      return json(200, openaiBatchView(b));
+    }
+    if ((r = m(/^(?:\/v1|\/compatible-mode\/v1)\/batches\/([^/]+)$/)) && method === 'GET') {
+      const b = batches.get(r[1]!);
+      if (!b) return notFound();
+      b.polls++;
+      return json(200, openaiBatchView(b));
+    }
+    if ((r = m(/^(?:\/v1|\/compatible-mode\/v1)\/batches\/([^/]+)\/cancel$/)) && method === 'POST') {
+      const b = batches.get(r[1]!);
+      if (!b) return notFound();
+      if (b.polls === 0) b.cancelled = true;
+      return json(200, { ...openaiBatchView(b), status: b.cancelled ? 'cancelling' : 'completed' });
+    }
+    return notFound();
+  }
+
   const API_ROUTES = new Set(['/v1/chat/completions', '/compatible-mode/v1/chat/completions', '/v1/messages', '/v1/messages/count_tokens']);
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
+      const buf = Buffer.concat(chunks);
+      const raw = buf.toString('utf8');
       const path = new URL(req.url ?? '/', 'http://x').pathname;
       const run = path.startsWith('/__fake/')
         ? handleControl(req, res, path, raw)
         : API_ROUTES.has(path) && req.method === 'POST'
           ? handleApi(req, res, path, raw)
-          : Promise.resolve(send(res, 404, { 'content-type': 'application/json' }, { error: { message: `Unknown route ${req.method} ${path}`, type: 'invalid_request_error', param: null, code: 'unknown_url' } }));
+          : isBatchRoute(path)
+            ? handleBatch(req, res, path, buf)
+            : Promise.resolve(send(res, 404, { 'content-type': 'application/json' }, { error: { message: `Unknown route ${req.method} ${path}`, type: 'invalid_request_error', param: null, code: 'unknown_url' } }));
       run.catch((e: unknown) => {
         if (!res.headersSent) send(res, 500, { 'content-type': 'application/json' }, { error: { message: String(e), type: 'server_error', param: null, code: null } });
         else res.destroy();

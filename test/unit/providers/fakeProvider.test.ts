@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI, { toFile } from 'openai';
 import { countTokens, defaultAnswer, startFakeProvider, type FakeProvider, type RecordedRequest } from '../../fake-provider/server';
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
@@ -241,5 +243,48 @@ describe('fake provider', () => {
     const r = await post(`${fake.url}/v2/unknown`, {});
     assert.equal(r.status, 404);
     await r.text();
+  });
+
+  describe('batches', () => {
+    it('runs an OpenAI batch through the SDK: upload, create, poll, download output and error files', async () => {
+      const client = new OpenAI({ apiKey: 'sk-x', baseURL: fake.openaiBaseUrl, maxRetries: 0 });
+      const lines = ['a', 'b', 'c'].map((id) => JSON.stringify({ custom_id: id, method: 'POST', url: '/v1/chat/completions', body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: `q ${id}` }], max_tokens: 100 } }));
+      fake.enqueue({ kind: 'ok' }, { kind: 'error', status: 400 });
+      const file = await client.files.create({ file: await toFile(Buffer.from(lines.join('\n')), 'in.jsonl'), purpose: 'batch' });
+      assert.equal(file.purpose, 'batch');
+      const created = await client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+      assert.equal(created.status, 'in_progress');
+      const done = await client.batches.retrieve(created.id);
+      assert.equal(done.status, 'completed');
+      assert.deepEqual(done.request_counts, { total: 3, completed: 2, failed: 1 });
+      const out = (await (await client.files.content(done.output_file_id!)).text()).trim().split('\n').map((l) => JSON.parse(l));
+      assert.deepEqual(out.map((l) => l.custom_id), ['a', 'c']);
+      assert.equal(out[0].response.status_code, 200);
+      assert.equal(out[0].response.body.choices[0].message.content, defaultAnswer('gpt-4o-mini'));
+      assert.equal(out[0].response.body.usage.prompt_tokens, countTokens({ messages: [{ role: 'user', content: 'q a' }] }));
+      const err = (await (await client.files.content(done.error_file_id!)).text()).trim().split('\n').map((l) => JSON.parse(l));
+      assert.equal(err[0].custom_id, 'b');
+      assert.equal(err[0].response.status_code, 400);
+    });
+
+    it('runs an Anthropic message batch through the SDK with results from results_url', async () => {
+      const client = new Anthropic({ apiKey: 'sk-ant-x', baseURL: fake.anthropicBaseUrl, maxRetries: 0 });
+      const params = (t: string) => ({ model: 'claude-test-model', max_tokens: 100, messages: [{ role: 'user' as const, content: t }] });
+      const created = await client.messages.batches.create({ requests: [{ custom_id: 'one', params: params('first') }, { custom_id: 'two', params: params('second') }] });
+      assert.equal(created.processing_status, 'in_progress');
+      assert.equal(created.results_url, null);
+      const ended = await client.messages.batches.retrieve(created.id);
+      assert.equal(ended.processing_status, 'ended');
+      assert.equal(ended.request_counts.succeeded, 2);
+      const results = [];
+      for await (const r of await client.messages.batches.results(created.id)) results.push(r);
+      assert.deepEqual(results.map((r) => r.custom_id), ['one', 'two']);
+      const first = results[0]!.result;
+      assert.equal(first.type, 'succeeded');
+      if (first.type === 'succeeded') {
+        assert.equal(first.message.usage.service_tier, 'batch');
+        assert.equal(first.message.content[0]!.type, 'text');
+      }
+    });
   });
 });
