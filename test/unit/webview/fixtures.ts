@@ -1,3 +1,5 @@
+import type { CostReportData } from '../../../src/shared/protocol';
+
 /** Markdown documents shaped like model answers, with the constructs that make incremental rendering hard. */
 export const DOCS: Record<string, string> = {
   mixed: `# Refactor plan
@@ -41,3 +43,23 @@ Final paragraph with an ![image](https://evil.example/x.png) and <b>raw html</b>
   crlf: "line one\r\nline two\r\n\r\n```\r\ncode\r\n```\r\n\r\n- x\r\n- y\r\n",
   edge: "#no heading\n#    Heading #\n\n<div>\n*raw*\n</div>\n\n[ref]: https://example.com\n\n[ref] and [x][ref]\n\nhard  \nbreak\\\nline\n\n> - quoted list\n>   continued\n\n  - indented item\n\n      deep code?\n\nlast",
 };
+
+export const META = { provider: 'openai', model: 'gpt-4.1-mini', tier: 'simple', reason: 'short selection', task: 'explain' } as const;
+
+export function sampleReport(): CostReportData {
+  const p = (key: string, cost: number) => ({ key, cost, requests: 3, inputTokens: 1000, outputTokens: 200 });
+  return {
+    currency: 'USD',
+    generatedAt: '2026-11-27T05:00:00.000Z',
+    from: '2026-11-01',
+    to: '2026-11-27',
+    byDay: [p('2026-11-02', 0.12), p('2026-11-01', 0.5)],
+    byProvider: [p('openai', 0.4), { ...p('anthropic', 0.22), label: 'Anthropic' }],
+    byModel: [p('gpt-4.1-mini', 0.4), p('claude-sonnet-4, "quoted"', 0.22)],
+    byTier: [p('simple', 0.1), p('complex', 0.52)],
+    byTask: [p('=explain', 0.62)],
+    totals: { cost: 0.62, requests: 6, inputTokens: 2000, outputTokens: 400, cachedTokens: 500 },
+    savings: { cacheTokens: 500, cacheCost: 0.01, batchTokens: 0, batchCost: 0, topTierCost: 2.1, tieringCost: 1.48 },
+  };
+}
+

@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import {
+  isAnswerUpdate,
+  isCostReportData,
+  isHostToAnswerView,
+  isHostToReportView,
+  mergeLive,
+  parseAnswerViewMessage,
+  parseReportViewMessage,
+  type AnswerSnapshot,
+} from '../../../src/shared/protocol';
+import { revivePersisted } from '../../../src/shared/persisted';
+import { costReportToCsv, csvField } from '../../../src/shared/costCsv';
+import { META, sampleReport } from './fixtures';
+
+describe('protocol: messages from the answer webview', () => {
+  const good = [
+    { type: 'ready', seq: 0 },
+    { type: 'stop', seq: 1, id: 'a1-0' },
+    { type: 'retry', seq: 2, id: 'abc' },
+    { type: 'escalate', seq: 3, id: 'x.y:z' },
+    { type: 'copy', seq: 4, text: 'const a = 1;' },
+    { type: 'insert', seq: 5, text: 'x' },
+    { type: 'replace', seq: 6, text: 'y', id: 'a1' },
+  ];
+  for (const m of good) {
+    it(`accepts ${JSON.stringify(m)}`, () => assert.deepEqual(parseAnswerViewMessage(m), m));
+  }
+  const bad: [string, unknown][] = [
+    ['null', null],
+    ['a string', 'ready'],
+    ['an array', [{ type: 'ready', seq: 0 }]],
+    ['no seq', { type: 'ready' }],
+    ['negative seq', { type: 'ready', seq: -1 }],
+    ['fractional seq', { type: 'ready', seq: 1.5 }],
+    ['string seq', { type: 'ready', seq: '1' }],
+    ['unknown type', { type: 'openLink', seq: 1, url: 'https://x' }],
+    ['report message on the answer channel', { type: 'report.exportCsv', seq: 1 }],
+    ['stop without id', { type: 'stop', seq: 1 }],
+    ['stop with numeric id', { type: 'stop', seq: 1, id: 5 }],
+    ['stop with empty id', { type: 'stop', seq: 1, id: '' }],
+    ['stop with odd characters in id', { type: 'stop', seq: 1, id: 'a b<script>' }],
+    ['stop with extra field', { type: 'stop', seq: 1, id: 'a', cmd: 'rm -rf' }],
+    ['copy without text', { type: 'copy', seq: 1 }],
+    ['copy with empty text', { type: 'copy', seq: 1, text: '' }],
+    ['copy with object text', { type: 'copy', seq: 1, text: { toString: 'x' } }],
+    ['copy with an id', { type: 'copy', seq: 1, text: 'x', id: 'a' }],
+    ['insert with a huge text', { type: 'insert', seq: 1, text: 'x'.repeat(1_000_001) }],
+    ['replace with a bad id', { type: 'replace', seq: 1, text: 'x', id: 7 }],
+    ['ready with extra field', { type: 'ready', seq: 1, x: 1 }],
+  ];
+  for (const [name, m] of bad) {
+    it(`rejects ${name}`, () => assert.equal(parseAnswerViewMessage(m), undefined));
+  }
+  it('rejects a smuggled __proto__ key and returns fresh objects', () => {
+    const raw = JSON.parse('{"type":"copy","seq":1,"text":"a","__proto__":{"polluted":true}}') as unknown;
+    assert.equal(parseAnswerViewMessage(raw), undefined);
+    const ok = { type: 'copy', seq: 1, text: 'a' };
+    assert.notEqual(parseAnswerViewMessage(ok), ok);
+  });
+});
+
+describe('protocol: messages from the report webview', () => {
+  it('accepts ready, exportCsv and refresh', () => {
+    for (const type of ['ready', 'report.exportCsv', 'report.refresh']) {
+      assert.deepEqual(parseReportViewMessage({ type, seq: 2 }), { type, seq: 2 });
+    }
+  });
+  it('rejects answer messages, extra fields and bad seq', () => {
+    assert.equal(parseReportViewMessage({ type: 'copy', seq: 1, text: 'a' }), undefined);
+    assert.equal(parseReportViewMessage({ type: 'report.exportCsv', seq: 1, path: '/etc/passwd' }), undefined);
+    assert.equal(parseReportViewMessage({ type: 'report.refresh' }), undefined);
+  });
+});
+
+describe('protocol: messages from the host', () => {
+  it('accepts every answer update and batches of them', () => {
+    const updates = [
+      { type: 'answer.start', id: 'a1', title: 'Explain', meta: META, startedAt: 1 },
+      { type: 'answer.delta', id: 'a1', text: 'Hello' },
+      { type: 'answer.status', id: 'a1', text: '429 rate limited, retrying in 2.0 s, attempt 2 of 4' },
+      { type: 'answer.meta', id: 'a1', meta: { ttftMs: 320, tokensPerSecond: 55.2, inputTokens: 10, cost: '$0.01', notes: ['x'] } },
+      { type: 'answer.end', id: 'a1', outcome: 'interrupted', message: 'stream broke', meta: { outputTokens: 3 } },
+      { type: 'answer.end', id: 'a1', outcome: 'done' },
+    ];
+    for (const u of updates) assert.ok(isAnswerUpdate(u), JSON.stringify(u));
+    assert.ok(isHostToAnswerView({ type: 'batch', updates }));
+    assert.ok(isHostToAnswerView({ type: 'reply', seq: 3, ok: false, error: 'no editor' }));
+  });
+  it('rejects ill-typed updates', () => {
+    assert.ok(!isAnswerUpdate({ type: 'answer.start', id: 'a1', title: 'x', meta: { ...META, tier: 'huge' }, startedAt: 1 }));
+    assert.ok(!isAnswerUpdate({ type: 'answer.start', id: 'a1', title: 'x', meta: { ...META, provider: 'acme' }, startedAt: 1 }));
+    assert.ok(!isAnswerUpdate({ type: 'answer.meta', id: 'a1', meta: { ttftMs: -1 } }));
+    assert.ok(!isAnswerUpdate({ type: 'answer.meta', id: 'a1', meta: { tokensPerSecond: Number.NaN } }));
+    assert.ok(!isAnswerUpdate({ type: 'answer.meta', id: 'a1', meta: { notes: [1] } }));
+    assert.ok(!isAnswerUpdate({ type: 'answer.end', id: 'a1', outcome: 'exploded' }));
+    assert.ok(!isHostToAnswerView({ type: 'batch', updates: [{ type: 'answer.delta', id: 'a1' }] }));
+    assert.ok(!isHostToAnswerView({ type: 'state.restore', answers: [{ id: 'a' }] }));
+  });
+  it('validates cost report data', () => {
+    assert.ok(isCostReportData(sampleReport()));
+    assert.ok(isHostToReportView({ type: 'report.data', data: sampleReport() }));
+    assert.ok(!isCostReportData({ ...sampleReport(), currency: 'EUR' }));
+    assert.ok(!isCostReportData({ ...sampleReport(), byDay: [{ key: 'x', cost: 'a lot' }] }));
+    const { savings: _s, ...noSavings } = sampleReport();
+    assert.ok(!isCostReportData(noSavings));
+  });
+});
+
+describe('protocol: live meta merging and persisted state', () => {
+  it('replaces defined fields and appends notes without repeating the last one', () => {
+    const a = mergeLive({ inputTokens: 1, notes: ['retry 1'] }, { inputTokens: 5, outputTokens: 2, notes: ['retry 1', 'fallback'] });
+    assert.deepEqual(a, { inputTokens: 5, outputTokens: 2, notes: ['retry 1', 'fallback'] });
+    assert.deepEqual(mergeLive({ cost: '$1' }, { cost: undefined }), { cost: '$1' });
+  });
+  it('revives persisted answers and marks the ones that were streaming as interrupted', () => {
+    const base: AnswerSnapshot = { id: 'a1', title: 't', meta: { ...META }, startedAt: 1, text: 'partial', live: {} };
+    const out = revivePersisted({ version: 1, answers: [base, { ...base, id: 'a2', outcome: 'done' }, { junk: true }] });
+    assert.equal(out.length, 2);
+    assert.equal(out[0].outcome, 'interrupted');
+    assert.equal(out[0].text, 'partial');
+    assert.equal(out[1].outcome, 'done');
+    assert.deepEqual(revivePersisted(undefined), []);
+    assert.deepEqual(revivePersisted({ version: 2, answers: [] }), []);
+  });
+});
+
+describe('cost report CSV', () => {
+  it('writes one row per point plus totals and savings, quoting and defusing formulas', () => {
+    const csv = costReportToCsv(sampleReport());
+    const lines = csv.trimEnd().split('\r\n');
+    assert.equal(lines[0], 'section,key,label,cost,currency,requests,input_tokens,output_tokens');
+    assert.equal(lines.length, 1 + 2 + 2 + 2 + 2 + 1 + 1 + 3);
+    assert.ok(lines.includes('provider,anthropic,Anthropic,0.22,USD,3,1000,200'));
+    assert.ok(lines.some((l) => l.startsWith('model,"claude-sonnet-4, ""quoted""",')));
+    assert.ok(lines.some((l) => l.startsWith(`task,'=explain,`)));
+    assert.ok(lines.includes('saving,tiering,top tier would cost 2.1,1.48,USD,,,'));
+    assert.equal(csvField('-1+2'), `'-1+2`);
+  });
+});

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { ReportApp, moneyFormatter } from '../../../src/webview/reportApp';
+import type { ReportViewToHost } from '../../../src/shared/protocol';
+import { makeWindow } from './dom';
+import { sampleReport } from './fixtures';
+
+describe('cost report (DOM)', () => {
+  it('draws a chart and a data table per series, totals and savings, without inline styles', () => {
+    const win = makeWindow();
+    const posted: ReportViewToHost[] = [];
+    const app = new ReportApp(win.document.body, win.document, (m) => posted.push(m));
+    app.ready();
+    app.render(sampleReport());
+    const doc = win.document;
+    assert.equal(doc.querySelectorAll('svg.chart').length, 5);
+    assert.equal(doc.querySelectorAll('table.data').length, 5);
+    assert.equal(doc.querySelectorAll('[style]').length, 0);
+    assert.equal(doc.querySelectorAll('.day-chart rect.bar').length, 2);
+    assert.equal(doc.querySelectorAll('figure')[2].querySelectorAll('rect.bar').length, 2);
+    const cards = doc.querySelector('.cards')!.textContent!;
+    assert.match(cards, /Spent\$0\.62/);
+    assert.match(cards, /Saved by tiering\$1\.48 \(70%\)/);
+    assert.match(cards, /top tier: \$2\.10/);
+    // Days are drawn oldest first.
+    const titles = Array.from(doc.querySelectorAll('.day-chart rect.bar title')).map((t) => t.textContent);
+    assert.match(titles[0]!, /^2026-11-01/);
+    for (const svg of Array.from(doc.querySelectorAll('svg.chart'))) assert.ok(svg.getAttribute('aria-labelledby'));
+    (doc.querySelector('.toolbar button') as HTMLButtonElement).click();
+    assert.deepEqual(posted, [{ type: 'ready', seq: 0 }, { type: 'report.exportCsv', seq: 1 }]);
+  });
+
+  it('formats small amounts with significant digits', () => {
+    const f = moneyFormatter('USD');
+    assert.equal(f(0.000412), '$0.000412');
+    assert.equal(f(12.5), '$12.50');
+    assert.equal(moneyFormatter('CNY')(3), 'CN¥3.00');
+  });
+});
