@@ -1,0 +1,191 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  Catalogue,
+  Ledger,
+  groupBy,
+  localDay,
+  makeRecord,
+  nodeLedgerFs,
+  parseLedger,
+  spend,
+  toCsv,
+  topTierComparison,
+  type LedgerFs,
+  type LedgerRecord,
+} from '../../../src/core/pricing';
+import type { Usage } from '../../../src/core/types';
+
+/** In-memory file system that can tear the next write and "crash". */
+class MemFs implements LedgerFs {
+  files = new Map<string, string>();
+  tearNextAt: number | undefined;
+  async append(p: string, data: string): Promise<void> {
+    if (this.tearNextAt !== undefined) {
+      const n = this.tearNextAt;
+      this.tearNextAt = undefined;
+      this.files.set(p, (this.files.get(p) ?? '') + data.slice(0, n));
+      throw new Error('killed mid-write');
+    }
+    this.files.set(p, (this.files.get(p) ?? '') + data);
+  }
+  async read(p: string): Promise<string | undefined> {
+    return this.files.get(p);
+  }
+}
+
+const usage = (i: number, o: number, read = 0, write = 0): Usage => ({ inputTokens: i, outputTokens: o, cacheReadTokens: read, cacheWriteTokens: write, reasoningTokens: 0 });
+const cat = new Catalogue();
+const day = (s: string) => new Date(s).getTime();
+
+function rec(over: Partial<Parameters<typeof makeRecord>[1]> = {}): LedgerRecord {
+  return makeRecord(cat, { time: day('2026-11-27T10:00:00'), provider: 'openai', model: 'gpt-4o-mini', usage: usage(1000, 500), latencyMs: 800, retries: 0, outcome: 'ok', ...over });
+}
+
+describe('pricing: ledger durability', () => {
+  it('a torn last line is skipped, nothing earlier is lost and the next append starts on a fresh line', async () => {
+    const fs = new MemFs();
+    const a = new Ledger(fs, '/l.jsonl');
+    await a.append(rec({ task: 'one' }));
+    await a.append(rec({ task: 'two' }));
+    fs.tearNextAt = 37;
+    await assert.rejects(a.append(rec({ task: 'torn' })));
+    assert.ok(!(fs.files.get('/l.jsonl') as string).endsWith('\n'));
+    // "restart": a new ledger object on the same file
+    const b = new Ledger(fs, '/l.jsonl');
+    assert.deepEqual((await b.readAll()).map((r) => r.task), ['one', 'two']);
+    await b.append(rec({ task: 'three' }));
+    await b.append(rec({ task: 'four' }));
+    assert.deepEqual((await b.readAll()).map((r) => r.task), ['one', 'two', 'three', 'four']);
+    // the same ledger object recovers too after a failed write
+    fs.tearNextAt = 5;
+    await assert.rejects(b.append(rec({ task: 'torn2' })));
+    await b.append(rec({ task: 'five' }));
+    assert.deepEqual((await b.readAll()).map((r) => r.task), ['one', 'two', 'three', 'four', 'five']);
+  });
+
+  it('serialises concurrent appends in call order', async () => {
+    const fs = new MemFs();
+    const l = new Ledger(fs, '/c.jsonl');
+    await Promise.all([1, 2, 3, 4, 5].map((i) => l.append(rec({ task: `t${i}` }))));
+    assert.deepEqual((await l.readAll()).map((r) => r.task), ['t1', 't2', 't3', 't4', 't5']);
+  });
+
+  it('skips foreign and broken lines', () => {
+    const good = JSON.stringify(rec());
+    assert.equal(parseLedger(`${good}\n{"v":1,"tim\n\nnot json\n{"other":true}\n${good}\n${good.slice(0, 20)}`).length, 2);
+  });
+
+  it('survives a writer process killed mid-append, again and again', async function () {
+    this.timeout(60_000);
+    const dir = mkdtempSync(path.join(tmpdir(), 'tierwise-ledger-'));
+    const file = path.join(dir, 'sub', 'ledger.jsonl');
+    const writer = path.join(__dirname, 'fixtures', 'ledger-writer.ts');
+    try {
+      let before: LedgerRecord[] = [];
+      for (let run = 0; run < 5; run++) {
+        const child = spawn(process.execPath, ['--require', 'tsx/cjs', writer, file, String(run)], { stdio: ['ignore', 'pipe', 'inherit'] });
+        await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+        await new Promise((r) => setTimeout(r, 20 + run * 15));
+        child.kill('SIGKILL');
+        await new Promise((r) => child.once('exit', r));
+        const after = parseLedger(readFileSync(file, 'utf8'));
+        // every earlier record is still there, in order
+        assert.deepEqual(after.slice(0, before.length), before);
+        const mine = after.filter((r) => r.session === `run-${run}`);
+        assert.ok(mine.length >= 1, `run ${run} wrote ${mine.length}`);
+        assert.deepEqual(
+          mine.map((r) => r.inputTokens),
+          mine.map((_, i) => i),
+          'no record of this run is missing in the middle',
+        );
+        before = after;
+      }
+      // simulate a torn tail as a kill inside write() would leave it, then append through a fresh ledger
+      appendFileSync(file, '{"v":1,"time":17,"provider":"open');
+      const l = new Ledger(await nodeLedgerFs(), file);
+      await l.append(rec({ task: 'after-crash' }));
+      const final = await l.readAll();
+      assert.deepEqual(final.slice(0, before.length), before);
+      assert.equal(final.at(-1)?.task, 'after-crash');
+      assert.equal(final.length, before.length + 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('pricing: ledger queries', () => {
+  const records: LedgerRecord[] = [
+    rec({ time: day('2026-11-27T09:00:00'), session: 's1', tier: 'simple', task: 'explain', model: 'gpt-4o-mini' }),
+    rec({ time: day('2026-11-27T11:00:00'), session: 's1', tier: 'complex', task: 'refactor', model: 'o3', usage: usage(10_000, 2_000) }),
+    rec({ time: day('2026-11-26T11:00:00'), session: 's0', tier: 'medium', task: 'explain', provider: 'anthropic', model: 'claude-3-5-sonnet-20241022', usage: usage(2000, 100, 1000, 0) }),
+    rec({ time: day('2026-11-02T11:00:00'), session: 's0', tier: 'medium', task: 'review', provider: 'dashscope', model: 'qwen-plus', usage: usage(100_000, 10_000) }),
+    rec({ time: day('2026-10-31T11:00:00'), session: 's0', tier: 'simple', task: 'explain', outcome: 'cancelled' }),
+  ];
+
+  it('prices records at record time, in USD too (CNY converted)', () => {
+    const [a, b, c, d] = records as [LedgerRecord, LedgerRecord, LedgerRecord, LedgerRecord];
+    assert.ok(Math.abs(a.costUsd - (1000 * 0.15 + 500 * 0.6) / 1e6) < 1e-12);
+    assert.ok(Math.abs(b.costUsd - (10_000 * 2 + 2_000 * 8) / 1e6) < 1e-12);
+    assert.ok(Math.abs(c.cacheSavingsUsd - (1000 * 2.7) / 1e6) < 1e-12);
+    assert.equal(d.currency, 'CNY');
+    assert.ok(Math.abs(d.costUsd - (100_000 * 0.8 + 10_000 * 2) / 1e6 / 7.2) < 1e-12);
+    const unknown = rec({ model: 'mystery' });
+    assert.equal(unknown.costUsd, 0);
+  });
+
+  it('spend today / this month / this session', () => {
+    const s = spend(records, day('2026-11-27T18:00:00'), 's1');
+    const [a, b, c, d] = records as [LedgerRecord, LedgerRecord, LedgerRecord, LedgerRecord];
+    assert.ok(Math.abs(s.todayUsd - (a.costUsd + b.costUsd)) < 1e-12);
+    assert.ok(Math.abs(s.monthUsd - (a.costUsd + b.costUsd + c.costUsd + d.costUsd)) < 1e-12);
+    assert.ok(Math.abs(s.sessionUsd - (a.costUsd + b.costUsd)) < 1e-12);
+    assert.equal(s.requestsToday, 2);
+  });
+
+  it('groups by day, provider, model, tier and task', () => {
+    assert.deepEqual(
+      groupBy(records, 'day').map((g) => [g.key, g.requests]),
+      [
+        ['2026-11-27', 2],
+        ['2026-11-26', 1],
+        ['2026-11-02', 1],
+        ['2026-10-31', 1],
+      ],
+    );
+    assert.deepEqual(groupBy(records, 'provider').map((g) => g.key).sort(), ['anthropic', 'dashscope', 'openai']);
+    assert.equal(groupBy(records, 'task').find((g) => g.key === 'explain')?.requests, 3);
+    assert.equal(groupBy(records, 'tier').find((g) => g.key === 'medium')?.requests, 2);
+    assert.equal(groupBy(records, 'model')[0]?.key, 'openai/o3', 'dearest first');
+    assert.equal(groupBy(records, 'outcome').find((g) => g.key === 'cancelled')?.requests, 1);
+    assert.equal(groupBy(records, 'model').find((g) => g.key === 'openai/gpt-4o-mini')?.latencyMsAvg, 800);
+    assert.equal(localDay(day('2026-01-05T00:30:00')), '2026-01-05');
+  });
+
+  it('what it would have cost on the top tier', () => {
+    const t = topTierComparison(records, cat);
+    // default top model: the provider's first complex-tier catalogue entry
+    const top = cat.defaultFor('openai', 'complex')!;
+    const a = records[0] as LedgerRecord;
+    const expectA = (1000 * top.inputPerM + 500 * top.outputPerM) / 1e6;
+    const only = topTierComparison([a], cat);
+    assert.ok(Math.abs(only.topTierUsd - expectA) < 1e-12);
+    assert.ok(t.topTierUsd > t.actualUsd);
+    assert.ok(Math.abs(t.savedUsd - (t.topTierUsd - t.actualUsd)) < 1e-12);
+    const opus = topTierComparison([records[2] as LedgerRecord], cat, undefined, () => 'claude-3-opus');
+    assert.ok(Math.abs(opus.topTierUsd - (1000 * 15 + 1000 * 1.5 + 100 * 75) / 1e6) < 1e-12);
+  });
+
+  it('exports CSV with escaping', () => {
+    const csv = toCsv([rec({ task: 'say "hi", then\nleave' }), rec({ task: '=cmd()' })]);
+    const lines = csv.split('\r\n');
+    assert.match(lines[0] as string, /^time,session,provider,model,tier,task,inputTokens/);
+    assert.match(csv, /"say ""hi"", then\nleave"/);
+    assert.match(csv, /,"=cmd\(\)",/);
+    assert.match(lines[1] as string, /^2026-11-27T\d\d:00:00.000Z,/);
+  });
+});
