@@ -212,8 +212,12 @@ export class CallRunner {
     return applyPromptCaching(req, {
       enabled: true,
       minTokens: minCacheableTokens(req.provider, req.model),
-      countTokens: this.deps.countTokens ?? ((t) => Math.ceil(t.length / 4)),
+      countTokens: (t) => this.countTokens(t),
     });
+  }
+
+  private countTokens(text: string): number {
+    return this.deps.countTokens ? this.deps.countTokens(text) : Math.ceil(text.length / 4);
   }
 
   /** One attempt: wait for the limiter, stream under timeouts, settle the budgets. */
@@ -279,14 +283,19 @@ export class CallRunner {
           headers: err.headers,
           code: err.code ?? err.kind,
           partialText: text,
+          usage: err.usage,
           cause: err,
         });
       }
       if (text) err.partialText = text;
+      // Usage known so far: reported by the provider, else estimated from the request and the text that arrived.
+      const known: Usage | undefined =
+        err.usage ?? (usageSeen ? usage : text ? { ...ZERO_USAGE, inputTokens: Math.ceil(this.deps.estimateTokens(req)), outputTokens: this.countTokens(text) } : undefined);
+      if (known && !err.usage) err.usage = known;
       permit.adapt(err.headers);
-      if (usageSeen) permit.settle(counted(usage));
-      else if (!text && err.status !== undefined && err.status >= 400 && err.status < 500) permit.settle(0);
-      return { error: err, text, usage };
+      if (known) permit.settle(counted(known));
+      else if (err.status !== undefined && err.status >= 400 && err.status < 500) permit.settle(0);
+      return { error: err, text, usage: known ?? ZERO_USAGE };
     } finally {
       permit.release();
     }

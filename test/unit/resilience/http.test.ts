@@ -117,6 +117,7 @@ describe('resilience over HTTP (fake provider)', function () {
     assert.equal(out.error?.kind, 'streamInterrupted', out.error?.message);
     assert.equal(out.partialText.length, 15);
     assert.equal(out.error?.partialText, out.partialText);
+    assert.ok(out.usage.inputTokens > 0 && out.usage.outputTokens > 0, JSON.stringify(out.usage));
     const shown = t.events.flatMap((e) => (e.type === 'text' ? [e.text] : [])).join('');
     assert.equal(shown, out.partialText);
     assert.equal(fake.requests.length, 1);

@@ -139,6 +139,7 @@ describe('resilience/pipeline', () => {
     assert.equal(run.outcome()?.error?.kind, 'streamInterrupted');
     assert.equal(run.outcome()?.partialText, 'Half an ans');
     assert.equal(run.outcome()?.error?.partialText, 'Half an ans');
+    assert.deepEqual(run.outcome()?.usage, { inputTokens: 10, outputTokens: 3, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 });
     assert.equal(t.providers.get('openai')!.requests.length, 1);
     assert.equal(t.providers.get('anthropic')!.requests.length, 0);
   });
