@@ -124,7 +124,7 @@ describe('WebviewChannel', () => {
     wv.receive({ type: 'insert', seq: 4, text: 'code' });
     await tick();
     assert.deepEqual(handled.map((m) => m.type), ['stop', 'insert']);
-    const replies = (wv.sent.slice(1) as { seq: number }[]).sort((a, b) => a.seq - b.seq);
+    const replies = (wv.sent.slice(1) as unknown as { seq: number }[]).sort((a, b) => a.seq - b.seq);
     assert.deepEqual(replies, [
       { type: 'reply', seq: 3, ok: true },
       { type: 'reply', seq: 4, ok: false, error: 'No text editor' },
