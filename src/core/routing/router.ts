@@ -92,6 +92,8 @@ interface Candidate {
   model: string;
   tier: Tier;
   info: ModelInfo | undefined;
+  /** The context window when known (a catalogue entry may carry 0 for "not known"). */
+  window: number | undefined;
   maxTokens: number;
   fits: boolean;
   cost: { min: number; max: number } | undefined;
@@ -150,7 +152,7 @@ export class Router {
     for (const tier of tiersFrom(start)) {
       const cands = this.policyCandidates(tier, task, input, prompt, ov.provider);
       // Among several (cheapest), a model with an unknown window is not trusted with input the others refused.
-      const fit = cands.find((c) => c.fits && (c.info || cands.length === 1));
+      const fit = cands.find((c) => c.fits && (c.window !== undefined || cands.length === 1));
       if (fit) {
         chosen = fit;
         compared = cands.length;
@@ -161,7 +163,7 @@ export class Router {
       // Nothing on the policy's providers holds it: any available model, lowest tier first, then cheapest.
       for (const tier of tiersFrom(start)) {
         // Only models whose window is known: an unknown one cannot be trusted with input others refused.
-        const fit = this.sortByCost(this.allCandidates([tier], task, input, prompt)).find((c) => c.fits && c.info);
+        const fit = this.sortByCost(this.allCandidates([tier], task, input, prompt)).find((c) => c.fits && c.window !== undefined);
         if (fit) {
           chosen = fit;
           break;
@@ -193,7 +195,8 @@ export class Router {
         provider: route.provider,
         model: route.model,
         tier: route.tier,
-        info: this.ports.modelInfo(route.provider, route.model),
+        info: undefined,
+        window: undefined,
         maxTokens: route.maxTokens,
         fits: true,
         cost: route.estimatedUsd,
@@ -229,10 +232,11 @@ export class Router {
   private candidate(provider: ProviderId, model: string, tier: Tier, task: TaskDef, input: RouteInput, prompt: number) {
     const info = this.ports.modelInfo(provider, model);
     let maxTokens = taskMaxTokens(task, input.inputTokens);
-    if (info) maxTokens = Math.max(1, Math.min(maxTokens, info.maxOutput));
-    const fits = !info || prompt + maxTokens <= info.contextWindow;
+    if (info && info.maxOutput > 0) maxTokens = Math.max(1, Math.min(maxTokens, info.maxOutput));
+    const window = info && info.contextWindow > 0 ? info.contextWindow : undefined;
+    const fits = window === undefined || prompt + maxTokens <= window;
     const cost = info ? this.estimate(info, prompt, maxTokens) : undefined;
-    const c: Candidate = { provider, model, tier, info, maxTokens, fits, cost };
+    const c: Candidate = { provider, model, tier, info, window, maxTokens, fits, cost };
     return c;
   }
 
@@ -303,8 +307,8 @@ export class Router {
   }
 
   private overflowCause(c: Candidate, prompt: number): string {
-    const window = formatCount(c.info?.contextWindow ?? 0);
-    if (c.info && prompt > c.info.contextWindow) {
+    const window = formatCount(c.window ?? 0);
+    if (c.window !== undefined && prompt > c.window) {
       return `${formatCount(prompt)} tokens exceed ${c.model}'s ${window} window`;
     }
     return `${formatCount(prompt)} tokens + ${formatCount(c.maxTokens)} output exceed ${c.model}'s ${window} window`;
@@ -327,12 +331,11 @@ export class Router {
     const t = tier ?? TIERS.find((x) => this.cfg.tiers[p][x] === model) ?? task.tier;
     const c = this.candidate(p, model, t, task, input, prompt);
     if (!c.fits) {
-      const info = c.info!;
       return {
         error: 'tooLarge',
         message: `${task.label}: ${this.overflowCause(c, prompt)}; choose another model or select less text.`,
         inputTokens: prompt,
-        largest: { provider: p, model, contextWindow: info.contextWindow },
+        largest: { provider: p, model, contextWindow: c.window! },
       };
     }
     return this.finish(task, input, prompt, c, { mode: 'forcedModel', causes: [], compared: 1, expected: c });
@@ -351,8 +354,8 @@ export class Router {
       : this.allCandidates(tiers, task, input, prompt);
     let largest: RouteError['largest'];
     for (const c of cands) {
-      if (c.info && (!largest || c.info.contextWindow > largest.contextWindow)) {
-        largest = { provider: c.provider, model: c.model, contextWindow: c.info.contextWindow };
+      if (c.window !== undefined && (!largest || c.window > largest.contextWindow)) {
+        largest = { provider: c.provider, model: c.model, contextWindow: c.window };
       }
     }
     const scope = `${start === 'complex' ? 'complex-tier' : `${start}-tier or higher`} model${
