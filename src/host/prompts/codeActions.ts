@@ -1,24 +1,20 @@
 import * as vscode from 'vscode';
-import type { PromptDeps } from './deps';
-import type { ParseCache } from './documents';
 import { toRange } from './documents';
-import { DIAGNOSTIC_SOURCE, lintDocument } from './diagnostics';
+import type { PromptDiagnostics } from './diagnostics';
+import { DIAGNOSTIC_SOURCE } from './diagnostics';
 
 /**
- * Quick fixes for the lint's diagnostics. The lint runs again on the current text (cheap, synchronous), so the
- * edits always match the document even when the diagnostics are a keystroke old.
+ * Quick fixes for the lint's diagnostics. They come from the lint of the document's current version (linted
+ * now if the published diagnostics are a keystroke old), so the edits always match the text.
  */
 export class PromptCodeActionProvider implements vscode.CodeActionProvider {
   static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
 
-  constructor(
-    private readonly deps: PromptDeps,
-    private readonly parses: ParseCache,
-  ) {}
+  constructor(private readonly diagnostics: PromptDiagnostics) {}
 
   provideCodeActions(doc: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const ours = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE);
-    const current = lintDocument(this.parses.get(doc), this.deps).filter((d) => d.fixes?.length);
+    const current = this.diagnostics.lint(doc).filter((d) => d.fixes?.length);
     const actions: vscode.CodeAction[] = [];
     for (const d of current) {
       const dRange = toRange(d.range);

@@ -38,6 +38,8 @@ export function toVsDiagnostic(d: PromptDiagnostic): vscode.Diagnostic {
 export class PromptDiagnostics implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** The last lint of each document, by version (the code actions read it on every cursor move). */
+  private readonly lints = new Map<string, { version: number; diagnostics: PromptDiagnostic[] }>();
 
   constructor(
     private readonly deps: PromptDeps,
@@ -57,10 +59,25 @@ export class PromptDiagnostics implements vscode.Disposable {
     );
   }
 
+  /** Lint results for the document's current version. */
+  lint(doc: vscode.TextDocument): PromptDiagnostic[] {
+    const key = doc.uri.toString();
+    const hit = this.lints.get(key);
+    if (hit && hit.version === doc.version) return hit.diagnostics;
+    const diagnostics = lintDocument(this.parses.get(doc), this.deps);
+    this.lints.set(key, { version: doc.version, diagnostics });
+    return diagnostics;
+  }
+
+  /** Settings, models or prices changed: every lint is out of date. */
+  invalidate(): void {
+    this.lints.clear();
+  }
+
   update(doc: vscode.TextDocument): void {
     if (doc.isClosed) return;
     try {
-      const diags = lintDocument(this.parses.get(doc), this.deps);
+      const diags = this.lint(doc);
       this.collection.set(doc.uri, diags.map(toVsDiagnostic));
     } catch (e) {
       this.deps.log.error(e instanceof Error ? e : new Error(String(e)));
@@ -72,7 +89,8 @@ export class PromptDiagnostics implements vscode.Disposable {
     const t = this.timers.get(key);
     if (t) clearTimeout(t);
     this.timers.delete(key);
-    this.collection.delete(doc.uri);
+    this.lints.delete(key);
+    if (this.collection.has(doc.uri)) this.collection.delete(doc.uri);
   }
 
   dispose(): void {

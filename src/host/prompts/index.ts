@@ -35,7 +35,7 @@ export function registerPromptFiles(_context: vscode.ExtensionContext, deps: Pro
     registrations?.dispose();
     registrations = vscode.Disposable.from(
       vscode.languages.registerCodeLensProvider(selector, lenses),
-      vscode.languages.registerCodeActionsProvider(selector, new PromptCodeActionProvider(deps, parses), PromptCodeActionProvider.metadata),
+      vscode.languages.registerCodeActionsProvider(selector, new PromptCodeActionProvider(diagnostics), PromptCodeActionProvider.metadata),
     );
   };
   register();
@@ -65,6 +65,7 @@ export function registerPromptFiles(_context: vscode.ExtensionContext, deps: Pro
   );
   const refreshAll = () => {
     const docs = vscode.workspace.textDocuments.filter(isPrompt);
+    diagnostics.invalidate();
     for (const doc of vscode.workspace.textDocuments) if (!isPrompt(doc)) diagnostics.clear(doc);
     for (const doc of docs) diagnostics.schedule(doc, 0);
     analyzer.invalidate(docs);
