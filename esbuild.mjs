@@ -26,7 +26,17 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode'],
+    // dist/calls.js (SDKs, resilience, prices) is loaded on first use, not during activation.
+    // The tokenizer ranks are only loaded inside the worker bundle.
+    external: ['vscode', './calls.js', 'js-tiktoken/ranks/*'],
+  },
+  {
+    ...common,
+    entryPoints: { calls: 'src/core/calls.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   },
 ];
 

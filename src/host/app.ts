@@ -1,28 +1,51 @@
 import * as vscode from 'vscode';
+import { registerEditorCommands } from './commands';
 import { DisposableStore } from './disposable';
 import { KeyStore } from './keys';
 import { Log } from './log';
+import { AnswerPanel } from './panels/answerPanel';
+import { registerCostCommands } from './costs';
+import { registerPromptSupport } from './promptSupport';
+import { RequestService } from './requests';
+import { Services } from './services';
+import { StatusBar } from './statusBar';
 
 /** The extension's composition root: owns every service and registration, disposed as one. */
 export class Tierwise implements vscode.Disposable {
   readonly log: Log;
   readonly keys: KeyStore;
+  readonly services: Services;
+  readonly requests: RequestService;
+  readonly statusBar: StatusBar;
   private readonly store = new DisposableStore();
-  readonly activationMs: number;
 
   constructor(readonly context: vscode.ExtensionContext) {
-    const t0 = performance.now();
-    this.log = this.store.add(new Log());
-    this.keys = this.store.add(new KeyStore(context.secrets, context.globalState, this.log));
-    const status = this.store.add(vscode.window.createStatusBarItem('tierwise.status', vscode.StatusBarAlignment.Right, 100));
-    status.name = 'Tierwise';
-    status.text = '$(pulse) Tierwise';
-    status.show();
-    this.store.add(vscode.commands.registerCommand('tierwise.setApiKey', (id?: unknown) => this.keys.promptAndSet(typeof id === 'string' ? (id as never) : undefined)));
-    this.store.add(vscode.commands.registerCommand('tierwise.clearApiKey', () => this.keys.promptAndClear()));
-    this.store.add(vscode.commands.registerCommand('tierwise.showLog', () => this.log.show()));
+    const add = <T extends vscode.Disposable>(d: T) => this.store.add(d);
+    this.log = add(new Log());
+    this.keys = add(new KeyStore(context.secrets, context.globalState, this.log));
+    const s = (this.services = add(new Services(context, this.log, this.keys)));
+    this.requests = add(new RequestService(s));
+    this.statusBar = s.statusBar = add(new StatusBar(s));
+    const panel = add(
+      AnswerPanel.register(context, {
+        onStop: (id) => this.requests.stop(id),
+        onRetry: (id) => void this.requests.retry(id),
+        onEscalate: (id) => void this.requests.escalate(id),
+      }),
+    );
+    s.panel = () => panel;
+
+    add(vscode.commands.registerCommand('tierwise.setApiKey', (id?: unknown) => this.keys.promptAndSet(typeof id === 'string' ? (id as never) : undefined)));
+    add(vscode.commands.registerCommand('tierwise.clearApiKey', () => this.keys.promptAndClear()));
+    add(vscode.commands.registerCommand('tierwise.showLog', () => this.log.show()));
+    for (const d of registerEditorCommands(s, this.requests)) add(d);
+    for (const d of registerCostCommands(s)) add(d);
+    add(registerPromptSupport(context, s, this.requests));
+    add(this.keys.onDidChange(() => void s.refreshAvailable()));
+
+    // After start-up: nothing here loads an SDK, a tokenizer or the price catalogue.
+    void s.refreshAvailable();
     void this.keys.offerEnvironmentImport();
-    this.activationMs = performance.now() - t0;
   }
 
   dispose(): void {

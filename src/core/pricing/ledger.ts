@@ -3,7 +3,7 @@ import type { Catalogue } from './catalogue';
 import { costOf } from './cost';
 import { toUsd } from './currency';
 
-export type Outcome = 'ok' | 'cancelled' | 'error' | 'truncated';
+export type Outcome = 'ok' | 'cancelled' | 'interrupted' | 'error' | 'truncated';
 
 /** One finished or cancelled request. */
 export interface LedgerRecord {

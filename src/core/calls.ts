@@ -1,0 +1,8 @@
+/**
+ * The part of the core that calls providers and prices their answers: the SDKs, the resilience pipeline and the
+ * price catalogue. Bundled on its own (dist/calls.js) and loaded on first use, so that activation loads none of it.
+ */
+export { createProvider, providerNeedsKey, defaultBaseUrl } from './providers';
+export { CallRunner, withFallbacks } from './resilience/pipeline';
+export { Catalogue, costOf, estimateCost, compareTable, convert, formatMoney, toUsd } from './pricing';
+export { Ledger, makeRecord, nodeLedgerFs, spend, groupBy, topTierComparison, toCsv, budgetStatus, remainingUsd } from './pricing';

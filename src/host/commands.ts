@@ -1,0 +1,88 @@
+import * as vscode from 'vscode';
+import type { RequestService } from './requests';
+import type { Services } from './services';
+
+/** Editor commands: each builds a request from the selection (or the whole document) and sends it. */
+export function registerEditorCommands(s: Services, requests: RequestService): vscode.Disposable[] {
+  const direct = (command: string, task: string, title: string) =>
+    vscode.commands.registerCommand(command, async () => {
+      const pending = requests.fromEditor(task, title);
+      if (!pending) return;
+      s.setCurrentTask(task);
+      await requests.send(pending);
+    });
+
+  return [
+    vscode.commands.registerCommand('tierwise.ask', async (question?: unknown) => {
+      const pending = requests.fromEditor('answer', 'Ask');
+      if (!pending) return;
+      const q =
+        typeof question === 'string'
+          ? question
+          : await vscode.window.showInputBox({
+              title: 'Tierwise: Ask About Selection',
+              prompt: `About ${pending.fileName ?? 'the selection'}. The tier is chosen for you.`,
+              placeHolder: 'What does this do? Is there a bug? …',
+              ignoreFocusOut: true,
+            });
+      if (!q?.trim()) return;
+      s.setCurrentTask('answer');
+      await requests.send({ ...pending, question: q.trim(), title: `Ask: ${q.trim().slice(0, 60)}` });
+    }),
+    vscode.commands.registerCommand('tierwise.runTask', async (taskId?: unknown) => {
+      const tasks = s.router().tasks();
+      let id = typeof taskId === 'string' ? taskId : undefined;
+      let override;
+      if (!id) {
+        const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { id: string }>();
+        qp.title = 'Tierwise: Run Task on Selection';
+        qp.placeholder = 'Pick a task; the tier and model follow from it';
+        qp.items = tasks.map((t) => ({ label: t.label, description: `${t.tier} tier`, detail: t.noun, id: t.id }));
+        qp.buttons = [{ iconPath: new vscode.ThemeIcon('settings-gear'), tooltip: 'Choose the tier or model for this request' }];
+        let wantOverride = false;
+        const picked = await new Promise<string | undefined>((resolve) => {
+          qp.onDidAccept(() => resolve(qp.selectedItems[0]?.id));
+          qp.onDidTriggerButton(() => {
+            wantOverride = true;
+            resolve(qp.activeItems[0]?.id);
+          });
+          qp.onDidHide(() => resolve(undefined));
+          qp.show();
+        });
+        qp.dispose();
+        if (!picked) return;
+        id = picked;
+        if (wantOverride) {
+          const ov = await requests.pickOverride();
+          if (ov === null) return;
+          override = ov;
+        }
+      }
+      const task = tasks.find((t) => t.id === id);
+      if (!task) {
+        void vscode.window.showErrorMessage(`Tierwise: unknown task "${String(id)}".`);
+        return;
+      }
+      let question: string | undefined;
+      if (task.question) {
+        question = await vscode.window.showInputBox({
+          title: `Tierwise: ${task.label}`,
+          prompt: task.question.prompt,
+          placeHolder: task.question.default,
+          ignoreFocusOut: true,
+          validateInput: (v) => (task.question?.required && !v.trim() ? `${task.question.label} is needed for this task.` : undefined),
+        });
+        if (question === undefined) return;
+        if (!question.trim() && task.question.default) question = task.question.default;
+      }
+      const pending = requests.fromEditor(task.id, task.label, question);
+      if (!pending) return;
+      s.setCurrentTask(task.id);
+      await requests.send({ ...pending, override });
+    }),
+    direct('tierwise.explain', 'explainCode', 'Explain'),
+    direct('tierwise.summarise', 'summarise', 'Summarise'),
+    direct('tierwise.review', 'reviewCode', 'Review'),
+    direct('tierwise.generate', 'generateCode', 'Generate code'),
+  ];
+}

@@ -1,0 +1,64 @@
+import * as vscode from 'vscode';
+import type { Currency, ProviderId } from '../core/types';
+import { PROVIDER_IDS } from '../core/types';
+import { routingConfigFromSettings, type RoutingConfigResult } from '../core/routing';
+import { resolveResilienceSettings, type ResilienceSettings, type ProviderLimitSettings } from '../core/resilience/settings';
+
+/** Everything Tierwise reads from `tierwise.*`, validated once per change. */
+export interface TierwiseConfig {
+  routing: RoutingConfigResult;
+  resilience: ResilienceSettings;
+  providers: Record<ProviderId, { baseUrl?: string }>;
+  dashscopeRegion: 'china' | 'international';
+  currency: { display: Currency; cnyPerUsd: number };
+  /** Ask before sending when the estimate (at max_tokens) is above this; 0 = never. */
+  confirmAboveUsd: number;
+  budget: { dailyUsd: number; monthlyUsd: number };
+  /** `tierwise.models`: added or replaced models and prices. */
+  models: unknown[];
+  lint: { systemPromptMaxTokens: number };
+  promptGlobs: string[];
+}
+
+function num(v: unknown, fallback: number): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+}
+
+export function readConfig(): TierwiseConfig {
+  const c = vscode.workspace.getConfiguration('tierwise');
+  const routing = routingConfigFromSettings({
+    provider: c.get('provider'),
+    routing: c.get('routing'),
+    tiers: c.get('tiers'),
+    tasks: c.get('tasks'),
+    fallback: c.get('fallback'),
+  });
+  const limits: Partial<Record<ProviderId, ProviderLimitSettings>> = {};
+  const providers = {} as Record<ProviderId, { baseUrl?: string }>;
+  for (const id of PROVIDER_IDS) {
+    const l = c.get<{ rpm?: number; tpm?: number; concurrency?: number }>(`limits.${id}`);
+    if (l) limits[id] = { rpm: l.rpm || undefined, tpm: l.tpm || undefined, concurrency: l.concurrency || undefined };
+    const baseUrl = (c.get<string>(`providers.${id}.baseUrl`) ?? '').trim();
+    providers[id] = baseUrl ? { baseUrl } : {};
+  }
+  const resilience = resolveResilienceSettings({
+    retry: { maxRetries: c.get('retry.maxRetries'), initialDelayMs: c.get('retry.initialDelayMs') },
+    timeouts: { connectMs: c.get('timeouts.connectMs'), firstTokenMs: c.get('timeouts.firstTokenMs'), idleMs: c.get('timeouts.idleMs') },
+    limits,
+    fallback: c.get('fallback') ?? {},
+    cache: { enabled: c.get<boolean>('cache.enabled', true) },
+  });
+  const display = c.get<string>('currency.display') === 'CNY' ? 'CNY' : 'USD';
+  return {
+    routing,
+    resilience,
+    providers,
+    dashscopeRegion: c.get<string>('providers.dashscope.region') === 'international' ? 'international' : 'china',
+    currency: { display, cnyPerUsd: Math.max(0.01, num(c.get('currency.cnyPerUsd'), 7.2)) },
+    confirmAboveUsd: Math.max(0, num(c.get('confirmAboveUsd'), 0.5)),
+    budget: { dailyUsd: Math.max(0, num(c.get('budget.dailyUsd'), 0)), monthlyUsd: Math.max(0, num(c.get('budget.monthlyUsd'), 0)) },
+    models: c.get<unknown[]>('models') ?? [],
+    lint: { systemPromptMaxTokens: Math.max(1, num(c.get('lint.systemPromptMaxTokens'), 500)) },
+    promptGlobs: (c.get<unknown[]>('prompts.globs') ?? []).filter((g): g is string => typeof g === 'string'),
+  };
+}

@@ -1,0 +1,174 @@
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import type { LedgerRecord } from '../core/pricing';
+import type { CostPoint, CostReportData } from '../shared/protocol';
+import { PROVIDER_IDS, PROVIDER_LABELS, type ProviderId } from '../core/types';
+import { isRouteError } from '../core/routing';
+import { CostReportPanel } from './panels/costReport';
+import type { Services } from './services';
+import { loadCalls } from './lazy';
+
+const COMPARE_VIEW = 'tierwise.compare';
+
+/** "Show Cost Report" and "Compare Costs for Selection". */
+export function registerCostCommands(s: Services): vscode.Disposable[] {
+  const report = CostReportPanel.register(s.context, () => costReportData(s), (m) => s.log.warn(m));
+  let compare: vscode.WebviewPanel | undefined;
+  return [
+    report,
+    vscode.commands.registerCommand('tierwise.showCostReport', () => report.show()),
+    vscode.commands.registerCommand('tierwise.compareCosts', async () => {
+      const editor = vscode.window.activeTextEditor;
+      if (!editor) {
+        void vscode.window.showWarningMessage('Tierwise: open a file and select some text to compare costs.');
+        return;
+      }
+      const doc = editor.document;
+      const text = editor.selection.isEmpty ? doc.getText() : doc.getText(editor.selection);
+      if (!text.trim()) {
+        void vscode.window.showWarningMessage('Tierwise: the selection and the document are empty.');
+        return;
+      }
+      const html = await compareHtml(s, text, editor.selection.isEmpty ? 'the whole document' : 'the selection', doc.languageId);
+      if (!compare) {
+        compare = vscode.window.createWebviewPanel(COMPARE_VIEW, 'Tierwise: Compare Costs', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: false, localResourceRoots: [] });
+        compare.onDidDispose(() => (compare = undefined));
+      } else compare.reveal(vscode.ViewColumn.Beside, true);
+      compare.webview.html = html;
+    }),
+    { dispose: () => compare?.dispose() },
+  ];
+}
+
+function esc(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** The same request priced on every tier of every configured provider, in the display currency. */
+async function compareHtml(s: Services, text: string, scope: string, languageId: string): Promise<string> {
+  const calls = loadCalls();
+  const cfg = s.config();
+  const pricing = s.pricing();
+  const router = s.router();
+  const task = router.tasks().find((t) => t.id === s.currentTask()) ?? router.tasks()[0]!;
+  // One count per tokenizer family (providers differ), through the worker.
+  const counts = new Map<string, { tokens: number; exact: boolean }>();
+  for (const provider of PROVIDER_IDS) {
+    for (const model of Object.values(cfg.routing.config.tiers[provider])) {
+      const c = await s.tokens().countBest(provider, model, text);
+      counts.set(`${provider}/${model}`, c);
+    }
+  }
+  const base = router.route({ task: task.id, inputTokens: counts.get(`openai/${cfg.routing.config.tiers.openai.medium}`)?.tokens ?? 0, selectionText: text, languageId });
+  const overhead = isRouteError(base) ? 0 : base.inputTokens - (counts.get(`openai/${cfg.routing.config.tiers.openai.medium}`)?.tokens ?? 0);
+  const maxTokens = isRouteError(base) ? 1024 : base.maxTokens;
+  const rows = calls.compareTable({
+    catalogue: pricing.entries,
+    tiers: cfg.routing.config.tiers,
+    maxTokens,
+    currency: cfg.currency,
+    tokensFor: (provider: ProviderId, model: string) => {
+      const c = counts.get(`${provider}/${model}`) ?? { tokens: 0, exact: false };
+      return { tokens: c.tokens + overhead, exact: c.exact };
+    },
+  });
+  const fmt = (x: number | undefined) => (x === undefined ? '—' : calls.formatMoney(x, cfg.currency.display));
+  const cheapest = Math.min(...rows.filter((r) => r.fitsContext).map((r) => r.total));
+  const body = rows
+    .map((r) => {
+      const entry = pricing.entry(r.provider, r.model);
+      const native = entry ? `${calls.formatMoney(entry.inputPerM, entry.currency)} / ${calls.formatMoney(entry.outputPerM, entry.currency)} per M (${entry.currency})` : '';
+      const cls = !r.fitsContext ? 'nofit' : r.total === cheapest ? 'best' : '';
+      return `<tr class="${cls}"><td>${esc(PROVIDER_LABELS[r.provider])}</td><td>${r.tier}</td><td title="${esc(native)}">${esc(r.model)}</td><td class="n">${r.tokensExact ? '' : '≈'}${r.tokens.toLocaleString('en-US')}</td><td class="n">${fmt(r.input)}</td><td class="n">${fmt(r.outputAtMax)}</td><td class="n"><b>${fmt(r.total)}</b></td><td class="n">${fmt(r.cachedTotal)}</td><td class="n">${fmt(r.batchTotal)}</td><td>${r.fitsContext ? '' : 'too long for this model'}</td></tr>`;
+    })
+    .join('\n');
+  const nonce = randomBytes(16).toString('base64');
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}';">
+<title>Tierwise: Compare Costs</title>
+<style nonce="${nonce}">
+body{font-family:var(--vscode-font-family);font-size:var(--vscode-font-size);color:var(--vscode-foreground);background:var(--vscode-editor-background);padding:0 16px 16px}
+h1{font-size:1.3em;font-weight:600}
+p.sub{color:var(--vscode-descriptionForeground);margin-top:-6px}
+table{border-collapse:collapse;width:100%;margin-top:8px}
+th,td{padding:5px 8px;border-bottom:1px solid var(--vscode-editorWidget-border,rgba(128,128,128,.3));text-align:left;white-space:nowrap}
+th{font-weight:600;color:var(--vscode-descriptionForeground)}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+tr.best td{background:var(--vscode-diffEditor-insertedLineBackground,rgba(0,160,0,.12))}
+tr.nofit td{opacity:.55}
+.legend{color:var(--vscode-descriptionForeground);margin-top:12px;line-height:1.5}
+</style></head><body>
+<h1>Compare costs</h1>
+<p class="sub">${esc(task.label)} on ${esc(scope)}: the prompt (with the task's system prompt and examples) and up to ${maxTokens.toLocaleString('en-US')} output tokens, in ${cfg.currency.display}.</p>
+<table role="table" aria-label="Cost of this request on every tier of every provider">
+<thead><tr><th>Provider</th><th>Tier</th><th>Model</th><th class="n">Input tokens</th><th class="n">Input</th><th class="n">Output at max</th><th class="n">Total</th><th class="n">Cached prompt</th><th class="n">Batch</th><th></th></tr></thead>
+<tbody>
+${body}
+</tbody></table>
+<p class="legend">The cheapest model that fits is highlighted. “≈” marks an estimated count (the provider's tokenizer is not available offline). Cached prompt: the total when the whole prompt is read from the provider's prompt cache. Batch: through the provider's Batch API (about half price, answers within 24 h). Hover a model for its native price.</p>
+</body></html>`;
+}
+
+/** The ledger's records as the cost report's series, in the display currency. */
+export async function costReportData(s: Services): Promise<CostReportData> {
+  const calls = loadCalls();
+  const ledger = s.ledger();
+  await ledger.loaded;
+  const records = ledger.all();
+  const cfg = s.config();
+  const toDisplay = (usd: number) => calls.convert(usd, 'USD', cfg.currency.display, cfg.currency.cnyPerUsd);
+  const group = (key: 'day' | 'provider' | 'model' | 'tier' | 'task', label?: (k: string) => string): CostPoint[] =>
+    calls.groupBy(records, key).map((g) => ({
+      key: g.key,
+      ...(label ? { label: label(g.key) } : {}),
+      cost: toDisplay(g.costUsd),
+      requests: g.requests,
+      inputTokens: g.inputTokens,
+      outputTokens: g.outputTokens,
+    }));
+  const top = calls.topTierComparison(records, s.pricing().entries, cfg.currency.cnyPerUsd, (p) => cfg.routing.config.tiers[p].complex);
+  const batch = batchSavings(records, s);
+  const days = records.map((r) => new Date(r.time).toISOString().slice(0, 10)).sort();
+  const today = new Date().toISOString().slice(0, 10);
+  const totalUsd = records.reduce((a, r) => a + r.costUsd, 0);
+  return {
+    currency: cfg.currency.display,
+    generatedAt: new Date().toISOString(),
+    from: days[0] ?? today,
+    to: days[days.length - 1] ?? today,
+    byDay: group('day').sort((a, b) => a.key.localeCompare(b.key)),
+    byProvider: group('provider', (k) => PROVIDER_LABELS[k as ProviderId] ?? k),
+    byModel: group('model'),
+    byTier: group('tier'),
+    byTask: group('task', (k) => s.router().tasks().find((t) => t.id === k)?.label ?? k),
+    totals: {
+      cost: toDisplay(totalUsd),
+      requests: records.length,
+      inputTokens: records.reduce((a, r) => a + r.inputTokens, 0),
+      outputTokens: records.reduce((a, r) => a + r.outputTokens, 0),
+      cachedTokens: records.reduce((a, r) => a + r.cacheReadTokens, 0),
+    },
+    savings: {
+      cacheTokens: records.reduce((a, r) => a + r.cacheReadTokens, 0),
+      cacheCost: toDisplay(records.reduce((a, r) => a + r.cacheSavingsUsd, 0)),
+      batchTokens: batch.tokens,
+      batchCost: toDisplay(batch.savedUsd),
+      topTierCost: toDisplay(top.topTierUsd),
+      tieringCost: toDisplay(Math.max(0, top.savedUsd)),
+    },
+  };
+}
+
+/** What batch requests saved against the interactive price of the same usage. */
+function batchSavings(records: readonly LedgerRecord[], s: Services): { tokens: number; savedUsd: number } {
+  let tokens = 0;
+  let savedUsd = 0;
+  for (const r of records) {
+    if (!r.batch) continue;
+    tokens += r.inputTokens + r.outputTokens;
+    const interactive = s.pricing().cost(r.provider, r.model, { inputTokens: r.inputTokens, outputTokens: r.outputTokens, cacheReadTokens: r.cacheReadTokens, cacheWriteTokens: r.cacheWriteTokens, reasoningTokens: r.reasoningTokens }, false);
+    if (interactive) savedUsd += Math.max(0, interactive.usd - r.costUsd);
+  }
+  return { tokens, savedUsd };
+}
+

@@ -1,0 +1,30 @@
+import type { ProviderError } from '../core/errors';
+import { PROVIDER_LABELS } from '../core/types';
+
+/** A provider error as a sentence the user can act on, with the provider's request id. */
+export function describeError(err: ProviderError, ctx: { model: string; settingHint: string }): { message: string } {
+  const who = PROVIDER_LABELS[err.provider] ?? err.provider;
+  const id = err.requestId ? ` (request id ${err.requestId})` : '';
+  let text: string;
+  switch (err.kind) {
+    case 'auth':
+      text = `${who} rejected the API key (401). Run "Tierwise: Set API Key…" to replace it.`;
+      break;
+    case 'permission':
+      text = `${who} refused access (403): the key's project or region may not allow ${ctx.model}.`;
+      break;
+    case 'notFound':
+      text = `${who} does not know the model "${ctx.model}" (404). It was chosen by the setting ${ctx.settingHint}; pick another model there.`;
+      break;
+    case 'quota':
+      text = `${who} says the account is out of quota or credit (429 insufficient quota). This is not a rate limit: add credit or switch provider.`;
+      break;
+    case 'missingKey':
+      text = `No API key is set for ${who}. Run "Tierwise: Set API Key…".`;
+      break;
+    default:
+      text = err.message;
+  }
+  if (err.partialText) text += ' The partial answer is kept.';
+  return { message: `${text}${id && !text.includes(err.requestId ?? '\u0000') ? id : ''}` };
+}

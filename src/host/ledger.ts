@@ -1,0 +1,112 @@
+import * as vscode from 'vscode';
+import type * as Calls from '../core/calls';
+import type { LedgerRecord, Outcome, Spend } from '../core/pricing';
+import type { ProviderId, Tier, Usage } from '../core/types';
+import type { Log } from './log';
+import type { Pricing } from './pricing';
+
+export interface CallRecordInput {
+  provider: ProviderId;
+  model: string;
+  tier?: Tier;
+  task?: string;
+  usage: Usage;
+  usageReported: boolean;
+  batch?: boolean;
+  latencyMs: number;
+  retries: number;
+  outcome: Outcome;
+  error?: string;
+}
+
+/**
+ * The ledger of every finished or cancelled request, in the extension's global storage (ledger.jsonl,
+ * append-only). Records are read once, kept in memory, and appended to as requests end.
+ */
+export class Ledger {
+  readonly file: string;
+  readonly session = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  private records: LedgerRecord[] = [];
+  private core: Calls.Ledger | undefined;
+  readonly loaded: Promise<void>;
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly calls: typeof Calls,
+    storage: vscode.Uri,
+    private readonly log: Log,
+    private readonly pricing: () => Pricing,
+    private readonly onChange: () => void,
+  ) {
+    this.file = vscode.Uri.joinPath(storage, 'ledger.jsonl').fsPath;
+    this.loaded = this.open();
+  }
+
+  private async open(): Promise<void> {
+    try {
+      this.core = new this.calls.Ledger(await this.calls.nodeLedgerFs(), this.file);
+      const earlier = await this.core.readAll();
+      this.records = [...earlier, ...this.records];
+      this.onChange();
+      this.changed.fire();
+    } catch (e) {
+      this.log.error(`could not read the ledger at ${this.file}: ${String(e)}`);
+    }
+  }
+
+  async record(call: CallRecordInput): Promise<LedgerRecord> {
+    const rec = this.calls.makeRecord(this.pricing().entries, { ...call, time: Date.now(), session: this.session }, undefined);
+    this.records.push(rec);
+    this.onChange();
+    this.changed.fire();
+    try {
+      await this.loaded;
+      await this.core?.append(rec);
+    } catch (e) {
+      this.log.error(`could not append to the ledger: ${String(e)}`);
+    }
+    return rec;
+  }
+
+  all(): readonly LedgerRecord[] {
+    return this.records;
+  }
+
+  spend(): Spend {
+    return this.calls.spend(this.records, Date.now(), this.session);
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+export type BudgetLevel = 'none' | 'ok' | 'warn' | 'over';
+
+/** Daily and monthly budgets over the ledger's spend. */
+export class Budget {
+  constructor(
+    private settings: { dailyUsd: number; monthlyUsd: number },
+    private readonly spend: () => Spend,
+    private readonly calls: () => typeof Calls,
+  ) {}
+
+  update(settings: { dailyUsd: number; monthlyUsd: number }): void {
+    this.settings = settings;
+  }
+
+  state(): { level: BudgetLevel; message: string } {
+    if (!this.settings.dailyUsd && !this.settings.monthlyUsd) return { level: 'none', message: '' };
+    const s = this.spend();
+    const st = this.calls().budgetStatus(s.todayUsd, s.monthUsd, this.settings);
+    const message = st.message || `Budget: ${Math.round((st.daily.fraction ?? st.monthly.fraction ?? 0) * 100)}% used.`;
+    return { level: st.state, message };
+  }
+
+  remainingUsd(): number | undefined {
+    if (!this.settings.dailyUsd && !this.settings.monthlyUsd) return undefined;
+    const s = this.spend();
+    return this.calls().remainingUsd(s.todayUsd, s.monthUsd, this.settings);
+  }
+}

@@ -1,0 +1,93 @@
+import type * as Calls from '../core/calls';
+import type { ModelInfo } from '../core/routing';
+import type { Catalogue, CatalogueOverrides, ModelEntry } from '../core/pricing';
+import type { Currency, ProviderId, Usage } from '../core/types';
+import type { TierwiseConfig } from './config';
+
+/** Prices for the host: the catalogue with the user's overrides, costs in USD and display formatting. */
+export class Pricing {
+  private catalogue: Catalogue;
+  private cfg: TierwiseConfig;
+
+  constructor(
+    private readonly calls: typeof Calls,
+    cfg: TierwiseConfig,
+  ) {
+    this.cfg = cfg;
+    this.catalogue = this.build(cfg);
+  }
+
+  update(cfg: TierwiseConfig): void {
+    this.cfg = cfg;
+    this.catalogue = this.build(cfg);
+  }
+
+  private build(cfg: TierwiseConfig): Catalogue {
+    return new this.calls.Catalogue({ overrides: overridesFromSettings(cfg.models), dashscopeRegion: cfg.dashscopeRegion === 'international' ? 'intl' : 'cn' });
+  }
+
+  get entries(): Catalogue {
+    return this.catalogue;
+  }
+
+  entry(provider: ProviderId, model: string): ModelEntry | undefined {
+    return this.catalogue.get(provider, model);
+  }
+
+  modelInfo(provider: ProviderId, model: string): ModelInfo | undefined {
+    const e = this.entry(provider, model);
+    if (!e) return undefined;
+    return { contextWindow: e.contextWindow, maxOutput: e.maxOutput, inputPerM: e.inputPerM, outputPerM: e.outputPerM, currency: e.currency };
+  }
+
+  toUsd(amount: number, currency: Currency): number {
+    return this.calls.toUsd(amount, currency, this.cfg.currency.cnyPerUsd);
+  }
+
+  /** Cost of a usage record in USD, with the cache savings; undefined for a model without a price. */
+  cost(provider: ProviderId, model: string, usage: Usage, batch?: boolean): { usd: number; savingsUsd: number; native: string } | undefined {
+    const e = this.entry(provider, model);
+    if (!e) return undefined;
+    const c = this.calls.costOf(e, usage, { batch });
+    return { usd: this.toUsd(c.total, c.currency), savingsUsd: this.toUsd(c.cacheSavings, c.currency), native: this.calls.formatMoney(c.total, c.currency) };
+  }
+
+  /** A USD amount in the display currency: "$0.0012" or "¥0.0086". */
+  formatUsd(usd: number): string {
+    const { display, cnyPerUsd } = this.cfg.currency;
+    return this.calls.formatMoney(this.calls.convert(usd, 'USD', display, cnyPerUsd), display);
+  }
+
+  /** "$2.50 / $10.00 per M" in the model's own currency (for hovers). */
+  describePrice(provider: ProviderId, model: string): string | undefined {
+    const e = this.entry(provider, model);
+    if (!e) return undefined;
+    const f = (x: number) => this.calls.formatMoney(x, e.currency);
+    return `${f(e.inputPerM)} in / ${f(e.outputPerM)} out per M`;
+  }
+}
+
+/** `tierwise.models` entries → catalogue overrides keyed "provider/model". */
+export function overridesFromSettings(list: unknown[]): CatalogueOverrides {
+  const out: CatalogueOverrides = {};
+  for (const raw of list) {
+    if (!raw || typeof raw !== 'object') continue;
+    const m = raw as Record<string, unknown>;
+    if (typeof m.provider !== 'string' || typeof m.id !== 'string') continue;
+    const n = (k: string) => (typeof m[k] === 'number' && Number.isFinite(m[k]) ? (m[k] as number) : undefined);
+    out[`${m.provider}/${m.id}`] = {
+      provider: m.provider as ProviderId,
+      id: m.id,
+      contextWindow: n('contextWindow'),
+      maxOutput: n('maxOutput'),
+      inputPerM: n('input'),
+      outputPerM: n('output'),
+      cachedInputPerM: n('cachedInput'),
+      cacheWritePerM: n('cacheWrite'),
+      batchInputPerM: n('batchInput'),
+      batchOutputPerM: n('batchOutput'),
+      currency: m.currency === 'CNY' || m.currency === 'USD' ? m.currency : undefined,
+    };
+  }
+  return out;
+}

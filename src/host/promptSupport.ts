@@ -1,0 +1,55 @@
+import * as vscode from 'vscode';
+import type { ModelTarget } from '../core/prompts';
+import type { Tier } from '../core/types';
+import { TIERS } from '../core/types';
+import { registerPromptFiles } from './prompts';
+import type { RequestService } from './requests';
+import type { Services } from './services';
+
+/** Prompt files (.prompt.md, .prompty, extra globs): counts, lint and Run, wired to Tierwise's services. */
+export function registerPromptSupport(context: vscode.ExtensionContext, s: Services, requests: RequestService): vscode.Disposable {
+  const changed = new vscode.EventEmitter<unknown>();
+  const sub = vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('tierwise')) changed.fire(undefined);
+  });
+  const reg = registerPromptFiles(context, {
+    countTokens: async (provider, model, text) => {
+      const c = await s.tokens().counter().count(provider, model, text);
+      return { tokens: c.tokens, exact: c.exact };
+    },
+    countTokensSync: (provider, model, text) => s.tokens().counter().approximate(provider, model, text).tokens,
+    priceFor: (provider, model) => {
+      const e = s.pricing().entry(provider, model);
+      return e ? { input: e.inputPerM, cachedInput: e.cachedInputPerM, output: e.outputPerM, currency: e.currency } : undefined;
+    },
+    contextWindow: (provider, model) => s.pricing().entry(provider, model)?.contextWindow || undefined,
+    tierModels: () => {
+      const r = s.config().routing.config;
+      const out = {} as Record<Tier, ModelTarget>;
+      for (const t of TIERS) {
+        const provider = r.policy === 'perTier' ? (r.perTier[t] ?? r.activeProvider) : r.localSimpleTier && t === 'simple' ? 'openaiCompatible' : r.activeProvider;
+        out[t] = { provider, model: r.tiers[provider][t] };
+      }
+      return out;
+    },
+    defaultTarget: () => {
+      const r = s.config().routing.config;
+      return { provider: r.activeProvider, model: r.tiers[r.activeProvider].medium };
+    },
+    runPrompt: async (req) => {
+      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === req.uri.toString());
+      await requests.send({
+        task: 'answer',
+        title: req.title,
+        text: req.messages.map((m) => m.content).join('\n'),
+        fileName: vscode.workspace.asRelativePath(req.uri),
+        languageId: doc?.languageId,
+        prebuilt: { request: { ...req.request, maxTokens: req.maxTokens }, tier: req.tier, provider: req.provider, model: req.model },
+      });
+    },
+    settings: () => ({ systemPromptMaxTokens: s.config().lint.systemPromptMaxTokens, extraGlobs: s.config().promptGlobs }),
+    onDidChange: changed.event,
+    log: s.log,
+  });
+  return vscode.Disposable.from(reg, sub, changed);
+}

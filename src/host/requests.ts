@@ -1,0 +1,311 @@
+import * as vscode from 'vscode';
+import type { ProviderError } from '../core/errors';
+import type { RouteOverride, Route, RouteInput } from '../core/routing';
+import { isRouteError, nextTier } from '../core/routing';
+import type { CallEvent, CallOutcome } from '../core/resilience/pipeline';
+import type { ChatRequest, ProviderId, Tier, Usage } from '../core/types';
+import { PROVIDER_LABELS, TIERS } from '../core/types';
+import type { AnswerHandle } from './panels/answerPanel';
+import type { Services } from './services';
+import { describeError } from './errors';
+
+/** What the user asked for, kept whole so that Retry, Escalate and "Set API Key, then run" can run it again. */
+export interface PendingRequest {
+  task: string;
+  title: string;
+  text: string;
+  question?: string;
+  languageId?: string;
+  fileName?: string;
+  override?: RouteOverride;
+  /** The editor and selection the answer may be inserted into. */
+  target?: { uri: vscode.Uri; selection: vscode.Selection };
+  /** A request built elsewhere (prompt files): sent as is, with routing only choosing the model. */
+  prebuilt?: { request: Omit<ChatRequest, 'provider' | 'model'>; tier?: Tier; provider?: ProviderId; model?: string };
+}
+
+interface Running {
+  pending: PendingRequest;
+  route: Route;
+  controller: AbortController;
+}
+
+export class RequestService implements vscode.Disposable {
+  private readonly running = new Map<string, Running>();
+  private readonly finished = new Map<string, { pending: PendingRequest; route: Route }>();
+
+  constructor(private readonly s: Services) {}
+
+  /** Builds the request from the active editor: its selection, or the whole document (and says so). */
+  fromEditor(task: string, title: string, question?: string): PendingRequest | undefined {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) {
+      void vscode.window.showWarningMessage('Tierwise: open a file and select some code or text first.');
+      return undefined;
+    }
+    const doc = editor.document;
+    let selection = editor.selection;
+    let text = doc.getText(selection);
+    if (selection.isEmpty || text.trim() === '') {
+      text = doc.getText();
+      if (text.trim() === '') {
+        void vscode.window.showWarningMessage('Tierwise: the selection and the document are empty. Select some code or text to send.');
+        return undefined;
+      }
+      selection = new vscode.Selection(doc.positionAt(0), doc.positionAt(text.length));
+      void vscode.window.setStatusBarMessage(`Tierwise: no selection, sending the whole document (${doc.lineCount} lines)`, 5000);
+    }
+    return {
+      task,
+      title,
+      text,
+      question,
+      languageId: doc.languageId,
+      fileName: vscode.workspace.asRelativePath(doc.uri),
+      target: { uri: doc.uri, selection },
+    };
+  }
+
+  async send(pending: PendingRequest): Promise<void> {
+    const route = await this.plan(pending);
+    if (!route) return;
+    if (!(await this.confirm(route))) return;
+    if (!(await this.ensureKey(route.provider, pending))) return;
+    await this.execute(pending, route);
+  }
+
+  /** Routes a request; shows the reason a request cannot be sent, before anything is sent. */
+  private async plan(pending: PendingRequest): Promise<Route | undefined> {
+    const router = this.s.router();
+    const cfg = this.s.config();
+    const countText = pending.prebuilt ? renderText(pending.prebuilt.request) : `${pending.question ?? ''}\n${pending.text}`;
+    const provider = pending.override?.provider ?? pending.prebuilt?.provider ?? cfg.routing.config.activeProvider;
+    const model = pending.override?.model ?? pending.prebuilt?.model ?? cfg.routing.config.tiers[provider].medium;
+    const count = await this.s.tokens().countBest(provider, model, countText);
+    const input: RouteInput = {
+      task: pending.task,
+      inputTokens: count.tokens,
+      selectionText: pending.text,
+      languageId: pending.languageId,
+      fileName: pending.fileName,
+      question: pending.question,
+      override: {
+        ...(pending.prebuilt?.tier ? { tier: pending.prebuilt.tier } : {}),
+        ...(pending.prebuilt?.provider ? { provider: pending.prebuilt.provider } : {}),
+        ...(pending.prebuilt?.model ? { model: pending.prebuilt.model } : {}),
+        ...pending.override,
+      },
+      remainingBudgetUsd: this.s.budget().remainingUsd(),
+    };
+    const route = router.route(input);
+    if (isRouteError(route)) {
+      void vscode.window.showErrorMessage(`Tierwise: ${route.message}`);
+      return undefined;
+    }
+    if (pending.prebuilt) {
+      const r = pending.prebuilt.request;
+      route.request = { ...r, provider: route.provider, model: route.model, maxTokens: r.maxTokens || route.maxTokens };
+      route.maxTokens = route.request.maxTokens;
+    }
+    return route;
+  }
+
+  /** Budget, price and escalation checks that need the user's yes. */
+  private async confirm(route: Route): Promise<boolean> {
+    const cfg = this.s.config();
+    const budget = this.s.budget().state();
+    const reasons: string[] = [];
+    if (budget.level === 'over') reasons.push(budget.message);
+    if (route.needsConfirmation) reasons.push(route.needsConfirmation);
+    const maxUsd = route.estimatedUsd?.max ?? 0;
+    if (cfg.confirmAboveUsd > 0 && maxUsd > cfg.confirmAboveUsd) {
+      reasons.push(`This request may cost up to ${this.s.pricing().formatUsd(maxUsd)} on ${route.model} (more than your ${this.s.pricing().formatUsd(cfg.confirmAboveUsd)} threshold).`);
+    }
+    if (!reasons.length) return true;
+    const choice = await vscode.window.showWarningMessage(`Tierwise: ${reasons.join(' ')}`, { modal: true }, 'Send Anyway');
+    return choice === 'Send Anyway';
+  }
+
+  /** A missing key offers "Set API Key" and, once set, sends the same request. */
+  private async ensureKey(provider: ProviderId, pending: PendingRequest): Promise<boolean> {
+    if (!this.s.needsKey(provider) || (await this.s.keys.has(provider))) return true;
+    const choice = await vscode.window.showErrorMessage(
+      `Tierwise: no API key is set for ${PROVIDER_LABELS[provider]}. Set one to send this request.`,
+      'Set API Key',
+    );
+    if (choice !== 'Set API Key') return false;
+    const set = await this.s.keys.promptAndSet(provider);
+    if (!set) return false;
+    void this.send(pending);
+    return false;
+  }
+
+  private async execute(pending: PendingRequest, route: Route): Promise<void> {
+    const panel = this.s.panel();
+    const handle = panel.start({
+      title: pending.title,
+      meta: { provider: route.provider, model: route.model, tier: route.tier, reason: route.reason, task: route.task.label },
+      target: pending.target,
+    });
+    const controller = new AbortController();
+    this.running.set(handle.id, { pending, route, controller });
+    this.s.statusBar.setBusy(true);
+    const started = Date.now();
+    let outcome: CallOutcome | undefined;
+    try {
+      const candidates = await this.s.candidates(route);
+      outcome = await this.s.runner().run(candidates, (e) => this.onEvent(handle, route, e), controller.signal);
+    } catch (e) {
+      this.s.log.error(e instanceof Error ? e : String(e));
+      handle.end('error', `Tierwise could not send the request: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    } finally {
+      this.running.delete(handle.id);
+      this.finished.set(handle.id, { pending, route });
+      this.s.statusBar.setBusy(this.running.size > 0);
+    }
+    await this.finish(handle, pending, route, outcome, Date.now() - started);
+  }
+
+  private onEvent(handle: AnswerHandle, route: Route, e: CallEvent): void {
+    switch (e.type) {
+      case 'text':
+        handle.append(e.text);
+        break;
+      case 'queued':
+        handle.status(e.reason);
+        break;
+      case 'retry':
+        handle.status(e.message);
+        handle.meta({ notes: [e.message] });
+        break;
+      case 'fallback': {
+        const note = `Falling back from ${e.from.provider}/${e.from.model} to ${e.to.provider}/${e.to.model}: ${e.reason}`;
+        handle.status(note);
+        handle.meta({ notes: [note] });
+        break;
+      }
+      case 'skipped':
+        handle.status(`Skipping ${PROVIDER_LABELS[e.provider]}: ${e.reason}`);
+        break;
+      case 'attempt':
+        if (e.attempt === 1) handle.status(`Sending to ${e.model}…`);
+        break;
+      case 'start':
+        handle.status('');
+        break;
+      case 'usage': {
+        const cost = this.s.pricing().cost(route.provider, route.model, e.usage, route.request.batch);
+        handle.meta({ ...usageMeta(e.usage), ...(cost ? { cost: this.s.pricing().formatUsd(cost.usd) } : {}) });
+        break;
+      }
+      case 'finish':
+        break;
+    }
+  }
+
+  private async finish(handle: AnswerHandle, pending: PendingRequest, route: Route, o: CallOutcome, latencyMs: number): Promise<void> {
+    const provider = o.provider;
+    const model = o.result?.model ?? o.model;
+    const usage = o.result?.usage ?? o.usage;
+    const price = this.s.pricing().cost(provider, model, usage, route.request.batch);
+    const fmt = (usd: number) => this.s.pricing().formatUsd(usd);
+    const timing = o.result?.timing;
+    const finalMeta = {
+      ...usageMeta(usage),
+      ...(price ? { cost: fmt(price.usd), cacheSavings: price.savingsUsd > 0 ? `saved ${fmt(price.savingsUsd)}` : undefined } : { cost: 'price unknown' }),
+      ttftMs: timing?.timeToFirstTokenMs,
+      tokensPerSecond: timing?.tokensPerSecond,
+      retries: o.retries,
+      estimated: o.result ? !o.result.usageReported : true,
+    };
+    let outcome: 'done' | 'cancelled' | 'interrupted' | 'error';
+    let message: string | undefined;
+    if (o.result) {
+      outcome = 'done';
+      if (o.result.finishReason === 'length') message = `The answer reached max_tokens (${route.maxTokens}). Escalate or raise the task's max_tokens for a longer one.`;
+    } else {
+      const err = o.error as ProviderError;
+      if (err.kind === 'aborted') {
+        outcome = 'cancelled';
+        message = o.partialText ? 'Stopped. The partial answer is kept.' : 'Stopped before any text arrived.';
+      } else {
+        outcome = o.partialText ? 'interrupted' : 'error';
+        message = describeError(err, { model, settingHint: this.settingFor(route) }).message;
+        this.s.log.warn(`request failed: ${message}`);
+        if (err.kind === 'auth') void this.offerKeyFix(err.provider, pending);
+      }
+    }
+    handle.end(outcome, message, finalMeta);
+    await this.s.ledger().record({
+      provider,
+      model,
+      tier: route.tier,
+      task: route.task.id,
+      usage,
+      usageReported: !finalMeta.estimated,
+      batch: !!route.request.batch,
+      latencyMs,
+      retries: o.retries,
+      outcome: outcome === 'done' ? (o.result?.finishReason === 'length' ? 'truncated' : 'ok') : outcome,
+      error: o.error?.kind,
+    });
+  }
+
+  private settingFor(route: Route): string {
+    return `tierwise.tiers.${route.provider}.${route.tier}`;
+  }
+
+  private async offerKeyFix(provider: ProviderId, pending: PendingRequest): Promise<void> {
+    const choice = await vscode.window.showErrorMessage(`Tierwise: ${PROVIDER_LABELS[provider]} rejected the API key.`, 'Set API Key');
+    if (choice === 'Set API Key' && (await this.s.keys.promptAndSet(provider))) await this.send(pending);
+  }
+
+  stop(id: string): void {
+    this.running.get(id)?.controller.abort();
+  }
+
+  stopAll(): void {
+    for (const r of this.running.values()) r.controller.abort();
+  }
+
+  async retry(id: string): Promise<void> {
+    const prev = this.finished.get(id) ?? this.running.get(id);
+    if (prev) await this.send(prev.pending);
+  }
+
+  async escalate(id: string): Promise<void> {
+    const prev = this.finished.get(id) ?? this.running.get(id);
+    if (!prev) return;
+    const up = nextTier(prev.route.tier);
+    if (!up) {
+      void vscode.window.showInformationMessage('Tierwise: this answer already came from the complex tier.');
+      return;
+    }
+    await this.send({ ...prev.pending, override: { tier: up }, prebuilt: prev.pending.prebuilt ? { ...prev.pending.prebuilt, tier: up, model: undefined } : undefined });
+  }
+
+  /** A quick pick to change tier or model for one request. */
+  async pickOverride(): Promise<RouteOverride | undefined | null> {
+    const cfg = this.s.config().routing.config;
+    const items: (vscode.QuickPickItem & { ov?: RouteOverride })[] = [
+      { label: '$(sparkle) Automatic', description: 'the tier the task needs', ov: undefined },
+      ...TIERS.map((t) => ({ label: `$(layers) ${t} tier`, description: cfg.tiers[cfg.activeProvider][t], ov: { tier: t } })),
+    ];
+    const picked = await vscode.window.showQuickPick(items, { title: 'Tierwise: tier or model for this request' });
+    if (!picked) return null;
+    return picked.ov;
+  }
+
+  dispose(): void {
+    this.stopAll();
+  }
+}
+
+function usageMeta(u: Usage) {
+  return { inputTokens: u.inputTokens, outputTokens: u.outputTokens, cachedTokens: u.cacheReadTokens };
+}
+
+function renderText(r: Omit<ChatRequest, 'provider' | 'model'>): string {
+  return [r.system ?? '', ...r.messages.map((m) => m.content)].join('\n');
+}

@@ -1,0 +1,218 @@
+import * as vscode from 'vscode';
+import type { Route } from '../core/routing';
+import { Router } from '../core/routing';
+import type { CallRunner } from '../core/resilience/pipeline';
+import { systemClock } from '../core/clock';
+import type { ChatRequest, ProviderId } from '../core/types';
+import { TokenCounter, WorkerBackend, type TokenCount } from '../core/tokens/client';
+import type { Provider } from '../core/providers';
+import { readConfig, type TierwiseConfig } from './config';
+import type { KeyStore } from './keys';
+import { loadCalls } from './lazy';
+import type { Log } from './log';
+import type { AnswerPanel } from './panels/answerPanel';
+import type { StatusBar } from './statusBar';
+import { Pricing } from './pricing';
+import { Budget, Ledger } from './ledger';
+
+/** Token counting for the host: a worker-backed counter, started on first use. */
+export class Tokens implements vscode.Disposable {
+  private counter_: TokenCounter | undefined;
+  constructor(
+    private readonly workerPath: string,
+    private readonly log: Log,
+  ) {}
+
+  counter(): TokenCounter {
+    if (!this.counter_) {
+      const backend = new WorkerBackend(this.workerPath, {
+        onReady: (enc, ms) => this.log.info(`tokenizer ${enc} ready in ${ms.toFixed(0)} ms`),
+      });
+      this.counter_ = new TokenCounter(backend);
+    }
+    return this.counter_;
+  }
+
+  /** The best count available without waiting long: exact when the encoder is loaded, else an estimate. */
+  async countBest(provider: ProviderId, model: string, text: string): Promise<TokenCount> {
+    const c = this.counter();
+    if (c.isReady(provider, model)) return c.count(provider, model, text);
+    const timeout = new Promise<undefined>((r) => setTimeout(() => r(undefined), 1500));
+    const exact = await Promise.race([c.count(provider, model, text).catch(() => undefined), timeout]);
+    return exact ?? c.approximate(provider, model, text);
+  }
+
+  dispose(): void {
+    void this.counter_?.dispose();
+  }
+}
+
+/**
+ * The services behind the commands, created on first use so that activation stays cheap.
+ * Settings changes rebuild only what depends on them.
+ */
+export class Services implements vscode.Disposable {
+  private config_: TierwiseConfig | undefined;
+  private router_: Router | undefined;
+  private runner_: CallRunner | undefined;
+  private pricing_: Pricing | undefined;
+  private ledger_: Ledger | undefined;
+  private budget_: Budget | undefined;
+  private readonly tokens_: Tokens;
+  private readonly providers = new Map<string, Provider>();
+  private task = 'answer';
+  private readonly subs: vscode.Disposable[] = [];
+  statusBar!: StatusBar;
+  panel!: () => AnswerPanel;
+
+  constructor(
+    readonly context: vscode.ExtensionContext,
+    readonly log: Log,
+    readonly keys: KeyStore,
+  ) {
+    this.tokens_ = new Tokens(context.asAbsolutePath('dist/tokenWorker.js'), log);
+    this.subs.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration('tierwise')) return;
+        this.config_ = undefined;
+        const cfg = this.config();
+        this.router_?.update(cfg.routing.config);
+        this.runner_?.updateSettings(cfg.resilience);
+        this.pricing_?.update(cfg);
+        this.budget_?.update(cfg.budget);
+        this.providers.clear();
+        this.statusBar?.schedule();
+      }),
+      keys.onDidChange((id) => {
+        for (const k of [...this.providers.keys()]) if (k.startsWith(`${id}|`)) this.providers.delete(k);
+        this.statusBar?.schedule();
+      }),
+    );
+  }
+
+  config(): TierwiseConfig {
+    if (!this.config_) {
+      this.config_ = readConfig();
+      for (const p of this.config_.routing.problems) this.log.warn(`settings: ${p}`);
+    }
+    return this.config_;
+  }
+
+  tokens(): Tokens {
+    return this.tokens_;
+  }
+
+  pricing(): Pricing {
+    this.pricing_ ??= new Pricing(loadCalls(), this.config());
+    return this.pricing_;
+  }
+  pricingIfLoaded(): Pricing | undefined {
+    return this.pricing_;
+  }
+
+  ledger(): Ledger {
+    this.ledger_ ??= new Ledger(loadCalls(), this.context.globalStorageUri, this.log, () => this.pricing(), () => this.statusBar?.render());
+    this.subs.push(this.ledger_);
+    return this.ledger_;
+  }
+  spendIfLoaded() {
+    return this.ledger_?.spend();
+  }
+
+  budget(): Budget {
+    this.budget_ ??= new Budget(this.config().budget, () => this.ledger().spend(), loadCalls);
+    return this.budget_;
+  }
+  budgetIfLoaded(): Budget | undefined {
+    return this.budget_;
+  }
+
+  router(): Router {
+    this.router_ ??= new Router(this.config().routing.config, {
+      modelInfo: (p, m) => this.pricing().modelInfo(p, m),
+      toUsd: (amount, currency) => this.pricing().toUsd(amount, currency),
+      available: () => this.available(),
+    });
+    return this.router_;
+  }
+
+  runner(): CallRunner {
+    if (!this.runner_) {
+      const { CallRunner } = loadCalls();
+      this.runner_ = new CallRunner({
+        clock: systemClock,
+        settings: this.config().resilience,
+        providerFor: (id) => {
+          const p = [...this.providers.entries()].find(([k]) => k.startsWith(`${id}|`))?.[1];
+          if (!p) throw new Error(`no client prepared for ${id}`);
+          return p;
+        },
+        estimateTokens: (req) => this.tokens().counter().approximate(req.provider, req.model, requestText(req)).tokens,
+      });
+    }
+    return this.runner_;
+  }
+
+  /** Which providers can be called now: a key is set, or (OpenAI-compatible) a base URL is configured. */
+  private availableCache: ProviderId[] = ['openai'];
+  available(): ProviderId[] {
+    return this.availableCache;
+  }
+  async refreshAvailable(): Promise<void> {
+    const cfg = this.config();
+    const out: ProviderId[] = [];
+    for (const id of ['openai', 'anthropic', 'dashscope', 'openaiCompatible'] as ProviderId[]) {
+      if (id === 'openaiCompatible' ? !!cfg.providers[id].baseUrl : await this.keys.has(id)) out.push(id);
+    }
+    this.availableCache = out.length ? out : [cfg.routing.config.activeProvider];
+  }
+
+  needsKey(id: ProviderId): boolean {
+    return loadCalls().providerNeedsKey(id);
+  }
+
+  /** The route's request and its fallbacks, with a client ready for each provider involved. */
+  async candidates(route: Route): Promise<ChatRequest[]> {
+    const { withFallbacks } = loadCalls();
+    const list = withFallbacks(route.request, route.tier, this.config().resilience);
+    for (const f of route.fallbacks) {
+      if (!list.some((r) => r.provider === f.provider && r.model === f.model)) list.push({ ...route.request, provider: f.provider, model: f.model });
+    }
+    const usable: ChatRequest[] = [];
+    for (const req of list) {
+      const key = await this.keys.get(req.provider);
+      if (!key && this.needsKey(req.provider)) continue;
+      this.providerFor(req.provider, key);
+      usable.push(req);
+    }
+    return usable.length ? usable : [route.request];
+  }
+
+  private providerFor(id: ProviderId, key: string | undefined): Provider {
+    const cfg = this.config();
+    const cacheKey = `${id}|${key ?? ''}|${cfg.providers[id].baseUrl ?? ''}|${cfg.dashscopeRegion}`;
+    let p = this.providers.get(cacheKey);
+    if (!p) {
+      for (const k of [...this.providers.keys()]) if (k.startsWith(`${id}|`)) this.providers.delete(k);
+      p = loadCalls().createProvider({ id, apiKey: key, baseUrl: cfg.providers[id].baseUrl, region: cfg.dashscopeRegion }, systemClock);
+      this.providers.set(cacheKey, p);
+    }
+    return p;
+  }
+
+  currentTask(): string {
+    return this.task;
+  }
+  setCurrentTask(task: string): void {
+    this.task = task;
+  }
+
+  dispose(): void {
+    for (const d of this.subs) d.dispose();
+    this.tokens_.dispose();
+  }
+}
+
+export function requestText(req: Pick<ChatRequest, 'system' | 'messages'>): string {
+  return [req.system ?? '', ...req.messages.map((m) => m.content)].join('\n');
+}

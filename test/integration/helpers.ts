@@ -1,0 +1,53 @@
+import * as vscode from 'vscode';
+import type { Tierwise } from '../../src/host/app';
+import type { RecordedRequest, Scenario } from '../fake-provider/server';
+
+export const EXTENSION_ID = 'tierwise.tierwise';
+
+/** The running extension's composition root (what `activate` returns). */
+export async function tierwise(): Promise<Tierwise> {
+  const ext = vscode.extensions.getExtension<Tierwise>(EXTENSION_ID);
+  if (!ext) throw new Error(`${EXTENSION_ID} is not installed`);
+  return ext.activate();
+}
+
+export function fakeUrl(): string {
+  const url = process.env.TIERWISE_FAKE_PROVIDER_URL;
+  if (!url) throw new Error('TIERWISE_FAKE_PROVIDER_URL is not set: run through test/runner/integration.ts');
+  return url;
+}
+
+export async function fakeRequests(): Promise<RecordedRequest[]> {
+  const r = await fetch(`${fakeUrl()}/__fake/requests`);
+  return (await r.json()) as RecordedRequest[];
+}
+
+export async function fakeReset(): Promise<void> {
+  await fetch(`${fakeUrl()}/__fake/reset`, { method: 'POST' });
+}
+
+export async function fakeEnqueue(...s: Scenario[]): Promise<void> {
+  await fetch(`${fakeUrl()}/__fake/scenarios`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(s) });
+}
+
+/** Poll until `check` returns a value (not undefined/false), or fail after `timeoutMs`. */
+export async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function openFixture(name: string): Promise<vscode.TextEditor> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('no workspace folder');
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder.uri, name));
+  return vscode.window.showTextDocument(doc);
+}
+
+export async function setting(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('tierwise').update(key, value, vscode.ConfigurationTarget.Global);
+}

@@ -1,0 +1,108 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { DEFAULT_TASKS } from '../../src/core/routing';
+import { countTokens, defaultAnswer, outputTokensOf } from '../fake-provider/server';
+import { fakeRequests, fakeReset, openFixture, setting, tierwise, until } from './helpers';
+
+const KEY = 'sk-test-integration-0123456789abcdef';
+
+suite('Requests through the fake provider', () => {
+  suiteSetup(async () => {
+    const app = await tierwise();
+    await app.keys.set('openai', KEY);
+    await setting('provider', 'openai');
+  });
+  setup(fakeReset);
+
+  test('Explain Selection sends the task model, max_tokens and system prompt; the ledger prices the reported usage', async () => {
+    const app = await tierwise();
+    const editor = await openFixture('sample.ts');
+    editor.selection = new vscode.Selection(0, 0, 8, 1);
+    const before = app.services.ledger().all().length;
+    await vscode.commands.executeCommand('tierwise.explain');
+
+    const reqs = await until('a chat completion request', async () => {
+      const r = (await fakeRequests()).filter((x) => x.path.endsWith('/chat/completions'));
+      return r.length ? r : undefined;
+    });
+    const body = reqs[0]!.body as { model: string; max_tokens?: number; max_completion_tokens?: number; stream: boolean; stream_options?: { include_usage: boolean }; messages: { role: string; content: string }[] };
+    assert.equal(body.model, 'gpt-4o', 'explain is a medium-tier task: gpt-4o on OpenAI');
+    assert.equal(body.max_tokens ?? body.max_completion_tokens, DEFAULT_TASKS.explainCode.maxTokens);
+    assert.equal(body.stream, true);
+    assert.equal(body.stream_options?.include_usage, true);
+    assert.equal(body.messages[0]!.role, 'system');
+    assert.equal(body.messages[0]!.content, DEFAULT_TASKS.explainCode.system);
+    const user = body.messages[body.messages.length - 1]!;
+    assert.match(user.content, /export function fib/);
+    assert.ok(!JSON.stringify(reqs[0]!.body).includes(KEY), 'the key must not appear in the body');
+    assert.equal(reqs[0]!.headers.authorization, `Bearer ${KEY}`);
+
+    const rec = await until('a ledger record', () => app.services.ledger().all()[before]);
+    const expectedIn = countTokens(body, 'openai');
+    assert.equal(rec.provider, 'openai');
+    assert.equal(rec.model.startsWith('gpt-4o'), true);
+    assert.equal(rec.task, 'explainCode');
+    assert.equal(rec.tier, 'medium');
+    assert.equal(rec.outcome, 'ok');
+    assert.equal(rec.inputTokens, expectedIn);
+    assert.equal(rec.outputTokens, Math.min(outputTokensOf(defaultAnswer(body.model)), DEFAULT_TASKS.explainCode.maxTokens as number));
+    // gpt-4o: $2.50 per million input tokens, $10 per million output tokens.
+    const expectedUsd = (rec.inputTokens * 2.5 + rec.outputTokens * 10) / 1e6;
+    assert.ok(Math.abs(rec.costUsd - expectedUsd) < 1e-12, `cost ${rec.costUsd} != ${expectedUsd}`);
+    await until('the status bar to show the session spend', () => app.statusBar.text.includes('session $') && app.statusBar.text);
+  });
+
+  test('Run Task with a simple task sends the simple model', async () => {
+    const editor = await openFixture('notes.md');
+    editor.selection = new vscode.Selection(2, 0, 3, 60);
+    await vscode.commands.executeCommand('tierwise.runTask', 'extractKeywords');
+    const req = await until('a request', async () => (await fakeRequests()).find((x) => x.path.endsWith('/chat/completions')));
+    const body = req.body as { model: string; max_tokens: number };
+    assert.equal(body.model, 'gpt-4o-mini');
+    assert.equal(body.max_tokens, DEFAULT_TASKS.extractKeywords.maxTokens);
+  });
+
+  test('a provider base URL set in settings is where calls go (DashScope)', async () => {
+    const app = await tierwise();
+    await app.keys.set('dashscope', 'sk-test-dashscope-0123456789');
+    await setting('provider', 'dashscope');
+    try {
+      const editor = await openFixture('notes.md');
+      editor.selection = new vscode.Selection(2, 0, 3, 60);
+      await vscode.commands.executeCommand('tierwise.runTask', 'extractKeywords');
+      const req = await until('a DashScope request', async () => (await fakeRequests()).find((x) => x.path.startsWith('/compatible-mode/')));
+      assert.equal((req.body as { model: string }).model, 'qwen-turbo');
+    } finally {
+      await setting('provider', 'openai');
+    }
+  });
+});
+
+suite('Status bar', () => {
+  test('counts the selection and updates as it changes', async () => {
+    const app = await tierwise();
+    const editor = await openFixture('notes.md');
+    editor.selection = new vscode.Selection(0, 0, 0, 15);
+    const first = await until('a count for a short selection', () => /([\d,]+) tok/.exec(app.statusBar.text)?.[1]);
+    editor.selection = new vscode.Selection(0, 0, 4, 0);
+    const second = await until('a count for a longer selection', () => {
+      const m = /([\d,]+) tok/.exec(app.statusBar.text)?.[1];
+      return m && m !== first ? m : undefined;
+    });
+    assert.ok(Number(second.replace(/,/g, '')) > Number(first.replace(/,/g, '')));
+  });
+});
+
+suite('API keys in secret storage', () => {
+  test('set, read back and clear a key; settings never hold it', async () => {
+    const app = await tierwise();
+    await app.keys.set('anthropic', 'sk-ant-test-roundtrip-0123456789');
+    assert.equal(await app.keys.get('anthropic'), 'sk-ant-test-roundtrip-0123456789');
+    assert.equal(await app.context.secrets.get('tierwise.apiKey.anthropic'), 'sk-ant-test-roundtrip-0123456789');
+    const all = JSON.stringify(vscode.workspace.getConfiguration('tierwise'));
+    assert.ok(!all.includes('sk-ant-test-roundtrip'), 'a key must never be in settings');
+    assert.ok(!JSON.stringify(app.context.globalState.keys().map((k) => app.context.globalState.get(k))).includes('roundtrip'));
+    await app.keys.clear('anthropic');
+    assert.equal(await app.keys.get('anthropic'), undefined);
+  });
+});
