@@ -80,6 +80,13 @@ export function registerPromptFiles(_context: vscode.ExtensionContext, deps: Pro
   );
   if (deps.onDidChange) store.add(deps.onDidChange(() => refreshAll()));
 
+  // `tierwise.isPromptFile` lets menus offer Run on files matched by the extra globs too.
+  const setContext = (e: vscode.TextEditor | undefined) =>
+    void vscode.commands.executeCommand('setContext', 'tierwise.isPromptFile', !!e && isPrompt(e.document));
+  setContext(vscode.window.activeTextEditor);
+  store.add(vscode.window.onDidChangeActiveTextEditor(setContext));
+  store.add(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('tierwise.prompts') && setContext(vscode.window.activeTextEditor)));
+
   store.add(vscode.commands.registerCommand(RUN_COMMAND, (arg?: unknown) => runPromptFile(arg, deps, parses, selections, isPrompt)));
   return store;
 }
