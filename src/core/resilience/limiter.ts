@@ -96,17 +96,25 @@ export class WindowBudget {
 
   /**
    * Folds in what the provider reported: its limit (learned when none is configured) and the units remaining,
-   * which reset within `resetMs`. When the provider has less left than we think, the difference is held back
-   * until the reset (at most one window).
+   * which reset within `resetMs`. When the provider had less left than we thought, the difference (usage we did not
+   * know of: other clients, other windows) is held back until the reset (at most one window).
+   *
+   * Headers describe the moment the request was admitted, which can be long before they are read (they come back
+   * with the finished stream): reservations may have aged out since. And requests admitted together reach the
+   * server in any order, so one admitted after us may already be in its count. Hence the gap is the smaller of the
+   * comparison with our count then (`then.used` units in use at `then.at`) and with our count now.
    */
-  adapt(report: { limit?: number; remaining?: number; resetMs?: number }, now: number): void {
+  adapt(report: { limit?: number; remaining?: number; resetMs?: number }, now: number, then?: { at: number; used: number }): void {
     if (report.limit !== undefined && report.limit > 0) this.learned = report.limit;
-    if (report.remaining === undefined || this.limit === undefined) return;
-    const gap = this.available(now) - Math.max(0, report.remaining);
-    if (gap > 0) {
-      const hold = Math.min(this.windowMs, Math.max(1, report.resetMs ?? this.windowMs));
-      this.entries.push({ amount: gap, expiresAt: now + hold });
-    }
+    const limit = this.limit;
+    if (report.remaining === undefined || limit === undefined) return;
+    const remaining = Math.max(0, report.remaining);
+    const at = then?.at ?? now;
+    const gapNow = limit - this.used(now) - remaining;
+    const gap = then ? Math.min(gapNow, limit - then.used - remaining) : gapNow;
+    if (gap <= 0) return;
+    const expiresAt = at + Math.min(this.windowMs, Math.max(1, report.resetMs ?? this.windowMs));
+    if (expiresAt > now) this.entries.push({ amount: gap, expiresAt });
   }
 }
 
@@ -288,6 +296,8 @@ export class RateLimiter {
     lane.active++;
     lane.rpm.take(1, now);
     const reservation = lane.tpm.take(tokens, now);
+    const rpmThen = { at: now, used: lane.rpm.used(now) };
+    const tpmThen = { at: now, used: lane.tpm.used(now) };
     let released = false;
     return {
       waitedMs: now - enqueuedAt,
@@ -298,8 +308,8 @@ export class RateLimiter {
       adapt: (headers) => {
         const t = this.clock.now();
         const r = parseRateLimitHeaders(headers, t);
-        lane.rpm.adapt(r.requests, t);
-        lane.tpm.adapt(r.tokens, t);
+        lane.rpm.adapt(r.requests, t, rpmThen);
+        lane.tpm.adapt(r.tokens, t, tpmThen);
         this.pump(lane);
       },
       release: () => {

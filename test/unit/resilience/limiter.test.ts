@@ -48,6 +48,27 @@ describe('resilience/limiter', () => {
       b.adapt({ remaining: 95 }, 7000); // more than we think: keep ours
       assert.equal(b.available(7000), 90);
     });
+    it('compares late headers with our count at the time the request was admitted', () => {
+      const b = new WindowBudget(100);
+      b.take(40, 0);
+      b.take(10, 30_000); // admitted at 30 s; 50 in use then; the server says 45 left: 5 we did not know of
+      const then = { at: 30_000, used: b.used(30_000) };
+      // the headers are read when the stream ends, at 65 s: our first reservation has aged out meanwhile
+      b.adapt({ remaining: 45, resetMs: 40_000 }, 65_000, then);
+      assert.equal(b.available(65_000), 85); // 100 - 10 - 5, not 100 - 10 - (90 - 45)
+      b.adapt({ remaining: 45, resetMs: 20_000 }, 65_000, then); // a reset already past: nothing more to hold
+      assert.equal(b.available(65_000), 85);
+      assert.equal(b.available(70_000), 90); // held until 30 s + 40 s
+    });
+    it('is not fooled by requests that reach the server in another order than they were admitted', () => {
+      const b = new WindowBudget(1000);
+      b.take(100, 0); // A
+      const thenA = { at: 0, used: b.used(0) }; // 100
+      b.take(200, 0); // B, admitted after A but counted first by the server
+      // A's headers: the server had seen B and A: 1000 - 300 left
+      b.adapt({ remaining: 700, resetMs: 60_000 }, 0, thenA);
+      assert.equal(b.available(0), 700);
+    });
     it('takes the smaller of a configured and a reported limit', () => {
       const b = new WindowBudget(100);
       b.adapt({ limit: 60 }, 0);
