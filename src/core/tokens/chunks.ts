@@ -124,27 +124,34 @@ export class ChunkedCounter {
   ) {}
 
   count(text: string): ChunkCountStats {
-    const chunks = splitChunks(text, this.encoding, this.chunkOptions);
-    let tokens = 0;
-    let encodedChunks = 0;
-    let encodedChars = 0;
-    for (const chunk of chunks) {
-      let n = this.cache.get(chunk);
-      if (n === undefined) {
-        n = this.countChunk(chunk);
-        encodedChunks++;
-        encodedChars += chunk.length;
-        this.cache.set(chunk, n);
-        this.cachedChars += chunk.length;
-      } else {
-        // refresh recency
-        this.cache.delete(chunk);
-        this.cache.set(chunk, n);
-      }
-      tokens += n;
-    }
+    const chunks = this.split(text);
+    const stats = { tokens: 0, chunks: chunks.length, encodedChunks: 0, encodedChars: 0 };
+    for (const chunk of chunks) stats.tokens += this.countOne(chunk, stats);
     this.evict();
-    return { tokens, chunks: chunks.length, encodedChunks, encodedChars };
+    return stats;
+  }
+
+  split(text: string): string[] {
+    return splitChunks(text, this.encoding, this.chunkOptions);
+  }
+
+  /** Count of one chunk, from the cache when possible; `stats` records cache misses. */
+  countOne(chunk: string, stats?: { encodedChunks: number; encodedChars: number }): number {
+    let n = this.cache.get(chunk);
+    if (n === undefined) {
+      n = this.countChunk(chunk);
+      if (stats) {
+        stats.encodedChunks++;
+        stats.encodedChars += chunk.length;
+      }
+      this.cache.set(chunk, n);
+      this.cachedChars += chunk.length;
+    } else {
+      // refresh recency
+      this.cache.delete(chunk);
+      this.cache.set(chunk, n);
+    }
+    return n;
   }
 
   get cacheSize(): number {
@@ -156,12 +163,136 @@ export class ChunkedCounter {
     this.cachedChars = 0;
   }
 
-  private evict(): void {
+  evict(): void {
     if (this.cachedChars <= this.maxCachedChars) return;
     for (const key of this.cache.keys()) {
       this.cache.delete(key);
       this.cachedChars -= key.length;
       if (this.cachedChars <= this.maxCachedChars * 0.75) break;
     }
+  }
+}
+
+/** One edit: replace `deleteCount` chars at `offset` with `text` (offsets in UTF-16 code units). */
+export interface TextEdit {
+  offset: number;
+  deleteCount: number;
+  text: string;
+}
+
+export interface DocumentCountStats extends ChunkCountStats {
+  /** Extra tokens if numbers are split into single digits (Qwen), summed per chunk. */
+  digitExtra: number;
+}
+
+/**
+ * A document held as chunks, updated by edits: an edit re-splits only the chunks it touches plus one neighbour on
+ * each side (their outer boundaries stay safe: the text around them is unchanged), so a keystroke in a large
+ * file costs a few kilobytes of work instead of re-reading the file.
+ */
+export class DocumentChunks {
+  private chunks: string[] = [];
+  private tokens: number[] = [];
+  private digits: number[] = [];
+  private starts: number[] = [];
+  private totalTokens = 0;
+  private totalDigits = 0;
+
+  constructor(
+    private readonly counter: ChunkedCounter,
+    private readonly digitExtraOf: (chunk: string) => number,
+    text: string,
+  ) {
+    this.reset(text);
+  }
+
+  reset(text: string): DocumentCountStats {
+    const stats = { tokens: 0, chunks: 0, encodedChunks: 0, encodedChars: 0, digitExtra: 0 };
+    this.chunks = this.counter.split(text);
+    this.tokens = this.chunks.map((c) => this.counter.countOne(c, stats));
+    this.digits = this.chunks.map((c) => this.digitExtraOf(c));
+    this.reindex(0);
+    this.counter.evict();
+    return this.stats(stats);
+  }
+
+  get length(): number {
+    const last = this.chunks.length - 1;
+    return last < 0 ? 0 : (this.starts[last] as number) + (this.chunks[last] as string).length;
+  }
+
+  text(): string {
+    return this.chunks.join('');
+  }
+
+  /** Apply edits in order, each against the text left by the previous one. */
+  edit(edits: readonly TextEdit[]): DocumentCountStats {
+    const stats = { tokens: 0, chunks: 0, encodedChunks: 0, encodedChars: 0, digitExtra: 0 };
+    for (const e of edits) this.applyOne(e, stats);
+    this.counter.evict();
+    return this.stats(stats);
+  }
+
+  private applyOne(e: TextEdit, stats: { encodedChunks: number; encodedChars: number }): void {
+    const len = this.length;
+    const offset = Math.max(0, Math.min(len, e.offset));
+    const end = Math.max(offset, Math.min(len, offset + e.deleteCount));
+    if (this.chunks.length === 0) {
+      this.reset(e.text);
+      return;
+    }
+    const first = Math.max(0, this.chunkAt(offset) - 1);
+    const last = Math.min(this.chunks.length - 1, this.chunkAt(end) + 1);
+    const regionStart = this.starts[first] as number;
+    const region = this.chunks.slice(first, last + 1).join('');
+    const edited = region.slice(0, offset - regionStart) + e.text + region.slice(end - regionStart);
+    const fresh = edited.length ? this.counter.split(edited) : [];
+    const freshTokens = fresh.map((c) => this.counter.countOne(c, stats));
+    const freshDigits = fresh.map((c) => this.digitExtraOf(c));
+    for (let i = first; i <= last; i++) {
+      this.totalTokens -= this.tokens[i] as number;
+      this.totalDigits -= this.digits[i] as number;
+    }
+    for (let i = 0; i < fresh.length; i++) {
+      this.totalTokens += freshTokens[i] as number;
+      this.totalDigits += freshDigits[i] as number;
+    }
+    this.chunks.splice(first, last - first + 1, ...fresh);
+    this.tokens.splice(first, last - first + 1, ...freshTokens);
+    this.digits.splice(first, last - first + 1, ...freshDigits);
+    this.starts.length = this.chunks.length;
+    this.reindex(first);
+  }
+
+  /** Index of the chunk containing `offset` (the last chunk for the end of the text). */
+  private chunkAt(offset: number): number {
+    let lo = 0;
+    let hi = this.chunks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.starts[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  private reindex(from: number): void {
+    if (from === 0) {
+      this.totalTokens = 0;
+      this.totalDigits = 0;
+      for (let i = 0; i < this.chunks.length; i++) {
+        this.totalTokens += this.tokens[i] as number;
+        this.totalDigits += this.digits[i] as number;
+      }
+    }
+    let pos = from === 0 ? 0 : (this.starts[from - 1] as number) + (this.chunks[from - 1] as string).length;
+    for (let i = from; i < this.chunks.length; i++) {
+      this.starts[i] = pos;
+      pos += (this.chunks[i] as string).length;
+    }
+  }
+
+  private stats(s: { encodedChunks: number; encodedChars: number }): DocumentCountStats {
+    return { tokens: this.totalTokens, digitExtra: this.totalDigits, chunks: this.chunks.length, encodedChunks: s.encodedChunks, encodedChars: s.encodedChars };
   }
 }

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { ProviderId } from '../types';
-import { CountEngine, digitSplitExtra } from './engine';
+import type { TextEdit } from './chunks';
+import { CountEngine, UnknownDocumentError, digitSplitExtra } from './engine';
 import { encodingForModel, type EncodingName } from './encodings';
 import { estimateTokens } from './estimate';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol';
@@ -57,9 +58,19 @@ export function countPlan(provider: ProviderId, model: string): CountPlan {
   }
 }
 
+export interface BackendCount {
+  tokens: number;
+  digitExtra: number;
+}
+
 /** Where counts are computed: the worker, or an in-process stand-in with the same behaviour (tests). */
 export interface TokenBackend {
-  count(encoding: EncodingName, text: string, digitsSplit?: boolean): Promise<{ tokens: number; digitExtra: number }>;
+  count(encoding: EncodingName, text: string, digitsSplit?: boolean): Promise<BackendCount>;
+  /** Hold a document so that edits send only the change. */
+  open(doc: string, encoding: EncodingName, text: string): Promise<BackendCount>;
+  /** Rejects with UnknownDocumentError when the backend does not hold `doc` (e.g. after a restart). */
+  edit(doc: string, edits: TextEdit[]): Promise<BackendCount>;
+  close(doc: string): void;
   isReady(encoding: EncodingName): boolean;
   /** Start loading an encoding now. */
   warm(encoding: EncodingName): void;
@@ -79,7 +90,7 @@ export interface WorkerBackendOptions {
 export class WorkerBackend implements TokenBackend {
   private readonly worker: Worker;
   private readonly ready = new Set<EncodingName>();
-  private readonly pending = new Map<number, { resolve: (v: { tokens: number; digitExtra: number }) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (v: BackendCount) => void; reject: (e: Error) => void }>();
   private nextId = 1;
   private dead: Error | undefined;
 
@@ -98,7 +109,7 @@ export class WorkerBackend implements TokenBackend {
       } else if (m.id !== undefined) {
         const p = this.pending.get(m.id);
         this.pending.delete(m.id);
-        p?.reject(new Error(m.message));
+        p?.reject(m.code === 'unknownDocument' ? new UnknownDocumentError(m.message) : new Error(m.message));
       }
     });
     const fail = (e: Error) => {
@@ -110,18 +121,33 @@ export class WorkerBackend implements TokenBackend {
     this.worker.on('exit', (code) => fail(new Error(`token worker exited (${code})`)));
   }
 
-  count(encoding: EncodingName, text: string, digitsSplit = false): Promise<{ tokens: number; digitExtra: number }> {
+  count(encoding: EncodingName, text: string, digitsSplit = false): Promise<BackendCount> {
+    return this.request((id) => ({ type: 'count', id, encoding, text, digitsSplit }));
+  }
+
+  open(doc: string, encoding: EncodingName, text: string): Promise<BackendCount> {
+    return this.request((id) => ({ type: 'open', id, doc, encoding, text }));
+  }
+
+  edit(doc: string, edits: TextEdit[]): Promise<BackendCount> {
+    return this.request((id) => ({ type: 'edit', id, doc, edits }));
+  }
+
+  close(doc: string): void {
+    if (!this.dead) this.worker.postMessage({ type: 'close', doc } satisfies ToWorker);
+  }
+
+  private request(make: (id: number) => ToWorker): Promise<BackendCount> {
     if (this.dead) return Promise.reject(this.dead);
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
+    return new Promise<BackendCount>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       // Keep the process alive only while a request is outstanding.
       this.worker.ref();
-      const msg: ToWorker = { type: 'count', id, encoding, text, digitsSplit };
-      this.worker.postMessage(msg);
+      this.worker.postMessage(make(id));
     }).finally(() => {
       if (this.pending.size === 0) this.worker.unref();
-    }) as Promise<{ tokens: number; digitExtra: number }>;
+    });
   }
 
   isReady(encoding: EncodingName): boolean {
@@ -141,9 +167,20 @@ export class WorkerBackend implements TokenBackend {
 export class InProcessBackend implements TokenBackend {
   readonly engine = new CountEngine();
 
-  async count(encoding: EncodingName, text: string, digitsSplit = false): Promise<{ tokens: number; digitExtra: number }> {
+  async count(encoding: EncodingName, text: string, digitsSplit = false): Promise<BackendCount> {
     const s = await this.engine.count(encoding, text);
     return { tokens: s.tokens, digitExtra: digitsSplit ? digitSplitExtra(text) : 0 };
+  }
+  async open(doc: string, encoding: EncodingName, text: string): Promise<BackendCount> {
+    const s = await this.engine.open(doc, encoding, text);
+    return { tokens: s.tokens, digitExtra: s.digitExtra };
+  }
+  async edit(doc: string, edits: TextEdit[]): Promise<BackendCount> {
+    const s = await this.engine.edit(doc, edits);
+    return { tokens: s.tokens, digitExtra: s.digitExtra };
+  }
+  close(doc: string): void {
+    this.engine.close(doc);
   }
   isReady(encoding: EncodingName): boolean {
     return this.engine.isLoaded(encoding);
@@ -163,6 +200,7 @@ export class InProcessBackend implements TokenBackend {
  */
 export class TokenCounter {
   private readonly live_ = new Map<string, { busy: boolean; next?: () => void }>();
+  private readonly docs = new Map<string, CountPlan>();
 
   constructor(private readonly backend: TokenBackend) {}
 
@@ -181,15 +219,39 @@ export class TokenCounter {
   async count(provider: ProviderId, model: string, text: string): Promise<TokenCount> {
     const plan = countPlan(provider, model);
     if (text.length === 0) return { tokens: 0, exact: plan.exact, method: plan.method };
-    const r = await this.backend.count(plan.encoding, text, plan.method === 'estimate-qwen');
-    switch (plan.method) {
-      case 'estimate-qwen':
-        return { tokens: r.tokens + r.digitExtra, exact: false, method: plan.method };
-      case 'estimate-anthropic':
-        return { tokens: Math.round(r.tokens * ANTHROPIC_PER_O200K), exact: false, method: plan.method };
-      default:
-        return { tokens: r.tokens, exact: plan.exact, method: plan.method };
+    return finish(plan, await this.backend.count(plan.encoding, text, plan.method === 'estimate-qwen'));
+  }
+
+  /**
+   * Live counts for an open editor document: the worker keeps the text in chunks, and `editDocument` sends only
+   * the changes (VS Code's contentChanges: rangeOffset, rangeLength, text), so a keystroke in a large file is
+   * cheap. Reopen when the provider/model (encoding) changes.
+   */
+  async openDocument(doc: string, provider: ProviderId, model: string, text: string): Promise<TokenCount> {
+    const plan = countPlan(provider, model);
+    this.docs.set(doc, plan);
+    return finish(plan, await this.backend.open(doc, plan.encoding, text));
+  }
+
+  /**
+   * Apply edits, in order, each against the text left by the previous one (for VS Code's contentChanges of one
+   * event, pass them sorted by descending offset). If the backend lost the document (worker restarted),
+   * `currentText` is used to reopen it.
+   */
+  async editDocument(doc: string, edits: TextEdit[], currentText?: () => string): Promise<TokenCount> {
+    const plan = this.docs.get(doc);
+    if (!plan) throw new UnknownDocumentError(doc);
+    try {
+      return finish(plan, await this.backend.edit(doc, edits));
+    } catch (e) {
+      if (e instanceof UnknownDocumentError && currentText) return finish(plan, await this.backend.open(doc, plan.encoding, currentText()));
+      throw e;
     }
+  }
+
+  closeDocument(doc: string): void {
+    this.docs.delete(doc);
+    this.backend.close(doc);
   }
 
   /**
@@ -225,5 +287,16 @@ export class TokenCounter {
 
   dispose(): Promise<void> {
     return this.backend.dispose();
+  }
+}
+
+function finish(plan: CountPlan, r: BackendCount): TokenCount {
+  switch (plan.method) {
+    case 'estimate-qwen':
+      return { tokens: r.tokens + r.digitExtra, exact: false, method: plan.method };
+    case 'estimate-anthropic':
+      return { tokens: Math.round(r.tokens * ANTHROPIC_PER_O200K), exact: false, method: plan.method };
+    default:
+      return { tokens: r.tokens, exact: plan.exact, method: plan.method };
   }
 }

@@ -1,9 +1,10 @@
 export { BpeEncoder, type RankFile } from './bpe';
-export { ChunkedCounter, isSafeBoundary, splitChunks, type ChunkOptions, type ChunkCountStats } from './chunks';
+export { ChunkedCounter, DocumentChunks, isSafeBoundary, splitChunks, type ChunkOptions, type ChunkCountStats, type DocumentCountStats, type TextEdit } from './chunks';
 export {
   ANTHROPIC_PER_O200K,
   InProcessBackend,
   TokenCounter,
+  type BackendCount,
   WorkerBackend,
   countPlan,
   formatCount,
@@ -14,6 +15,6 @@ export {
   type WorkerBackendOptions,
 } from './client';
 export { ENCODINGS, encodingForModel, loadEncoder, loadRankFile, type EncodingName } from './encodings';
-export { digitSplitExtra } from './engine';
+export { CountEngine, UnknownDocumentError, digitSplitExtra } from './engine';
 export { O200K_WEIGHTS, estimateTokens, type EstimateWeights } from './estimate';
 export { FRAMING, approximateRequest, countRequest, countRequestLocally, type Framing, type ProviderTokenCounter, type RequestCount } from './request';

@@ -1,3 +1,4 @@
+import type { TextEdit } from './chunks';
 import type { EncodingName } from './encodings';
 
 /** Messages between the main thread and the token worker (`src/core/tokens/worker.ts`, built to dist/tokenWorker.js). */
@@ -8,9 +9,13 @@ export interface WorkerInit {
 
 export type ToWorker =
   | { type: 'load'; encoding: EncodingName }
-  | { type: 'count'; id: number; encoding: EncodingName; text: string; digitsSplit?: boolean };
+  | { type: 'count'; id: number; encoding: EncodingName; text: string; digitsSplit?: boolean }
+  /** Hold a document in the worker, so later edits send only the change. */
+  | { type: 'open'; id: number; doc: string; encoding: EncodingName; text: string }
+  | { type: 'edit'; id: number; doc: string; edits: TextEdit[] }
+  | { type: 'close'; doc: string };
 
 export type FromWorker =
   | { type: 'ready'; encoding: EncodingName; loadMs: number }
   | { type: 'result'; id: number; tokens: number; digitExtra: number; chunks: number; encodedChunks: number; ms: number }
-  | { type: 'error'; id?: number; message: string };
+  | { type: 'error'; id?: number; message: string; code?: 'unknownDocument' };

@@ -4,7 +4,7 @@
  * immediately, so the first exact count is ready as early as possible.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { CountEngine, digitSplitExtra } from './engine';
+import { CountEngine, UnknownDocumentError, digitSplitExtra } from './engine';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol';
 
 const port = parentPort;
@@ -13,26 +13,52 @@ if (!port) throw new Error('tokenWorker must run in a worker thread');
 const post = (m: FromWorker) => port.postMessage(m);
 const engine = new CountEngine((encoding, loadMs) => post({ type: 'ready', encoding, loadMs }));
 
+const fail = (id: number | undefined, e: unknown) =>
+  post({
+    type: 'error',
+    id,
+    message: e instanceof Error ? e.message : String(e),
+    ...(e instanceof UnknownDocumentError ? { code: 'unknownDocument' as const } : {}),
+  });
+
 port.on('message', (m: ToWorker) => {
-  if (m.type === 'load') {
-    engine.load(m.encoding).catch((e: unknown) => post({ type: 'error', message: String(e) }));
-    return;
-  }
   const t0 = performance.now();
-  engine
-    .count(m.encoding, m.text)
-    .then((s) =>
-      post({
-        type: 'result',
-        id: m.id,
-        tokens: s.tokens,
-        digitExtra: m.digitsSplit ? digitSplitExtra(m.text) : 0,
-        chunks: s.chunks,
-        encodedChunks: s.encodedChunks,
-        ms: performance.now() - t0,
-      }),
-    )
-    .catch((e: unknown) => post({ type: 'error', id: m.id, message: e instanceof Error ? e.message : String(e) }));
+  switch (m.type) {
+    case 'load':
+      engine.load(m.encoding).catch((e: unknown) => fail(undefined, e));
+      return;
+    case 'close':
+      engine.close(m.doc);
+      return;
+    case 'count':
+      engine
+        .count(m.encoding, m.text)
+        .then((s) =>
+          post({
+            type: 'result',
+            id: m.id,
+            tokens: s.tokens,
+            digitExtra: m.digitsSplit ? digitSplitExtra(m.text) : 0,
+            chunks: s.chunks,
+            encodedChunks: s.encodedChunks,
+            ms: performance.now() - t0,
+          }),
+        )
+        .catch((e: unknown) => fail(m.id, e));
+      return;
+    case 'open':
+      engine
+        .open(m.doc, m.encoding, m.text)
+        .then((s) => post({ type: 'result', id: m.id, tokens: s.tokens, digitExtra: s.digitExtra, chunks: s.chunks, encodedChunks: s.encodedChunks, ms: performance.now() - t0 }))
+        .catch((e: unknown) => fail(m.id, e));
+      return;
+    case 'edit':
+      engine
+        .edit(m.doc, m.edits)
+        .then((s) => post({ type: 'result', id: m.id, tokens: s.tokens, digitExtra: s.digitExtra, chunks: s.chunks, encodedChunks: s.encodedChunks, ms: performance.now() - t0 }))
+        .catch((e: unknown) => fail(m.id, e));
+      return;
+  }
 });
 
 const init = (workerData ?? { preload: [] }) as WorkerInit;

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { Tiktoken } from 'js-tiktoken/lite';
 import { BpeEncoder } from '../../../src/core/tokens/bpe';
-import { ChunkedCounter, isSafeBoundary, splitChunks } from '../../../src/core/tokens/chunks';
+import { ChunkedCounter, DocumentChunks, isSafeBoundary, splitChunks } from '../../../src/core/tokens/chunks';
+import { digitSplitExtra } from '../../../src/core/tokens/engine';
 import { loadRankFile, type EncodingName } from '../../../src/core/tokens/encodings';
 import { CJK, codeSample, proseSample, rng, whitespaceSample } from './corpus';
 
@@ -86,7 +87,7 @@ for (const name of encodings) {
       const first = counter.count(text);
       assert.equal(first.tokens, full(text).length);
       const alphabet = ['a', ' ', '\n', '/', '\t', '1', '中', '}', '\n\n', '  ', '😀', "'s", '\r\n'];
-      for (let i = 0; i < 150; i++) {
+      for (let i = 0; i < 100; i++) {
         const pos = Math.floor(rand() * (text.length + 1));
         if (rand() < 0.6) {
           const ins = alphabet[Math.floor(rand() * alphabet.length)] as string;
@@ -130,5 +131,44 @@ describe('tokens: chunk boundaries', () => {
     assert.equal(s.encodedChunks, 1);
     assert.equal(calls, 1);
     assert.ok(s.chunks > 10, `${s.chunks} chunks`);
+  });
+});
+
+describe('tokens: documents updated by edits', function () {
+  this.timeout(60_000);
+  let ours: BpeEncoder;
+  before(async () => {
+    ours = new BpeEncoder('o200k_base', await loadRankFile('o200k_base'));
+  });
+
+  it('random edits keep the text and the count equal to a full encode, touching only a few chunks', () => {
+    const rand = rng(42);
+    const counter = new ChunkedCounter('o200k_base', (c) => ours.count(c));
+    let text = [codeSample().slice(0, 25_000), CJK, whitespaceSample().slice(0, 6000), proseSample().slice(0, 12_000)].join('\n');
+    const doc = new DocumentChunks(counter, digitSplitExtra, text);
+    const pieces = ['a', ' ', '\n', '/', '\t', '12', '中', '}', '\n\n', '    ', '😀', '\r\n', 'function x() {\n  return 1;\n}\n', ''];
+    for (let i = 0; i < 300; i++) {
+      const offset = Math.floor(rand() * (text.length + 1));
+      const deleteCount = rand() < 0.5 ? 0 : Math.floor(rand() * (rand() < 0.9 ? 3 : 3000));
+      const ins = pieces[Math.floor(rand() * pieces.length)] as string;
+      text = text.slice(0, offset) + ins + text.slice(offset + deleteCount);
+      const s = doc.edit([{ offset, deleteCount, text: ins }]);
+      assert.equal(doc.text(), text, `edit ${i}: text`);
+      assert.equal(s.tokens, ours.count(text), `edit ${i}: tokens`);
+      assert.equal(s.digitExtra, digitSplitExtra(text), `edit ${i}: digits`);
+      if (deleteCount < 10) assert.ok(s.encodedChunks <= 4, `edit ${i} re-encoded ${s.encodedChunks}`);
+    }
+    // several edits in one event, applied in descending offset order
+    const before = doc.text();
+    const s = doc.edit([
+      { offset: 500, deleteCount: 2, text: 'XY' },
+      { offset: 100, deleteCount: 0, text: '\nnew line\n' },
+    ]);
+    const expected = before.slice(0, 100) + '\nnew line\n' + before.slice(100, 500) + 'XY' + before.slice(502);
+    assert.equal(doc.text(), expected);
+    assert.equal(s.tokens, ours.count(expected));
+    // deleting everything and typing again
+    assert.equal(doc.edit([{ offset: 0, deleteCount: doc.length, text: '' }]).tokens, 0);
+    assert.equal(doc.edit([{ offset: 0, deleteCount: 0, text: 'hello world' }]).tokens, 2);
   });
 });
