@@ -111,7 +111,11 @@ suite('Prompt files', () => {
   });
 
   suiteTeardown(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // Revert the edits the tests made, close, then delete (deleting a dirty file upsets the local history).
+    for (const uri of created) {
+      await vscode.window.showTextDocument(uri);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
     for (const uri of created) await vscode.workspace.fs.delete(uri).then(undefined, () => undefined);
   });
 

@@ -43,6 +43,8 @@ export class PromptAnalyzer implements vscode.Disposable {
   private readonly stats = new Map<string, PromptStats>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly generation = new Map<string, number>();
+  /** The document version each running refresh is computing. */
+  private readonly inflight = new Map<string, number>();
   private memo = new Map<string, Promise<{ tokens: number; exact: boolean }>>();
   private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidUpdate = this.emitter.event;
@@ -69,6 +71,16 @@ export class PromptAnalyzer implements vscode.Disposable {
     );
   }
 
+  /**
+   * Make sure a refresh of the current version is coming, without pushing back one that is already scheduled
+   * (the editor asks for lenses often; resetting the debounce on every request would starve the counts).
+   */
+  ensure(doc: vscode.TextDocument): void {
+    const key = doc.uri.toString();
+    if (this.timers.has(key) || this.inflight.get(key) === doc.version) return;
+    this.schedule(doc);
+  }
+
   /** Forget cached counts (prices or models changed) and recompute the open documents. */
   invalidate(docs: readonly vscode.TextDocument[]): void {
     this.memo.clear();
@@ -82,6 +94,7 @@ export class PromptAnalyzer implements vscode.Disposable {
     this.timers.delete(key);
     this.stats.delete(key);
     this.generation.delete(key);
+    this.inflight.delete(key);
   }
 
   async refresh(doc: vscode.TextDocument): Promise<void> {
@@ -89,6 +102,7 @@ export class PromptAnalyzer implements vscode.Disposable {
     const gen = (this.generation.get(key) ?? 0) + 1;
     this.generation.set(key, gen);
     const version = doc.version;
+    this.inflight.set(key, version);
     try {
       const stats = await this.compute(doc);
       if (this.generation.get(key) !== gen || doc.version !== version || doc.isClosed) return;
@@ -96,6 +110,8 @@ export class PromptAnalyzer implements vscode.Disposable {
       this.emitter.fire(doc.uri);
     } catch (e) {
       this.deps.log.warn(`Prompt counts for ${doc.uri.path} failed: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      if (this.generation.get(key) === gen) this.inflight.delete(key);
     }
   }
 

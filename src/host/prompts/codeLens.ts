@@ -41,7 +41,7 @@ export class PromptCodeLensProvider implements vscode.CodeLensProvider {
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     const file = this.parses.get(doc);
     const stats = this.analyzer.latest(doc);
-    if (!stats || stats.version !== doc.version) this.analyzer.schedule(doc);
+    if (!stats || stats.version !== doc.version) this.analyzer.ensure(doc);
     const usable = stats && stats.counts.sections.length === file.sections.length ? stats : undefined;
 
     const top = new vscode.Range(file.frontMatter?.openLine ?? 0, 0, file.frontMatter?.openLine ?? 0, 0);
