@@ -1,0 +1,250 @@
+/**
+ * Token-counting benchmark: `npx tsx bench/tokens/run.ts`. Prints figures beside plain js-tiktoken in the same run.
+ * - cold: time to the first exact count after start (worker bundled as in production) and to an approximate count
+ * - live: time to an updated exact count after a one-character edit in a 1 MB file (p50 / p95)
+ * - main thread: longest event-loop stall while counting a 5 MB file
+ * - throughput MB/s
+ * - estimate error of the offline heuristic against o200k on a mixed corpus
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import * as esbuild from 'esbuild';
+import { Tiktoken } from 'js-tiktoken/lite';
+import { BpeEncoder } from '../../src/core/tokens/bpe';
+import { TokenCounter, WorkerBackend } from '../../src/core/tokens/client';
+import { loadRankFile } from '../../src/core/tokens/encodings';
+import { estimateTokens } from '../../src/core/tokens/estimate';
+
+const root = path.resolve(__dirname, '../..');
+const nm = (p: string) => path.join(root, 'node_modules', p);
+
+function corpus(bytes: number): string {
+  const dirs = ['typescript/lib', 'openai/src/resources', '@anthropic-ai/sdk/src/resources', 'highlight.js/lib/languages', 'markdown-it/lib', 'yaml/dist'];
+  const parts: string[] = [];
+  let n = 0;
+  for (const d of dirs) {
+    let files: string[] = [];
+    try {
+      files = readdirSync(nm(d), { recursive: true }) as string[];
+    } catch {
+      continue;
+    }
+    for (const f of files.sort()) {
+      if (!/\.(ts|js|md)$/.test(f)) continue;
+      try {
+        const t = readFileSync(path.join(nm(d), f), 'utf8');
+        parts.push(t);
+        n += t.length;
+      } catch {
+        continue;
+      }
+      if (n >= bytes) return parts.join('\n').slice(0, bytes);
+    }
+  }
+  const s = parts.join('\n');
+  return s.repeat(Math.ceil(bytes / s.length)).slice(0, bytes);
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] as number;
+};
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+
+async function bundleWorker(dir: string): Promise<string> {
+  const out = path.join(dir, 'tokenWorker.js');
+  await esbuild.build({ entryPoints: [path.join(root, 'src/core/tokens/worker.ts')], outfile: out, bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, logLevel: 'silent' });
+  return out;
+}
+
+function plainColdInChild(): number {
+  const script = `const t0=performance.now();const {Tiktoken}=require('js-tiktoken/lite');const r=require('js-tiktoken/ranks/o200k_base');const e=new Tiktoken(r);e.encode('hello world');process.stdout.write(String(performance.now()-t0));`;
+  return Number(execFileSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8' }));
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tierwise-bench-'));
+  try {
+    const workerFile = await bundleWorker(dir);
+    console.log(`Tierwise token bench — node ${process.version}, ${cpus().length} CPUs, load average ${loadavg()[0]?.toFixed(1)}, worker bundle ${(readFileSync(workerFile).length / 1e6).toFixed(2)} MB`);
+    console.log('(figures depend on machine load; run on an idle machine for comparable numbers)\n');
+
+    // ---- cold ------------------------------------------------------------------------------------------------
+    const coldRuns: number[] = [];
+    let loadMs = 0;
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      const backend = new WorkerBackend(workerFile, { onReady: (_e, m) => (loadMs = m) });
+      const counter = new TokenCounter(backend);
+      await counter.count('openai', 'gpt-4o', 'hello world');
+      coldRuns.push(performance.now() - t0);
+      await backend.dispose();
+    }
+    const plainCold = [plainColdInChild(), plainColdInChild(), plainColdInChild()];
+    const approxText = corpus(100_000);
+    const ta = performance.now();
+    const c0 = new TokenCounter(new WorkerBackend(workerFile));
+    const approx = c0.approximate('openai', 'gpt-4o', approxText);
+    const approxMs = performance.now() - ta;
+    await c0.dispose();
+    console.log('Cold start');
+    console.log(`  first exact count (worker start + o200k load + count): median ${ms(pct(coldRuns, 50))} (runs ${coldRuns.map((x) => x.toFixed(0)).join(', ')}; encoder load inside worker ${ms(loadMs)})`);
+    console.log(`  plain js-tiktoken o200k (require + new Tiktoken + encode, fresh process): median ${ms(pct(plainCold, 50))} → ratio ${(pct(plainCold, 50) / pct(coldRuns, 50)).toFixed(1)}x faster`);
+    console.log(`  approximate count of 100 KB on the main thread, worker just created: ${ms(approxMs)} (≈${approx.tokens})\n`);
+
+    // ---- live edits in a 1 MB file -----------------------------------------------------------------------------
+    const file1 = corpus(1_000_000);
+    const backend = new WorkerBackend(workerFile);
+    const counter = new TokenCounter(backend);
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const oneEdit = (t: string) => {
+      const offset = Math.floor(rand() * t.length);
+      const del = rand() < 0.3 ? 1 : 0;
+      const ins = del ? '' : 'x';
+      return { text: t.slice(0, offset) + ins + t.slice(offset + del), edit: { offset, deleteCount: del, text: ins } };
+    };
+    // (a) the editor path: the worker holds the document, each keystroke sends only the change
+    await counter.openDocument('bench', 'openai', 'gpt-4o', file1);
+    let text = file1;
+    const docTimes: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const e = oneEdit(text);
+      text = e.text;
+      const t0 = performance.now();
+      await counter.editDocument('bench', [e.edit]);
+      docTimes.push(performance.now() - t0);
+    }
+    const docNow = (await counter.editDocument('bench', [])).tokens;
+    const docText = text;
+    // (b) whole text sent on every change, chunk cache in the worker
+    await counter.count('openai', 'gpt-4o', text);
+    const times: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      text = oneEdit(text).text;
+      const t0 = performance.now();
+      await counter.count('openai', 'gpt-4o', text);
+      times.push(performance.now() - t0);
+    }
+    const ref = new Tiktoken(await loadRankFile('o200k_base'));
+    const plainFull: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      ref.encode(text, [], []);
+      plainFull.push(performance.now() - t0);
+    }
+    const exactNow = (await counter.count('openai', 'gpt-4o', text)).tokens;
+    const refNow = ref.encode(text, [], []).length;
+    console.log('Live count after a one-character edit, 1 MB file (round trip through the worker)');
+    console.log(`  document held in the worker, edit sent (300 edits): p50 ${ms(pct(docTimes, 50))}, p95 ${ms(pct(docTimes, 95))}, max ${ms(Math.max(...docTimes))}`);
+    console.log(`  whole text sent, chunk cache (200 edits):            p50 ${ms(pct(times, 50))}, p95 ${ms(pct(times, 95))}, max ${ms(Math.max(...times))}`);
+    console.log(`  plain js-tiktoken full re-encode of the file: median ${ms(pct(plainFull, 50))} → ${(pct(plainFull, 50) / pct(docTimes, 95)).toFixed(0)}x the document p95`);
+    console.log(`  exactness after the edits: chunked ${exactNow} vs js-tiktoken ${refNow} → ${exactNow === refNow ? 'equal' : 'DIFFERENT'}; document path ${docNow} vs ${ref.encode(docText, [], []).length} → ${docNow === ref.encode(docText, [], []).length ? 'equal' : 'DIFFERENT'}\n`);
+
+    // ---- main-thread stall on 5 MB ---------------------------------------------------------------------------
+    const base5 = corpus(5_000_000);
+    const stalls: number[] = [];
+    let big = { tokens: 0 };
+    let t5ms = 0;
+    for (let run = 0; run < 3; run++) {
+      // a fresh variant each run so the chunk cache is cold
+      const variant = base5.replace(/\n(?=[A-Za-z])/g, `\n/*${run}*/`);
+      const h = monitorEventLoopDelay({ resolution: 1 });
+      let maxGap = 0;
+      let last = performance.now();
+      const timer = setInterval(() => {
+        const now = performance.now();
+        maxGap = Math.max(maxGap, now - last);
+        last = now;
+      }, 1);
+      await new Promise((r) => setTimeout(r, 20));
+      maxGap = 0;
+      h.enable();
+      const t5 = performance.now();
+      big = await counter.count('openai', 'gpt-4o', variant);
+      t5ms = performance.now() - t5;
+      h.disable();
+      clearInterval(timer);
+      stalls.push(Math.max(maxGap, h.max / 1e6));
+    }
+    const stallWorker = pct(stalls, 50);
+    const file5 = base5;
+    // the same on the main thread with plain js-tiktoken
+    let maxGap2 = 0;
+    let last2 = performance.now();
+    const timer2 = setInterval(() => {
+      const now = performance.now();
+      maxGap2 = Math.max(maxGap2, now - last2);
+      last2 = now;
+    }, 1);
+    await new Promise((r) => setTimeout(r, 5));
+    const tp = performance.now();
+    const plainBig = ref.encode(file5, [], []).length;
+    const tpms = performance.now() - tp;
+    await new Promise((r) => setTimeout(r, 5));
+    clearInterval(timer2);
+    console.log('Main thread while counting a 5 MB file (cold chunk cache)');
+    console.log(`  longest event-loop stall: median of 3 runs ${ms(stallWorker)} (runs ${stalls.map((x) => x.toFixed(1)).join(', ')} ms; a count took ${ms(t5ms)}, ${big.tokens} tokens)`);
+    console.log(`  plain js-tiktoken on the main thread: stall ${ms(Math.max(maxGap2, tpms))} (${plainBig} tokens)\n`);
+    await backend.dispose();
+
+    // ---- throughput ------------------------------------------------------------------------------------------
+    const ours = new BpeEncoder('o200k_base', await loadRankFile('o200k_base'));
+    const mb = file5.length / 1e6;
+    ours.count(file5.slice(0, 200_000));
+    ref.encode(file5.slice(0, 200_000), [], []);
+    const to = performance.now();
+    const n1 = ours.count(file5);
+    const oursS = (performance.now() - to) / 1000;
+    const tr = performance.now();
+    const n2 = ref.encode(file5, [], []).length;
+    const refS = (performance.now() - tr) / 1000;
+    console.log('Throughput, one thread, 5 MB of code');
+    console.log(`  Tierwise encoder ${(mb / oursS).toFixed(2)} MB/s, plain js-tiktoken ${(mb / refS).toFixed(2)} MB/s → ${(refS / oursS).toFixed(1)}x (${n1 === n2 ? 'same count' : 'COUNTS DIFFER'})\n`);
+
+    // ---- estimate error --------------------------------------------------------------------------------------
+    const samples: Record<string, string> = {
+      'TS/JS code': corpus(300_000),
+      'English prose (READMEs)': ['openai/README.md', '@anthropic-ai/sdk/README.md', 'esbuild/README.md', 'eslint/README.md', 'cockatiel/readme.md']
+        .map((p) => {
+          try {
+            return readFileSync(nm(p), 'utf8');
+          } catch {
+            return '';
+          }
+        })
+        .join('\n'),
+      'Chinese + markdown (wire notes)': (() => {
+        try {
+          return readFileSync('/work/shared/wire/dashscope.md', 'utf8');
+        } catch {
+          return '';
+        }
+      })(),
+      'JSON': readFileSync(path.join(root, 'src/core/pricing/catalogue.json'), 'utf8'),
+    };
+    console.log('Offline estimate (main-thread "≈" count) vs exact o200k');
+    let absSum = 0;
+    let k = 0;
+    for (const [name, t] of Object.entries(samples)) {
+      if (!t) continue;
+      const exact = ours.count(t);
+      const est = estimateTokens(t);
+      const err = (est - exact) / exact;
+      absSum += Math.abs(err);
+      k++;
+      console.log(`  ${name.padEnd(32)} exact ${String(exact).padStart(7)}  estimate ${String(est).padStart(7)}  error ${(err * 100).toFixed(1)}%`);
+    }
+    console.log(`  mean absolute error ${((absSum / k) * 100).toFixed(1)}%`);
+    console.log('  Qwen: counted as o200k with numbers split into single digits (labelled "estimate-qwen"); no Qwen tokenizer is');
+    console.log('  available offline here, so its error against the real tokenizer is not measured. Anthropic: o200k × 1.1,');
+    console.log('  labelled "estimate-anthropic"; exact counts come from the count_tokens endpoint.');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void main();
