@@ -44,8 +44,11 @@ function corpus(bytes: number): string {
       if (n >= bytes) return parts.join('\n').slice(0, bytes);
     }
   }
+  // Not enough distinct files: repeat, but make every copy differ (so chunk caches see new text throughout).
   const s = parts.join('\n');
-  return s.repeat(Math.ceil(bytes / s.length)).slice(0, bytes);
+  const copies: string[] = [];
+  for (let k = 0; copies.length * s.length < bytes; k++) copies.push(k === 0 ? s : s.replace(/\n(?=[a-z])/g, `\nr${k} `));
+  return copies.join('\n').slice(0, bytes);
 }
 
 const pct = (xs: number[], p: number) => {
@@ -151,7 +154,7 @@ async function main(): Promise<void> {
     let t5ms = 0;
     for (let run = 0; run < 3; run++) {
       // a fresh variant each run so the chunk cache is cold
-      const variant = base5.replace(/\n(?=[A-Za-z])/g, `\n/*${run}*/`);
+      const variant = base5.replace(/\n/g, ` ${run}\n`);
       const h = monitorEventLoopDelay({ resolution: 1 });
       let maxGap = 0;
       let last = performance.now();

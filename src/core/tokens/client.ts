@@ -86,6 +86,9 @@ export interface WorkerBackendOptions {
   onReady?: (encoding: EncodingName, loadMs: number) => void;
 }
 
+/** Texts longer than this are posted to the worker in pieces. */
+const PART_CHARS = 256 * 1024;
+
 /** Runs the encoders in a Node worker thread: the main thread only posts text and receives numbers. */
 export class WorkerBackend implements TokenBackend {
   private readonly worker: Worker;
@@ -122,11 +125,11 @@ export class WorkerBackend implements TokenBackend {
   }
 
   count(encoding: EncodingName, text: string, digitsSplit = false): Promise<BackendCount> {
-    return this.request((id) => ({ type: 'count', id, encoding, text, digitsSplit }));
+    return this.request((id, rest) => ({ type: 'count', id, encoding, text: rest, digitsSplit }), text);
   }
 
   open(doc: string, encoding: EncodingName, text: string): Promise<BackendCount> {
-    return this.request((id) => ({ type: 'open', id, doc, encoding, text }));
+    return this.request((id, rest) => ({ type: 'open', id, doc, encoding, text: rest }), text);
   }
 
   edit(doc: string, edits: TextEdit[]): Promise<BackendCount> {
@@ -137,14 +140,33 @@ export class WorkerBackend implements TokenBackend {
     if (!this.dead) this.worker.postMessage({ type: 'close', doc } satisfies ToWorker);
   }
 
-  private request(make: (id: number) => ToWorker): Promise<BackendCount> {
+  /**
+   * Posts a request. A large `text` goes in pieces of PART_CHARS, yielding to the event loop between them, so that
+   * copying a multi-megabyte string into the worker never blocks the caller's thread for long.
+   */
+  private request(make: (id: number, text: string) => ToWorker, text = ''): Promise<BackendCount> {
     if (this.dead) return Promise.reject(this.dead);
     const id = this.nextId++;
     return new Promise<BackendCount>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       // Keep the process alive only while a request is outstanding.
       this.worker.ref();
-      this.worker.postMessage(make(id));
+      if (text.length <= PART_CHARS) {
+        this.worker.postMessage(make(id, text));
+        return;
+      }
+      let at = 0;
+      const next = () => {
+        if (this.dead) return;
+        if (text.length - at <= PART_CHARS) {
+          this.worker.postMessage(make(id, text.slice(at)));
+          return;
+        }
+        this.worker.postMessage({ type: 'part', id, text: text.slice(at, at + PART_CHARS) } satisfies ToWorker);
+        at += PART_CHARS;
+        setImmediate(next);
+      };
+      next();
     }).finally(() => {
       if (this.pending.size === 0) this.worker.unref();
     });

@@ -9,6 +9,9 @@ export interface WorkerInit {
 
 export type ToWorker =
   | { type: 'load'; encoding: EncodingName }
+  /** A piece of the text of request `id`, sent ahead of it (large texts go in pieces so no single post blocks). */
+  | { type: 'part'; id: number; text: string }
+  /** `text` is appended to any pieces sent before for this id. */
   | { type: 'count'; id: number; encoding: EncodingName; text: string; digitsSplit?: boolean }
   /** Hold a document in the worker, so later edits send only the change. */
   | { type: 'open'; id: number; doc: string; encoding: EncodingName; text: string }

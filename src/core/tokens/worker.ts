@@ -21,24 +21,41 @@ const fail = (id: number | undefined, e: unknown) =>
     ...(e instanceof UnknownDocumentError ? { code: 'unknownDocument' as const } : {}),
   });
 
+const parts = new Map<number, string[]>();
+/** The full text of a request: pieces sent ahead of it, then its own text. */
+const textOf = (id: number, text: string): string => {
+  const before = parts.get(id);
+  if (!before) return text;
+  parts.delete(id);
+  before.push(text);
+  return before.join('');
+};
+
 port.on('message', (m: ToWorker) => {
   const t0 = performance.now();
   switch (m.type) {
+    case 'part': {
+      const list = parts.get(m.id);
+      if (list) list.push(m.text);
+      else parts.set(m.id, [m.text]);
+      return;
+    }
     case 'load':
       engine.load(m.encoding).catch((e: unknown) => fail(undefined, e));
       return;
     case 'close':
       engine.close(m.doc);
       return;
-    case 'count':
+    case 'count': {
+      const text = textOf(m.id, m.text);
       engine
-        .count(m.encoding, m.text)
+        .count(m.encoding, text)
         .then((s) =>
           post({
             type: 'result',
             id: m.id,
             tokens: s.tokens,
-            digitExtra: m.digitsSplit ? digitSplitExtra(m.text) : 0,
+            digitExtra: m.digitsSplit ? digitSplitExtra(text) : 0,
             chunks: s.chunks,
             encodedChunks: s.encodedChunks,
             ms: performance.now() - t0,
@@ -46,9 +63,10 @@ port.on('message', (m: ToWorker) => {
         )
         .catch((e: unknown) => fail(m.id, e));
       return;
+    }
     case 'open':
       engine
-        .open(m.doc, m.encoding, m.text)
+        .open(m.doc, m.encoding, textOf(m.id, m.text))
         .then((s) => post({ type: 'result', id: m.id, tokens: s.tokens, digitExtra: s.digitExtra, chunks: s.chunks, encodedChunks: s.encodedChunks, ms: performance.now() - t0 }))
         .catch((e: unknown) => fail(m.id, e));
       return;

@@ -151,6 +151,14 @@ describe('tokens: the real worker thread', function () {
       assert.ok(counter.isReady('openai', 'gpt-4o'));
       const edited = text.slice(0, 1000) + 'x' + text.slice(1000);
       assert.equal((await counter.count('openai', 'gpt-4o', edited)).tokens, reference.encode(edited, [], []).length);
+      // large texts travel in pieces; two at once do not mix
+      const big1 = text.repeat(8);
+      const big2 = text.replace(/\n/g, ' 1\n').repeat(8);
+      assert.ok(big1.length > 512 * 1024 && big2.length > 512 * 1024);
+      const [b1, b2] = await Promise.all([counter.count('openai', 'gpt-4o', big1), counter.count('openai', 'gpt-4o', big2)]);
+      assert.equal(b1.tokens, reference.encode(big1, [], []).length);
+      assert.equal(b2.tokens, reference.encode(big2, [], []).length);
+      assert.equal((await counter.openDocument('big', 'openai', 'gpt-4o', big2)).tokens, b2.tokens);
       // cl100k loads on demand
       const old = await counter.count('openai', 'gpt-3.5-turbo', 'hello there');
       assert.deepEqual(old, { tokens: 2, exact: true, method: 'tiktoken-cl100k' });
