@@ -1,21 +1,34 @@
 /**
  * Incremental markdown: text arrives in chunks; finished top-level blocks are rendered once and never again, and
- * only the open tail (the last block or two) is parsed and rendered on each frame. The concatenation of everything
- * committed plus the final tail is exactly `md.render(fullText)` (tested on random chunkings).
+ * only the open tail is looked at again. The concatenation of everything committed is exactly
+ * `md.render(fullText)` once `finish` has run (tested on random chunkings).
  *
  * When is a block finished? markdown-it parses line by line and a top-level block ends when a following line starts
- * a new block. Only the last line of the text can still change (it may be incomplete: "2" may become "2. item", which
- * would continue an ordered list above). So block i is final once block i+1 starts on a complete line. Reference
- * definitions, the one construct where later text changes earlier blocks, are disabled in `createMarkdown`.
+ * a new block. Only the last line of the text can still change (it may be incomplete: "2" may become "2. item",
+ * which would continue an ordered list above). So block i is final once block i+1 starts on a complete line. A
+ * closed fenced code block, a heading and a thematic break are final as soon as their last line is complete: no
+ * later line can extend them. Reference definitions, the one construct where later text changes earlier blocks,
+ * are disabled in `createMarkdown`.
+ *
+ * Parsing the tail is skipped when no line was completed since the last parse and no tail HTML is wanted, so a
+ * long line streaming in costs nothing here per frame.
  */
 import type MarkdownIt from 'markdown-it';
+import type Token from 'markdown-it/lib/token.mjs';
 import { getMarkdown } from './markdown';
 
 export interface RenderStep {
   /** HTML of blocks that became final since the previous step (append it after earlier committed HTML). */
   committed: string;
-  /** HTML of the still-open tail (replaces the previous tail). Empty after `finish`. */
-  tail: string;
+  /** HTML of the still-open tail, when asked for (replaces the previous tail). Empty after `finish`. */
+  tail?: string;
+}
+
+/** The open tail is a single fenced code block that is not closed yet. */
+export interface OpenFence {
+  lang: string;
+  /** Offset in `source` where the code starts (the line after the opening fence). */
+  codeStart: number;
 }
 
 export class IncrementalMarkdown {
@@ -24,6 +37,8 @@ export class IncrementalMarkdown {
   /** Offset in `text` where the part not yet committed starts (always the start of a line). */
   private stable = 0;
   private dirty = false;
+  private lineCompleted = true;
+  private fence: OpenFence | undefined;
 
   constructor(private readonly md: MarkdownIt = getMarkdown()) {}
 
@@ -32,7 +47,21 @@ export class IncrementalMarkdown {
     return this.pendingCR ? this.text + '\n' : this.text;
   }
 
-  /** Length of the part that is still re-rendered on each step (for diagnostics and benchmarks). */
+  /** Normalised text received so far (a trailing CR waits for the next chunk). */
+  get length(): number {
+    return this.text.length;
+  }
+
+  slice(from: number): string {
+    return this.text.slice(from);
+  }
+
+  /** Offset where the uncommitted tail starts. */
+  get tailStart(): number {
+    return this.stable;
+  }
+
+  /** Length of the uncommitted tail. */
   get tailLength(): number {
     return this.text.length - this.stable;
   }
@@ -42,18 +71,31 @@ export class IncrementalMarkdown {
     return this.dirty;
   }
 
+  /** Set when, as of the last parse, the tail is one fenced code block still open. */
+  get openFence(): OpenFence | undefined {
+    return this.fence;
+  }
+
   append(chunk: string): void {
     if (!chunk) return;
     let s = this.pendingCR ? '\r' + chunk : chunk;
     this.pendingCR = s.endsWith('\r');
     if (this.pendingCR) s = s.slice(0, -1);
-    this.text += s.replace(/\r\n?/g, '\n').replace(/\0/g, '\uFFFD');
+    s = s.replace(/\r\n?/g, '\n').replace(/\0/g, '\uFFFD');
+    if (!s) return;
+    this.text += s;
     this.dirty = true;
+    if (s.includes('\n')) this.lineCompleted = true;
   }
 
-  /** Render the text received so far. */
-  step(): RenderStep {
-    return this.run(false);
+  /**
+   * Commit what became final and, if `renderTail`, render the open tail. Without `renderTail`, nothing is parsed
+   * unless a line was completed since the last parse (only then can a block become final).
+   */
+  step(renderTail = true): RenderStep {
+    this.dirty = false;
+    if (!renderTail && !this.lineCompleted) return { committed: '' };
+    return this.run(false, renderTail);
   }
 
   /** The stream is over: commit everything. */
@@ -62,49 +104,79 @@ export class IncrementalMarkdown {
       this.text += '\n';
       this.pendingCR = false;
     }
-    return this.run(true);
+    this.dirty = false;
+    return { committed: this.run(true, false).committed, tail: '' };
   }
 
-  private run(final: boolean): RenderStep {
-    this.dirty = false;
+  private run(final: boolean, renderTail: boolean): RenderStep {
+    this.lineCompleted = false;
     const src = this.text.slice(this.stable);
     const env = {};
     const tokens = this.md.parse(src, env);
     // Top-level blocks: opening (or self-contained) tokens at level 0.
-    const blocks: { token: number; line: number }[] = [];
+    const blocks: { token: number; line: number; end: number }[] = [];
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i];
-      if (t.level === 0 && t.nesting !== -1 && t.map) blocks.push({ token: i, line: t.map[0] });
+      if (t.level === 0 && t.nesting !== -1 && t.map) blocks.push({ token: i, line: t.map[0], end: t.map[1] });
     }
-    let keep: number; // index of the first block that stays open
+    const lines = lineStarts(src);
+    /** Line `l` exists and is terminated by a newline. */
+    const complete = (l: number) => l + 1 < lines.length;
+    let keep = 0; // index of the first block that stays open
     if (final) keep = blocks.length;
-    else if (blocks.length === 0) keep = 0;
     else {
-      const last = blocks[blocks.length - 1];
-      const lastStart = lineOffset(src, last.line);
-      const lastLineComplete = lastStart >= 0 && src.indexOf('\n', lastStart) !== -1;
-      keep = Math.max(0, lastLineComplete ? blocks.length - 1 : blocks.length - 2);
+      while (keep < blocks.length) {
+        const b = blocks[keep];
+        const next = blocks[keep + 1];
+        if (next && complete(next.line)) keep++;
+        else if (closedAtLineEnd(tokens[b.token], src, lines) && complete(b.end - 1)) keep++;
+        else break;
+      }
     }
     const options = this.md.options;
-    if (keep === 0) {
-      return { committed: '', tail: final ? '' : this.md.renderer.render(tokens, options, env) };
-    }
     const split = keep < blocks.length ? blocks[keep].token : tokens.length;
-    const committed = this.md.renderer.render(tokens.slice(0, split), options, env);
-    const tail = split < tokens.length ? this.md.renderer.render(tokens.slice(split), options, env) : '';
-    if (keep < blocks.length) this.stable += lineOffset(src, blocks[keep].line);
-    else this.stable = this.text.length;
-    return { committed, tail };
+    const committed = split > 0 ? this.md.renderer.render(tokens.slice(0, split), options, env) : '';
+    const tail = renderTail && split < tokens.length ? this.md.renderer.render(tokens.slice(split), options, env) : renderTail ? '' : undefined;
+    const base = this.stable;
+    // The tail restarts at the first open block, or right after the last committed one: never at the end of the
+    // text, whose last line may hold indentation that belongs to the next block.
+    if (final) this.stable = this.text.length;
+    else if (keep < blocks.length) this.stable += lines[blocks[keep].line];
+    else if (keep > 0) this.stable += lines[blocks[keep - 1].end];
+
+    this.fence = undefined;
+    if (!final && keep === blocks.length - 1) {
+      const t = tokens[blocks[keep].token];
+      if (t.type === 'fence' && !fenceClosed(t, src, lines)) {
+        const codeLine = blocks[keep].line + 1;
+        this.fence = {
+          lang: (t.info.trim().split(/\s+/)[0] ?? '').slice(0, 40),
+          codeStart: base + (codeLine < lines.length ? lines[codeLine] : src.length),
+        };
+      }
+    }
+    return tail === undefined ? { committed } : { committed, tail };
   }
 }
 
-/** Offset of the start of line `line` (0-based) in `s`, or -1. */
-function lineOffset(s: string, line: number): number {
-  let off = 0;
-  for (let i = 0; i < line; i++) {
-    const nl = s.indexOf('\n', off);
-    if (nl === -1) return -1;
-    off = nl + 1;
-  }
-  return off;
+/** Start offsets of every line; a text ending in "\n" has an empty last line. */
+function lineStarts(s: string): number[] {
+  const out = [0];
+  for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) out.push(i + 1);
+  return out;
+}
+
+/** Blocks that nothing after them can extend: a closed fence, a heading, a thematic break. */
+function closedAtLineEnd(t: Token, src: string, lines: number[]): boolean {
+  if (t.type === 'heading_open' || t.type === 'hr') return true;
+  return t.type === 'fence' && fenceClosed(t, src, lines);
+}
+
+/** Whether markdown-it found the closing marker of this fence (its last line is a closing fence). */
+function fenceClosed(t: Token, src: string, lines: number[]): boolean {
+  if (!t.map || t.map[1] - t.map[0] < 2) return false;
+  const last = t.map[1] - 1;
+  const line = src.slice(lines[last], last + 1 < lines.length ? lines[last + 1] - 1 : src.length);
+  const m = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(line);
+  return !!m && m[1][0] === t.markup[0] && m[1].length >= t.markup.length;
 }

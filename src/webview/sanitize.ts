@@ -51,8 +51,15 @@ export function createSanitizer(win: Window): Sanitizer {
       if (!SAFE_IMAGE.test(src)) node.parentNode?.removeChild(node);
     }
   });
+  // The configuration is parsed once: passing it to every `sanitize` call would rebuild its sets each time.
+  purify.setConfig({ ...CONFIG, RETURN_DOM_FRAGMENT: true });
+  const fragment = (dirty: string) => purify.sanitize(dirty) as unknown as DocumentFragment;
   return {
-    html: (dirty) => purify.sanitize(dirty, CONFIG) as unknown as string,
-    fragment: (dirty) => purify.sanitize(dirty, { ...CONFIG, RETURN_DOM_FRAGMENT: true }) as unknown as DocumentFragment,
+    html: (dirty) => {
+      const div = win.document.createElement('div');
+      div.append(fragment(dirty));
+      return div.innerHTML;
+    },
+    fragment,
   };
 }

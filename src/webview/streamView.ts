@@ -1,7 +1,14 @@
 /**
- * Streaming markdown into one container: finished blocks are sanitised and inserted once; only the open tail is
- * replaced, at most once per animation frame. The container's final HTML equals the sanitised one-shot render.
+ * Streaming markdown into one container, at most one DOM update per animation frame.
+ *
+ * - Finished blocks are rendered, sanitised and inserted once.
+ * - The open tail is shown cheaply every frame: an open fenced code block as plain text appended to its `<code>`
+ *   (highlighted once it closes); other blocks by appending the new raw text to the last formatted element.
+ * - The tail is re-rendered as markdown only when it has doubled since its last render or half a second has
+ *   passed, so the total work stays proportional to the text (not to text × frames).
+ * When the stream ends everything is committed: the container's HTML equals the sanitised one-shot render.
  */
+import { CODE_ACTIONS } from './markdown';
 import { IncrementalMarkdown } from './incremental';
 import type { Sanitizer } from './sanitize';
 
@@ -9,25 +16,46 @@ import type { Sanitizer } from './sanitize';
 export type FrameScheduler = (cb: () => void) => void;
 
 export interface RenderInfo {
-  /** ms spent parsing, sanitising and updating the DOM for this frame. */
+  /** ms of CPU spent parsing, sanitising and updating the DOM in this frame. */
   ms: number;
-  /** Characters of source re-rendered for the tail in this frame. */
+  /** Characters of tail source rendered as markdown in this frame (0 when only raw text was appended). */
   tailChars: number;
+  /** Blocks committed (rendered for good) in this frame, as HTML characters. */
+  committedChars: number;
 }
+
+/** Re-render the tail as markdown when it has grown by this factor since its last render… */
+const TAIL_GROWTH = 2;
+/** …or this long after its last render… */
+const TAIL_MAX_AGE_MS = 1000;
+/** …but not for fewer characters than this. */
+const TAIL_MIN_CHARS = 48;
+
+/** Elements the raw tail text may flow into (the deepest last one of these is used). */
+const FLOW = new Set(['P', 'LI', 'UL', 'OL', 'BLOCKQUOTE', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'TABLE', 'THEAD', 'TBODY', 'TR', 'TD', 'TH']);
 
 export class StreamView {
   private readonly inc = new IncrementalMarkdown();
+  /** Nodes showing the tail (formatted render, raw text, plain code block). */
   private tailNodes: Node[] = [];
+  /** Where raw text is appended, and the source offset shown up to. */
+  private rawTarget: Node | undefined;
+  private shownTo = 0;
+  /** The plain code block shown for an open fence (keyed by where its code starts). */
+  private fenceAt = -1;
+  private formattedLen = 0;
+  private formattedAt = 0;
   private scheduled = false;
   private finished = false;
-  /** Called after every DOM update (benchmarks measure delay with it). */
+  /** Called after every DOM update (benchmarks measure with it). */
   onRender?: (info: RenderInfo) => void;
 
   constructor(
     readonly container: HTMLElement,
     private readonly sanitizer: Sanitizer,
     private readonly schedule: FrameScheduler,
-    private readonly now: () => number = () => performance.now(),
+    /** Clock for the re-render policy (the cost in RenderInfo is always measured with performance.now). */
+    private readonly clock: () => number = () => performance.now(),
   ) {}
 
   get text(): string {
@@ -41,7 +69,7 @@ export class StreamView {
       this.scheduled = true;
       this.schedule(() => {
         this.scheduled = false;
-        if (!this.finished) this.apply(false);
+        if (!this.finished) this.frame();
       });
     }
   }
@@ -49,23 +77,125 @@ export class StreamView {
   /** The stream is over: render everything now. Later appends are ignored. */
   finish(): void {
     if (this.finished) return;
-    this.apply(true);
+    const t0 = performance.now();
+    const step = this.inc.finish();
+    this.clearTail();
+    if (step.committed) this.container.append(this.sanitizer.fragment(step.committed));
     this.finished = true;
+    this.onRender?.({ ms: performance.now() - t0, tailChars: 0, committedChars: step.committed.length });
   }
 
-  private apply(final: boolean): void {
-    if (!final && !this.inc.hasPending) return;
-    const t0 = this.now();
-    const tailChars = this.inc.tailLength;
-    const step = final ? this.inc.finish() : this.inc.step();
-    for (const n of this.tailNodes) n.parentNode?.removeChild(n);
-    this.tailNodes = [];
-    if (step.committed) this.container.append(this.sanitizer.fragment(step.committed));
-    if (step.tail) {
+  private frame(): void {
+    if (!this.inc.hasPending) return;
+    const t0 = performance.now();
+    const now = this.clock();
+    const fenceBefore = this.inc.openFence;
+    const tailLen = this.inc.tailLength;
+    const wantFormat =
+      !fenceBefore &&
+      tailLen >= TAIL_MIN_CHARS &&
+      (tailLen >= this.formattedLen * TAIL_GROWTH || (now - this.formattedAt >= TAIL_MAX_AGE_MS && tailLen > this.formattedLen));
+    const step = this.inc.step(wantFormat);
+    if (step.committed) {
+      this.clearTail();
+      this.container.append(this.sanitizer.fragment(step.committed));
+    }
+    let tailChars = 0;
+    const fence = this.inc.openFence;
+    if (fence) {
+      this.showFence(fence.lang, fence.codeStart);
+    } else if (step.tail !== undefined) {
+      this.clearTail();
+      tailChars = this.inc.tailLength;
       const frag = this.sanitizer.fragment(step.tail);
       this.tailNodes = Array.from(frag.childNodes);
       this.container.append(frag);
+      this.formattedLen = tailChars;
+      this.formattedAt = now;
+      // Markdown drops trailing spaces of a paragraph; show them again with the next raw text.
+      this.shownTo = this.inc.length - (/\s*$/.exec(this.inc.slice(this.inc.tailStart))?.[0].length ?? 0);
+      this.rawTarget = undefined;
+    } else {
+      this.showRaw();
     }
-    this.onRender?.({ ms: this.now() - t0, tailChars });
+    this.onRender?.({ ms: performance.now() - t0, tailChars, committedChars: step.committed.length });
+  }
+
+  private clearTail(): void {
+    for (const n of this.tailNodes) n.parentNode?.removeChild(n);
+    this.tailNodes = [];
+    this.rawTarget = undefined;
+    this.fenceAt = -1;
+    this.formattedLen = 0;
+    this.formattedAt = this.clock();
+    this.shownTo = this.inc.tailStart;
+  }
+
+  /** An open code block: plain text appended as it comes (built with DOM calls, never parsed as HTML). */
+  private showFence(lang: string, codeStart: number): void {
+    if (this.fenceAt !== codeStart) {
+      this.clearTail();
+      const d = this.container.ownerDocument;
+      const block = d.createElement('div');
+      block.className = 'code-block streaming';
+      const bar = d.createElement('div');
+      bar.className = 'code-toolbar';
+      if (lang) {
+        const l = d.createElement('span');
+        l.className = 'code-lang';
+        l.textContent = lang;
+        bar.append(l);
+      }
+      for (const a of CODE_ACTIONS) {
+        const b = d.createElement('button');
+        b.type = 'button';
+        b.className = 'code-action';
+        b.dataset.codeAction = a.action;
+        b.textContent = a.label;
+        bar.append(b);
+      }
+      const pre = d.createElement('pre');
+      const code = d.createElement('code');
+      code.className = 'hljs';
+      pre.append(code);
+      block.append(bar, pre);
+      this.container.append(block);
+      this.tailNodes = [block];
+      this.rawTarget = code;
+      this.fenceAt = codeStart;
+      this.shownTo = codeStart;
+    }
+    this.appendRaw();
+  }
+
+  /** Other open blocks: the new text flows into the last formatted element until the next markdown render. */
+  private showRaw(): void {
+    if (!this.rawTarget) {
+      let target: Element | undefined;
+      for (let i = this.tailNodes.length - 1; i >= 0 && !target; i--) {
+        const n = this.tailNodes[i];
+        if (n.nodeType === 1 && FLOW.has((n as Element).tagName)) target = n as Element;
+      }
+      while (target?.lastElementChild && FLOW.has(target.lastElementChild.tagName)) target = target.lastElementChild;
+      if (!target) {
+        const p = this.container.ownerDocument.createElement('p');
+        p.className = 'md-raw';
+        this.container.append(p);
+        this.tailNodes.push(p);
+        target = p;
+        this.shownTo = this.inc.tailStart;
+      }
+      this.rawTarget = target;
+    }
+    this.appendRaw();
+  }
+
+  private appendRaw(): void {
+    if (!this.rawTarget || this.shownTo >= this.inc.length) return;
+    const text = this.inc.slice(this.shownTo);
+    this.shownTo = this.inc.length;
+    const last = this.rawTarget.lastChild;
+    if (last?.nodeType === 3) (last as Text).appendData(text);
+    else this.rawTarget.appendChild(this.container.ownerDocument.createTextNode(text));
   }
 }

@@ -46,13 +46,14 @@ function setup() {
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
-describe('StreamView (DOM)', () => {
+describe('StreamView (DOM)', function () {
+  this.timeout(30_000);
   it('ends with exactly the sanitised one-shot render, whatever the chunking and frame timing', () => {
     const { doc, frames, sanitizer } = setup();
     const md = getMarkdown();
     for (const [name, text] of Object.entries(DOCS)) {
       const expected = sanitizer.html(md.render(text));
-      for (let seed = 1; seed <= 8; seed++) {
+      for (let seed = 1; seed <= 6; seed++) {
         const rand = prng(seed * 7 + name.length);
         const el = doc.createElement('div');
         const view = new StreamView(el, sanitizer, frames.schedule);
@@ -81,6 +82,46 @@ describe('StreamView (DOM)', () => {
   });
 });
 
+describe('StreamView display of the open tail', () => {
+  it('shows an open code block as plain text at once, never parsing it as HTML, then highlights it when closed', () => {
+    const { doc, frames, sanitizer } = setup();
+    const el = doc.createElement('div');
+    const view = new StreamView(el, sanitizer, frames.schedule, () => 0);
+    view.append('Intro.\n\n```html\n<img src=x onerror=alert(1)>\n');
+    frames.run();
+    view.append('<script>alert(2)</script>');
+    frames.run();
+    const block = el.querySelector('.code-block.streaming')!;
+    assert.equal(block.querySelector('.code-lang')!.textContent, 'html');
+    assert.equal(block.querySelector('code')!.textContent, '<img src=x onerror=alert(1)>\n<script>alert(2)</script>');
+    assert.equal(el.querySelectorAll('img, script').length, 0);
+    assert.ok(block.querySelector('[data-code-action="insert"]'));
+    view.append('\n```\n');
+    frames.run();
+    assert.equal(el.querySelector('.code-block.streaming'), null);
+    assert.ok(el.querySelector('.code-block code .hljs-tag'));
+    assert.equal(el.querySelectorAll('img, script').length, 0);
+  });
+
+  it('appends raw text between markdown renders of the tail, as text only', () => {
+    const { doc, frames, sanitizer } = setup();
+    const el = doc.createElement('div');
+    let t = 0;
+    const view = new StreamView(el, sanitizer, frames.schedule, () => t);
+    let formatted = 0;
+    view.onRender = (i) => (formatted += i.tailChars > 0 ? 1 : 0);
+    const words = 'A paragraph with **bold** words and <b onclick=x()>tags</b> that keeps growing as tokens arrive'.split(' ');
+    for (const w of words) {
+      view.append(`${w} `);
+      frames.run();
+      t += 20;
+    }
+    assert.equal(el.textContent!.replace(/\s+/g, ' ').trim().replace(/\*\*/g, ''), words.join(' ').replace(/\*\*/g, ''));
+    assert.equal(el.querySelectorAll('b, [onclick]').length, 0);
+    assert.ok(formatted >= 1 && formatted <= 4, `${formatted} markdown renders for ${words.length} frames`);
+  });
+});
+
 describe('AnswerApp (DOM)', () => {
   it('streams several answers at once, newest on top, with live meta and outcomes', () => {
     const { doc, frames, app } = setup();
@@ -99,7 +140,7 @@ describe('AnswerApp (DOM)', () => {
     frames.run();
     const a1 = doc.querySelector<HTMLElement>('article[data-id="a1"]')!;
     const a2 = doc.querySelector<HTMLElement>('article[data-id="a2"]')!;
-    assert.equal(a1.querySelector('.answer-body strong')?.textContent, 'answer');
+    assert.match(a1.querySelector('.answer-body')!.textContent!, /First \*\*answer\*\*/); // shown at once, formatted later
     assert.equal(a2.querySelector('.answer-status')?.textContent, '429 rate limited, retrying in 2.0 s, attempt 2 of 4');
     const meta = a1.querySelector('.answer-meta')!.textContent!;
     for (const s of ['412 ms', '61.3 tok/s', '1,200', '1,024', '$0.0031']) assert.ok(meta.includes(s), `${s} in ${meta}`);
@@ -122,6 +163,7 @@ describe('AnswerApp (DOM)', () => {
     assert.equal(btn(a1, 'stop').hidden, true);
     assert.match(a1.querySelector('.answer-meta')!.textContent!, /\$0\.0040/);
     assert.equal(a1.querySelector('.answer-body')!.getAttribute('aria-busy'), 'false');
+    assert.equal(a1.querySelector('.answer-body strong')?.textContent, 'answer');
   });
 
   it('announces starts and ends politely, never individual tokens', () => {

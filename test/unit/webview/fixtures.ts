@@ -41,6 +41,7 @@ Final paragraph with an ![image](https://evil.example/x.png) and <b>raw html</b>
   fences: "Text before\n\n~~~python\ndef f(x):\n    return x * 2\n~~~\n\n```\nno language\n\n\nblank lines inside\n```\n\n    indented code\n    block\n\n```js\nunclosed fence at the end\nconsole.log(1)\n",
   lists: "- a\n- b\n\n- c\n\n1. one\n2. two\n\n\n3. three\n\n10) ten\n11) eleven\n\n* star\n+ plus\n\nparagraph\n- interrupting list\n\n2. not first\n\ntext\n***\n---\nfoo\n===\n",
   crlf: "line one\r\nline two\r\n\r\n```\r\ncode\r\n```\r\n\r\n- x\r\n- y\r\n",
+  closers: "## Heading\n    indented right after a heading\n***\n    code after a rule\n```\nx\n```\n   - item indented three\n````md\n```\ninner\n```\n````\n~~~\ntilde\n~~~~\n# Last heading",
   edge: "#no heading\n#    Heading #\n\n<div>\n*raw*\n</div>\n\n[ref]: https://example.com\n\n[ref] and [x][ref]\n\nhard  \nbreak\\\nline\n\n> - quoted list\n>   continued\n\n  - indented item\n\n      deep code?\n\nlast",
 };
 

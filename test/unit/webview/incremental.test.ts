@@ -28,11 +28,11 @@ export function randomChunks(text: string, rand: () => number, max = 12): string
 function streamed(text: string, chunks: string[], stepEvery: (i: number) => boolean): string {
   const inc = new IncrementalMarkdown();
   let committed = '';
-  let tail = '';
+  let tail: string | undefined = '';
   chunks.forEach((c, i) => {
     inc.append(c);
     if (stepEvery(i)) {
-      const s = inc.step();
+      const s = inc.step(i % 3 !== 0);
       committed += s.committed;
       tail = s.tail;
       // What is on screen at every moment is committed + tail; it must stay a prefix-consistent render.
@@ -84,8 +84,25 @@ describe('IncrementalMarkdown', () => {
     assert.equal(s1.committed, '');
     inc.append('. b\n');
     const s2 = inc.finish();
+    assert.equal(inc.openFence, undefined);
     assert.equal(s1.committed + s2.committed, getMarkdown().render('1. a\n\n2. b\n'));
     assert.match(s2.committed, /<ol>\n<li>\n<p>a<\/p>\n<\/li>\n<li>\n<p>b<\/p>/);
+  });
+
+  it('commits a closed fence or a heading at once, and reports an open fence', () => {
+    const inc = new IncrementalMarkdown();
+    inc.append('# Title\n');
+    assert.match(inc.step(false).committed, /<h1>Title<\/h1>/);
+    inc.append('```ts\nconst a = 1;\n');
+    assert.equal(inc.step(false).committed, '');
+    assert.deepEqual(inc.openFence, { lang: 'ts', codeStart: '# Title\n```ts\n'.length });
+    inc.append('const b = 2;');
+    assert.deepEqual(inc.step(false), { committed: '' }); // no line completed: nothing parsed
+    inc.append('\n```\nNext paragraph that is still stream');
+    const s = inc.step(false);
+    assert.match(s.committed, /^<div class="code-block">/);
+    assert.equal(inc.openFence, undefined);
+    assert.equal(inc.slice(inc.tailStart), 'Next paragraph that is still stream');
   });
 
   it('handles a CR LF split across chunks', () => {
