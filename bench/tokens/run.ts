@@ -15,7 +15,7 @@ import * as esbuild from 'esbuild';
 import { Tiktoken } from 'js-tiktoken/lite';
 import { BpeEncoder } from '../../src/core/tokens/bpe';
 import { TokenCounter, WorkerBackend } from '../../src/core/tokens/client';
-import { loadRankFile } from '../../src/core/tokens/encodings';
+import { loadRankFile } from '../../src/core/tokens/ranks';
 import { estimateTokens } from '../../src/core/tokens/estimate';
 
 const root = path.resolve(__dirname, '../..');

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { ProviderId } from '../types';
 import type { TextEdit } from './chunks';
-import { CountEngine, UnknownDocumentError, digitSplitExtra } from './engine';
+import { UnknownDocumentError } from './errors';
 import { encodingForModel, type EncodingName } from './encodings';
 import { estimateTokens } from './estimate';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol';
@@ -183,34 +183,6 @@ export class WorkerBackend implements TokenBackend {
   async dispose(): Promise<void> {
     await this.worker.terminate();
   }
-}
-
-/** The same engine on the calling thread (for tests and for environments without worker threads). */
-export class InProcessBackend implements TokenBackend {
-  readonly engine = new CountEngine();
-
-  async count(encoding: EncodingName, text: string, digitsSplit = false): Promise<BackendCount> {
-    const s = await this.engine.count(encoding, text);
-    return { tokens: s.tokens, digitExtra: digitsSplit ? digitSplitExtra(text) : 0 };
-  }
-  async open(doc: string, encoding: EncodingName, text: string): Promise<BackendCount> {
-    const s = await this.engine.open(doc, encoding, text);
-    return { tokens: s.tokens, digitExtra: s.digitExtra };
-  }
-  async edit(doc: string, edits: TextEdit[]): Promise<BackendCount> {
-    const s = await this.engine.edit(doc, edits);
-    return { tokens: s.tokens, digitExtra: s.digitExtra };
-  }
-  close(doc: string): void {
-    this.engine.close(doc);
-  }
-  isReady(encoding: EncodingName): boolean {
-    return this.engine.isLoaded(encoding);
-  }
-  warm(encoding: EncodingName): void {
-    void this.engine.load(encoding);
-  }
-  async dispose(): Promise<void> {}
 }
 
 /**

@@ -1,5 +1,3 @@
-import { BpeEncoder, type RankFile } from './bpe';
-
 export type EncodingName = 'o200k_base' | 'cl100k_base';
 export const ENCODINGS: readonly EncodingName[] = ['o200k_base', 'cl100k_base'];
 
@@ -16,18 +14,4 @@ export function encodingForModel(model: string): EncodingName {
     return 'cl100k_base';
   }
   return 'o200k_base';
-}
-
-/** Loads the rank file of one encoding (only the one asked for is pulled in). */
-export async function loadRankFile(name: EncodingName): Promise<RankFile> {
-  switch (name) {
-    case 'o200k_base':
-      return (await import('js-tiktoken/ranks/o200k_base')).default as RankFile;
-    case 'cl100k_base':
-      return (await import('js-tiktoken/ranks/cl100k_base')).default as RankFile;
-  }
-}
-
-export async function loadEncoder(name: EncodingName): Promise<BpeEncoder> {
-  return new BpeEncoder(name, await loadRankFile(name));
 }

@@ -1,5 +1,8 @@
 import { ChunkedCounter, DocumentChunks, type ChunkCountStats, type DocumentCountStats, type TextEdit } from './chunks';
-import { loadEncoder, type EncodingName } from './encodings';
+import type { EncodingName } from './encodings';
+import { digitSplitExtra } from './estimate';
+import { UnknownDocumentError } from './errors';
+import { loadEncoder } from './ranks';
 import type { BpeEncoder } from './bpe';
 
 /**
@@ -72,27 +75,4 @@ export class CountEngine {
   }
 }
 
-/**
- * Extra tokens a tokenizer that splits numbers into single digits (Qwen) spends compared with o200k/cl100k, which
- * group up to three digits: for each digit run of length n, n − ceil(n/3).
- */
-export function digitSplitExtra(text: string): number {
-  let extra = 0;
-  let run = 0;
-  for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? text.charCodeAt(i) : 0;
-    if (c >= 48 && c <= 57) run++;
-    else if (run) {
-      extra += run - Math.ceil(run / 3);
-      run = 0;
-    }
-  }
-  return extra;
-}
-
-export class UnknownDocumentError extends Error {
-  constructor(doc: string) {
-    super(`unknown document ${doc}`);
-    this.name = 'UnknownDocumentError';
-  }
-}
+export { UnknownDocumentError, digitSplitExtra };

@@ -101,3 +101,21 @@ function isCjk(c: number): boolean {
     (c >= 0xff00 && c <= 0xffef) // full-width forms
   );
 }
+
+/**
+ * Extra tokens a tokenizer that splits numbers into single digits (Qwen) spends compared with o200k/cl100k, which
+ * group up to three digits: for each digit run of length n, n − ceil(n/3).
+ */
+export function digitSplitExtra(text: string): number {
+  let extra = 0;
+  let run = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0;
+    if (c >= 48 && c <= 57) run++;
+    else if (run) {
+      extra += run - Math.ceil(run / 3);
+      run = 0;
+    }
+  }
+  return extra;
+}

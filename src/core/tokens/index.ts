@@ -1,8 +1,9 @@
+// Everything, for tests and tools. The extension host should import './client' (and './request') directly:
+// this index also pulls in the rank files, which belong in the worker bundle only.
 export { BpeEncoder, type RankFile } from './bpe';
 export { ChunkedCounter, DocumentChunks, isSafeBoundary, splitChunks, type ChunkOptions, type ChunkCountStats, type DocumentCountStats, type TextEdit } from './chunks';
 export {
   ANTHROPIC_PER_O200K,
-  InProcessBackend,
   TokenCounter,
   type BackendCount,
   WorkerBackend,
@@ -14,7 +15,10 @@ export {
   type TokenCount,
   type WorkerBackendOptions,
 } from './client';
-export { ENCODINGS, encodingForModel, loadEncoder, loadRankFile, type EncodingName } from './encodings';
-export { CountEngine, UnknownDocumentError, digitSplitExtra } from './engine';
-export { O200K_WEIGHTS, estimateTokens, type EstimateWeights } from './estimate';
+export { ENCODINGS, encodingForModel, type EncodingName } from './encodings';
+export { loadEncoder, loadRankFile } from './ranks';
+export { InProcessBackend } from './inprocess';
+export { UnknownDocumentError } from './errors';
+export { CountEngine } from './engine';
+export { O200K_WEIGHTS, digitSplitExtra, estimateTokens, type EstimateWeights } from './estimate';
 export { FRAMING, approximateRequest, countRequest, countRequestLocally, type Framing, type ProviderTokenCounter, type RequestCount } from './request';

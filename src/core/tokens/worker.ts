@@ -4,7 +4,9 @@
  * immediately, so the first exact count is ready as early as possible.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { CountEngine, UnknownDocumentError, digitSplitExtra } from './engine';
+import { CountEngine } from './engine';
+import { UnknownDocumentError } from './errors';
+import { digitSplitExtra } from './estimate';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol';
 
 const port = parentPort;

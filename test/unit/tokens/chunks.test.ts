@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { Tiktoken } from 'js-tiktoken/lite';
 import { BpeEncoder } from '../../../src/core/tokens/bpe';
 import { ChunkedCounter, DocumentChunks, isSafeBoundary, splitChunks } from '../../../src/core/tokens/chunks';
-import { digitSplitExtra } from '../../../src/core/tokens/engine';
-import { loadRankFile, type EncodingName } from '../../../src/core/tokens/encodings';
+import { digitSplitExtra } from '../../../src/core/tokens/estimate';
+import type { EncodingName } from '../../../src/core/tokens/encodings';
+import { loadRankFile } from '../../../src/core/tokens/ranks';
 import { CJK, codeSample, proseSample, rng, whitespaceSample } from './corpus';
 
 const encodings: EncodingName[] = ['o200k_base', 'cl100k_base'];
