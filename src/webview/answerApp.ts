@@ -223,6 +223,14 @@ export class AnswerApp {
     this.empty.textContent = 'Answers from Tierwise appear here.';
     root.append(this.live, this.empty, this.list);
     root.addEventListener('click', (e) => this.onClick(e));
+    root.addEventListener('keydown', (e) => {
+      const k = (e as KeyboardEvent).key;
+      const t = e.target as HTMLElement | null;
+      if ((k === 'Enter' || k === ' ') && t?.classList?.contains('md-link')) {
+        e.preventDefault();
+        this.onClick(e);
+      }
+    });
   }
 
   private readonly list: HTMLElement;

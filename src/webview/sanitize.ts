@@ -35,8 +35,11 @@ export function createSanitizer(win: Window): Sanitizer {
       const href = el.getAttribute('href');
       el.removeAttribute('href');
       if (href && SHOWN_LINK.test(href.trim())) {
+        // Not navigable: activating the link copies its address (keyboard too).
         el.setAttribute('data-href', href.trim());
-        el.setAttribute('title', href.trim());
+        el.setAttribute('title', `Copy link: ${href.trim()}`);
+        el.setAttribute('tabindex', '0');
+        el.setAttribute('role', 'button');
       }
       el.setAttribute('class', 'md-link');
     } else if (tag === 'img') {

@@ -237,6 +237,20 @@ describe('AnswerApp (DOM)', () => {
     assert.equal(second.doc.querySelector('article[data-id="a2"] .answer-body')!.textContent!.trim(), 'continued');
   });
 
+  it('links are not navigable: Enter or a click copies their address', () => {
+    const { doc, frames, app, posted } = setup();
+    app.handle({ type: 'answer.start', id: 'a1', title: 'Links', meta: { ...META }, startedAt: 1 });
+    app.handle({ type: 'answer.delta', id: 'a1', text: 'See [the docs](https://example.com/docs).' });
+    app.handle({ type: 'answer.end', id: 'a1', outcome: 'done' });
+    frames.run();
+    const link = doc.querySelector<HTMLElement>('.md-link')!;
+    assert.equal(link.getAttribute('href'), null);
+    assert.equal(link.getAttribute('tabindex'), '0');
+    const win = doc.defaultView as unknown as typeof globalThis;
+    link.dispatchEvent(new win.KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    assert.deepEqual(posted.at(-1), { type: 'copy', seq: 0, text: 'https://example.com/docs' });
+  });
+
   it('ignores updates for unknown answers and renders model text as inert markup', () => {
     const { doc, frames, app } = setup();
     app.handle({ type: 'answer.delta', id: 'nope', text: 'x' });
