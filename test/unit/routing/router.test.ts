@@ -28,7 +28,7 @@ function summary(r: Route | RouteError): string {
 }
 
 describe('routing / router: routing table per policy', () => {
-  const tasks = ['classify', 'summarise', 'explainCode', 'reviewCode'];
+  const tasks = ['classify', 'extractKeywords', 'explainCode', 'reviewCode'];
 
   it('provider: every tier on the active provider', () => {
     const table = (active: ProviderId) => {
@@ -155,13 +155,13 @@ describe('routing / router: routing table per policy', () => {
       'openaiCompatible/llama3.2': { contextWindow: 128_000, maxOutput: 4096, inputPerM: 0, outputPerM: 0, currency: 'USD' as const },
     };
     const withPrice = new Router(cfg({ policy: 'cheapest' }), ports(ALL, local));
-    assert.equal(ok(withPrice.route(input('summarise', 500))).model, 'llama3.2');
+    assert.equal(ok(withPrice.route(input('extractKeywords', 500))).model, 'llama3.2');
     const unknown = new Router(cfg({ policy: 'cheapest' }), ports(['openai', 'openaiCompatible']));
-    const r = ok(unknown.route(input('summarise', 500)));
+    const r = ok(unknown.route(input('extractKeywords', 500)));
     assert.equal(r.model, 'gpt-4o-mini');
     assert.deepEqual(r.fallbacks, [{ provider: 'openaiCompatible', model: 'llama3.2' }]);
     // …but an unknown window is not trusted with input that no priced model holds.
-    const huge = unknown.route(input('summarise', 2_000_000));
+    const huge = unknown.route(input('extractKeywords', 2_000_000));
     assert.ok(isRouteError(huge));
     assert.equal(huge.largest?.model, 'gpt-4.1');
   });
@@ -236,15 +236,15 @@ describe('routing / router: reasons, escalation and errors', () => {
 
   it('treats long input for a simple or medium task as long-document analysis (complex tier)', () => {
     const router = new Router(cfg(), ports(ALL));
-    const r = ok(router.route(input('summarise', 9000)));
+    const r = ok(router.route(input('extractKeywords', 9000)));
     assert.equal(r.tier, 'complex');
     assert.equal(r.escalatedFrom, 'simple');
     assert.equal(r.reason, 'complex tier (escalated from simple: 9,000 tokens count as a long document, over 8,000) → gpt-4.1');
-    assert.equal(r.maxTokens, 300, 'the task keeps its own output budget');
-    assert.equal(ok(router.route(input('summarise', 8000))).tier, 'simple');
+    assert.equal(r.maxTokens, 60, 'the task keeps its own output budget');
+    assert.equal(ok(router.route(input('extractKeywords', 8000))).tier, 'simple');
     // The threshold is configurable.
     router.update(cfg({ longDocumentTokens: 20_000 }));
-    assert.equal(ok(router.route(input('summarise', 9000))).tier, 'simple');
+    assert.equal(ok(router.route(input('extractKeywords', 9000))).tier, 'simple');
   });
 
   it('at the top tier, moves to another available model that holds the input, and says why', () => {
@@ -273,12 +273,12 @@ describe('routing / router: reasons, escalation and errors', () => {
 
   it('names the largest window of all when nothing anywhere can hold the input', () => {
     const router = new Router(cfg(), ports(ALL));
-    const e = router.route(input('summarise', 2_000_000));
+    const e = router.route(input('extractKeywords', 2_000_000));
     assert.ok(isRouteError(e));
     assert.deepEqual(e.largest, { provider: 'openai', model: 'gpt-4.1', contextWindow: 1_047_576 });
     assert.equal(
       e.message,
-      "Summarise: 2,000,000 input tokens plus the answer do not fit any complex-tier model; the largest window is gpt-4.1's 1,047,576. Select less text or choose a model.",
+      "Extract keywords: 2,000,000 input tokens plus the answer do not fit any complex-tier model; the largest window is gpt-4.1's 1,047,576. Select less text or choose a model.",
     );
   });
 
@@ -306,9 +306,9 @@ describe('routing / router: overrides, escalate button, request and fallbacks', 
     const r = ok(router.route(input('explainCode', 500, { override: { tier: 'simple' } })));
     assert.equal(r.model, 'gpt-4o-mini');
     assert.equal(r.reason, 'simple tier (your choice): code explanation, 500 input tokens → gpt-4o-mini');
-    assert.equal(ok(router.route(input('summarise', 9000, { override: { tier: 'simple' } }))).tier, 'simple');
+    assert.equal(ok(router.route(input('extractKeywords', 9000, { override: { tier: 'simple' } }))).tier, 'simple');
     // A forced tier that cannot hold the input still escalates, and says so.
-    const big = ok(router.route(input('summarise', 140_000, { override: { tier: 'simple' } })));
+    const big = ok(router.route(input('extractKeywords', 140_000, { override: { tier: 'simple' } })));
     assert.equal(big.reason, "complex tier (escalated from simple: 140,000 tokens exceed gpt-4o-mini's 128,000 window) → gpt-4.1");
   });
 
@@ -350,7 +350,7 @@ describe('routing / router: overrides, escalate button, request and fallbacks', 
 
   it('escalate(): skips tiers served by the same model, and flags budget crossings', () => {
     const local = new Router(cfg({ activeProvider: 'openaiCompatible' }), ports(ALL));
-    const inp = input('summarise', 500);
+    const inp = input('extractKeywords', 500);
     assert.equal(local.escalate(ok(local.route(inp)), inp), undefined);
 
     const router = new Router(cfg({ policy: 'perTier', perTier: { complex: 'anthropic' } }), ports(ALL));

@@ -48,14 +48,15 @@ describe('routing / task catalogue', () => {
     assert.equal(taskMaxTokens(DEFAULT_TASKS.rewrite, 0), 64);
   });
 
-  it('puts light tasks on the simple tier and code review / long documents on complex', () => {
+  it('puts light tasks on the simple tier, summaries and questions on medium, code generation, review and long documents on complex', () => {
     const tiers = Object.fromEntries(Object.values(DEFAULT_TASKS).map((t) => [t.id, t.tier]));
     assert.equal(tiers.classify, 'simple');
     assert.equal(tiers.extractKeywords, 'simple');
-    assert.equal(tiers.summarise, 'simple');
+    assert.equal(tiers.summarise, 'medium');
     assert.equal(tiers.answer, 'medium');
     assert.equal(tiers.explainCode, 'medium');
     assert.equal(tiers.reviewCode, 'complex');
+    assert.equal(tiers.generateCode, 'complex');
     assert.equal(tiers.analyseDocument, 'complex');
   });
 
