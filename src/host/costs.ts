@@ -79,7 +79,8 @@ async function compareHtml(s: Services, text: string, scope: string, languageId:
       const entry = pricing.entry(r.provider, r.model);
       const native = entry ? `${calls.formatMoney(entry.inputPerM, entry.currency)} / ${calls.formatMoney(entry.outputPerM, entry.currency)} per M (${entry.currency})` : '';
       const cls = !r.fitsContext ? 'nofit' : r.total === cheapest ? 'best' : '';
-      return `<tr class="${cls}"><td>${esc(PROVIDER_LABELS[r.provider])}</td><td>${r.tier}</td><td title="${esc(native)}">${esc(r.model)}</td><td class="n">${r.tokensExact ? '' : '≈'}${r.tokens.toLocaleString('en-US')}</td><td class="n">${fmt(r.input)}</td><td class="n">${fmt(r.outputAtMax)}</td><td class="n"><b>${fmt(r.total)}</b></td><td class="n">${fmt(r.cachedTotal)}</td><td class="n">${fmt(r.batchTotal)}</td><td>${r.fitsContext ? '' : 'too long for this model'}</td></tr>`;
+      const note = r.fitsContext ? '' : '<div class="warn">too long for this model</div>';
+      return `<tr class="${cls}"><td title="${esc(native)}"><div class="model">${esc(r.model)}</div><div class="sub">${esc(PROVIDER_LABELS[r.provider])} · ${r.tier}</div>${note}</td><td class="n">${r.tokensExact ? '' : '≈'}${r.tokens.toLocaleString('en-US')}</td><td class="n">${fmt(r.input)}</td><td class="n">${fmt(r.outputAtMax)}</td><td class="n"><b>${fmt(r.total)}</b></td><td class="n">${fmt(r.cachedTotal)}</td><td class="n">${fmt(r.batchTotal)}</td></tr>`;
     })
     .join('\n');
   const nonce = randomBytes(16).toString('base64');
@@ -91,7 +92,12 @@ body{font-family:var(--vscode-font-family);font-size:var(--vscode-font-size);col
 h1{font-size:1.3em;font-weight:600}
 p.sub{color:var(--vscode-descriptionForeground);margin-top:-6px}
 table{border-collapse:collapse;width:100%;margin-top:8px}
-th,td{padding:5px 8px;border-bottom:1px solid var(--vscode-editorWidget-border,rgba(128,128,128,.3));text-align:left;white-space:nowrap}
+.wrap{overflow-x:auto}
+th,td{padding:5px 8px;border-bottom:1px solid var(--vscode-editorWidget-border,rgba(128,128,128,.3));text-align:left;vertical-align:top}
+td.n,th.n{white-space:nowrap}
+.model{font-weight:600}
+.sub{color:var(--vscode-descriptionForeground);font-size:.9em}
+.warn{color:var(--vscode-errorForeground);font-size:.9em}
 th{font-weight:600;color:var(--vscode-descriptionForeground)}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 tr.best td{background:var(--vscode-diffEditor-insertedLineBackground,rgba(0,160,0,.12))}
@@ -100,11 +106,11 @@ tr.nofit td{opacity:.55}
 </style></head><body>
 <h1>Compare costs</h1>
 <p class="sub">${esc(task.label)} on ${esc(scope)}: the prompt (with the task's system prompt and examples) and up to ${maxTokens.toLocaleString('en-US')} output tokens, in ${cfg.currency.display}.</p>
-<table role="table" aria-label="Cost of this request on every tier of every provider">
-<thead><tr><th>Provider</th><th>Tier</th><th>Model</th><th class="n">Input tokens</th><th class="n">Input</th><th class="n">Output at max</th><th class="n">Total</th><th class="n">Cached prompt</th><th class="n">Batch</th><th></th></tr></thead>
+<div class="wrap"><table aria-label="Cost of this request on every tier of every provider">
+<thead><tr><th>Model</th><th class="n">Tokens</th><th class="n">Input</th><th class="n">Output at max</th><th class="n">Total</th><th class="n">Cached prompt</th><th class="n">Batch</th></tr></thead>
 <tbody>
 ${body}
-</tbody></table>
+</tbody></table></div>
 <p class="legend">The cheapest model that fits is highlighted. “≈” marks an estimated count (the provider's tokenizer is not available offline). Cached prompt: the total when the whole prompt is read from the provider's prompt cache. Batch: through the provider's Batch API (about half price, answers within 24 h). Hover a model for its native price.</p>
 </body></html>`;
 }

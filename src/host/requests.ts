@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ProviderError } from '../core/errors';
 import type { RouteOverride, Route, RouteInput } from '../core/routing';
-import { isRouteError, nextTier } from '../core/routing';
+import { isRouteError } from '../core/routing';
 import type { CallEvent, CallOutcome } from '../core/resilience/pipeline';
 import type { ChatRequest, ProviderId, Tier, Usage } from '../core/types';
 import { PROVIDER_LABELS, TIERS } from '../core/types';
@@ -27,12 +27,13 @@ export interface PendingRequest {
 interface Running {
   pending: PendingRequest;
   route: Route;
+  input: RouteInput;
   controller: AbortController;
 }
 
 export class RequestService implements vscode.Disposable {
   private readonly running = new Map<string, Running>();
-  private readonly finished = new Map<string, { pending: PendingRequest; route: Route }>();
+  private readonly finished = new Map<string, { pending: PendingRequest; route: Route; input: RouteInput }>();
 
   constructor(private readonly s: Services) {}
 
@@ -66,16 +67,16 @@ export class RequestService implements vscode.Disposable {
     };
   }
 
-  async send(pending: PendingRequest): Promise<void> {
-    const route = await this.plan(pending);
-    if (!route) return;
-    if (!(await this.confirm(route))) return;
-    if (!(await this.ensureKey(route.provider, pending))) return;
-    await this.execute(pending, route);
+  async send(pending: PendingRequest, routed?: { route: Route; input: RouteInput }): Promise<void> {
+    const planned = routed ?? (await this.plan(pending));
+    if (!planned) return;
+    if (!(await this.confirm(planned.route))) return;
+    if (!(await this.ensureKey(planned.route.provider, pending))) return;
+    await this.execute(pending, planned.route, planned.input);
   }
 
   /** Routes a request; shows the reason a request cannot be sent, before anything is sent. */
-  private async plan(pending: PendingRequest): Promise<Route | undefined> {
+  private async plan(pending: PendingRequest): Promise<{ route: Route; input: RouteInput } | undefined> {
     const router = this.s.router();
     const cfg = this.s.config();
     const countText = pending.prebuilt ? renderText(pending.prebuilt.request) : `${pending.question ?? ''}\n${pending.text}`;
@@ -107,7 +108,7 @@ export class RequestService implements vscode.Disposable {
       route.request = { ...r, provider: route.provider, model: route.model, maxTokens: r.maxTokens || route.maxTokens };
       route.maxTokens = route.request.maxTokens;
     }
-    return route;
+    return { route, input };
   }
 
   /** Budget, price and escalation checks that need the user's yes. */
@@ -140,7 +141,7 @@ export class RequestService implements vscode.Disposable {
     return false;
   }
 
-  private async execute(pending: PendingRequest, route: Route): Promise<void> {
+  private async execute(pending: PendingRequest, route: Route, input: RouteInput): Promise<void> {
     const panel = this.s.panel();
     const handle = panel.start({
       title: pending.title,
@@ -148,7 +149,7 @@ export class RequestService implements vscode.Disposable {
       target: pending.target,
     });
     const controller = new AbortController();
-    this.running.set(handle.id, { pending, route, controller });
+    this.running.set(handle.id, { pending, route, input, controller });
     this.s.statusBar.setBusy(true);
     const started = Date.now();
     let outcome: CallOutcome | undefined;
@@ -161,7 +162,7 @@ export class RequestService implements vscode.Disposable {
       return;
     } finally {
       this.running.delete(handle.id);
-      this.finished.set(handle.id, { pending, route });
+      this.finished.set(handle.id, { pending, route, input });
       this.s.statusBar.setBusy(this.running.size > 0);
     }
     await this.finish(handle, pending, route, outcome, Date.now() - started);
@@ -277,12 +278,17 @@ export class RequestService implements vscode.Disposable {
   async escalate(id: string): Promise<void> {
     const prev = this.finished.get(id) ?? this.running.get(id);
     if (!prev) return;
-    const up = nextTier(prev.route.tier);
+    const up = this.s.router().escalate(prev.route, prev.input);
     if (!up) {
-      void vscode.window.showInformationMessage('Tierwise: this answer already came from the complex tier.');
+      void vscode.window.showInformationMessage('Tierwise: this answer already came from the top tier.');
       return;
     }
-    await this.send({ ...prev.pending, override: { tier: up }, prebuilt: prev.pending.prebuilt ? { ...prev.pending.prebuilt, tier: up, model: undefined } : undefined });
+    if (prev.pending.prebuilt) {
+      const r = prev.pending.prebuilt.request;
+      up.request = { ...r, provider: up.provider, model: up.model, maxTokens: r.maxTokens || up.maxTokens };
+    }
+    const pending = { ...prev.pending, override: { tier: up.tier } };
+    await this.send(pending, { route: up, input: { ...prev.input, override: { tier: up.tier } } });
   }
 
   /** A quick pick to change tier or model for one request. */

@@ -90,11 +90,11 @@ export class StatusBar implements vscode.Disposable {
     if (this.last) {
       const { count, route } = this.last;
       parts.push(`${count.exact ? '' : '≈'}${count.tokens.toLocaleString('en-US')} tok`);
-      if (route?.estimatedUsd && pricing) parts.push(`${pricing.formatUsd(route.estimatedUsd.min)}`);
+      if (route?.estimatedUsd && pricing) parts.push(`· ~${pricing.formatUsd(route.estimatedUsd.min)}`);
     } else {
       parts.push('Tierwise');
     }
-    if (spend && pricing) parts.push(`session ${pricing.formatUsd(spend.sessionUsd)}`);
+    if (spend && pricing) parts.push(`${this.last ? '· ' : ''}session ${pricing.formatUsd(spend.sessionUsd)}`);
     this.setText(parts.join(' '));
     this.item.backgroundColor =
       budget?.level === 'over'

@@ -65,13 +65,33 @@ export async function paletteEntries(page: Page, query: string): Promise<string[
 
 export async function openFile(page: Page, relPath: string): Promise<void> {
   await page.keyboard.press('Escape');
-  await page.keyboard.press('Control+P');
+  // Open it from the Explorer, as a user would; the keyboard may be inside a webview.
+  const tab = path.basename(relPath);
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: tab }).first();
+  await row.waitFor({ timeout: 15_000 });
+  await row.click();
+  await page.locator('.tabs-container .tab.active', { hasText: tab }).first().waitFor({ timeout: 15_000 });
+  await page.locator('.editor-instance .monaco-editor .view-lines >> visible=true').first().waitFor({ timeout: 15_000 });
+}
+
+/** Focus the visible text editor and select everything in it. */
+export async function selectAll(page: Page): Promise<void> {
+  await page.locator('.editor-instance .monaco-editor .view-lines >> visible=true').first().click();
+  await page.keyboard.press('Control+A');
+}
+
+/** "Tierwise: Set API Key…" the way a user runs it: palette, provider pick, password box. */
+export async function setApiKey(page: Page, providerLabel: string, key: string): Promise<void> {
+  await runCommand(page, 'Tierwise: Set API Key…');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(relPath);
-  await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 15_000 });
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: providerLabel }).first().waitFor({ timeout: 15_000 });
+  await input.fill(providerLabel);
   await page.keyboard.press('Enter');
-  await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 15_000 });
+  await page.locator('.quick-input-widget input[type="password"]').waitFor({ state: 'visible', timeout: 15_000 });
+  await page.locator('.quick-input-widget input[type="password"]').fill(key);
+  await page.keyboard.press('Enter');
+  await page.locator('.notifications-toasts', { hasText: 'saved' }).first().waitFor({ timeout: 15_000 });
 }
 
 /** The Tierwise status bar item's text, once it shows. */

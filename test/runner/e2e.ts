@@ -36,8 +36,6 @@ async function main(): Promise<number> {
     workspace,
     installVsix: [vsix],
     settings: fakeProviderSettings(fake),
-    // Keys for the fake provider in the environment: Tierwise offers a one-time import, which the tests accept.
-    env: { OPENAI_API_KEY: 'sk-test-e2e-openai', ANTHROPIC_API_KEY: 'sk-ant-test-e2e', DASHSCOPE_API_KEY: 'sk-test-e2e-dashscope' },
   });
   const browser = await launchBrowser();
   const page = await newPage(browser);

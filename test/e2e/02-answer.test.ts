@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import type { Frame } from 'playwright-core';
+import { e2e, openFile, runCommand, screenshot, selectAll, setApiKey, statusBarText, webviewFrame } from './harness';
+
+async function selectAllIn(file: string): Promise<void> {
+  const { page } = e2e();
+  await openFile(page, file);
+  await selectAll(page);
+}
+
+async function answerFrame(): Promise<Frame> {
+  return webviewFrame(e2e().page, 'article.answer', 30_000);
+}
+
+describe('Answers stream into the panel', () => {
+  it('takes an API key through "Set API Key…" (password box, secret storage)', async () => {
+    await setApiKey(e2e().page, 'OpenAI', 'sk-test-e2e-openai-0123456789');
+  });
+
+  it('Explain Selection streams an answer with its route and final figures', async () => {
+    const { page, fake } = e2e();
+    fake.reset();
+    await selectAllIn('sample.ts');
+    const before = await statusBarText(page);
+    assert.match(before, /tok/);
+    await runCommand(page, 'Tierwise: Explain Selection');
+    const frame = await answerFrame();
+    const answer = frame.locator('article.answer').first();
+    await frame.locator('article.answer[data-state="done"]').first().waitFor({ timeout: 30_000 });
+    const body = await answer.locator('.answer-body').innerText();
+    assert.match(body, /gpt-4o/, 'the fake provider names the model in its answer');
+    const code = answer.locator('.answer-body pre code').first();
+    assert.ok((await code.count()) > 0, 'the code block is rendered');
+    const route = await answer.locator('.answer-route').innerText();
+    assert.match(route, /medium/);
+    assert.match(route, /gpt-4o/);
+    const meta = await answer.locator('.answer-meta').innerText();
+    assert.match(meta, /Input/);
+    assert.match(meta, /Cost/);
+    assert.match(meta, /\$0\.\d+/);
+    const sent = fake.requests.filter((r) => r.path.endsWith('/chat/completions'));
+    assert.equal(sent.length, 1);
+    assert.equal((sent[0]!.body as { model: string }).model, 'gpt-4o');
+    await page.waitForFunction(() => /session \$0\.0/.test(document.querySelector('[id^="tierwise.tierwise"]')?.textContent ?? ''), null, { timeout: 15_000 });
+    await screenshot('02-explain-answer');
+  });
+
+  it('Stop cancels the request mid-stream and keeps the partial answer', async () => {
+    const { page, fake } = e2e();
+    fake.reset();
+    fake.enqueue({ kind: 'ok', chunkSize: 6, chunkDelayMs: 150, text: 'This answer streams slowly. '.repeat(40) });
+    await selectAllIn('sample.ts');
+    await runCommand(page, 'Tierwise: Explain Selection');
+    const frame = await answerFrame();
+    const streaming = frame.locator('article.answer[data-state="streaming"]').first();
+    await streaming.waitFor({ timeout: 30_000 });
+    await frame.waitForFunction(() => (document.querySelector('article.answer[data-state="streaming"] .answer-body')?.textContent ?? '').length > 20, null, { timeout: 15_000 });
+    await streaming.locator('button[data-answer-action="stop"]').click();
+    const cancelled = frame.locator('article.answer[data-state="cancelled"]').first();
+    await cancelled.waitFor({ timeout: 15_000 });
+    const kept = await cancelled.locator('.answer-body').innerText();
+    assert.ok(kept.includes('This answer streams slowly'), 'the partial text is kept');
+    assert.ok(kept.length < 'This answer streams slowly. '.repeat(40).length, 'the stream stopped early');
+    await screenshot('03-stopped-answer');
+  });
+});
+
+describe('Costs', () => {
+  it('Compare Costs for Selection shows every tier of every provider', async () => {
+    const { page } = e2e();
+    await selectAllIn('notes.md');
+    await runCommand(page, 'Tierwise: Compare Costs for Selection');
+    const frame = await webviewFrame(page, 'table', 30_000);
+    const text = await frame.locator('table').innerText();
+    for (const m of ['gpt-4o-mini', 'gpt-4o', 'qwen-turbo', 'qwen-max']) assert.ok(text.includes(m), `compare table lacks ${m}`);
+    await screenshot('04-compare-costs');
+  });
+
+  it('Show Cost Report charts the spend so far', async () => {
+    const { page } = e2e();
+    await runCommand(page, 'Tierwise: Show Cost Report');
+    const frame = await webviewFrame(page, 'svg', 30_000);
+    const text = await frame.locator('body').innerText();
+    assert.match(text, /gpt-4o/);
+    await screenshot('05-cost-report');
+  });
+});
+
+describe('Prompt files', () => {
+  it('shows token counts inline and runs the prompt with streaming', async () => {
+    const { page, fake } = e2e();
+    fake.reset();
+    await openFile(page, 'sentiment-classifier.prompt.md');
+    const lens = page.locator('.contentWidgets .codelens-decoration, .codelens-decoration').filter({ hasText: /tokens/ }).first();
+    await lens.waitFor({ timeout: 30_000 });
+    const run = page.locator('.codelens-decoration a', { hasText: /Run/ }).first();
+    await run.waitFor({ timeout: 15_000 });
+    await screenshot('06-prompt-file-lenses');
+    await run.click();
+    const frame = await answerFrame();
+    await frame.locator('article.answer[data-state="done"]').first().waitFor({ timeout: 30_000 });
+    const sent = fake.requests.filter((r) => r.path.endsWith('/chat/completions'));
+    assert.equal(sent.length, 1);
+    const body = sent[0]!.body as { max_tokens: number; model: string };
+    assert.equal(body.max_tokens, 10, 'the file sets max_tokens: 10');
+    assert.equal(body.model, 'gpt-4o-mini', 'tier: simple');
+  });
+});
