@@ -86,25 +86,45 @@ export interface WorkerBackendOptions {
   onReady?: (encoding: EncodingName, loadMs: number) => void;
 }
 
+const MAX_RESTARTS = 3;
+
 /** Texts longer than this are posted to the worker in pieces. */
 const PART_CHARS = 256 * 1024;
 
 /** Runs the encoders in a Node worker thread: the main thread only posts text and receives numbers. */
 export class WorkerBackend implements TokenBackend {
-  private readonly worker: Worker;
+  private worker!: Worker;
   private readonly ready = new Set<EncodingName>();
   private readonly pending = new Map<number, { resolve: (v: BackendCount) => void; reject: (e: Error) => void }>();
   private nextId = 1;
+  /** Set while no worker is running; the next request starts a new one (up to MAX_RESTARTS times). */
   private dead: Error | undefined;
+  private restarts = 0;
+  private disposed = false;
 
-  constructor(workerScriptPath: string, options: WorkerBackendOptions = {}) {
-    const init: WorkerInit = { preload: options.preload ?? ['o200k_base'] };
-    this.worker = new Worker(workerScriptPath, { workerData: init, execArgv: options.execArgv });
-    this.worker.unref();
-    this.worker.on('message', (m: FromWorker) => {
+  constructor(
+    private readonly workerScriptPath: string,
+    private readonly options: WorkerBackendOptions = {},
+  ) {
+    this.start();
+  }
+
+  /** How many times the worker was restarted after it died. */
+  get restartCount(): number {
+    return this.restarts;
+  }
+
+  private start(): void {
+    const init: WorkerInit = { preload: this.options.preload ?? ['o200k_base'] };
+    const worker = new Worker(this.workerScriptPath, { workerData: init, execArgv: this.options.execArgv });
+    this.worker = worker;
+    this.dead = undefined;
+    this.ready.clear();
+    worker.unref();
+    worker.on('message', (m: FromWorker) => {
       if (m.type === 'ready') {
         this.ready.add(m.encoding);
-        options.onReady?.(m.encoding, m.loadMs);
+        this.options.onReady?.(m.encoding, m.loadMs);
       } else if (m.type === 'result') {
         const p = this.pending.get(m.id);
         this.pending.delete(m.id);
@@ -116,12 +136,23 @@ export class WorkerBackend implements TokenBackend {
       }
     });
     const fail = (e: Error) => {
+      if (this.worker !== worker || this.dead) return;
       this.dead = e;
+      this.ready.clear();
       for (const p of this.pending.values()) p.reject(e);
       this.pending.clear();
     };
-    this.worker.on('error', fail);
-    this.worker.on('exit', (code) => fail(new Error(`token worker exited (${code})`)));
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`token worker exited (${code})`)));
+  }
+
+  /** A running worker, restarting a dead one (documents it held are gone: edits then report UnknownDocumentError). */
+  private alive(): Error | undefined {
+    if (!this.dead) return undefined;
+    if (this.disposed || this.restarts >= MAX_RESTARTS) return this.dead;
+    this.restarts++;
+    this.start();
+    return undefined;
   }
 
   count(encoding: EncodingName, text: string, digitsSplit = false): Promise<BackendCount> {
@@ -137,7 +168,7 @@ export class WorkerBackend implements TokenBackend {
   }
 
   close(doc: string): void {
-    if (!this.dead) this.worker.postMessage({ type: 'close', doc } satisfies ToWorker);
+    if (!this.dead && !this.disposed) this.worker.postMessage({ type: 'close', doc } satisfies ToWorker);
   }
 
   /**
@@ -145,7 +176,8 @@ export class WorkerBackend implements TokenBackend {
    * copying a multi-megabyte string into the worker never blocks the caller's thread for long.
    */
   private request(make: (id: number, text: string) => ToWorker, text = ''): Promise<BackendCount> {
-    if (this.dead) return Promise.reject(this.dead);
+    const down = this.alive();
+    if (down) return Promise.reject(down);
     const id = this.nextId++;
     return new Promise<BackendCount>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
@@ -177,10 +209,11 @@ export class WorkerBackend implements TokenBackend {
   }
 
   warm(encoding: EncodingName): void {
-    if (!this.ready.has(encoding) && !this.dead) this.worker.postMessage({ type: 'load', encoding } satisfies ToWorker);
+    if (!this.ready.has(encoding) && !this.alive()) this.worker.postMessage({ type: 'load', encoding } satisfies ToWorker);
   }
 
   async dispose(): Promise<void> {
+    this.disposed = true;
     await this.worker.terminate();
   }
 }

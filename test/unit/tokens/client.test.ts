@@ -203,6 +203,14 @@ describe('tokens: documents through the counter', function () {
       assert.equal((await opened).tokens, reference.encode(text, [], []).length);
       const t2 = text.slice(0, 1000) + 'Z' + text.slice(1001);
       assert.equal((await edited).tokens, reference.encode(t2, [], []).length);
+      // the worker dies: pending work fails, the next request starts a new worker, the document is reopened
+      await (backend as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+      await new Promise((r) => setTimeout(r, 20));
+      const t3 = 'Q' + t2;
+      const again = await counter.editDocument('w.ts', [{ offset: 0, deleteCount: 0, text: 'Q' }], () => t3);
+      assert.equal(again.tokens, reference.encode(t3, [], []).length);
+      assert.equal(backend.restartCount, 1);
+      assert.equal((await counter.count('openai', 'gpt-4o', 'hello world')).tokens, 2);
     } finally {
       await backend.dispose();
     }
