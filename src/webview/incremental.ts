@@ -29,6 +29,8 @@ export interface OpenFence {
   lang: string;
   /** Offset in `source` where the code starts (the line after the opening fence). */
   codeStart: number;
+  /** The opening marker, e.g. "```" or "~~~~". */
+  markup: string;
 }
 
 export class IncrementalMarkdown {
@@ -39,6 +41,8 @@ export class IncrementalMarkdown {
   private dirty = false;
   private lineCompleted = true;
   private fence: OpenFence | undefined;
+  /** Text length at the last parse. */
+  private parsedTo = 0;
 
   constructor(private readonly md: MarkdownIt = getMarkdown()) {}
 
@@ -95,6 +99,12 @@ export class IncrementalMarkdown {
   step(renderTail = true): RenderStep {
     this.dirty = false;
     if (!renderTail && !this.lineCompleted) return { committed: '' };
+    // Inside an open fence only a closing marker can change anything: skip parsing the whole block per line.
+    if (!renderTail && this.fence && !this.closingLineSince(this.parsedTo)) {
+      this.lineCompleted = false;
+      this.parsedTo = this.text.length;
+      return { committed: '' };
+    }
     return this.run(false, renderTail);
   }
 
@@ -108,8 +118,24 @@ export class IncrementalMarkdown {
     return { committed: this.run(true, false).committed, tail: '' };
   }
 
+  /** Whether a complete line that could close the open fence arrived after offset `from`. */
+  private closingLineSince(from: number): boolean {
+    const f = this.fence;
+    if (!f) return true;
+    const start = Math.max(f.codeStart, this.text.lastIndexOf('\n', from - 1) + 1);
+    const end = this.text.lastIndexOf('\n');
+    if (end < start) return false;
+    const re = /^ {0,3}(`{3,}|~{3,})[ \t]*$/gm;
+    const chunk = this.text.slice(start, end);
+    for (let m = re.exec(chunk); m; m = re.exec(chunk)) {
+      if (m[1][0] === f.markup[0] && m[1].length >= f.markup.length) return true;
+    }
+    return false;
+  }
+
   private run(final: boolean, renderTail: boolean): RenderStep {
     this.lineCompleted = false;
+    this.parsedTo = this.text.length;
     const src = this.text.slice(this.stable);
     const env = {};
     const tokens = this.md.parse(src, env);
@@ -152,6 +178,7 @@ export class IncrementalMarkdown {
         this.fence = {
           lang: (t.info.trim().split(/\s+/)[0] ?? '').slice(0, 40),
           codeStart: base + (codeLine < lines.length ? lines[codeLine] : src.length),
+          markup: t.markup,
         };
       }
     }

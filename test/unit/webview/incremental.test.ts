@@ -95,7 +95,7 @@ describe('IncrementalMarkdown', () => {
     assert.match(inc.step(false).committed, /<h1>Title<\/h1>/);
     inc.append('```ts\nconst a = 1;\n');
     assert.equal(inc.step(false).committed, '');
-    assert.deepEqual(inc.openFence, { lang: 'ts', codeStart: '# Title\n```ts\n'.length });
+    assert.deepEqual(inc.openFence, { lang: 'ts', codeStart: '# Title\n```ts\n'.length, markup: '```' });
     inc.append('const b = 2;');
     assert.deepEqual(inc.step(false), { committed: '' }); // no line completed: nothing parsed
     inc.append('\n```\nNext paragraph that is still stream');
