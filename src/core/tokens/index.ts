@@ -3,7 +3,9 @@
 export { BpeEncoder, type RankFile } from './bpe';
 export { ChunkedCounter, DocumentChunks, isSafeBoundary, splitChunks, type ChunkOptions, type ChunkCountStats, type DocumentCountStats, type TextEdit } from './chunks';
 export {
-  ANTHROPIC_PER_O200K,
+  ANTHROPIC_CODE_FACTOR,
+  ANTHROPIC_PROSE_FACTOR,
+  anthropicFactor,
   TokenCounter,
   type BackendCount,
   WorkerBackend,

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { Tiktoken } from 'js-tiktoken/lite';
 import {
-  ANTHROPIC_PER_O200K,
+  ANTHROPIC_CODE_FACTOR,
+  ANTHROPIC_PROSE_FACTOR,
+  anthropicFactor,
   InProcessBackend,
   TokenCounter,
   WorkerBackend,
@@ -57,7 +59,12 @@ describe('tokens: TokenCounter (in-process backend)', function () {
     const q = await counter.count('dashscope', 'qwen-plus', text);
     assert.deepEqual(q, { tokens: base + digitSplitExtra(text), exact: false, method: 'estimate-qwen' });
     const a = await counter.count('anthropic', 'claude-sonnet-4', text);
-    assert.deepEqual(a, { tokens: Math.round(base * ANTHROPIC_PER_O200K), exact: false, method: 'estimate-anthropic' });
+    assert.deepEqual(a, { tokens: Math.round(base * anthropicFactor(text)), exact: false, method: 'estimate-anthropic' });
+    // prose scales by about 1.16, code by up to 1.30 (published Claude-vs-GPT-4o measurements)
+    assert.ok(Math.abs(anthropicFactor('The quick brown fox jumps over the lazy dog, again and again.') - ANTHROPIC_PROSE_FACTOR) < 0.02);
+    assert.ok(anthropicFactor(codeSample()) > 1.2 && anthropicFactor(codeSample()) <= ANTHROPIC_CODE_FACTOR);
+    assert.equal(anthropicFactor('x = f(a[0], {b: c});\n'.repeat(50)), ANTHROPIC_CODE_FACTOR);
+    assert.equal(anthropicFactor('   '), ANTHROPIC_PROSE_FACTOR);
   });
 
   it('live: approximate at once while the encoder loads, then exact; stale requests are dropped', async () => {
