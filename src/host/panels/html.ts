@@ -1,5 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { contentSecurityPolicy, nonce } from './csp';
+
+export { contentSecurityPolicy, nonce } from './csp';
 
 /** Webview options shared by Tierwise's panels: scripts on, resources only from dist/ and media/. */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
@@ -11,20 +13,6 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
     retainContextWhenHidden: false,
     enableFindWidget: true,
   };
-}
-
-export function nonce(): string {
-  return randomBytes(18).toString('base64');
-}
-
-export function contentSecurityPolicy(cspSource: string, n: string): string {
-  return [
-    `default-src 'none'`,
-    `style-src ${cspSource} 'nonce-${n}'`,
-    `img-src ${cspSource} data:`,
-    `font-src ${cspSource}`,
-    `script-src 'nonce-${n}'`,
-  ].join('; ') + ';';
 }
 
 /** The page of a bundled webview: `dist/<bundle>.js` and `dist/<bundle>.css`, under a strict CSP with a nonce. */
