@@ -75,7 +75,7 @@ function jsdomRun(text: string, chunks: string[], tpc: number[], speed: number):
 function print(where: string, speed: number, res: Result): void {
   console.log(`\n-- ${where}, ${speed} tokens/s (stream of ${res.streamSeconds.toFixed(1)} s simulated)`);
   console.log(`host messages posted: ${res.posted} for ${res.chunks} chunks; animation frames elapsed: ${res.frames} (${(res.posted / res.frames).toFixed(2)} per frame)`);
-  console.log(`renders: ${res.renders}; total render time ${res.renderMs.toFixed(0)} ms vs one render of the final text ${res.oneShotMs.toFixed(0)} ms (best of 5) (${(res.renderMs / res.oneShotMs).toFixed(2)}x); largest tail rendered as markdown ${res.maxTail} chars`);
+  console.log(`renders: ${res.renders}; total render time ${res.renderMs.toFixed(0)} ms vs one render of the final text ${res.oneShotMs.toFixed(0)} ms (best of 5; ${res.oneShotParts}) (${(res.renderMs / res.oneShotMs).toFixed(2)}x); largest tail rendered as markdown ${res.maxTail} chars`);
   console.log(`render time by frame kind: ${res.byKind}`);
   console.log(`added delay chunk arrival -> on screen: p50 ${res.p50.toFixed(1)} ms, p95 ${res.p95.toFixed(1)} ms, max ${res.max.toFixed(1)} ms`);
   console.log(`final DOM identical to the one-shot render: ${res.identical}`);

@@ -57,6 +57,7 @@ export interface Result {
   max: number;
   maxTail: number;
   identical: boolean;
+  oneShotParts: string;
   byKind: string;
 }
 
@@ -69,7 +70,7 @@ export function simulate(win: Window, text: string, chunks: string[], tokensPerC
   let renderMs = 0;
   let renders = 0;
   let maxTail = 0;
-  const byKind: Record<string, { n: number; ms: number }> = {};
+  const byKind: Record<string, { n: number; ms: number; md: number; san: number }> = {};
   const delivered: number[] = []; // arrival times of chunks delivered to the webview, not yet on screen
   const delays: number[] = [];
   let pendingArrivals: number[] = []; // arrival times of chunks pushed to the coalescer, not yet posted
@@ -98,9 +99,11 @@ export function simulate(win: Window, text: string, chunks: string[], tokensPerC
   view.onRender = (info) => {
     renderMs += info.ms;
     const k = info.committedChars && info.tailChars ? 'commit+tail' : info.committedChars ? 'commit' : info.tailChars ? 'tail' : 'raw';
-    byKind[k] = byKind[k] ?? { n: 0, ms: 0 };
+    byKind[k] = byKind[k] ?? { n: 0, ms: 0, md: 0, san: 0 };
     byKind[k].n++;
     byKind[k].ms += info.ms;
+    byKind[k].md += info.markdownMs;
+    byKind[k].san += info.sanitizeMs;
     renders++;
     maxTail = Math.max(maxTail, info.tailChars);
   };
@@ -149,13 +152,17 @@ export function simulate(win: Window, text: string, chunks: string[], tokensPerC
   // One render of the final text into a fresh container in the same page (best of 5, like the stream it lands in
   // an attached element).
   const oneShots: number[] = [];
+  let oneShotParts = '';
   let oneShotHtml = '';
   for (let k = 0; k < 5; k++) {
     const el = win.document.createElement('div');
     win.document.body.append(el);
     const v = new StreamView(el, sanitizer, () => undefined);
     let ms = 0;
-    v.onRender = (info) => (ms = info.ms);
+    v.onRender = (info) => {
+      ms = info.ms;
+      oneShotParts = `markdown ${info.markdownMs.toFixed(0)}, sanitise ${info.sanitizeMs.toFixed(0)}`;
+    };
     v.append(text);
     v.finish();
     oneShots.push(ms);
@@ -177,7 +184,8 @@ export function simulate(win: Window, text: string, chunks: string[], tokensPerC
     max: Math.max(...delays),
     maxTail,
     identical,
-    byKind: Object.entries(byKind).map(([k, v]) => `${k} ${v.n} frames ${v.ms.toFixed(0)} ms`).join(', '),
+    oneShotParts,
+    byKind: Object.entries(byKind).map(([k, v]) => `${k} ${v.n} frames ${v.ms.toFixed(0)} ms (markdown ${v.md.toFixed(0)}, sanitise ${v.san.toFixed(0)})`).join(', '),
   };
 }
 

@@ -22,6 +22,10 @@ export interface RenderInfo {
   tailChars: number;
   /** Blocks committed (rendered for good) in this frame, as HTML characters. */
   committedChars: number;
+  /** Of `ms`: markdown parsing and rendering (highlighting included). */
+  markdownMs: number;
+  /** Of `ms`: sanitising into fragments. */
+  sanitizeMs: number;
 }
 
 /** Re-render the tail as markdown when it has grown by this factor since its last render… */
@@ -79,10 +83,14 @@ export class StreamView {
     if (this.finished) return;
     const t0 = performance.now();
     const step = this.inc.finish();
+    const t1 = performance.now();
     this.clearTail();
-    if (step.committed) this.container.append(this.sanitizer.fragment(step.committed));
+    const frag = step.committed ? this.sanitizer.fragment(step.committed) : undefined;
+    const t2 = performance.now();
+    if (frag) this.container.append(frag);
     this.finished = true;
-    this.onRender?.({ ms: performance.now() - t0, tailChars: 0, committedChars: step.committed.length });
+    const t3 = performance.now();
+    this.onRender?.({ ms: t3 - t0, tailChars: 0, committedChars: step.committed.length, markdownMs: t1 - t0, sanitizeMs: t2 - t1 });
   }
 
   private frame(): void {
@@ -96,9 +104,14 @@ export class StreamView {
       tailLen >= TAIL_MIN_CHARS &&
       (tailLen >= this.formattedLen * TAIL_GROWTH || (now - this.formattedAt >= TAIL_MAX_AGE_MS && tailLen > this.formattedLen));
     const step = this.inc.step(wantFormat);
+    const markdownMs = performance.now() - t0;
+    let sanitizeMs = 0;
     if (step.committed) {
       this.clearTail();
-      this.container.append(this.sanitizer.fragment(step.committed));
+      const ts = performance.now();
+      const frag = this.sanitizer.fragment(step.committed);
+      sanitizeMs += performance.now() - ts;
+      this.container.append(frag);
     }
     let tailChars = 0;
     const fence = this.inc.openFence;
@@ -107,7 +120,9 @@ export class StreamView {
     } else if (step.tail !== undefined) {
       this.clearTail();
       tailChars = this.inc.tailLength;
+      const ts = performance.now();
       const frag = this.sanitizer.fragment(step.tail);
+      sanitizeMs += performance.now() - ts;
       this.tailNodes = Array.from(frag.childNodes);
       this.container.append(frag);
       this.formattedLen = tailChars;
@@ -118,7 +133,7 @@ export class StreamView {
     } else {
       this.showRaw();
     }
-    this.onRender?.({ ms: performance.now() - t0, tailChars, committedChars: step.committed.length });
+    this.onRender?.({ ms: performance.now() - t0, tailChars, committedChars: step.committed.length, markdownMs, sanitizeMs });
   }
 
   private clearTail(): void {
