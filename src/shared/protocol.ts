@@ -392,6 +392,17 @@ export function isHostToAnswerView(v: unknown): v is HostToAnswerView {
   }
 }
 
+/**
+ * Like `isHostToAnswerView`, but a batch keeps its valid updates and drops only the invalid ones (one bad number
+ * must not lose a frame of text). Returns undefined for anything else that is invalid.
+ */
+export function parseHostToAnswerView(v: unknown): HostToAnswerView | undefined {
+  if (isRecord(v) && v.type === 'batch' && Array.isArray(v.updates)) {
+    return { type: 'batch', updates: v.updates.filter(isAnswerUpdate) };
+  }
+  return isHostToAnswerView(v) ? v : undefined;
+}
+
 function isReply(v: Rec): v is Rec & ReplyMsg {
   return (
     hasOnlyKeys(v, ['type', 'seq', 'ok'], ['error']) &&

@@ -136,7 +136,10 @@ export class IncrementalMarkdown {
   private run(final: boolean, renderTail: boolean): RenderStep {
     this.lineCompleted = false;
     this.parsedTo = this.text.length;
-    const src = this.text.slice(this.stable);
+    // Without tail HTML, only complete lines matter (a block becomes final only once a later line is complete),
+    // so the line still streaming in is not parsed.
+    const all = this.text.slice(this.stable);
+    const src = renderTail || final ? all : all.slice(0, all.lastIndexOf('\n') + 1);
     const env = {};
     const tokens = this.md.parse(src, env);
     // Top-level blocks: opening (or self-contained) tokens at level 0.

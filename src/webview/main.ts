@@ -1,6 +1,6 @@
 /** Entry of the answer panel webview (bundled to dist/webview.js). */
 import './main.css';
-import { isHostToAnswerView } from '../shared/protocol';
+import { parseHostToAnswerView } from '../shared/protocol';
 import { AnswerApp } from './answerApp';
 import { createSanitizer } from './sanitize';
 import { revivePersisted } from '../shared/persisted';
@@ -22,7 +22,8 @@ const local = revivePersisted(vscode.getState());
 if (local.length) app.restore(local);
 
 window.addEventListener('message', (ev: MessageEvent<unknown>) => {
-  if (isHostToAnswerView(ev.data)) app.handle(ev.data);
+  const msg = parseHostToAnswerView(ev.data);
+  if (msg) app.handle(msg);
   else console.warn('Tierwise: ignored an unexpected message from the host');
 });
 app.ready();

@@ -93,7 +93,8 @@ export class AnswerPanel implements vscode.Disposable {
         deserializeWebviewPanel: async (panel, state: unknown) => {
           for (const a of revivePersisted(state)) if (!this.answers.has(a.id)) this.answers.set(a.id, a);
           this.trim();
-          this.attach(panel);
+          if (this.panel) panel.dispose(); // one answer panel: the live one already shows everything
+          else this.attach(panel);
         },
       }),
     );
@@ -288,8 +289,11 @@ export class AnswerPanel implements vscode.Disposable {
   }
 }
 
+/** Drop absent values and numbers the webview would reject (NaN, Infinity, negative). */
 function defined(m: Partial<LiveMeta>): LiveMeta {
-  return Object.fromEntries(Object.entries(m).filter(([, v]) => v !== undefined)) as LiveMeta;
+  return Object.fromEntries(
+    Object.entries(m).filter(([, v]) => v !== undefined && (typeof v !== 'number' || (Number.isFinite(v) && v >= 0))),
+  ) as LiveMeta;
 }
 
 function preview(raw: unknown): string {

@@ -6,6 +6,7 @@ import {
   isHostToReportView,
   mergeLive,
   parseAnswerViewMessage,
+  parseHostToAnswerView,
   parseReportViewMessage,
   type AnswerSnapshot,
 } from '../../../src/shared/protocol';
@@ -96,6 +97,18 @@ describe('protocol: messages from the host', () => {
     assert.ok(!isAnswerUpdate({ type: 'answer.end', id: 'a1', outcome: 'exploded' }));
     assert.ok(!isHostToAnswerView({ type: 'batch', updates: [{ type: 'answer.delta', id: 'a1' }] }));
     assert.ok(!isHostToAnswerView({ type: 'state.restore', answers: [{ id: 'a' }] }));
+  });
+  it('keeps the valid updates of a batch and drops the invalid ones', () => {
+    const m = parseHostToAnswerView({
+      type: 'batch',
+      updates: [
+        { type: 'answer.delta', id: 'a1', text: 'kept' },
+        { type: 'answer.meta', id: 'a1', meta: { tokensPerSecond: null } },
+        { type: 'answer.end', id: 'a1', outcome: 'done' },
+      ],
+    });
+    assert.deepEqual(m, { type: 'batch', updates: [{ type: 'answer.delta', id: 'a1', text: 'kept' }, { type: 'answer.end', id: 'a1', outcome: 'done' }] });
+    assert.equal(parseHostToAnswerView({ type: 'eval', code: '1' }), undefined);
   });
   it('validates cost report data', () => {
     assert.ok(isCostReportData(sampleReport()));
