@@ -37,6 +37,7 @@ export class Ledger {
     storage: vscode.Uri,
     private readonly log: Log,
     private readonly pricing: () => Pricing,
+    private readonly cnyPerUsd: () => number,
     private readonly onChange: () => void,
   ) {
     this.file = vscode.Uri.joinPath(storage, 'ledger.jsonl').fsPath;
@@ -56,7 +57,7 @@ export class Ledger {
   }
 
   async record(call: CallRecordInput): Promise<LedgerRecord> {
-    const rec = this.calls.makeRecord(this.pricing().entries, { ...call, time: Date.now(), session: this.session }, undefined);
+    const rec = this.calls.makeRecord(this.pricing().entries, { ...call, time: Date.now(), session: this.session }, this.cnyPerUsd());
     this.records.push(rec);
     this.onChange();
     this.changed.fire();

@@ -8,7 +8,7 @@ import { TokenCounter, WorkerBackend, type TokenCount } from '../core/tokens/cli
 import type { Provider } from '../core/providers';
 import { readConfig, type TierwiseConfig } from './config';
 import type { KeyStore } from './keys';
-import { loadCalls } from './lazy';
+import { loadCalls, onCallsLoaded } from './lazy';
 import type { Log } from './log';
 import type { AnswerPanel } from './panels/answerPanel';
 import type { StatusBar } from './statusBar';
@@ -71,6 +71,7 @@ export class Services implements vscode.Disposable {
     readonly keys: KeyStore,
   ) {
     this.tokens_ = new Tokens(context.asAbsolutePath('dist/tokenWorker.js'), log);
+    onCallsLoaded((ms) => log.info(`calls bundle (SDKs, resilience, prices) loaded on first use in ${ms.toFixed(1)} ms`));
     this.subs.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!e.affectsConfiguration('tierwise')) return;
@@ -111,7 +112,7 @@ export class Services implements vscode.Disposable {
   }
 
   ledger(): Ledger {
-    this.ledger_ ??= new Ledger(loadCalls(), this.context.globalStorageUri, this.log, () => this.pricing(), () => this.statusBar?.render());
+    this.ledger_ ??= new Ledger(loadCalls(), this.context.globalStorageUri, this.log, () => this.pricing(), () => this.config().currency.cnyPerUsd, () => this.statusBar?.render());
     this.subs.push(this.ledger_);
     return this.ledger_;
   }

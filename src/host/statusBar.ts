@@ -35,6 +35,8 @@ export class StatusBar implements vscode.Disposable {
         if (e.document === vscode.window.activeTextEditor?.document) this.schedule();
       }),
     );
+    // An editor restored at start-up raises no event: count it once activation is over.
+    if (vscode.window.activeTextEditor) this.schedule();
   }
 
   private setText(t: string): void {
@@ -50,7 +52,9 @@ export class StatusBar implements vscode.Disposable {
   /** Recount soon (selection, document, settings or spend changed). */
   schedule(): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.update(), DEBOUNCE_MS);
+    this.timer = setTimeout(() => {
+      this.update().catch((e: unknown) => this.s.log.warn(`status bar update failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
+    }, DEBOUNCE_MS);
   }
 
   private async update(): Promise<void> {
