@@ -251,6 +251,17 @@ export class RequestService implements vscode.Disposable {
       outcome: outcome === 'done' ? (o.result?.finishReason === 'length' ? 'truncated' : 'ok') : outcome,
       error: o.error?.kind,
     });
+    this.warnOnBudget();
+  }
+
+  private budgetLevel: string = 'none';
+  /** A notification when spend crosses 80% or 100% of a budget (once per level). */
+  private warnOnBudget(): void {
+    const b = this.s.budget().state();
+    if (b.level === this.budgetLevel) return;
+    const rose = (b.level === 'warn' && this.budgetLevel !== 'over') || b.level === 'over';
+    this.budgetLevel = b.level;
+    if (rose) void vscode.window.showWarningMessage(`Tierwise: ${b.message}`, 'Show Cost Report').then((c) => c && vscode.commands.executeCommand('tierwise.showCostReport'));
   }
 
   private settingFor(route: Route): string {
