@@ -17,12 +17,34 @@ describe('Answers stream into the panel', () => {
     await setApiKey(e2e().page, 'OpenAI', 'sk-test-e2e-openai-0123456789');
   });
 
+  it('the status bar counts the selection as it changes', async () => {
+    const { page } = e2e();
+    const count = async () =>
+      Number((/([\d,]+) tok/.exec((await page.locator('[id^="tierwise.tierwise"]').first().textContent()) ?? '')?.[1] ?? '0').replace(/,/g, ''));
+    await selectAllIn('sample.ts');
+    await page.waitForFunction(() => /\d+ tok/.test(document.querySelector('[id^="tierwise.tierwise"]')?.textContent ?? ''), null, { timeout: 15_000 });
+    const all = await count();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('Shift+End');
+    const deadline = Date.now() + 15_000;
+    let line = all;
+    while (Date.now() < deadline && (line === all || line === 0)) {
+      await page.waitForTimeout(100);
+      line = await count();
+    }
+    assert.ok(line > 0 && line < all, `one line (${line} tokens) should count fewer than the whole file (${all})`);
+    await page.locator('[id^="tierwise.tierwise"]').first().hover();
+    await page.locator('.monaco-hover', { hasText: 'tokens' }).first().waitFor({ timeout: 10_000 });
+    await screenshot('02a-status-bar-tooltip');
+    await page.keyboard.press('Escape');
+  });
+
   it('Explain Selection streams an answer with its route and final figures', async () => {
     const { page, fake } = e2e();
     fake.reset();
     await selectAllIn('sample.ts');
-    const before = await statusBarText(page);
-    assert.match(before, /tok/);
+    await statusBarText(page);
+    await page.waitForFunction(() => /\d+ tok/.test(document.querySelector('[id^="tierwise.tierwise"]')?.textContent ?? ''), null, { timeout: 15_000 });
     await runCommand(page, 'Tierwise: Explain Selection');
     const frame = await answerFrame();
     const answer = frame.locator('article.answer').first();
