@@ -12,7 +12,7 @@ import { startCodeServer } from './codeServer';
 import { ensureTestEnvironment, say } from './setup';
 import { fakeProviderSettings } from './settings';
 import { startFakeProvider } from '../fake-provider/server';
-import { setEnv, waitForWorkbench } from '../e2e/harness';
+import { screenshot, setEnv, waitForWorkbench } from '../e2e/harness';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -52,6 +52,14 @@ async function main(): Promise<number> {
     if (process.env.TIERWISE_TEST_GREP) mocha.grep(process.env.TIERWISE_TEST_GREP);
     const dir = path.join(root, 'test', 'e2e');
     for (const f of readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort()) mocha.addFile(path.join(dir, f));
+    mocha.rootHooks({
+      async afterEach(this: Mocha.Context) {
+        if (this.currentTest?.state === 'failed') {
+          const name = `failed-${this.currentTest.title.replace(/[^\w]+/g, '-').slice(0, 60)}`;
+          await screenshot(name).catch(() => undefined);
+        }
+      },
+    });
     const failures = await new Promise<number>((resolve) => mocha.run(resolve));
     say(`end-to-end tests: ${mocha.suite.total()} tests, ${failures} failed (screenshots in test-results/screenshots)`);
     return failures ? 1 : 0;
