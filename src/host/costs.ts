@@ -59,6 +59,14 @@ async function compareHtml(s: Services, text: string, scope: string, languageId:
       counts.set(`${provider}/${model}`, c);
     }
   }
+  // Anthropic's count_tokens endpoint gives exact counts of the whole request when a key is set.
+  const exactWhole = new Map<string, number>();
+  for (const model of new Set(Object.values(cfg.routing.config.tiers.anthropic))) {
+    const r = router.route({ task: task.id, inputTokens: counts.get(`anthropic/${model}`)?.tokens ?? 0, selectionText: text, languageId, override: { provider: 'anthropic', model } });
+    if (isRouteError(r)) continue;
+    const n = await s.providerCount(r.request);
+    if (n !== undefined) exactWhole.set(`anthropic/${model}`, n);
+  }
   const base = router.route({ task: task.id, inputTokens: counts.get(`openai/${cfg.routing.config.tiers.openai.medium}`)?.tokens ?? 0, selectionText: text, languageId });
   const overhead = isRouteError(base) ? 0 : base.inputTokens - (counts.get(`openai/${cfg.routing.config.tiers.openai.medium}`)?.tokens ?? 0);
   const maxTokens = isRouteError(base) ? 1024 : base.maxTokens;
@@ -68,6 +76,8 @@ async function compareHtml(s: Services, text: string, scope: string, languageId:
     maxTokens,
     currency: cfg.currency,
     tokensFor: (provider: ProviderId, model: string) => {
+      const whole = exactWhole.get(`${provider}/${model}`);
+      if (whole !== undefined) return { tokens: whole, exact: true };
       const c = counts.get(`${provider}/${model}`) ?? { tokens: 0, exact: false };
       return { tokens: c.tokens + overhead, exact: c.exact };
     },
@@ -111,7 +121,7 @@ tr.nofit td{opacity:.55}
 <tbody>
 ${body}
 </tbody></table></div>
-<p class="legend">The cheapest model that fits is highlighted. “≈” marks an estimated count (the provider's tokenizer is not available offline). Cached prompt: the total when the whole prompt is read from the provider's prompt cache. Batch: through the provider's Batch API (about half price, answers within 24 h). Hover a model for its native price.</p>
+<p class="legend">The cheapest model that fits is highlighted. “≈” marks an estimated count (the provider's tokenizer is not available offline; with an Anthropic key set, Anthropic's own count is used). Cached prompt: the total when the whole prompt is read from the provider's prompt cache. Batch: through the provider's Batch API (about half price, answers within 24 h). Hover a model for its native price.</p>
 </body></html>`;
 }
 

@@ -189,6 +189,22 @@ export class Services implements vscode.Disposable {
     return usable.length ? usable : [route.request];
   }
 
+  /**
+   * The provider's own count of a whole request, where it offers one (Anthropic's free count_tokens endpoint)
+   * and a key is set; undefined otherwise or on any failure.
+   */
+  async providerCount(req: ChatRequest): Promise<number | undefined> {
+    if (req.provider !== 'anthropic') return undefined;
+    const key = await this.keys.get(req.provider);
+    if (!key) return undefined;
+    try {
+      return await this.providerFor(req.provider, key).countTokens?.(req, AbortSignal.timeout(5000));
+    } catch (e) {
+      this.log.warn(`count_tokens failed, using the estimate: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    }
+  }
+
   private providerFor(id: ProviderId, key: string | undefined): Provider {
     const cfg = this.config();
     const cacheKey = `${id}|${key ?? ''}|${cfg.providers[id].baseUrl ?? ''}|${cfg.dashscopeRegion}`;

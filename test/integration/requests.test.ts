@@ -78,18 +78,47 @@ suite('Requests through the fake provider', () => {
   });
 });
 
+suite('Compare costs', () => {
+  test('with an Anthropic key, the Anthropic rows use its count_tokens endpoint', async () => {
+    const app = await tierwise();
+    await fakeReset();
+    await app.keys.set('anthropic', 'sk-ant-test-compare-0123456789');
+    try {
+      const editor = await openFixture('notes.md');
+      editor.selection = new vscode.Selection(0, 0, 4, 0);
+      await vscode.commands.executeCommand('tierwise.compareCosts');
+      const counted = await until('count_tokens requests', async () => {
+        const r = (await fakeRequests()).filter((x) => x.path === '/v1/messages/count_tokens');
+        return r.length >= 3 ? r : undefined;
+      });
+      const models = counted.map((r) => (r.body as { model: string }).model).sort();
+      assert.deepEqual(models, ['claude-haiku-4-5', 'claude-opus-4-5', 'claude-sonnet-4-5']);
+      assert.ok(!(await fakeRequests()).some((r) => r.path === '/v1/messages'), 'counting sends no message');
+    } finally {
+      await app.keys.clear('anthropic');
+    }
+  });
+});
+
 suite('Status bar', () => {
   test('counts the selection and updates as it changes', async () => {
     const app = await tierwise();
     const editor = await openFixture('notes.md');
-    editor.selection = new vscode.Selection(0, 0, 0, 15);
-    const first = await until('a count for a short selection', () => /([\d,]+) tok/.exec(app.statusBar.text)?.[1]);
-    editor.selection = new vscode.Selection(0, 0, 4, 0);
-    const second = await until('a count for a longer selection', () => {
+    const count = () => {
       const m = /([\d,]+) tok/.exec(app.statusBar.text)?.[1];
-      return m && m !== first ? m : undefined;
+      return m === undefined ? undefined : Number(m.replace(/,/g, ''));
+    };
+    editor.selection = new vscode.Selection(0, 0, 0, 15);
+    const short = await until('a count for a short selection', () => {
+      const n = count();
+      return n !== undefined && n > 0 && n < 10 ? n : undefined;
     });
-    assert.ok(Number(second.replace(/,/g, '')) > Number(first.replace(/,/g, '')));
+    editor.selection = new vscode.Selection(0, 0, 4, 0);
+    const long = await until('a count for a longer selection', () => {
+      const n = count();
+      return n !== undefined && n > short ? n : undefined;
+    });
+    assert.ok(long > 30, `four lines of prose are more than 30 tokens (${long})`);
   });
 });
 
