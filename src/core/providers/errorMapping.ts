@@ -33,6 +33,35 @@ export interface AttemptContext {
   usage?: Usage;
 }
 
+/** The error classes both official SDKs export, with the same names and fields. */
+export interface SdkErrorClasses {
+  APIUserAbortError: abstract new (...args: never[]) => Error;
+  APIConnectionTimeoutError: abstract new (...args: never[]) => Error;
+  APIConnectionError: abstract new (...args: never[]) => Error;
+  APIError: abstract new (...args: never[]) => Error & { status?: unknown; headers?: unknown; error?: unknown; requestID?: string | null };
+}
+
+/** Sorts an SDK error (or anything thrown) into a Failure, given that SDK's error classes. */
+export function sdkFailureClassifier(c: SdkErrorClasses): (e: unknown) => Failure {
+  return (e) => {
+    if (e instanceof c.APIUserAbortError) return { cls: 'userAbort', message: e.message, cause: e };
+    if (e instanceof c.APIConnectionTimeoutError) return { cls: 'connectionTimeout', message: e.message, cause: e };
+    if (e instanceof c.APIConnectionError) return { cls: 'connection', message: e.message, cause: e };
+    if (e instanceof c.APIError) {
+      return {
+        cls: 'api',
+        status: typeof e.status === 'number' ? e.status : undefined,
+        headers: headersToRecord(e.headers as Headers | undefined),
+        body: e.error,
+        message: e.message,
+        requestId: e.requestID ?? undefined,
+        cause: e,
+      };
+    }
+    return { cls: 'other', message: e instanceof Error ? e.message : String(e), cause: e };
+  };
+}
+
 export function headersToRecord(h: Headers | Record<string, string> | null | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (!h) return out;

@@ -5,7 +5,7 @@ import { ProviderError } from '../errors';
 import type { ChatRequest, FinishReason, StreamEvent } from '../types';
 import { defaultBaseUrl, providerNeedsKey } from './baseUrls';
 import { Attempt } from './attempt';
-import { headersToRecord, missingKeyError, requestIdFrom, toProviderError, type Failure } from './errorMapping';
+import { headersToRecord, missingKeyError, requestIdFrom, sdkFailureClassifier, toProviderError } from './errorMapping';
 import { mapOpenAIFinishReason } from './finishReason';
 import type { Provider, ProviderConfig } from './types';
 import { fromOpenAIUsage } from './usage';
@@ -38,23 +38,7 @@ export function buildChatBody(cfg: Pick<ProviderConfig, 'id'>, req: ChatRequest)
   return body;
 }
 
-function classify(e: unknown): Failure {
-  if (e instanceof APIUserAbortError) return { cls: 'userAbort', message: e.message, cause: e };
-  if (e instanceof APIConnectionTimeoutError) return { cls: 'connectionTimeout', message: e.message, cause: e };
-  if (e instanceof APIConnectionError) return { cls: 'connection', message: e.message, cause: e };
-  if (e instanceof APIError) {
-    return {
-      cls: 'api',
-      status: typeof e.status === 'number' ? e.status : undefined,
-      headers: headersToRecord(e.headers),
-      body: e.error,
-      message: e.message,
-      requestId: e.requestID ?? undefined,
-      cause: e,
-    };
-  }
-  return { cls: 'other', message: e instanceof Error ? e.message : String(e), cause: e };
-}
+const classify = sdkFailureClassifier({ APIUserAbortError, APIConnectionTimeoutError, APIConnectionError, APIError });
 
 /** OpenAI, DashScope (compatible mode) and any OpenAI-compatible server, through the official `openai` SDK. */
 export class OpenAICompatibleProvider implements Provider {
