@@ -3,13 +3,12 @@
  * starts the fake provider, opens the workbench in headless Chromium and runs test/e2e/*.test.ts (mocha).
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import Mocha from 'mocha';
 import { launchBrowser, newPage } from './browser';
 import { startCodeServer } from './codeServer';
-import { ensureTestEnvironment, say } from './setup';
+import { ensureTestEnvironment, fixtureWorkspace, runMain, say } from './setup';
 import { fakeProviderSettings } from './settings';
 import { startFakeProvider } from '../fake-provider/server';
 import { screenshot, setEnv, waitForWorkbench } from '../e2e/harness';
@@ -30,8 +29,7 @@ async function main(): Promise<number> {
   const vsix = vsixPath();
   const fake = await startFakeProvider();
   say(`fake provider listening on ${fake.url}`);
-  const workspace = mkdtempSync(path.join(os.tmpdir(), 'tierwise-e2e-ws-'));
-  cpSync(path.join(root, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
+  const workspace = fixtureWorkspace('tierwise-e2e-ws-');
   const server = await startCodeServer({
     workspace,
     installVsix: [vsix],
@@ -72,10 +70,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runMain(main);

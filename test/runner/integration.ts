@@ -4,13 +4,12 @@
  * the extension under development and run its tests, the way @vscode/test-electron does on the desktop.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { format } from 'node:util';
 import { launchBrowser, newPage } from './browser';
 import { startCodeServer } from './codeServer';
-import { ensureTestEnvironment, say } from './setup';
+import { ensureTestEnvironment, fixtureWorkspace, runMain, say } from './setup';
 import { startFakeProvider } from '../fake-provider/server';
 import { fakeProviderSettings } from './settings';
 
@@ -26,8 +25,7 @@ async function main(): Promise<number> {
 
   const fake = await startFakeProvider();
   say(`fake provider listening on ${fake.url}`);
-  const workspace = mkdtempSync(path.join(os.tmpdir(), 'tierwise-ws-'));
-  cpSync(path.join(root, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
+  const workspace = fixtureWorkspace();
   const server = await startCodeServer({
     workspace,
     settings: fakeProviderSettings(fake),
@@ -71,10 +69,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runMain(main);

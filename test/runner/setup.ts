@@ -6,7 +6,7 @@
  * Everything lands in ~/.cache/tierwise-e2e (override with TIERWISE_E2E_CACHE) so a fresh clone reuses it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync, copyFileSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync, copyFileSync, cpSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -83,6 +83,24 @@ export function ensureTestEnvironment(): void {
   ensureSystemPackages();
   ensureCodeServer();
   say(`browser: ${chromiumPath()}`);
+}
+
+/** A fresh copy of test/fixtures/workspace in a temporary folder. */
+export function fixtureWorkspace(prefix = 'tierwise-ws-'): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  cpSync(path.join(__dirname, '..', 'fixtures', 'workspace'), dir, { recursive: true });
+  return dir;
+}
+
+/** Runs a runner's main and exits with its code (1 on a thrown error). */
+export function runMain(main: () => Promise<number | void>): void {
+  main().then(
+    (code) => process.exit(code ?? 0),
+    (e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
 }
 
 if (require.main === module) {
