@@ -150,6 +150,12 @@ export class AnswerPanel implements vscode.Disposable {
     return a && structuredClone(a);
   }
 
+  /** Snapshot of the most recently started answer. */
+  latest(): AnswerSnapshot | undefined {
+    const last = [...this.answers.values()].at(-1);
+    return last && structuredClone(last);
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
