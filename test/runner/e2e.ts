@@ -27,6 +27,7 @@ async function main(): Promise<number> {
     execFileSync('npm', ['run', '--silent', 'package'], { cwd: root, stdio: 'inherit' });
   }
   const vsix = vsixPath();
+  rmSync(path.join(root, 'test-results', 'screenshots'), { recursive: true, force: true });
   const fake = await startFakeProvider();
   say(`fake provider listening on ${fake.url}`);
   const workspace = fixtureWorkspace('tierwise-e2e-ws-');
