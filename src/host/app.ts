@@ -4,6 +4,7 @@ import { DisposableStore } from './disposable';
 import { KeyStore } from './keys';
 import { Log } from './log';
 import { AnswerPanel } from './panels/answerPanel';
+import { registerBatchCommands } from './batch';
 import { registerCostCommands } from './costs';
 import { registerPromptSupport } from './promptSupport';
 import { RequestService } from './requests';
@@ -40,6 +41,7 @@ export class Tierwise implements vscode.Disposable {
     add(vscode.commands.registerCommand('tierwise.showLog', () => this.log.show()));
     for (const d of registerEditorCommands(s, this.requests)) add(d);
     for (const d of registerCostCommands(s)) add(d);
+    for (const d of registerBatchCommands(s)) add(d);
     add(registerPromptSupport(context, s, this.requests));
     add(this.keys.onDidChange(() => void s.refreshAvailable()));
 

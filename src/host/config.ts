@@ -18,6 +18,8 @@ export interface TierwiseConfig {
   models: unknown[];
   lint: { systemPromptMaxTokens: number };
   promptGlobs: string[];
+  /** Batch jobs: the first delay between status polls, in seconds (later ones grow). */
+  batch: { pollSeconds: number };
 }
 
 function num(v: unknown, fallback: number): number {
@@ -60,5 +62,6 @@ export function readConfig(): TierwiseConfig {
     models: c.get<unknown[]>('models') ?? [],
     lint: { systemPromptMaxTokens: Math.max(1, num(c.get('lint.systemPromptMaxTokens'), 500)) },
     promptGlobs: (c.get<unknown[]>('prompts.globs') ?? []).filter((g): g is string => typeof g === 'string'),
+    batch: { pollSeconds: Math.max(1, num(c.get('batch.pollSeconds'), 30)) },
   };
 }

@@ -8,6 +8,7 @@ import { PROVIDER_LABELS, TIERS } from '../core/types';
 import type { AnswerHandle } from './panels/answerPanel';
 import type { Services } from './services';
 import { describeError } from './errors';
+import { confirmSpend, countedRouteInput, ensureKey } from './sendChecks';
 
 /** What the user asked for, kept whole so that Retry, Escalate and "Set API Key, then run" can run it again. */
 export interface PendingRequest {
@@ -78,26 +79,24 @@ export class RequestService implements vscode.Disposable {
   /** Routes a request; shows the reason a request cannot be sent, before anything is sent. */
   private async plan(pending: PendingRequest): Promise<{ route: Route; input: RouteInput } | undefined> {
     const router = this.s.router();
-    const cfg = this.s.config();
     const countText = pending.prebuilt ? renderText(pending.prebuilt.request) : `${pending.question ?? ''}\n${pending.text}`;
-    const provider = pending.override?.provider ?? pending.prebuilt?.provider ?? cfg.routing.config.activeProvider;
-    const model = pending.override?.model ?? pending.prebuilt?.model ?? cfg.routing.config.tiers[provider].medium;
-    const count = await this.s.tokens().countBest(provider, model, countText);
-    const input: RouteInput = {
-      task: pending.task,
-      inputTokens: count.tokens,
-      selectionText: pending.text,
-      languageId: pending.languageId,
-      fileName: pending.fileName,
-      question: pending.question,
-      override: {
-        ...(pending.prebuilt?.tier ? { tier: pending.prebuilt.tier } : {}),
-        ...(pending.prebuilt?.provider ? { provider: pending.prebuilt.provider } : {}),
-        ...(pending.prebuilt?.model ? { model: pending.prebuilt.model } : {}),
-        ...pending.override,
+    const input = await countedRouteInput(
+      this.s,
+      {
+        task: pending.task,
+        selectionText: pending.text,
+        languageId: pending.languageId,
+        fileName: pending.fileName,
+        question: pending.question,
+        override: {
+          ...(pending.prebuilt?.tier ? { tier: pending.prebuilt.tier } : {}),
+          ...(pending.prebuilt?.provider ? { provider: pending.prebuilt.provider } : {}),
+          ...(pending.prebuilt?.model ? { model: pending.prebuilt.model } : {}),
+          ...pending.override,
+        },
       },
-      remainingBudgetUsd: this.s.budget().remainingUsd(),
-    };
+      countText,
+    );
     const route = router.route(input);
     if (isRouteError(route)) {
       void vscode.window.showErrorMessage(`Tierwise: ${route.message}`);
@@ -113,32 +112,17 @@ export class RequestService implements vscode.Disposable {
 
   /** Budget, price and escalation checks that need the user's yes. */
   private async confirm(route: Route): Promise<boolean> {
-    const cfg = this.s.config();
-    const budget = this.s.budget().state();
-    const reasons: string[] = [];
-    if (budget.level === 'over') reasons.push(budget.message);
-    if (route.needsConfirmation) reasons.push(route.needsConfirmation);
-    const maxUsd = route.estimatedUsd?.max ?? 0;
-    if (cfg.confirmAboveUsd > 0 && maxUsd > cfg.confirmAboveUsd) {
-      reasons.push(`This request may cost up to ${this.s.pricing().formatUsd(maxUsd)} on ${route.model} (more than your ${this.s.pricing().formatUsd(cfg.confirmAboveUsd)} threshold).`);
-    }
-    if (!reasons.length) return true;
-    const choice = await vscode.window.showWarningMessage(`Tierwise: ${reasons.join(' ')}`, { modal: true }, 'Send Anyway');
-    return choice === 'Send Anyway';
+    return confirmSpend(
+      this.s,
+      route.estimatedUsd?.max ?? 0,
+      (max, threshold) => `This request may cost up to ${max} on ${route.model} (more than your ${threshold} threshold).`,
+      route.needsConfirmation ? [route.needsConfirmation] : [],
+    );
   }
 
   /** A missing key offers "Set API Key" and, once set, sends the same request. */
   private async ensureKey(provider: ProviderId, pending: PendingRequest): Promise<boolean> {
-    if (!this.s.needsKey(provider) || (await this.s.keys.has(provider))) return true;
-    const choice = await vscode.window.showErrorMessage(
-      `Tierwise: no API key is set for ${PROVIDER_LABELS[provider]}. Set one to send this request.`,
-      'Set API Key',
-    );
-    if (choice !== 'Set API Key') return false;
-    const set = await this.s.keys.promptAndSet(provider);
-    if (!set) return false;
-    void this.send(pending);
-    return false;
+    return ensureKey(this.s, provider, () => this.send(pending));
   }
 
   private async execute(pending: PendingRequest, route: Route, input: RouteInput): Promise<void> {

@@ -4,3 +4,4 @@ export * from './validate';
 export * from './openai';
 export * from './anthropic';
 export * from './client';
+export * from './job';

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { BATCH_JOBS_STATE_KEY, BatchJobStore, type BatchJobRecord, type StatePort } from '../../../src/host/batchJobs';
+
+class MemoryState implements StatePort {
+  readonly data = new Map<string, unknown>();
+  get<T>(key: string): T | undefined {
+    return this.data.get(key) as T | undefined;
+  }
+  async update(key: string, value: unknown): Promise<void> {
+    this.data.set(key, structuredClone(value));
+  }
+}
+
+const job = (id: string, submittedAt: number, extra: Partial<BatchJobRecord> = {}): BatchJobRecord => ({
+  id,
+  provider: 'openai',
+  model: 'gpt-4o-mini',
+  tier: 'simple',
+  task: 'extractKeywords',
+  taskLabel: 'Extract keywords',
+  reason: 'simple tier',
+  items: [{ customId: 'item-1', label: 'a' }],
+  submittedAt,
+  status: 'inProgress',
+  rawStatus: 'in_progress',
+  ...extra,
+});
+
+describe('batch job store', () => {
+  it('jobs survive a new store over the same state (a window reload); newest first; pending are the unfinished', async () => {
+    const state = new MemoryState();
+    const a = new BatchJobStore(state);
+    await a.add(job('b1', 1000));
+    await a.add(job('b2', 2000));
+    await a.update('b1', { status: 'completed', finishedAt: 3000 });
+    const b = new BatchJobStore(state);
+    assert.deepEqual(b.all().map((j) => j.id), ['b2', 'b1']);
+    assert.deepEqual(b.pending().map((j) => j.id), ['b2']);
+    assert.equal(b.get('b1')?.status, 'completed');
+  });
+
+  it('only one caller claims a finished job (two windows polling the same job record results once)', async () => {
+    const state = new MemoryState();
+    const w1 = new BatchJobStore(state);
+    const w2 = new BatchJobStore(state);
+    await w1.add(job('b1', 1000, { error: 'earlier network trouble' }));
+    assert.equal(await w1.claimFinish('b1', { status: 'completed' }, 5000), true);
+    assert.equal(await w2.claimFinish('b1', { status: 'completed' }, 5001), false);
+    assert.equal(w2.get('b1')?.finishedAt, 5000);
+    assert.equal(w2.get('b1')?.error, undefined);
+    assert.equal(await w2.claimFinish('nope'), false);
+  });
+
+  it('a released claim makes the job pending again with the reason', async () => {
+    const s = new BatchJobStore(new MemoryState());
+    await s.add(job('b1', 1000));
+    await s.claimFinish('b1');
+    await s.release('b1', 'results: HTTP 500');
+    assert.deepEqual(s.pending().map((j) => j.id), ['b1']);
+    assert.equal(s.get('b1')?.error, 'results: HTTP 500');
+  });
+
+  it('keeps every pending job and only the newest finished ones', async () => {
+    const s = new BatchJobStore(new MemoryState(), 2);
+    await s.add(job('p', 1));
+    for (let i = 0; i < 5; i++) await s.add(job(`f${i}`, 10 + i, { finishedAt: 100 + i }));
+    assert.deepEqual(s.all().map((j) => j.id), ['f4', 'f3', 'p']);
+  });
+
+  it('stores no keys or item text, and ignores malformed entries', async () => {
+    const state = new MemoryState();
+    const s = new BatchJobStore(state);
+    await s.add(job('b1', 1000));
+    const stored = JSON.stringify(state.get(BATCH_JOBS_STATE_KEY));
+    assert.ok(!/sk-|apiKey/i.test(stored));
+    await state.update(BATCH_JOBS_STATE_KEY, [...(state.get<unknown[]>(BATCH_JOBS_STATE_KEY) ?? []), { id: 3 }, null, 'x']);
+    assert.deepEqual(s.all().map((j) => j.id), ['b1']);
+    await s.remove('b1');
+    assert.deepEqual(s.all(), []);
+  });
+});
