@@ -274,7 +274,14 @@ export class AnswerApp {
       default:
         this.update(msg);
     }
-    this.queueSave();
+    // An answer that starts or ends is saved at once (a reload right after must not lose it); deltas are batched.
+    const updates = msg.type === 'batch' ? msg.updates : [msg];
+    if (updates.some((u) => u.type === 'answer.start' || u.type === 'answer.end')) this.saveNow();
+    else this.queueSave();
+  }
+
+  private saveNow(): void {
+    this.ports.saveState({ version: 1, answers: this.snapshots() });
   }
 
   /** Show these answers (oldest first), replacing what is shown. */

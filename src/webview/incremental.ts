@@ -20,8 +20,11 @@ import { getMarkdown } from './markdown';
 export interface RenderStep {
   /** HTML of blocks that became final since the previous step (append it after earlier committed HTML). */
   committed: string;
-  /** HTML of the still-open tail, when asked for (replaces the previous tail). Empty after `finish`. */
-  tail?: string;
+  /**
+   * markdown-it tokens of the still-open tail, when asked for (they replace the previous tail). Not rendered to HTML
+   * here: the view builds a provisional DOM from them (see `tailDom.ts`). Empty after `finish`.
+   */
+  tail?: Token[];
 }
 
 /** The open tail is a single fenced code block that is not closed yet. */
@@ -34,40 +37,50 @@ export interface OpenFence {
 }
 
 export class IncrementalMarkdown {
+  /** Committed text, in pieces (joined only when `source` is read). */
+  private done: string[] = [];
+  /** Offset in the whole text where the part not yet committed starts (always the start of a line). */
+  private base = 0;
+  /**
+   * The text not yet committed. Only this part is kept as one growing string: slicing or searching a string that
+   * grows by concatenation flattens it, so keeping the whole answer here would copy all of it on every frame.
+   */
   private text = '';
   private pendingCR = false;
-  /** Offset in `text` where the part not yet committed starts (always the start of a line). */
-  private stable = 0;
   private dirty = false;
   private lineCompleted = true;
   private fence: OpenFence | undefined;
-  /** Text length at the last parse. */
+  /** Whole-text length at the last parse. */
   private parsedTo = 0;
 
   constructor(private readonly md: MarkdownIt = getMarkdown()) {}
 
   /** All text so far, with line endings normalised the way markdown-it normalises them. */
   get source(): string {
-    return this.pendingCR ? this.text + '\n' : this.text;
+    if (this.done.length > 1) this.done = [this.done.join('')];
+    const all = (this.done[0] ?? '') + this.text;
+    return this.pendingCR ? all + '\n' : all;
   }
 
   /** Normalised text received so far (a trailing CR waits for the next chunk). */
   get length(): number {
-    return this.text.length;
+    return this.base + this.text.length;
   }
 
+  /** The text from offset `from` (cheap when `from` is in the uncommitted tail). */
   slice(from: number): string {
-    return this.text.slice(from);
+    if (from >= this.base) return this.text.slice(from - this.base);
+    return this.source.slice(from, this.length);
   }
 
   /** Offset where the uncommitted tail starts. */
   get tailStart(): number {
-    return this.stable;
+    return this.base;
   }
 
   /** Length of the uncommitted tail. */
   get tailLength(): number {
-    return this.text.length - this.stable;
+    return this.text.length;
   }
 
   /** Whether text arrived since the last `step`. */
@@ -85,7 +98,8 @@ export class IncrementalMarkdown {
     let s = this.pendingCR ? '\r' + chunk : chunk;
     this.pendingCR = s.endsWith('\r');
     if (this.pendingCR) s = s.slice(0, -1);
-    s = s.replace(/\r\n?/g, '\n').replace(/\0/g, '\uFFFD');
+    if (s.includes('\r')) s = s.replace(/\r\n?/g, '\n');
+    if (s.includes('\0')) s = s.replace(/\0/g, '\uFFFD');
     if (!s) return;
     this.text += s;
     this.dirty = true;
@@ -93,8 +107,8 @@ export class IncrementalMarkdown {
   }
 
   /**
-   * Commit what became final and, if `renderTail`, render the open tail. Without `renderTail`, nothing is parsed
-   * unless a line was completed since the last parse (only then can a block become final).
+   * Commit what became final and, if `renderTail`, return the open tail's tokens. Without `renderTail`, nothing is
+   * parsed unless a line was completed since the last parse (only then can a block become final).
    */
   step(renderTail = true): RenderStep {
     this.dirty = false;
@@ -102,7 +116,7 @@ export class IncrementalMarkdown {
     // Inside an open fence only a closing marker can change anything: skip parsing the whole block per line.
     if (!renderTail && this.fence && !this.closingLineSince(this.parsedTo)) {
       this.lineCompleted = false;
-      this.parsedTo = this.text.length;
+      this.parsedTo = this.length;
       return { committed: '' };
     }
     return this.run(false, renderTail);
@@ -115,18 +129,19 @@ export class IncrementalMarkdown {
       this.pendingCR = false;
     }
     this.dirty = false;
-    return { committed: this.run(true, false).committed, tail: '' };
+    return { committed: this.run(true, false).committed, tail: [] };
   }
 
-  /** Whether a complete line that could close the open fence arrived after offset `from`. */
+  /** Whether a complete line that could close the open fence arrived after (whole-text) offset `from`. */
   private closingLineSince(from: number): boolean {
     const f = this.fence;
     if (!f) return true;
-    const start = Math.max(f.codeStart, this.text.lastIndexOf('\n', from - 1) + 1);
-    const end = this.text.lastIndexOf('\n');
+    const t = this.text;
+    const start = Math.max(f.codeStart - this.base, t.lastIndexOf('\n', from - this.base - 1) + 1);
+    const end = t.lastIndexOf('\n');
     if (end < start) return false;
     const re = /^ {0,3}(`{3,}|~{3,})[ \t]*$/gm;
-    const chunk = this.text.slice(start, end);
+    const chunk = t.slice(start, end);
     for (let m = re.exec(chunk); m; m = re.exec(chunk)) {
       if (m[1][0] === f.markup[0] && m[1].length >= f.markup.length) return true;
     }
@@ -135,10 +150,10 @@ export class IncrementalMarkdown {
 
   private run(final: boolean, renderTail: boolean): RenderStep {
     this.lineCompleted = false;
-    this.parsedTo = this.text.length;
-    // Without tail HTML, only complete lines matter (a block becomes final only once a later line is complete),
+    this.parsedTo = this.length;
+    // Without tail tokens, only complete lines matter (a block becomes final only once a later line is complete),
     // so the line still streaming in is not parsed.
-    const all = this.text.slice(this.stable);
+    const all = this.text;
     const src = renderTail || final ? all : all.slice(0, all.lastIndexOf('\n') + 1);
     const env = {};
     const tokens = this.md.parse(src, env);
@@ -165,13 +180,19 @@ export class IncrementalMarkdown {
     const options = this.md.options;
     const split = keep < blocks.length ? blocks[keep].token : tokens.length;
     const committed = split > 0 ? this.md.renderer.render(tokens.slice(0, split), options, env) : '';
-    const tail = renderTail && split < tokens.length ? this.md.renderer.render(tokens.slice(split), options, env) : renderTail ? '' : undefined;
-    const base = this.stable;
+    const tail = renderTail ? tokens.slice(split) : undefined;
+    const base = this.base;
     // The tail restarts at the first open block, or right after the last committed one: never at the end of the
     // text, whose last line may hold indentation that belongs to the next block.
-    if (final) this.stable = this.text.length;
-    else if (keep < blocks.length) this.stable += lines[blocks[keep].line];
-    else if (keep > 0) this.stable += lines[blocks[keep - 1].end];
+    let cut = 0;
+    if (final) cut = this.text.length;
+    else if (keep < blocks.length) cut = lines[blocks[keep].line];
+    else if (keep > 0) cut = lines[blocks[keep - 1].end];
+    if (cut > 0) {
+      this.done.push(this.text.slice(0, cut));
+      this.text = this.text.slice(cut);
+      this.base += cut;
+    }
 
     this.fence = undefined;
     if (!final && keep === blocks.length - 1) {

@@ -8,8 +8,8 @@
  *   passed, so the total work stays proportional to the text (not to text × frames).
  * When the stream ends everything is committed: the container's HTML equals the sanitised one-shot render.
  */
-import { CODE_ACTIONS } from './markdown';
 import { IncrementalMarkdown } from './incremental';
+import { codeBlock, tailDom } from './tailDom';
 import type { Sanitizer } from './sanitize';
 
 /** requestAnimationFrame, injectable so tests and benchmarks can drive frames. */
@@ -120,9 +120,7 @@ export class StreamView {
     } else if (step.tail !== undefined) {
       this.clearTail();
       tailChars = this.inc.tailLength;
-      const ts = performance.now();
-      const frag = this.sanitizer.fragment(step.tail);
-      sanitizeMs += performance.now() - ts;
+      const frag = tailDom(step.tail, this.container.ownerDocument);
       this.tailNodes = Array.from(frag.childNodes);
       this.container.append(frag);
       this.formattedLen = tailChars;
@@ -150,33 +148,10 @@ export class StreamView {
   private showFence(lang: string, codeStart: number): void {
     if (this.fenceAt !== codeStart) {
       this.clearTail();
-      const d = this.container.ownerDocument;
-      const block = d.createElement('div');
-      block.className = 'code-block streaming';
-      const bar = d.createElement('div');
-      bar.className = 'code-toolbar';
-      if (lang) {
-        const l = d.createElement('span');
-        l.className = 'code-lang';
-        l.textContent = lang;
-        bar.append(l);
-      }
-      for (const a of CODE_ACTIONS) {
-        const b = d.createElement('button');
-        b.type = 'button';
-        b.className = 'code-action';
-        b.dataset.codeAction = a.action;
-        b.textContent = a.label;
-        bar.append(b);
-      }
-      const pre = d.createElement('pre');
-      const code = d.createElement('code');
-      code.className = 'hljs';
-      pre.append(code);
-      block.append(bar, pre);
+      const block = codeBlock('', this.container.ownerDocument, lang);
       this.container.append(block);
       this.tailNodes = [block];
-      this.rawTarget = code;
+      this.rawTarget = block.querySelector('code') ?? undefined;
       this.fenceAt = codeStart;
       this.shownTo = codeStart;
     }
