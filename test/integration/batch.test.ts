@@ -133,6 +133,39 @@ suite('Batch jobs through the fake provider', () => {
     }
   });
 
+  test('a job left pending in global state (as after a window reload) is polled again and recorded once', async () => {
+    const app = await tierwise();
+    const baseUrl = vscode.workspace.getConfiguration('tierwise').get<string>('providers.openai.baseUrl')!;
+    const maxTokens = DEFAULT_TASKS.extractKeywords.maxTokens as number;
+    const body = { model: 'gpt-4o-mini', max_tokens: maxTokens, messages: [{ role: 'system', content: DEFAULT_TASKS.extractKeywords.system }, { role: 'user', content: LINES[2]! }] };
+    // Submitted earlier (by the window before the reload): straight to the fake's batch API.
+    const form = new FormData();
+    form.append('purpose', 'batch');
+    form.append('file', new Blob([JSON.stringify({ custom_id: 'item-1', method: 'POST', url: '/v1/chat/completions', body }) + '\n']), 'in.jsonl');
+    const file = (await (await fetch(`${baseUrl}/files`, { method: 'POST', body: form })).json()) as { id: string };
+    const batch = (await (await fetch(`${baseUrl}/batches`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' }) })).json()) as { id: string };
+    const jobs = app.context.globalState.get<unknown[]>('tierwise.batch.jobs') ?? [];
+    const job = { id: batch.id, provider: 'openai', baseUrl, model: 'gpt-4o-mini', tier: 'simple', task: 'extractKeywords', taskLabel: 'Extract keywords', reason: 'resumed', items: [{ customId: 'item-1', label: 'password' }], submittedAt: Date.now(), status: 'inProgress', rawStatus: 'in_progress' };
+    await app.context.globalState.update('tierwise.batch.jobs', [job, ...jobs]);
+    const before = app.services.ledger().all().length;
+
+    // Show Batch Jobs polls the pending jobs nobody in this window is following, as activation does after a reload.
+    void vscode.commands.executeCommand('tierwise.showBatchJobs');
+    const recs = await until('the resumed job recorded', () => {
+      const r = app.services.ledger().all().slice(before);
+      return r.length ? r : undefined;
+    });
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    assertRecord(recs[0]!, 'openai', expected('openai', body, maxTokens));
+    const stored = (app.context.globalState.get<{ id: string; finishedAt?: number }[]>('tierwise.batch.jobs') ?? []).find((j) => j.id === batch.id);
+    assert.ok(stored?.finishedAt, 'the resumed job is marked finished');
+    // Asking again does not record it twice.
+    void vscode.commands.executeCommand('tierwise.showBatchJobs');
+    await new Promise((r) => setTimeout(r, 1500));
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    assert.equal(app.services.ledger().all().length, before + 1);
+  });
+
   test('a provider without a batch API is refused before anything is sent', async () => {
     const app = await tierwise();
     await app.keys.set('dashscope', 'sk-test-dashscope-batch-0123456789');
