@@ -11,7 +11,7 @@ import { startCodeServer } from './codeServer';
 import { ensureTestEnvironment, fixtureWorkspace, runMain, say } from './setup';
 import { fakeProviderSettings } from './settings';
 import { startFakeProvider } from '../fake-provider/server';
-import { screenshot, setEnv, waitForWorkbench } from '../e2e/harness';
+import { runCommand, screenshot, setEnv, waitForWorkbench } from '../e2e/harness';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -46,7 +46,13 @@ async function main(): Promise<number> {
   try {
     say('opening the workbench');
     await open();
-    setEnv({ page, fake, workspace, url, reload: open });
+    // "Developer: Reload Window", as a user reloads: the workbench saves its state before it goes.
+    const reload = async () => {
+      await runCommand(page, 'Developer: Reload Window');
+      await page.waitForEvent('framenavigated', { timeout: 30_000 }).catch(() => undefined);
+      await waitForWorkbench(page);
+    };
+    setEnv({ page, fake, workspace, url, reload });
     const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, reporter: 'spec', color: false });
     if (process.env.TIERWISE_TEST_GREP) mocha.grep(process.env.TIERWISE_TEST_GREP);
     const dir = path.join(root, 'test', 'e2e');
