@@ -148,10 +148,10 @@ export class StreamView {
   private showFence(lang: string, codeStart: number): void {
     if (this.fenceAt !== codeStart) {
       this.clearTail();
-      const block = codeBlock('', this.container.ownerDocument, lang);
+      const { block, code } = codeBlock('', this.container.ownerDocument, lang);
       this.container.append(block);
       this.tailNodes = [block];
-      this.rawTarget = block.querySelector('code') ?? undefined;
+      this.rawTarget = code;
       this.fenceAt = codeStart;
       this.shownTo = codeStart;
     }

@@ -33,7 +33,7 @@ export function tailDom(tokens: readonly Token[], doc: Document): DocumentFragme
     } else if (t.nesting === -1) {
       if (stack.length > 1) stack.pop();
     } else if (t.type === 'fence' || t.type === 'code_block') {
-      top().appendChild(codeBlock(t.content, doc, t.info.trim().split(/\s+/)[0]?.slice(0, 40)));
+      top().appendChild(codeBlock(t.content, doc, t.info.trim().split(/\s+/)[0]?.slice(0, 40)).block);
     } else if (t.type === 'hr') {
       top().appendChild(doc.createElement('hr'));
     }
@@ -86,8 +86,8 @@ function inline(children: readonly Token[], parent: Node, doc: Document): void {
   }
 }
 
-/** An unhighlighted code block with the same toolbar as a finished one. */
-export function codeBlock(code: string, doc: Document, lang = ''): HTMLElement {
+/** An unhighlighted code block with the same toolbar as a finished one, and its `<code>` element. */
+export function codeBlock(code: string, doc: Document, lang = ''): { block: HTMLElement; code: HTMLElement } {
   const block = doc.createElement('div');
   block.className = 'code-block streaming';
   const bar = doc.createElement('div');
@@ -112,5 +112,5 @@ export function codeBlock(code: string, doc: Document, lang = ''): HTMLElement {
   if (code) c.textContent = code;
   pre.append(c);
   block.append(bar, pre);
-  return block;
+  return { block, code: c };
 }
