@@ -25,6 +25,11 @@ export interface RenderStep {
    * here: the view builds a provisional DOM from them (see `tailDom.ts`). Empty after `finish`.
    */
   tail?: Token[];
+  /**
+   * With `step(…, true)`: the tokens of the blocks that became final, not rendered (`committed` is then empty).
+   * `md.renderer.render` of the tokens of consecutive steps, joined, gives the same HTML as their `committed` would.
+   */
+  final?: Token[];
 }
 
 /** The open tail is a single fenced code block that is not closed yet. */
@@ -109,17 +114,19 @@ export class IncrementalMarkdown {
   /**
    * Commit what became final and, if `renderTail`, return the open tail's tokens. Without `renderTail`, nothing is
    * parsed unless a line was completed since the last parse (only then can a block become final).
+   * With `tokensOnly`, finished blocks come as tokens in `final` instead of HTML in `committed`, so that the caller
+   * can render several steps' blocks together.
    */
-  step(renderTail = true): RenderStep {
+  step(renderTail = true, tokensOnly = false): RenderStep {
     this.dirty = false;
-    if (!renderTail && !this.lineCompleted) return { committed: '' };
+    if (!renderTail && !this.lineCompleted) return tokensOnly ? { committed: '', final: [] } : { committed: '' };
     // Inside an open fence only a closing marker can change anything: skip parsing the whole block per line.
     if (!renderTail && this.fence && !this.closingLineSince(this.parsedTo)) {
       this.lineCompleted = false;
       this.parsedTo = this.length;
-      return { committed: '' };
+      return tokensOnly ? { committed: '', final: [] } : { committed: '' };
     }
-    return this.run(false, renderTail);
+    return this.run(false, renderTail, tokensOnly);
   }
 
   /** The stream is over: commit everything. */
@@ -129,7 +136,7 @@ export class IncrementalMarkdown {
       this.pendingCR = false;
     }
     this.dirty = false;
-    return { committed: this.run(true, false).committed, tail: [] };
+    return { committed: this.run(true, false, false).committed, tail: [] };
   }
 
   /** Whether a complete line that could close the open fence arrived after (whole-text) offset `from`. */
@@ -148,7 +155,7 @@ export class IncrementalMarkdown {
     return false;
   }
 
-  private run(final: boolean, renderTail: boolean): RenderStep {
+  private run(final: boolean, renderTail: boolean, tokensOnly: boolean): RenderStep {
     this.lineCompleted = false;
     this.parsedTo = this.length;
     // Without tail tokens, only complete lines matter (a block becomes final only once a later line is complete),
@@ -179,7 +186,8 @@ export class IncrementalMarkdown {
     }
     const options = this.md.options;
     const split = keep < blocks.length ? blocks[keep].token : tokens.length;
-    const committed = split > 0 ? this.md.renderer.render(tokens.slice(0, split), options, env) : '';
+    const finalTokens = tokens.slice(0, split);
+    const committed = split > 0 && !tokensOnly ? this.md.renderer.render(finalTokens, options, env) : '';
     const tail = renderTail ? tokens.slice(split) : undefined;
     const base = this.base;
     // The tail restarts at the first open block, or right after the last committed one: never at the end of the
@@ -206,7 +214,10 @@ export class IncrementalMarkdown {
         };
       }
     }
-    return tail === undefined ? { committed } : { committed, tail };
+    const out: RenderStep = { committed };
+    if (tail !== undefined) out.tail = tail;
+    if (tokensOnly) out.final = finalTokens;
+    return out;
   }
 }
 

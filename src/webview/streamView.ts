@@ -1,14 +1,20 @@
 /**
  * Streaming markdown into one container, at most one DOM update per animation frame.
  *
- * - Finished blocks are rendered, sanitised and inserted once.
+ * - Finished blocks are rendered, sanitised and inserted once, several at a time: finished prose is held (shown by
+ *   a provisional DOM built from its tokens) and committed with the next closed code fence, or once it is large or a
+ *   few seconds old. Each commit is one markdown render and one DOMPurify call, whose fixed cost is then paid about
+ *   once per code block instead of once per block.
  * - The open tail is shown cheaply every frame: an open fenced code block as plain text appended to its `<code>`
  *   (highlighted once it closes); other blocks by appending the new raw text to the last formatted element.
- * - The tail is re-rendered as markdown only when it has doubled since its last render or half a second has
- *   passed, so the total work stays proportional to the text (not to text × frames).
+ * - The tail is re-shown formatted only when it has doubled since it last was or a second has passed, so the
+ *   total work stays proportional to the text (not to text × frames). That provisional DOM is built from tokens
+ *   with DOM calls (`tailDom.ts`): no HTML is parsed, so it needs no sanitiser pass.
  * When the stream ends everything is committed: the container's HTML equals the sanitised one-shot render.
  */
+import type Token from 'markdown-it/lib/token.mjs';
 import { IncrementalMarkdown } from './incremental';
+import { getMarkdown } from './markdown';
 import { codeBlock, tailDom } from './tailDom';
 import type { Sanitizer } from './sanitize';
 
@@ -18,7 +24,7 @@ export type FrameScheduler = (cb: () => void) => void;
 export interface RenderInfo {
   /** ms of CPU spent parsing, sanitising and updating the DOM in this frame. */
   ms: number;
-  /** Characters of tail source rendered as markdown in this frame (0 when only raw text was appended). */
+  /** Characters of tail source shown formatted in this frame (0 when only raw text was appended). */
   tailChars: number;
   /** Blocks committed (rendered for good) in this frame, as HTML characters. */
   committedChars: number;
@@ -28,18 +34,23 @@ export interface RenderInfo {
   sanitizeMs: number;
 }
 
-/** Re-render the tail as markdown when it has grown by this factor since its last render… */
+/** Re-show the tail formatted when it has grown by this factor since it last was… */
 const TAIL_GROWTH = 2;
-/** …or this long after its last render… */
+/** …or this long after… */
 const TAIL_MAX_AGE_MS = 1000;
 /** …but not for fewer characters than this. */
 const TAIL_MIN_CHARS = 48;
+/** Finished prose is held at most this long… */
+const HOLD_MAX_MS = 3000;
+/** …and for at most this many characters of source before it is committed. */
+const HOLD_MAX_CHARS = 4000;
 
 /** Elements the raw tail text may flow into (the deepest last one of these is used). */
 const FLOW = new Set(['P', 'LI', 'UL', 'OL', 'BLOCKQUOTE', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'TABLE', 'THEAD', 'TBODY', 'TR', 'TD', 'TH']);
 
 export class StreamView {
   private readonly inc = new IncrementalMarkdown();
+  private readonly md = getMarkdown();
   /** Nodes showing the tail (formatted render, raw text, plain code block). */
   private tailNodes: Node[] = [];
   /** Where raw text is appended, and the source offset shown up to. */
@@ -49,6 +60,11 @@ export class StreamView {
   private fenceAt = -1;
   private formattedLen = 0;
   private formattedAt = 0;
+  /** Finished blocks not committed yet: their tokens, the provisional nodes showing them, their source size. */
+  private heldTokens: Token[] = [];
+  private heldNodes: Node[] = [];
+  private heldChars = 0;
+  private heldSince = 0;
   private scheduled = false;
   private finished = false;
   /** Called after every DOM update (benchmarks measure with it). */
@@ -83,14 +99,15 @@ export class StreamView {
     if (this.finished) return;
     const t0 = performance.now();
     const step = this.inc.finish();
+    const html = this.renderHeld() + step.committed;
     const t1 = performance.now();
     this.clearTail();
-    const frag = step.committed ? this.sanitizer.fragment(step.committed) : undefined;
+    const frag = html ? this.sanitizer.fragment(html) : undefined;
     const t2 = performance.now();
-    if (frag) this.container.append(frag);
+    this.replaceHeld(frag);
     this.finished = true;
     const t3 = performance.now();
-    this.onRender?.({ ms: t3 - t0, tailChars: 0, committedChars: step.committed.length, markdownMs: t1 - t0, sanitizeMs: t2 - t1 });
+    this.onRender?.({ ms: t3 - t0, tailChars: 0, committedChars: html.length, markdownMs: t1 - t0, sanitizeMs: t2 - t1 });
   }
 
   private frame(): void {
@@ -103,15 +120,35 @@ export class StreamView {
       !fenceBefore &&
       tailLen >= TAIL_MIN_CHARS &&
       (tailLen >= this.formattedLen * TAIL_GROWTH || (now - this.formattedAt >= TAIL_MAX_AGE_MS && tailLen > this.formattedLen));
-    const step = this.inc.step(wantFormat);
+    const tailStart = this.inc.tailStart;
+    const step = this.inc.step(wantFormat, true);
+    const final = step.final ?? [];
+    let html = '';
+    let held: DocumentFragment | undefined;
+    if (final.length) {
+      // The tail's display showed these blocks; they are shown held (or committed) before the new tail instead.
+      this.clearTail();
+      if (!this.heldTokens.length) this.heldSince = now;
+      this.heldChars += this.inc.tailStart - tailStart;
+      for (const t of final) this.heldTokens.push(t);
+      if (final.some((t) => t.type === 'fence') || this.heldChars >= HOLD_MAX_CHARS || now - this.heldSince >= HOLD_MAX_MS) {
+        html = this.renderHeld();
+      } else {
+        held = tailDom(final, this.container.ownerDocument);
+      }
+    } else if (this.heldTokens.length && now - this.heldSince >= HOLD_MAX_MS) {
+      html = this.renderHeld();
+    }
     const markdownMs = performance.now() - t0;
     let sanitizeMs = 0;
-    if (step.committed) {
-      this.clearTail();
+    if (html) {
       const ts = performance.now();
-      const frag = this.sanitizer.fragment(step.committed);
+      const frag = this.sanitizer.fragment(html);
       sanitizeMs += performance.now() - ts;
-      this.container.append(frag);
+      this.replaceHeld(frag);
+    } else if (held) {
+      for (const n of Array.from(held.childNodes)) this.heldNodes.push(n);
+      this.insertBeforeTail(held);
     }
     let tailChars = 0;
     const fence = this.inc.openFence;
@@ -131,7 +168,33 @@ export class StreamView {
     } else {
       this.showRaw();
     }
-    this.onRender?.({ ms: performance.now() - t0, tailChars, committedChars: step.committed.length, markdownMs, sanitizeMs });
+    this.onRender?.({ ms: performance.now() - t0, tailChars, committedChars: html.length, markdownMs, sanitizeMs });
+  }
+
+  /** HTML of the held blocks (which are then no longer held; their provisional nodes stay until `replaceHeld`). */
+  private renderHeld(): string {
+    if (!this.heldTokens.length) return '';
+    const html = this.md.renderer.render(this.heldTokens, this.md.options, {});
+    this.heldTokens = [];
+    this.heldChars = 0;
+    return html;
+  }
+
+  /** Put the sanitised render where the held blocks' provisional nodes are (before the tail). */
+  private replaceHeld(frag: DocumentFragment | undefined): void {
+    if (frag) {
+      const anchor = this.heldNodes[0]?.parentNode === this.container ? this.heldNodes[0] : undefined;
+      if (anchor) this.container.insertBefore(frag, anchor);
+      else this.insertBeforeTail(frag);
+    }
+    for (const n of this.heldNodes) n.parentNode?.removeChild(n);
+    this.heldNodes = [];
+  }
+
+  private insertBeforeTail(node: Node): void {
+    const first = this.tailNodes[0];
+    if (first?.parentNode === this.container) this.container.insertBefore(node, first);
+    else this.container.append(node);
   }
 
   private clearTail(): void {
@@ -182,10 +245,35 @@ export class StreamView {
 
   private appendRaw(): void {
     if (!this.rawTarget || this.shownTo >= this.inc.length) return;
-    const text = this.inc.slice(this.shownTo);
+    const start = this.shownTo;
     this.shownTo = this.inc.length;
-    const last = this.rawTarget.lastChild;
+    if (this.fenceAt >= 0) {
+      this.put(this.rawTarget, this.inc.slice(start));
+      return;
+    }
+    // A blank line ends a block: what follows starts a new raw paragraph rather than flowing into the block before
+    // (finished prose may be held in the tail, see HOLD_MAX_MS). The two characters before `start` are looked at too.
+    const from = Math.max(this.inc.tailStart, start - 2);
+    const seg = this.inc.slice(from);
+    const k = seg.lastIndexOf('\n\n');
+    const next = k + 2 + from;
+    if (k === -1 || !/\S/.test(seg.slice(k + 2))) {
+      this.put(this.rawTarget, seg.slice(start - from));
+      return;
+    }
+    if (next > start) this.put(this.rawTarget, seg.slice(start - from, k + 2));
+    const p = this.container.ownerDocument.createElement('p');
+    p.className = 'md-raw';
+    this.container.append(p);
+    this.tailNodes.push(p);
+    this.rawTarget = p;
+    this.put(p, seg.slice(Math.max(start, next) - from).replace(/^\n+/, ''));
+  }
+
+  private put(target: Node, text: string): void {
+    if (!text) return;
+    const last = target.lastChild;
     if (last?.nodeType === 3) (last as Text).appendData(text);
-    else this.rawTarget.appendChild(this.container.ownerDocument.createTextNode(text));
+    else target.appendChild(this.container.ownerDocument.createTextNode(text));
   }
 }
