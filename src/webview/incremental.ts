@@ -121,7 +121,8 @@ export class IncrementalMarkdown {
     this.dirty = false;
     if (!renderTail && !this.lineCompleted) return tokensOnly ? { committed: '', final: [] } : { committed: '' };
     // Inside an open fence only a closing marker can change anything: skip parsing the whole block per line.
-    if (!renderTail && this.fence && !this.closingLineSince(this.parsedTo)) {
+    // Blank lines alone cannot make a block final (no block starts on them, none ends with them): skip too.
+    if (!renderTail && (this.fence ? !this.closingLineSince(this.parsedTo) : this.blankLinesSince(this.parsedTo))) {
       this.lineCompleted = false;
       this.parsedTo = this.length;
       return tokensOnly ? { committed: '', final: [] } : { committed: '' };
@@ -137,6 +138,14 @@ export class IncrementalMarkdown {
     }
     this.dirty = false;
     return { committed: this.run(true, false, false).committed, tail: [] };
+  }
+
+  /** Whether the lines completed since (whole-text) offset `from` are all blank. */
+  private blankLinesSince(from: number): boolean {
+    const t = this.text;
+    const start = Math.max(0, t.lastIndexOf('\n', from - this.base - 1) + 1);
+    const end = t.lastIndexOf('\n');
+    return !/\S/.test(t.slice(start, Math.max(start, end)));
   }
 
   /** Whether a complete line that could close the open fence arrived after (whole-text) offset `from`. */
@@ -163,7 +172,10 @@ export class IncrementalMarkdown {
     const all = this.text;
     const src = renderTail || final ? all : all.slice(0, all.lastIndexOf('\n') + 1);
     const env = {};
-    const tokens = this.md.parse(src, env);
+    // Block structure only: inline content is parsed for the blocks returned (below), each final block once, not
+    // again at every line while its block is open.
+    const tokens: Token[] = [];
+    this.md.block.parse(src, this.md, env, tokens);
     // Top-level blocks: opening (or self-contained) tokens at level 0.
     const blocks: { token: number; line: number; end: number }[] = [];
     for (let i = 0; i < tokens.length; i++) {
@@ -186,9 +198,9 @@ export class IncrementalMarkdown {
     }
     const options = this.md.options;
     const split = keep < blocks.length ? blocks[keep].token : tokens.length;
-    const finalTokens = tokens.slice(0, split);
+    const finalTokens = this.inline(tokens.slice(0, split), env);
     const committed = split > 0 && !tokensOnly ? this.md.renderer.render(finalTokens, options, env) : '';
-    const tail = renderTail ? tokens.slice(split) : undefined;
+    const tail = renderTail ? this.inline(tokens.slice(split), env) : undefined;
     const base = this.base;
     // The tail restarts at the first open block, or right after the last committed one: never at the end of the
     // text, whose last line may hold indentation that belongs to the next block.
@@ -218,6 +230,18 @@ export class IncrementalMarkdown {
     if (tail !== undefined) out.tail = tail;
     if (tokensOnly) out.final = finalTokens;
     return out;
+  }
+
+  /**
+   * Runs markdown-it's core chain after block parsing (inline parsing, text joining, any plugin's core rules) on
+   * these block tokens: the chain run over an empty source adds no blocks of its own and only processes `tokens`.
+   */
+  private inline(tokens: Token[], env: object): Token[] {
+    if (!tokens.length) return tokens;
+    const state = new this.md.core.State('', this.md, env);
+    state.tokens = tokens;
+    this.md.core.process(state);
+    return state.tokens;
   }
 }
 
