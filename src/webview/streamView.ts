@@ -2,9 +2,10 @@
  * Streaming markdown into one container, at most one DOM update per animation frame.
  *
  * - Finished blocks are rendered, sanitised and inserted once, several at a time: finished prose is held (shown by
- *   a provisional DOM built from its tokens) and committed with the next closed code fence, or once it is large or a
- *   few seconds old. Each commit is one markdown render and one DOMPurify call, whose fixed cost is then paid about
- *   once per code block instead of once per block.
+ *   a provisional DOM built from its tokens, whose links are not actionable yet and whose images show as their alt
+ *   text) and committed with the next closed code fence, or once it is large or ten seconds old. Each commit is one
+ *   markdown render and one DOMPurify call, whose fixed cost (a new document per call) is then paid about once per
+ *   code block instead of once per block.
  * - The open tail is shown cheaply every frame: an open fenced code block as plain text appended to its `<code>`
  *   (highlighted once it closes); other blocks by appending the new raw text to the last formatted element.
  * - The tail is re-shown formatted only when it has doubled since it last was or a second has passed, so the
@@ -41,7 +42,7 @@ const TAIL_MAX_AGE_MS = 1000;
 /** …but not for fewer characters than this. */
 const TAIL_MIN_CHARS = 48;
 /** Finished prose is held at most this long… */
-const HOLD_MAX_MS = 3000;
+const HOLD_MAX_MS = 10_000;
 /** …and for at most this many characters of source before it is committed. */
 const HOLD_MAX_CHARS = 4000;
 

@@ -68,12 +68,12 @@ describe('StreamView commits', () => {
     assert.equal(el.innerHTML, expected);
   });
 
-  it('commits held prose once it is a few seconds old', () => {
+  it('commits held prose once it is ten seconds old', () => {
     const { el, view, sanitizer, run, advance } = setup();
     view.append('First paragraph.\n\nSecond paragraph,\nstill open');
     run();
     assert.equal(sanitizer.calls, 0);
-    advance(3500);
+    advance(10_500);
     view.append(' and growing.');
     run();
     assert.equal(sanitizer.calls, 1);
