@@ -10,8 +10,12 @@
  * later line can extend them. Reference definitions, the one construct where later text changes earlier blocks,
  * are disabled in `createMarkdown`.
  *
- * Parsing the tail is skipped when no line was completed since the last parse and no tail HTML is wanted, so a
- * long line streaming in costs nothing here per frame.
+ * Parsing the tail is skipped when no tail tokens are wanted and no line (other than blank ones, or inside an open
+ * fence, one that could close it) was completed since the last parse, so a long line streaming in costs nothing
+ * here per frame. A parse looks at block structure only; inline content is parsed for the blocks returned.
+ *
+ * Only the uncommitted text is kept as one string (committed text is kept in pieces): slicing or searching a string
+ * built by appending flattens it, which would copy the whole answer on every frame.
  */
 import type MarkdownIt from 'markdown-it';
 import type Token from 'markdown-it/lib/token.mjs';
