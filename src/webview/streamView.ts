@@ -164,7 +164,10 @@ export class StreamView {
       this.formattedLen = tailChars;
       this.formattedAt = now;
       // Markdown drops trailing spaces of a paragraph; show them again with the next raw text.
-      this.shownTo = this.inc.length - (/\s*$/.exec(this.inc.slice(this.inc.tailStart))?.[0].length ?? 0);
+      const tail = this.inc.slice(this.inc.tailStart);
+      let end = tail.length;
+      while (end > 0 && /\s/.test(tail[end - 1])) end--;
+      this.shownTo = this.inc.tailStart + end;
       this.rawTarget = undefined;
     } else {
       this.showRaw();
