@@ -26,6 +26,9 @@ function num(v: unknown, fallback: number): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
 }
 
+/** The hidden task under which prompt files are routed. */
+export const PROMPT_FILE_TASK = 'promptFile';
+
 export function readConfig(): TierwiseConfig {
   const c = vscode.workspace.getConfiguration('tierwise');
   const routing = routingConfigFromSettings({
@@ -35,6 +38,18 @@ export function readConfig(): TierwiseConfig {
     tasks: c.get('tasks'),
     fallback: c.get('fallback'),
   });
+  // A prompt file brings its own system prompt, examples and max_tokens: routing only picks its model.
+  routing.config.tasks[PROMPT_FILE_TASK] = {
+    id: PROMPT_FILE_TASK,
+    label: 'Prompt file',
+    noun: 'prompt file',
+    tier: 'medium',
+    system: '',
+    examples: [],
+    maxTokens: 1024,
+    code: false,
+    hidden: true,
+  };
   const limits: Partial<Record<ProviderId, ProviderLimitSettings>> = {};
   const providers = {} as Record<ProviderId, { baseUrl?: string }>;
   for (const id of PROVIDER_IDS) {

@@ -156,7 +156,7 @@ export async function costReportData(s: Services): Promise<CostReportData> {
     byProvider: group('provider', (k) => PROVIDER_LABELS[k as ProviderId] ?? k),
     byModel: group('model'),
     byTier: group('tier'),
-    byTask: group('task', (k) => s.router().tasks().find((t) => t.id === k)?.label ?? k),
+    byTask: group('task', (k) => s.router().config.tasks[k]?.label ?? k),
     totals: {
       cost: toDisplay(totalUsd),
       requests: records.length,

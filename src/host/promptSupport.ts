@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ModelTarget } from '../core/prompts';
 import type { Tier } from '../core/types';
 import { TIERS } from '../core/types';
+import { PROMPT_FILE_TASK } from './config';
 import { registerPromptFiles } from './prompts';
 import type { RequestService } from './requests';
 import type { Services } from './services';
@@ -39,7 +40,7 @@ export function registerPromptSupport(context: vscode.ExtensionContext, s: Servi
     runPrompt: async (req) => {
       const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === req.uri.toString());
       await requests.send({
-        task: 'answer',
+        task: PROMPT_FILE_TASK,
         title: req.title,
         text: req.messages.map((m) => m.content).join('\n'),
         fileName: vscode.workspace.asRelativePath(req.uri),

@@ -120,10 +120,15 @@ describe('Prompt files', () => {
     await screenshot('06-prompt-file-lenses');
     await run.click();
     const frame = await answerFrame();
-    await frame.locator('article.answer[data-state="done"]').first().waitFor({ timeout: 30_000 });
+    const done = frame.locator('article.answer', { hasText: 'Sentiment classifier' }).first();
+    await done.locator('.answer-route').waitFor({ timeout: 30_000 });
+    await frame.locator('article.answer[data-state="done"]', { hasText: 'Sentiment classifier' }).first().waitFor({ timeout: 30_000 });
+    assert.match(await done.locator('.answer-route').innerText(), /simple tier \(your choice\): prompt file, \d+ input tokens → gpt-4o-mini/);
     const sent = fake.requests.filter((r) => r.path.endsWith('/chat/completions'));
     assert.equal(sent.length, 1);
-    const body = sent[0]!.body as { max_tokens: number; model: string };
+    const body = sent[0]!.body as { max_tokens: number; model: string; messages: { role: string; content: string }[] };
+    assert.match(body.messages[0]!.content, /You classify product reviews/, 'the file\'s own system prompt is sent');
+    assert.equal(body.messages.length, 8, 'system, three few-shot pairs, the user message');
     assert.equal(body.max_tokens, 10, 'the file sets max_tokens: 10');
     assert.equal(body.model, 'gpt-4o-mini', 'tier: simple');
   });

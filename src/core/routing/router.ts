@@ -119,9 +119,9 @@ export class Router {
     return this.cfg;
   }
 
-  /** Tasks for the host's quick pick, in catalogue order. */
+  /** Tasks for the host's quick pick, in catalogue order (hidden tasks left out). */
   tasks(): TaskDef[] {
-    return Object.values(this.cfg.tasks);
+    return Object.values(this.cfg.tasks).filter((t) => !t.hidden);
   }
 
   route(input: RouteInput): Route | RouteError {

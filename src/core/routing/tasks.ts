@@ -68,6 +68,8 @@ export interface TaskDef {
   question?: TaskQuestion;
   /** false for tasks on prose; true when the selection is code (fenced with its language id). */
   code: boolean;
+  /** Internal task (e.g. a prompt file's own request): routed like the others, never offered in a task picker. */
+  hidden?: boolean;
 }
 
 const CLASSIFY_SYSTEM = `You are a precise text classifier.

@@ -427,3 +427,16 @@ describe('routing / router: overrides, escalate button, request and fallbacks', 
     assert.equal(ok(router.route(input('classify', 1000))).model, 'qwen-turbo');
   });
 });
+
+describe('routing / router: hidden tasks', () => {
+  it('routes a hidden task but leaves it out of the task list', () => {
+    const hidden = { id: 'promptFile', label: 'Prompt file', noun: 'prompt file', tier: 'medium' as const, system: '', examples: [], maxTokens: 1024, code: false, hidden: true };
+    const base = cfg();
+    const router = new Router({ ...base, tasks: { ...base.tasks, promptFile: hidden } }, ports(ALL));
+    assert.ok(!router.tasks().some((t) => t.id === 'promptFile'));
+    assert.equal(router.tasks().length, Object.keys(base.tasks).length);
+    const r = ok(router.route(input('promptFile', 70, { override: { tier: 'simple' } })));
+    assert.equal(r.model, 'gpt-4o-mini');
+    assert.match(r.reason, /^simple tier \(your choice\): prompt file, \d+ input tokens → gpt-4o-mini$/);
+  });
+});
