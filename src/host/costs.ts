@@ -31,9 +31,9 @@ export function registerCostCommands(s: Services): vscode.Disposable[] {
       }
       const html = await compareHtml(s, text, editor.selection.isEmpty ? 'the whole document' : 'the selection', doc.languageId);
       if (!compare) {
-        compare = vscode.window.createWebviewPanel(COMPARE_VIEW, 'Tierwise: Compare Costs', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: false, localResourceRoots: [] });
+        compare = vscode.window.createWebviewPanel(COMPARE_VIEW, 'Tierwise: Compare Costs', { viewColumn: vscode.ViewColumn.Active }, { enableScripts: false, localResourceRoots: [] });
         compare.onDidDispose(() => (compare = undefined));
-      } else compare.reveal(vscode.ViewColumn.Beside, true);
+      } else compare.reveal();
       compare.webview.html = html;
     }),
     { dispose: () => compare?.dispose() },
@@ -90,7 +90,7 @@ async function compareHtml(s: Services, text: string, scope: string, languageId:
       const native = entry ? `${calls.formatMoney(entry.inputPerM, entry.currency)} / ${calls.formatMoney(entry.outputPerM, entry.currency)} per M (${entry.currency})` : '';
       const cls = !r.fitsContext ? 'nofit' : r.total === cheapest ? 'best' : '';
       const note = r.fitsContext ? '' : '<div class="warn">too long for this model</div>';
-      return `<tr class="${cls}"><td title="${esc(native)}"><div class="model">${esc(r.model)}</div><div class="sub">${esc(PROVIDER_LABELS[r.provider])} · ${r.tier}</div>${note}</td><td class="n">${r.tokensExact ? '' : '≈'}${r.tokens.toLocaleString('en-US')}</td><td class="n">${fmt(r.input)}</td><td class="n">${fmt(r.outputAtMax)}</td><td class="n"><b>${fmt(r.total)}</b></td><td class="n">${fmt(r.cachedTotal)}</td><td class="n">${fmt(r.batchTotal)}</td></tr>`;
+      return `<tr class="${cls}"><td title="${esc(native)}"><div class="model">${esc(r.model)}</div><div class="prov">${esc(PROVIDER_LABELS[r.provider])} · ${r.tier}</div>${note}</td><td class="n"><b>${fmt(r.total)}</b></td><td class="n">${fmt(r.cachedTotal)}</td><td class="n">${fmt(r.batchTotal)}</td><td class="n">${r.tokensExact ? '' : '≈'}${r.tokens.toLocaleString('en-US')}</td><td class="n">${fmt(r.input)}</td><td class="n">${fmt(r.outputAtMax)}</td></tr>`;
     })
     .join('\n');
   const nonce = randomBytes(16).toString('base64');
@@ -103,10 +103,10 @@ h1{font-size:1.3em;font-weight:600}
 p.sub{color:var(--vscode-descriptionForeground);margin-top:-6px}
 table{border-collapse:collapse;width:100%;margin-top:8px}
 .wrap{overflow-x:auto}
-th,td{padding:5px 8px;border-bottom:1px solid var(--vscode-editorWidget-border,rgba(128,128,128,.3));text-align:left;vertical-align:top}
+th,td{padding:4px 7px;border-bottom:1px solid var(--vscode-editorWidget-border,rgba(128,128,128,.3));text-align:left;vertical-align:top}
 td.n,th.n{white-space:nowrap}
-.model{font-weight:600}
-.sub{color:var(--vscode-descriptionForeground);font-size:.9em}
+.model{font-weight:600;white-space:nowrap}
+.prov{color:var(--vscode-descriptionForeground);font-size:.9em;white-space:nowrap}
 .warn{color:var(--vscode-errorForeground);font-size:.9em}
 th{font-weight:600;color:var(--vscode-descriptionForeground)}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
@@ -117,7 +117,7 @@ tr.nofit td{opacity:.55}
 <h1>Compare costs</h1>
 <p class="sub">${esc(task.label)} on ${esc(scope)}: the prompt (with the task's system prompt and examples) and up to ${maxTokens.toLocaleString('en-US')} output tokens, in ${cfg.currency.display}.</p>
 <div class="wrap"><table aria-label="Cost of this request on every tier of every provider">
-<thead><tr><th>Model</th><th class="n">Tokens</th><th class="n">Input</th><th class="n">Output at max</th><th class="n">Total</th><th class="n">Cached prompt</th><th class="n">Batch</th></tr></thead>
+<thead><tr><th>Model</th><th class="n">Total</th><th class="n">Cached prompt</th><th class="n">Batch</th><th class="n">Tokens</th><th class="n">Input</th><th class="n">Output at max</th></tr></thead>
 <tbody>
 ${body}
 </tbody></table></div>
