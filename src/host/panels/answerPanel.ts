@@ -12,7 +12,7 @@ import { ANSWER_VIEW_TYPE, mergeLive, parseAnswerViewMessage } from '../../share
 import { revivePersisted } from '../../shared/persisted';
 import { WebviewChannel } from './channel';
 import { UpdateCoalescer, type TimerPort, systemTimers } from './coalescer';
-import { webviewHtml, webviewOptions } from './html';
+import { bindChannel, webviewHtml, webviewOptions } from './html';
 
 export type { AnswerMeta, AnswerOutcome, LiveMeta } from '../../shared/protocol';
 
@@ -220,11 +220,7 @@ export class AnswerPanel implements vscode.Disposable {
     });
     this.channel = channel;
     this.panelSubs.push(
-      channel,
-      panel.onDidChangeViewState((e) => {
-        if (!e.webviewPanel.visible) channel.notReady();
-      }),
-      panel.onDidDispose(() => {
+      ...bindChannel(panel, channel, () => {
         if (this.panel === panel) {
           this.detach();
           this.panel = undefined;

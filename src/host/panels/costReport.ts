@@ -8,7 +8,7 @@ import { costReportToCsv } from '../../shared/costCsv';
 import type { CostReportData, HostToReportView, ReportViewToHost } from '../../shared/protocol';
 import { isCostReportData, parseReportViewMessage, REPORT_VIEW_TYPE } from '../../shared/protocol';
 import { WebviewChannel } from './channel';
-import { webviewHtml, webviewOptions } from './html';
+import { bindChannel, webviewHtml, webviewOptions } from './html';
 
 export type CostReportLoader = () => CostReportData | Promise<CostReportData>;
 
@@ -80,11 +80,7 @@ export class CostReportPanel implements vscode.Disposable {
     });
     this.channel = channel;
     this.panelSubs.push(
-      channel,
-      panel.onDidChangeViewState((e) => {
-        if (!e.webviewPanel.visible) channel.notReady();
-      }),
-      panel.onDidDispose(() => {
+      ...bindChannel(panel, channel, () => {
         if (this.panel === panel) {
           this.detach();
           this.panel = undefined;
