@@ -5,7 +5,7 @@ import { ProviderError } from '../errors';
 import type { ChatRequest, FinishReason, StreamEvent } from '../types';
 import { defaultBaseUrl } from './baseUrls';
 import { Attempt } from './attempt';
-import { headersToRecord, missingKeyError, requestIdFrom, sdkFailureClassifier, toProviderError } from './errorMapping';
+import { missingKeyError, sdkFailureClassifier, toProviderError } from './errorMapping';
 import { mapAnthropicStopReason } from './finishReason';
 import type { Provider, ProviderConfig } from './types';
 import { fromAnthropicUsage, mergeAnthropicUsage, type AnthropicWireUsage } from './usage';
@@ -76,11 +76,7 @@ export class AnthropicProvider implements Provider {
         const { data, response, request_id } = await this.getClient()
           .messages.create(buildMessagesBody(req), { signal: a.signal })
           .withResponse();
-        a.responseStarted = true;
-        a.headers = headersToRecord(response.headers);
-        a.requestId = request_id ?? requestIdFrom(a.headers);
-        a.pause();
-        yield { type: 'start', requestId: a.requestId, model: req.model };
+        yield a.started(response.headers, request_id);
         a.arm();
         for await (const ev of data) {
           a.pause();

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
-import type { CallResult, ChatRequest, FinishReason, ProviderId, Timing, Usage } from '../types';
-import type { AttemptContext } from './errorMapping';
+import type { CallResult, ChatRequest, FinishReason, ProviderId, StreamEvent, Timing, Usage } from '../types';
+import { headersToRecord, requestIdFrom, type AttemptContext } from './errorMapping';
 import { estimateUsage } from './usage';
 
 /**
@@ -68,6 +68,15 @@ export class Attempt {
       },
       () => undefined,
     );
+  }
+
+  /** The response headers arrived: record them and the request id, and give the 'start' event to yield. */
+  started(headers: Headers, sdkRequestId: string | null | undefined): StreamEvent {
+    this.responseStarted = true;
+    this.headers = headersToRecord(headers);
+    this.requestId = sdkRequestId ?? requestIdFrom(this.headers);
+    this.pause();
+    return { type: 'start', requestId: this.requestId, model: this.req.model };
   }
 
   pause(): void {

@@ -5,7 +5,7 @@ import { ProviderError } from '../errors';
 import type { ChatRequest, FinishReason, StreamEvent } from '../types';
 import { defaultBaseUrl, providerNeedsKey } from './baseUrls';
 import { Attempt } from './attempt';
-import { headersToRecord, missingKeyError, requestIdFrom, sdkFailureClassifier, toProviderError } from './errorMapping';
+import { missingKeyError, sdkFailureClassifier, toProviderError } from './errorMapping';
 import { mapOpenAIFinishReason } from './finishReason';
 import type { Provider, ProviderConfig } from './types';
 import { fromOpenAIUsage } from './usage';
@@ -80,11 +80,7 @@ export class OpenAICompatibleProvider implements Provider {
         const { data, response, request_id } = await this.getClient()
           .chat.completions.create(buildChatBody(this.cfg, req), { signal: a.signal })
           .withResponse();
-        a.responseStarted = true;
-        a.headers = headersToRecord(response.headers);
-        a.requestId = request_id ?? requestIdFrom(a.headers);
-        a.pause();
-        yield { type: 'start', requestId: a.requestId, model: req.model };
+        yield a.started(response.headers, request_id);
         a.arm();
         for await (const chunk of data) {
           a.pause();
