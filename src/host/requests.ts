@@ -289,11 +289,22 @@ export class RequestService implements vscode.Disposable {
   /** A quick pick to change tier or model for one request. */
   async pickOverride(): Promise<RouteOverride | undefined | null> {
     const cfg = this.s.config().routing.config;
-    const items: (vscode.QuickPickItem & { ov?: RouteOverride })[] = [
+    const pricing = this.s.pricing();
+    type Item = vscode.QuickPickItem & { ov?: RouteOverride };
+    const items: Item[] = [
       { label: '$(sparkle) Automatic', description: 'the tier the task needs', ov: undefined },
       ...TIERS.map((t) => ({ label: `$(layers) ${t} tier`, description: cfg.tiers[cfg.activeProvider][t], ov: { tier: t } })),
     ];
-    const picked = await vscode.window.showQuickPick(items, { title: 'Tierwise: tier or model for this request' });
+    // Any catalogued model of a provider that can be called now, with its price.
+    for (const provider of this.s.available()) {
+      const models = pricing.entries.models(provider);
+      if (!models.length) continue;
+      items.push({ label: PROVIDER_LABELS[provider], kind: vscode.QuickPickItemKind.Separator });
+      for (const m of models) {
+        items.push({ label: m.id, description: `${m.tier} · ${pricing.describePrice(provider, m.id) ?? ''}`, ov: { provider, model: m.id } });
+      }
+    }
+    const picked = await vscode.window.showQuickPick(items, { title: 'Tierwise: tier or model for this request', matchOnDescription: true });
     if (!picked) return null;
     return picked.ov;
   }
