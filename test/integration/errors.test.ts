@@ -76,3 +76,32 @@ suite('Failures a user can act on', () => {
     assert.equal((await fakeRequests()).filter((r) => r.path.endsWith('/chat/completions')).length, 4);
   });
 });
+
+suite('Answer controls', () => {
+  setup(fakeReset);
+
+  test('Escalate asks again one tier up, Retry asks again on the same model', async () => {
+    const app = await tierwise();
+    const first = await explainAndWait();
+    assert.equal(first.meta.tier, 'medium');
+    await fakeReset();
+    await app.requests.escalate(first.id);
+    const up = await until('the escalated answer', () => {
+      const a = app.services.panel().latest();
+      return a && a.id !== first.id && a.outcome ? a : undefined;
+    }, 30_000);
+    assert.equal(up.meta.tier, 'complex');
+    assert.match(up.meta.reason, /escalated from medium on request/);
+    let sent = (await fakeRequests()).filter((r) => r.path.endsWith('/chat/completions'));
+    assert.deepEqual(sent.map((r) => (r.body as { model: string }).model), ['gpt-4.1']);
+
+    await fakeReset();
+    await app.requests.retry(up.id);
+    await until('the retried answer', () => {
+      const a = app.services.panel().latest();
+      return a && a.id !== up.id && a.outcome ? a : undefined;
+    }, 30_000);
+    sent = (await fakeRequests()).filter((r) => r.path.endsWith('/chat/completions'));
+    assert.equal(sent.length, 1);
+  });
+});
