@@ -2,7 +2,8 @@
 import { PROVIDER_IDS, TIERS } from '../types';
 import type { ProviderId, Tier } from '../types';
 import type { FrontMatter, PromptDiagnostic, Range } from './model';
-import { findKey } from './frontMatter';
+import { findKey, readFrontMatter, type FrontMatterResult } from './frontMatter';
+import { TextIndex } from './text';
 
 const PROVIDER_ALIASES: Record<string, ProviderId> = {
   openai: 'openai',
@@ -106,4 +107,26 @@ export class ConfigReader {
 
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+}
+
+/** What both parsers start from: the text index, the front matter, its problems and a reader for its keys. */
+export interface PromptPrologue {
+  idx: TextIndex;
+  fmr: FrontMatterResult;
+  fm: FrontMatter | undefined;
+  data: Record<string, unknown>;
+  problems: PromptDiagnostic[];
+  read: ConfigReader;
+}
+
+/** Reads the front matter of a prompt file and flags keys outside `known` (named after `format` in messages). */
+export function readPrologue(text: string, known: readonly string[], format: string): PromptPrologue {
+  const idx = new TextIndex(text);
+  const fmr = readFrontMatter(idx);
+  const problems: PromptDiagnostic[] = [...fmr.problems];
+  const fm = fmr.frontMatter;
+  const data = fm?.data ?? {};
+  const read = new ConfigReader(fm, problems);
+  read.unknownKeys(data, known, format);
+  return { idx, fmr, fm, data, problems, read };
 }

@@ -19,9 +19,9 @@
  * Never throws: everything wrong becomes a diagnostic in `problems`.
  */
 import type { PromptConfig, PromptDiagnostic, PromptFile, PromptSection, VariableDef } from './model';
-import { TextIndex } from './text';
-import { readFrontMatter, findKey } from './frontMatter';
-import { ConfigReader, isRecord } from './config';
+import type { TextIndex } from './text';
+import { findKey } from './frontMatter';
+import { isRecord, readPrologue } from './config';
 import type { HeaderMatch } from './sections';
 import { nonBlank, sectionReferences, splitSections, strayTextProblem, toSection } from './sections';
 import { VARIABLE_NAME, valueToText } from './variables';
@@ -47,13 +47,7 @@ function matchHeader(line: string): HeaderMatch | undefined {
 }
 
 export function parsePromptMd(text: string): PromptFile {
-  const idx = new TextIndex(text);
-  const fmr = readFrontMatter(idx);
-  const problems: PromptDiagnostic[] = [...fmr.problems];
-  const fm = fmr.frontMatter;
-  const data = fm?.data ?? {};
-  const read = new ConfigReader(fm, problems);
-  read.unknownKeys(data, PROMPT_MD_KEYS, '.prompt.md');
+  const { idx, fmr, fm, data, problems, read } = readPrologue(text, PROMPT_MD_KEYS, '.prompt.md');
 
   const config: PromptConfig = {
     name: read.string('name', data.name),

@@ -6,9 +6,9 @@
  * Never throws.
  */
 import type { PromptConfig, PromptDiagnostic, PromptFile, PromptSection, VariableDef } from './model';
-import { TextIndex } from './text';
-import { findKey, readFrontMatter } from './frontMatter';
-import { ConfigReader, inferProvider, isRecord, toProvider } from './config';
+import type { TextIndex } from './text';
+import { findKey } from './frontMatter';
+import { inferProvider, isRecord, readPrologue, toProvider } from './config';
 import type { HeaderMatch } from './sections';
 import { nonBlank, sectionReferences, splitSections, strayTextProblem, toSection } from './sections';
 import { VARIABLE_NAME, valueToText } from './variables';
@@ -26,13 +26,7 @@ function matchRole(line: string): HeaderMatch | undefined {
 }
 
 export function parsePrompty(text: string): PromptFile {
-  const idx = new TextIndex(text);
-  const fmr = readFrontMatter(idx);
-  const problems: PromptDiagnostic[] = [...fmr.problems];
-  const fm = fmr.frontMatter;
-  const data = fm?.data ?? {};
-  const read = new ConfigReader(fm, problems);
-  read.unknownKeys(data, PROMPTY_KEYS, '.prompty');
+  const { idx, fmr, fm, data, problems, read } = readPrologue(text, PROMPTY_KEYS, '.prompty');
 
   const config: PromptConfig = { name: read.string('name', data.name), cache: false };
   const model = data.model;
