@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { KeyedDebounce } from './debounce';
 import type { ModelTarget, PromptCounts, PromptPrice, ResolvedTarget } from '../../core/prompts';
 import { cacheMinTokensFor, countPromptAsync, inputCost, maxOutputCost, resolveTarget } from '../../core/prompts';
 import { TIERS } from '../../core/types';
@@ -41,7 +42,7 @@ export interface PromptStats {
  */
 export class PromptAnalyzer implements vscode.Disposable {
   private readonly stats = new Map<string, PromptStats>();
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly timers = new KeyedDebounce();
   private readonly generation = new Map<string, number>();
   /** The document version each running refresh is computing. */
   private readonly inflight = new Map<string, number>();
@@ -59,16 +60,7 @@ export class PromptAnalyzer implements vscode.Disposable {
   }
 
   schedule(doc: vscode.TextDocument, delayMs = DEBOUNCE_MS): void {
-    const key = doc.uri.toString();
-    const t = this.timers.get(key);
-    if (t) clearTimeout(t);
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        void this.refresh(doc);
-      }, delayMs),
-    );
+    this.timers.schedule(doc.uri.toString(), delayMs, () => void this.refresh(doc));
   }
 
   /**
@@ -89,9 +81,7 @@ export class PromptAnalyzer implements vscode.Disposable {
 
   forget(doc: vscode.TextDocument): void {
     const key = doc.uri.toString();
-    const t = this.timers.get(key);
-    if (t) clearTimeout(t);
-    this.timers.delete(key);
+    this.timers.cancel(key);
     this.stats.delete(key);
     this.generation.delete(key);
     this.inflight.delete(key);
@@ -178,8 +168,7 @@ export class PromptAnalyzer implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
+    this.timers.dispose();
     this.emitter.dispose();
   }
 }

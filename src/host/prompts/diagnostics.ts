@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { KeyedDebounce } from './debounce';
 import type { PromptDiagnostic, PromptFile, Severity } from '../../core/prompts';
 import { lintPrompt, resolveTarget } from '../../core/prompts';
 import type { PromptDeps } from './deps';
@@ -37,7 +38,7 @@ export function toVsDiagnostic(d: PromptDiagnostic): vscode.Diagnostic {
 /** The "tierwise" diagnostic collection, refreshed debounced as documents change. */
 export class PromptDiagnostics implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly timers = new KeyedDebounce();
   /** The last lint of each document, by version (the code actions read it on every cursor move). */
   private readonly lints = new Map<string, { version: number; diagnostics: PromptDiagnostic[] }>();
 
@@ -47,16 +48,7 @@ export class PromptDiagnostics implements vscode.Disposable {
   ) {}
 
   schedule(doc: vscode.TextDocument, delayMs: number): void {
-    const key = doc.uri.toString();
-    const t = this.timers.get(key);
-    if (t) clearTimeout(t);
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        this.update(doc);
-      }, delayMs),
-    );
+    this.timers.schedule(doc.uri.toString(), delayMs, () => this.update(doc));
   }
 
   /** Lint results for the document's current version. */
@@ -86,16 +78,13 @@ export class PromptDiagnostics implements vscode.Disposable {
 
   clear(doc: vscode.TextDocument): void {
     const key = doc.uri.toString();
-    const t = this.timers.get(key);
-    if (t) clearTimeout(t);
-    this.timers.delete(key);
+    this.timers.cancel(key);
     this.lints.delete(key);
     if (this.collection.has(doc.uri)) this.collection.delete(doc.uri);
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
+    this.timers.dispose();
     this.collection.dispose();
   }
 }
