@@ -39,6 +39,7 @@ export class Tierwise implements vscode.Disposable {
     add(vscode.commands.registerCommand('tierwise.setApiKey', (id?: unknown) => this.keys.promptAndSet(typeof id === 'string' ? (id as never) : undefined)));
     add(vscode.commands.registerCommand('tierwise.clearApiKey', () => this.keys.promptAndClear()));
     add(vscode.commands.registerCommand('tierwise.showLog', () => this.log.show()));
+    add(vscode.commands.registerCommand('tierwise.manageEndpoints', () => s.destinations.manage()));
     for (const d of registerEditorCommands(s, this.requests)) add(d);
     for (const d of registerCostCommands(s)) add(d);
     for (const d of registerBatchCommands(s)) add(d);

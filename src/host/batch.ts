@@ -197,6 +197,7 @@ export class BatchService implements vscode.Disposable {
     );
     if (!ok) return undefined;
     if (!(await ensureKey(this.s, provider, () => this.submit(task, texts, question, where, split), 'this batch'))) return undefined;
+    if (!(await this.s.checkDestination(provider))) return undefined;
 
     const ids = calls.batchCustomIds(n);
     const items: BatchItem[] = planned.map((p, i) => ({ customId: ids[i]!, request: { ...p.route.request, batch: true } }));
@@ -261,6 +262,11 @@ export class BatchService implements vscode.Disposable {
     const ctl = new AbortController();
     this.watching.set(job.id, ctl);
     try {
+      // Jobs are kept for every window: poll only where this window's settings send the provider's requests.
+      if (job.baseUrl && job.baseUrl !== this.s.config().providers[job.provider].baseUrl) {
+        this.s.log.info(`batch: ${job.id} was submitted to ${job.baseUrl ?? 'the default endpoint'}, not where this window sends ${PROVIDER_LABELS[job.provider]} requests; not polled here`);
+        return;
+      }
       const key = await this.s.keys.get(job.provider);
       if (!key) {
         await this.store.update(job.id, { error: `no API key for ${PROVIDER_LABELS[job.provider]}` });

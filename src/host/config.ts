@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import type { Currency, ProviderId } from '../core/types';
 import { PROVIDER_IDS } from '../core/types';
 import { routingConfigFromSettings, type RoutingConfigResult } from '../core/routing';
+import { checkModelSettings } from '../core/modelSettings';
+import { layered, resolveWorkspaceSettings, type Destination, type WithheldDestination } from '../core/destinations';
 import { resolveResilienceSettings, type ResilienceSettings, type ProviderLimitSettings } from '../core/resilience/settings';
 
 /** Everything Tierwise reads from `tierwise.*`, validated once per change. */
@@ -9,6 +11,14 @@ export interface TierwiseConfig {
   routing: RoutingConfigResult;
   resilience: ResilienceSettings;
   providers: Record<ProviderId, { baseUrl?: string }>;
+  /** Where each provider's requests go, and which setting chose it. */
+  destinations: Record<ProviderId, Destination>;
+  /** Workspace values of destination settings not in effect (not approved, or Restricted Mode). */
+  withheld: WithheldDestination[];
+  /** Workspace values ignored because they would loosen a spending check. */
+  loosened: string[];
+  /** Invalid settings values, each naming the setting and the value used instead. */
+  problems: string[];
   dashscopeRegion: 'china' | 'international';
   currency: { display: Currency; cnyPerUsd: number };
   /** Ask before sending when the estimate (at max_tokens) is above this; 0 = never. */
@@ -29,14 +39,23 @@ function num(v: unknown, fallback: number): number {
 /** The hidden task under which prompt files are routed. */
 export const PROMPT_FILE_TASK = 'promptFile';
 
-export function readConfig(): TierwiseConfig {
+/** What decides which workspace values are used: workspace trust and the endpoints approved for this workspace. */
+export interface ConfigTrust {
+  trusted: boolean;
+  approved: (provider: ProviderId, host: string) => boolean;
+}
+
+const TRUST_ALL: ConfigTrust = { trusted: true, approved: () => false };
+
+export function readConfig(trust: ConfigTrust = TRUST_ALL): TierwiseConfig {
   const c = vscode.workspace.getConfiguration('tierwise');
+  const ws = resolveWorkspaceSettings((key) => c.inspect(key), trust);
   const routing = routingConfigFromSettings({
-    provider: c.get('provider'),
-    routing: c.get('routing'),
-    tiers: c.get('tiers'),
+    provider: ws.provider,
+    routing: ws.routing,
+    tiers: ws.tiers,
     tasks: c.get('tasks'),
-    fallback: c.get('fallback'),
+    fallback: ws.fallback,
   });
   // A prompt file brings its own system prompt, examples and max_tokens: routing only picks its model.
   routing.config.tasks[PROMPT_FILE_TASK] = {
@@ -53,28 +72,33 @@ export function readConfig(): TierwiseConfig {
   const limits: Partial<Record<ProviderId, ProviderLimitSettings>> = {};
   const providers = {} as Record<ProviderId, { baseUrl?: string }>;
   for (const id of PROVIDER_IDS) {
-    const l = c.get<{ rpm?: number; tpm?: number; concurrency?: number }>(`limits.${id}`);
-    if (l) limits[id] = { rpm: l.rpm || undefined, tpm: l.tpm || undefined, concurrency: l.concurrency || undefined };
-    const baseUrl = (c.get<string>(`providers.${id}.baseUrl`) ?? '').trim();
+    const l = ws.limits[id];
+    limits[id] = { rpm: l.rpm || undefined, tpm: l.tpm || undefined, concurrency: l.concurrency || undefined };
+    const baseUrl = ws.destinations[id].baseUrl;
     providers[id] = baseUrl ? { baseUrl } : {};
   }
   const resilience = resolveResilienceSettings({
     retry: { maxRetries: c.get('retry.maxRetries'), initialDelayMs: c.get('retry.initialDelayMs') },
     timeouts: { connectMs: c.get('timeouts.connectMs'), firstTokenMs: c.get('timeouts.firstTokenMs'), idleMs: c.get('timeouts.idleMs') },
     limits,
-    fallback: c.get('fallback') ?? {},
+    fallback: (ws.fallback as Record<string, string[]> | undefined) ?? {},
     cache: { enabled: c.get<boolean>('cache.enabled', true) },
   });
   const display = c.get<string>('currency.display') === 'CNY' ? 'CNY' : 'USD';
+  const models = checkModelSettings(layered(c.inspect('models'), trust.trusted));
   return {
     routing,
     resilience,
     providers,
-    dashscopeRegion: c.get<string>('providers.dashscope.region') === 'international' ? 'international' : 'china',
-    currency: { display, cnyPerUsd: Math.max(0.01, num(c.get('currency.cnyPerUsd'), 7.2)) },
-    confirmAboveUsd: Math.max(0, num(c.get('confirmAboveUsd'), 0.5)),
-    budget: { dailyUsd: Math.max(0, num(c.get('budget.dailyUsd'), 0)), monthlyUsd: Math.max(0, num(c.get('budget.monthlyUsd'), 0)) },
-    models: c.get<unknown[]>('models') ?? [],
+    destinations: ws.destinations,
+    withheld: ws.withheld,
+    loosened: ws.loosened,
+    problems: [...routing.problems, ...ws.problems, ...models.problems],
+    dashscopeRegion: ws.dashscopeRegion,
+    currency: { display, cnyPerUsd: ws.cnyPerUsd },
+    confirmAboveUsd: ws.confirmAboveUsd,
+    budget: ws.budget,
+    models: models.entries,
     lint: { systemPromptMaxTokens: Math.max(1, num(c.get('lint.systemPromptMaxTokens'), 500)) },
     promptGlobs: (c.get<unknown[]>('prompts.globs') ?? []).filter((g): g is string => typeof g === 'string'),
     batch: { pollSeconds: Math.max(1, num(c.get('batch.pollSeconds'), 30)) },

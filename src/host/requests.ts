@@ -73,7 +73,9 @@ export class RequestService implements vscode.Disposable {
     if (!planned) return;
     if (!(await this.confirm(planned.route))) return;
     if (!(await this.ensureKey(planned.route.provider, pending))) return;
-    await this.execute(pending, planned.route, planned.input);
+    const where = await this.s.checkDestination(planned.route.provider);
+    if (!where) return;
+    await this.execute(pending, planned.route, planned.input, where);
   }
 
   /** Routes a request; shows the reason a request cannot be sent, before anything is sent. */
@@ -125,13 +127,14 @@ export class RequestService implements vscode.Disposable {
     return ensureKey(this.s, provider, () => this.send(pending));
   }
 
-  private async execute(pending: PendingRequest, route: Route, input: RouteInput): Promise<void> {
+  private async execute(pending: PendingRequest, route: Route, input: RouteInput, where: string[] = []): Promise<void> {
     const panel = this.s.panel();
     const handle = panel.start({
       title: pending.title,
       meta: { provider: route.provider, model: route.model, tier: route.tier, reason: route.reason, task: route.task.label },
       target: pending.target,
     });
+    if (where.length) handle.meta({ notes: where });
     const controller = new AbortController();
     this.running.set(handle.id, { pending, route, input, controller });
     this.s.statusBar.setBusy(true);

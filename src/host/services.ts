@@ -7,6 +7,7 @@ import type { ChatRequest, ProviderId } from '../core/types';
 import { TokenCounter, WorkerBackend, type TokenCount } from '../core/tokens/client';
 import type { Provider } from '../core/providers';
 import { readConfig, type TierwiseConfig } from './config';
+import { Destinations, SettingsReporter } from './destinations';
 import type { KeyStore } from './keys';
 import { loadCalls, onCallsLoaded } from './lazy';
 import type { Log } from './log';
@@ -62,6 +63,8 @@ export class Services implements vscode.Disposable {
   private readonly providers = new Map<string, Provider>();
   private task = 'answer';
   private readonly subs: vscode.Disposable[] = [];
+  readonly destinations: Destinations;
+  readonly settingsReporter: SettingsReporter;
   statusBar!: StatusBar;
   panel!: () => AnswerPanel;
 
@@ -71,19 +74,16 @@ export class Services implements vscode.Disposable {
     readonly keys: KeyStore,
   ) {
     this.tokens_ = new Tokens(context.asAbsolutePath('dist/tokenWorker.js'), log);
+    this.destinations = new Destinations(context, log);
+    this.settingsReporter = new SettingsReporter(log);
     onCallsLoaded((ms) => log.info(`calls bundle (SDKs, resilience, prices) loaded on first use in ${ms.toFixed(1)} ms`));
     this.subs.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (!e.affectsConfiguration('tierwise')) return;
-        this.config_ = undefined;
-        const cfg = this.config();
-        this.router_?.update(cfg.routing.config);
-        this.runner_?.updateSettings(cfg.resilience);
-        this.pricing_?.update(cfg);
-        this.budget_?.update(cfg.budget);
-        this.providers.clear();
-        this.statusBar?.schedule();
+        if (e.affectsConfiguration('tierwise')) this.reload();
       }),
+      this.destinations,
+      this.destinations.onDidChange(() => this.reload()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.reload()),
       keys.onDidChange((id) => {
         for (const k of [...this.providers.keys()]) if (k.startsWith(`${id}|`)) this.providers.delete(k);
         this.statusBar?.schedule();
@@ -91,12 +91,34 @@ export class Services implements vscode.Disposable {
     );
   }
 
+  /** Settings changed (or an approval, or workspace trust): rebuild what depends on them. */
+  private reload(): void {
+    this.config_ = undefined;
+    const cfg = this.config();
+    this.router_?.update(cfg.routing.config);
+    this.runner_?.updateSettings(cfg.resilience);
+    this.pricing_?.update(cfg);
+    this.budget_?.update(cfg.budget);
+    this.providers.clear();
+    void this.refreshAvailable();
+    this.statusBar?.schedule();
+  }
+
   config(): TierwiseConfig {
     if (!this.config_) {
-      this.config_ = readConfig();
-      for (const p of this.config_.routing.problems) this.log.warn(`settings: ${p}`);
+      this.config_ = readConfig({ trusted: vscode.workspace.isTrusted, approved: this.destinations.isApproved });
+      this.settingsReporter.report(this.config_);
     }
     return this.config_;
+  }
+
+  /**
+   * Before sending to `provider`: asks about a workspace destination not yet approved and warns before a key goes
+   * over plain http. The notes say where the request goes and why; undefined when the user cancelled.
+   */
+  async checkDestination(provider: ProviderId): Promise<string[] | undefined> {
+    const hasKey = await this.keys.has(provider);
+    return this.destinations.beforeSend(provider, () => this.config(), hasKey);
   }
 
   tokens(): Tokens {
@@ -183,6 +205,8 @@ export class Services implements vscode.Disposable {
     for (const req of list) {
       const key = await this.keys.get(req.provider);
       if (!key && this.needsKey(req.provider)) continue;
+      // The routed provider was checked before sending; a fallback never sends a key over plain http unannounced.
+      if (key && req.provider !== route.provider && !this.destinations.mayCarryKey(this.config(), req.provider)) continue;
       this.providerFor(req.provider, key);
       usable.push(req);
     }
@@ -196,7 +220,7 @@ export class Services implements vscode.Disposable {
   async providerCount(req: ChatRequest): Promise<number | undefined> {
     if (req.provider !== 'anthropic') return undefined;
     const key = await this.keys.get(req.provider);
-    if (!key) return undefined;
+    if (!key || !this.destinations.mayCarryKey(this.config(), req.provider)) return undefined;
     try {
       return await this.providerFor(req.provider, key).countTokens?.(req, AbortSignal.timeout(5000));
     } catch (e) {

@@ -1,0 +1,332 @@
+/**
+ * Which settings a workspace may change, and where a request (and its key) may go.
+ *
+ * A workspace's `.vscode/settings.json` comes with the repository: it may be hostile. From the inspected values of
+ * each setting (default, user, workspace) and the endpoints the user approved for this workspace, this module
+ * decides the value in effect, which workspace values were held back, and what to tell the user. Pure: no 'vscode'.
+ *
+ * - Destinations (`tierwise.providers.*.baseUrl`, `tierwise.providers.dashscope.region`): a workspace value is used
+ *   only when the user approved its host for this provider in this workspace; otherwise the user's own value is.
+ * - Routing (`tierwise.provider`, `tierwise.routing.*`, `tierwise.tiers.*`, `tierwise.fallback`): it only picks among
+ *   the providers, each of which goes to its own checked destination, so a trusted workspace may set it.
+ * - Spending checks (`confirmAboveUsd`, `budget.*`, `limits.*`, `currency.cnyPerUsd`): a workspace value may only
+ *   make them stricter.
+ * - In Restricted Mode (an untrusted workspace) every workspace value of these settings is ignored.
+ */
+import { DASHSCOPE_BASE_URLS, defaultBaseUrl, type DashScopeRegion } from './providers/baseUrls';
+import type { ProviderId, Tier } from './types';
+import { PROVIDER_IDS, PROVIDER_LABELS, TIERS } from './types';
+
+/** What `WorkspaceConfiguration.inspect()` returns for one setting (the fields used here). */
+export interface Inspected<T = unknown> {
+  defaultValue?: T;
+  /** User settings; in a remote window these include the remote (machine) settings. */
+  globalValue?: T;
+  workspaceValue?: T;
+  workspaceFolderValue?: T;
+}
+
+/** Reads one `tierwise.*` setting, by its key without the prefix (e.g. `providers.openai.baseUrl`). */
+export type InspectSetting = (key: string) => Inspected | undefined;
+
+/** An endpoint the user allowed this workspace to send a provider's requests (and key) to. */
+export interface Approval {
+  provider: ProviderId;
+  /** `host[:port]`, as in `URL.host`. */
+  host: string;
+  /** The setting whose value named the host when it was approved. */
+  setting: string;
+  approvedAt: number;
+}
+
+export interface TrustContext {
+  /** `vscode.workspace.isTrusted`: false in Restricted Mode. */
+  trusted: boolean;
+  /** Whether the user approved `host` for `provider` in this workspace. */
+  approved: (provider: ProviderId, host: string) => boolean;
+}
+
+/** A workspace value of a destination setting that is not in effect. */
+export interface WithheldDestination {
+  provider: ProviderId;
+  setting: string;
+  value: string;
+  host: string;
+  reason: 'unapproved' | 'untrusted';
+}
+
+/** Where one provider's requests go. */
+export interface Destination {
+  provider: ProviderId;
+  /** The base URL set in settings; undefined: the provider's default for the region. */
+  baseUrl?: string;
+  /** The URL requests go to (the base URL or the default). */
+  url: string;
+  host: string;
+  /** Where `url` came from: the provider default, the user's settings, or an approved workspace value. */
+  source: 'default' | 'user' | 'workspace';
+  /** Which setting chose it (for messages). */
+  setting: string;
+}
+
+export interface WorkspaceSettings {
+  provider: unknown;
+  routing: Record<string, unknown>;
+  tiers: Record<string, Record<string, unknown>>;
+  fallback: unknown;
+  destinations: Record<ProviderId, Destination>;
+  dashscopeRegion: DashScopeRegion;
+  confirmAboveUsd: number;
+  budget: { dailyUsd: number; monthlyUsd: number };
+  limits: Record<ProviderId, { rpm: number; tpm: number; concurrency: number }>;
+  cnyPerUsd: number;
+  /** Workspace destination values held back (to ask about, or to say why they are not used). */
+  withheld: WithheldDestination[];
+  /** Workspace values ignored because they would loosen a spending check (for the log). */
+  loosened: string[];
+  /** Invalid values, each naming the setting and the value used instead (report once). */
+  problems: string[];
+}
+
+const isSet = (v: unknown) => v !== undefined && v !== null;
+
+/** The user's own value: user (and remote/machine) settings, else the default. */
+export function userValue<T>(i: Inspected<T> | undefined): T | undefined {
+  if (!i) return undefined;
+  return isSet(i.globalValue) ? i.globalValue : i.defaultValue;
+}
+
+/** The workspace's own value (a folder's over the workspace's); undefined when none, or in Restricted Mode. */
+export function workspaceValue<T>(i: Inspected<T> | undefined, trusted: boolean): T | undefined {
+  if (!i || !trusted) return undefined;
+  return isSet(i.workspaceFolderValue) ? i.workspaceFolderValue : isSet(i.workspaceValue) ? i.workspaceValue : undefined;
+}
+
+/** Whether the workspace sets a value at all (trusted or not). */
+function workspaceSets(i: Inspected | undefined): boolean {
+  return !!i && (isSet(i.workspaceFolderValue) || isSet(i.workspaceValue));
+}
+
+/** A setting that only routes among checked destinations: the workspace's value when trusted, else the user's. */
+export function layered(i: Inspected | undefined, trusted: boolean): unknown {
+  const w = workspaceValue(i, trusted);
+  return w !== undefined ? w : userValue(i);
+}
+
+/** `URL.host` of an http(s) URL, or undefined when it is not one. */
+export function hostOf(url: string): string | undefined {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.host : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** localhost, 127.0.0.0/8 and ::1: traffic that never leaves the machine. */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '').toLowerCase();
+  return name === 'localhost' || name.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(name) || name === '::1';
+}
+
+/** A URL whose traffic (and key) would cross the network unencrypted: plain http to a host that is not loopback. */
+export function isPlainHttpRemote(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' && !isLoopbackHost(u.host);
+  } catch {
+    return false;
+  }
+}
+
+/** Every setting whose workspace value Restricted Mode ignores (package.json `restrictedConfigurations`). */
+export function restrictedSettings(): string[] {
+  return [
+    ...PROVIDER_IDS.map((p) => `tierwise.providers.${p}.baseUrl`),
+    'tierwise.providers.dashscope.region',
+    'tierwise.provider',
+    'tierwise.routing.policy',
+    'tierwise.routing.perTier',
+    'tierwise.routing.localSimpleTier',
+    ...PROVIDER_IDS.flatMap((p) => TIERS.map((t) => `tierwise.tiers.${p}.${t}`)),
+    'tierwise.fallback',
+    'tierwise.models',
+    'tierwise.confirmAboveUsd',
+    'tierwise.budget.dailyUsd',
+    'tierwise.budget.monthlyUsd',
+    ...PROVIDER_IDS.flatMap((p) => ['rpm', 'tpm', 'concurrency'].map((k) => `tierwise.limits.${p}.${k}`)),
+    'tierwise.currency.cnyPerUsd',
+  ];
+}
+
+interface NumberRule {
+  /** The value used when the setting is missing or invalid. */
+  fallback: number;
+  min: number;
+  /** 0 means "off" (no threshold, no budget, no limit): the loosest value. */
+  zeroIsOff: boolean;
+  /** How the fallback reads in a message, e.g. "0 (no budget)". */
+  describe?: string;
+}
+
+function validNumber(v: unknown, rule: NumberRule): v is number {
+  return typeof v === 'number' && Number.isFinite(v) && v >= rule.min;
+}
+
+/** Whether `w` is at least as strict as `u`, where a lower positive value is stricter and (maybe) 0 is off. */
+export function atLeastAsStrict(w: number, u: number, zeroIsOff: boolean): boolean {
+  if (!zeroIsOff) return w <= u;
+  if (u === 0) return true;
+  return w > 0 && w <= u;
+}
+
+function describeValue(v: unknown): string {
+  return typeof v === 'string' ? `"${v}"` : JSON.stringify(v) ?? String(v);
+}
+
+/**
+ * A spending setting: the user's valid value (else the fallback), replaced by the workspace's only when that one is
+ * at least as strict.
+ */
+function strictNumber(setting: string, i: Inspected | undefined, trusted: boolean, rule: NumberRule, out: Pick<WorkspaceSettings, 'problems' | 'loosened'>): number {
+  const fallbackText = rule.describe ?? String(rule.fallback);
+  let user = rule.fallback;
+  const u = i && isSet(i.globalValue) ? i.globalValue : undefined;
+  if (u !== undefined) {
+    if (validNumber(u, rule)) user = u;
+    else out.problems.push(`${setting}: ${describeValue(u)} is not a number ≥ ${rule.min}; using ${fallbackText}.`);
+  }
+  const w = workspaceValue(i, trusted);
+  if (w === undefined) return user;
+  if (!validNumber(w, rule)) {
+    out.problems.push(`${setting} (workspace): ${describeValue(w)} is not a number ≥ ${rule.min}; using ${user}.`);
+    return user;
+  }
+  if (atLeastAsStrict(w, user, rule.zeroIsOff)) return w;
+  out.loosened.push(`${setting}: this workspace's value ${w} would loosen your ${user}; using ${user}.`);
+  return user;
+}
+
+function destinationFor(provider: ProviderId, baseUrl: string | undefined, source: Destination['source'], setting: string, region: DashScopeRegion): Destination {
+  const url = baseUrl ?? defaultBaseUrl(provider, region);
+  return { provider, ...(baseUrl ? { baseUrl } : {}), url, host: hostOf(url) ?? url, source, setting };
+}
+
+/** Resolves every setting this module governs; see the module comment for the rules. */
+export function resolveWorkspaceSettings(inspect: InspectSetting, ctx: TrustContext): WorkspaceSettings {
+  const problems: string[] = [];
+  const loosened: string[] = [];
+  const withheld: WithheldDestination[] = [];
+  const { trusted } = ctx;
+  const untrustedSets = (i: Inspected | undefined) => !trusted && workspaceSets(i);
+
+  // --- DashScope region: a destination (it picks the endpoint, and where the data is processed).
+  const regionKey = 'providers.dashscope.region';
+  const regionSetting = `tierwise.${regionKey}`;
+  const ri = inspect(regionKey);
+  const asRegion = (v: unknown): DashScopeRegion | undefined => (v === 'china' || v === 'international' ? v : undefined);
+  let region: DashScopeRegion = 'china';
+  const ru = ri && isSet(ri.globalValue) ? ri.globalValue : undefined;
+  if (ru !== undefined) {
+    if (asRegion(ru)) region = asRegion(ru)!;
+    else problems.push(`${regionSetting}: unknown region ${describeValue(ru)} (china or international); using china.`);
+  } else if (asRegion(ri?.defaultValue)) region = asRegion(ri?.defaultValue)!;
+  const rw = workspaceValue(ri, trusted);
+  if (rw !== undefined && rw !== region) {
+    const wr = asRegion(rw);
+    if (!wr) problems.push(`${regionSetting} (workspace): unknown region ${describeValue(rw)}; using ${region}.`);
+    else {
+      const host = hostOf(DASHSCOPE_BASE_URLS[wr])!;
+      if (ctx.approved('dashscope', host)) region = wr;
+      else withheld.push({ provider: 'dashscope', setting: regionSetting, value: wr, host, reason: 'unapproved' });
+    }
+  } else if (untrustedSets(ri)) {
+    const v = asRegion(ri?.workspaceFolderValue ?? ri?.workspaceValue);
+    if (v && v !== region) withheld.push({ provider: 'dashscope', setting: regionSetting, value: v, host: hostOf(DASHSCOPE_BASE_URLS[v])!, reason: 'untrusted' });
+  }
+
+  // --- Base URLs.
+  const destinations = {} as Record<ProviderId, Destination>;
+  for (const p of PROVIDER_IDS) {
+    const key = `providers.${p}.baseUrl`;
+    const setting = `tierwise.${key}`;
+    const i = inspect(key);
+    const clean = (v: unknown) => (typeof v === 'string' ? v.trim() : undefined);
+    let dest = destinationFor(p, undefined, 'default', setting, region);
+    const u = clean(i?.globalValue);
+    if (i && isSet(i.globalValue) && u === undefined) problems.push(`${setting}: must be a URL; using ${dest.url}.`);
+    if (u) {
+      if (hostOf(u)) dest = destinationFor(p, u, 'user', setting, region);
+      else problems.push(`${setting}: ${describeValue(u)} is not an http(s) URL; using ${dest.url}.`);
+    }
+    const w = clean(workspaceValue(i, trusted));
+    if (w && w !== dest.baseUrl) {
+      const host = hostOf(w);
+      if (!host) problems.push(`${setting} (workspace): ${describeValue(w)} is not an http(s) URL; using ${dest.url}.`);
+      else if (ctx.approved(p, host)) dest = destinationFor(p, w, 'workspace', setting, region);
+      else withheld.push({ provider: p, setting, value: w, host, reason: 'unapproved' });
+    } else if (untrustedSets(i)) {
+      const v = clean(i?.workspaceFolderValue ?? i?.workspaceValue);
+      const host = v ? hostOf(v) : undefined;
+      if (v && host && v !== dest.baseUrl) withheld.push({ provider: p, setting, value: v, host, reason: 'untrusted' });
+    }
+    destinations[p] = dest;
+  }
+
+  // --- Routing among the destinations above.
+  const routing: Record<string, unknown> = {};
+  for (const k of ['policy', 'perTier', 'localSimpleTier', 'longDocumentTokens']) {
+    const v = k === 'longDocumentTokens' ? layered(inspect(`routing.${k}`), true) : layered(inspect(`routing.${k}`), trusted);
+    if (v !== undefined) routing[k] = v;
+  }
+  const tiers: Record<string, Record<string, unknown>> = {};
+  for (const p of PROVIDER_IDS) {
+    const row: Record<string, unknown> = {};
+    for (const t of TIERS as readonly Tier[]) {
+      const v = layered(inspect(`tiers.${p}.${t}`), trusted);
+      if (v !== undefined) row[t] = v;
+    }
+    if (Object.keys(row).length) tiers[p] = row;
+  }
+
+  // --- Spending checks: a workspace may only tighten them.
+  const out = { problems, loosened };
+  const num = (key: string, rule: NumberRule) => strictNumber(`tierwise.${key}`, inspect(key), trusted, rule, out);
+  const confirmAboveUsd = num('confirmAboveUsd', { fallback: 0.5, min: 0, zeroIsOff: true });
+  const budget = {
+    dailyUsd: num('budget.dailyUsd', { fallback: 0, min: 0, zeroIsOff: true, describe: '0 (no budget)' }),
+    monthlyUsd: num('budget.monthlyUsd', { fallback: 0, min: 0, zeroIsOff: true, describe: '0 (no budget)' }),
+  };
+  const limits = {} as WorkspaceSettings['limits'];
+  for (const p of PROVIDER_IDS) {
+    limits[p] = {
+      rpm: num(`limits.${p}.rpm`, { fallback: 0, min: 0, zeroIsOff: true, describe: '0 (unknown)' }),
+      tpm: num(`limits.${p}.tpm`, { fallback: 0, min: 0, zeroIsOff: true, describe: '0 (unknown)' }),
+      concurrency: num(`limits.${p}.concurrency`, { fallback: 4, min: 1, zeroIsOff: false }),
+    };
+  }
+  // A higher rate makes CNY prices look cheaper in USD, and so loosens the USD checks: lower only.
+  const cnyPerUsd = num('currency.cnyPerUsd', { fallback: 7.2, min: 0.01, zeroIsOff: false });
+
+  return {
+    provider: layered(inspect('provider'), trusted),
+    routing,
+    tiers,
+    fallback: layered(inspect('fallback'), trusted),
+    destinations,
+    dashscopeRegion: region,
+    confirmAboveUsd,
+    budget,
+    limits,
+    cnyPerUsd,
+    withheld,
+    loosened,
+    problems,
+  };
+}
+
+/** The sentence for a withheld value, e.g. in the answer panel's notes. */
+export function describeWithheld(w: WithheldDestination, used: Destination): string {
+  const why = w.reason === 'untrusted' ? 'ignored in Restricted Mode' : 'not approved for this workspace';
+  return `This workspace's ${w.setting} (${w.host}) is ${why}: ${PROVIDER_LABELS[w.provider]} requests go to ${used.host} from ${used.source === 'default' ? 'the provider default' : 'your own settings'}.`;
+}
