@@ -51,3 +51,31 @@ export async function openFixture(name: string): Promise<vscode.TextEditor> {
 export async function setting(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('tierwise').update(key, value, vscode.ConfigurationTarget.Global);
 }
+
+/** A workspace-level setting, as a cloned repository's .vscode/settings.json would set it (undefined removes it). */
+export async function workspaceSetting(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('tierwise').update(key, value, vscode.ConfigurationTarget.Workspace);
+}
+
+/** Everything the "Tierwise" log output channel wrote so far: the log files in the extension's log folder. */
+export async function logText(): Promise<string> {
+  const app = await tierwise();
+  const dir = app.context.logUri;
+  let out = '';
+  for (const [name, type] of await vscode.workspace.fs.readDirectory(dir).then(undefined, () => [] as [string, vscode.FileType][])) {
+    if (type !== vscode.FileType.File) continue;
+    out += new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, name))) + '\n';
+  }
+  return out;
+}
+
+/** Writes a line to the log and waits until it reached the log file, so that everything before it is readable. */
+export async function flushedLog(): Promise<string> {
+  const app = await tierwise();
+  const marker = `log flush marker ${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  app.log.info(marker);
+  return until('the log file to catch up', async () => {
+    const t = await logText();
+    return t.includes(marker) ? t : undefined;
+  }, 15_000);
+}
