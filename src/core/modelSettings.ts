@@ -52,3 +52,52 @@ export function checkModelSettings(raw: unknown, setting = 'tierwise.models'): M
   });
   return { entries, problems };
 }
+
+/** The price fields of a `tierwise.models` entry and the catalogue field each replaces. */
+const PRICE_FIELDS = [
+  ['input', 'inputPerM'],
+  ['output', 'outputPerM'],
+  ['cachedInput', 'cachedInputPerM'],
+  ['cacheWrite', 'cacheWritePerM'],
+  ['batchInput', 'batchInputPerM'],
+  ['batchOutput', 'batchOutputPerM'],
+] as const;
+
+export interface KnownPrice {
+  currency: string;
+  inputPerM: number;
+  outputPerM: number;
+  cachedInputPerM?: number;
+  cacheWritePerM?: number;
+  batchInputPerM?: number;
+  batchOutputPerM?: number;
+}
+
+/**
+ * Workspace `tierwise.models` entries may add models and raise prices, never lower the price of a model already
+ * known (from the catalogue or the user's own entries): a cheaper price would loosen the confirmation threshold
+ * and the budgets. A lower price is dropped (the known one stays), and a known model keeps its currency.
+ */
+export function noCheaperThanKnown(entries: readonly Record<string, unknown>[], known: (provider: ProviderId, id: string) => KnownPrice | undefined): { entries: Record<string, unknown>[]; loosened: string[] } {
+  const loosened: string[] = [];
+  const out = entries.map((e) => {
+    const k = known(e.provider as ProviderId, e.id as string);
+    if (!k) return e;
+    const name = `${String(e.provider)}/${String(e.id)}`;
+    const kept: Record<string, unknown> = { ...e };
+    if (kept.currency !== undefined && kept.currency !== k.currency) {
+      loosened.push(`tierwise.models (workspace) ${name}: the currency stays ${k.currency}.`);
+      delete kept.currency;
+    }
+    for (const [field, knownField] of PRICE_FIELDS) {
+      const v = kept[field];
+      const base = k[knownField];
+      if (typeof v === 'number' && base !== undefined && v < base) {
+        loosened.push(`tierwise.models (workspace) ${name}: "${field}" ${v} is below the known ${base}; using ${base}.`);
+        delete kept[field];
+      }
+    }
+    return kept;
+  });
+  return { entries: out, loosened };
+}

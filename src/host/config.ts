@@ -3,7 +3,7 @@ import type { Currency, ProviderId } from '../core/types';
 import { PROVIDER_IDS } from '../core/types';
 import { routingConfigFromSettings, type RoutingConfigResult } from '../core/routing';
 import { checkModelSettings } from '../core/modelSettings';
-import { layered, resolveWorkspaceSettings, type Destination, type WithheldDestination } from '../core/destinations';
+import { resolveWorkspaceSettings, workspaceValue, type Destination, type WithheldDestination } from '../core/destinations';
 import { resolveResilienceSettings, type ResilienceSettings, type ProviderLimitSettings } from '../core/resilience/settings';
 
 /** Everything Tierwise reads from `tierwise.*`, validated once per change. */
@@ -24,8 +24,10 @@ export interface TierwiseConfig {
   /** Ask before sending when the estimate (at max_tokens) is above this; 0 = never. */
   confirmAboveUsd: number;
   budget: { dailyUsd: number; monthlyUsd: number };
-  /** `tierwise.models`: added or replaced models and prices. */
+  /** `tierwise.models` from the user's settings: added or replaced models and prices. */
   models: unknown[];
+  /** `tierwise.models` from the workspace: may add models and raise prices, never lower a known one. */
+  workspaceModels: Record<string, unknown>[];
   lint: { systemPromptMaxTokens: number };
   promptGlobs: string[];
   /** Batch jobs: the first delay between status polls, in seconds (later ones grow). */
@@ -85,7 +87,10 @@ export function readConfig(trust: ConfigTrust = TRUST_ALL): TierwiseConfig {
     cache: { enabled: c.get<boolean>('cache.enabled', true) },
   });
   const display = c.get<string>('currency.display') === 'CNY' ? 'CNY' : 'USD';
-  const models = checkModelSettings(layered(c.inspect('models'), trust.trusted));
+  // The user's models, and a workspace's (priced no lower than the known models by Pricing).
+  const mi = c.inspect('models');
+  const models = checkModelSettings(mi?.globalValue);
+  const workspaceModels = checkModelSettings(workspaceValue(mi, trust.trusted), 'tierwise.models (workspace)');
   return {
     routing,
     resilience,
@@ -93,12 +98,13 @@ export function readConfig(trust: ConfigTrust = TRUST_ALL): TierwiseConfig {
     destinations: ws.destinations,
     withheld: ws.withheld,
     loosened: ws.loosened,
-    problems: [...routing.problems, ...ws.problems, ...models.problems],
+    problems: [...routing.problems, ...ws.problems, ...models.problems, ...workspaceModels.problems],
     dashscopeRegion: ws.dashscopeRegion,
     currency: { display, cnyPerUsd: ws.cnyPerUsd },
     confirmAboveUsd: ws.confirmAboveUsd,
     budget: ws.budget,
     models: models.entries,
+    workspaceModels: workspaceModels.entries,
     lint: { systemPromptMaxTokens: Math.max(1, num(c.get('lint.systemPromptMaxTokens'), 500)) },
     promptGlobs: (c.get<unknown[]>('prompts.globs') ?? []).filter((g): g is string => typeof g === 'string'),
     batch: { pollSeconds: Math.max(1, num(c.get('batch.pollSeconds'), 30)) },

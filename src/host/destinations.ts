@@ -178,6 +178,11 @@ export class SettingsReporter {
     }
   }
 
+  /** A workspace value ignored for loosening a spending check, found outside the settings read (prices). */
+  ignored(message: string): void {
+    if (this.once(`loosened|${message}`)) this.log.warn(`settings: ${message}`);
+  }
+
   /** The problem texts reported so far (for tests). */
   reported(): string[] {
     return [...this.seen].filter((k) => k.startsWith('problem|')).map((k) => k.slice('problem|'.length));

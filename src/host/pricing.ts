@@ -2,6 +2,7 @@ import type * as Calls from '../core/calls';
 import type { ModelInfo } from '../core/routing';
 import type { Catalogue, CatalogueOverrides, ModelEntry } from '../core/pricing';
 import type { Currency, ProviderId, Usage } from '../core/types';
+import { noCheaperThanKnown } from '../core/modelSettings';
 import type { TierwiseConfig } from './config';
 
 /** Prices for the host: the catalogue with the user's overrides, costs in USD and display formatting. */
@@ -12,6 +13,8 @@ export class Pricing {
   constructor(
     private readonly calls: typeof Calls,
     cfg: TierwiseConfig,
+    /** Told (each time the prices are built) which workspace prices were not used. */
+    private readonly onIgnored: (message: string) => void = () => undefined,
   ) {
     this.cfg = cfg;
     this.catalogue = this.build(cfg);
@@ -23,7 +26,12 @@ export class Pricing {
   }
 
   private build(cfg: TierwiseConfig): Catalogue {
-    return new this.calls.Catalogue({ overrides: overridesFromSettings(cfg.models), dashscopeRegion: cfg.dashscopeRegion === 'international' ? 'intl' : 'cn' });
+    const dashscopeRegion = cfg.dashscopeRegion === 'international' ? 'intl' : 'cn';
+    const mine = new this.calls.Catalogue({ overrides: overridesFromSettings(cfg.models), dashscopeRegion });
+    if (!cfg.workspaceModels.length) return mine;
+    const ws = noCheaperThanKnown(cfg.workspaceModels, (p, id) => mine.get(p, id));
+    for (const m of ws.loosened) this.onIgnored(m);
+    return new this.calls.Catalogue({ overrides: overridesFromSettings([...cfg.models, ...ws.entries]), dashscopeRegion });
   }
 
   get entries(): Catalogue {

@@ -126,7 +126,7 @@ export class Services implements vscode.Disposable {
   }
 
   pricing(): Pricing {
-    this.pricing_ ??= new Pricing(loadCalls(), this.config());
+    this.pricing_ ??= new Pricing(loadCalls(), this.config(), (m) => this.settingsReporter.ignored(m));
     return this.pricing_;
   }
   pricingIfLoaded(): Pricing | undefined {

@@ -11,7 +11,7 @@ import {
   type Inspected,
   type TrustContext,
 } from '../../src/core/destinations';
-import { checkModelSettings } from '../../src/core/modelSettings';
+import { checkModelSettings, noCheaperThanKnown } from '../../src/core/modelSettings';
 import type { ProviderId } from '../../src/core/types';
 
 /** An `inspect` built from plain maps: defaults, user values and workspace values by key (without `tierwise.`). */
@@ -210,5 +210,28 @@ describe('tierwise.models entries', () => {
   it('not a list', () => {
     assert.match(checkModelSettings({ a: 1 }).problems[0]!, /must be a list/);
     assert.deepEqual(checkModelSettings(undefined), { entries: [], problems: [] });
+  });
+});
+
+describe('tierwise.models from a workspace', () => {
+  const known = (p: string, id: string) => (p === 'openai' && id === 'gpt-4o' ? { currency: 'USD', inputPerM: 2.5, outputPerM: 10, cachedInputPerM: 1.25 } : undefined);
+
+  it('may raise the price of a known model and add new ones, never lower a known price or change its currency', () => {
+    const r = noCheaperThanKnown(
+      [
+        { provider: 'openai', id: 'gpt-4o', input: 0, output: 12, cachedInput: 0.1, currency: 'CNY' },
+        { provider: 'openai', id: 'my-finetune', input: 0, output: 0 },
+      ],
+      known as never,
+    );
+    assert.deepEqual(r.entries, [
+      { provider: 'openai', id: 'gpt-4o', output: 12 },
+      { provider: 'openai', id: 'my-finetune', input: 0, output: 0 },
+    ]);
+    assert.deepEqual(r.loosened, [
+      'tierwise.models (workspace) openai/gpt-4o: the currency stays USD.',
+      'tierwise.models (workspace) openai/gpt-4o: "input" 0 is below the known 2.5; using 2.5.',
+      'tierwise.models (workspace) openai/gpt-4o: "cachedInput" 0.1 is below the known 1.25; using 1.25.',
+    ]);
   });
 });
