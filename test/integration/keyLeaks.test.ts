@@ -81,6 +81,7 @@ suite('Keys never leak', () => {
     Object.assign(vscode.window, saved);
     await setting('provider', 'openai');
     await setting('batch.pollSeconds', undefined);
+    await setting('retry.maxRetries', undefined);
     for (const p of PROVIDERS) await app.keys.clear(p);
     await app.keys.set('openai', 'sk-test-after-leaks-0123456789abcdef');
     await vscode.workspace.fs.delete(csvUri).then(undefined, () => undefined);
@@ -136,6 +137,8 @@ suite('Keys never leak', () => {
 
     // Error paths: 401 (OpenAI Bearer, Anthropic x-api-key), 429 then success, a reset before the headers,
     // a drop mid-stream, a refused connection, a missing key.
+    // One retry: enough to show the retry path, too few to open a provider's circuit for the suites after this one.
+    await setting('retry.maxRetries', 1);
     await select('sample.ts');
     await fakeEnqueue({ kind: 'error', status: 401, errorType: 'auth' });
     await run('tierwise.explain');
@@ -147,8 +150,7 @@ suite('Keys never leak', () => {
     await setting('provider', 'dashscope');
     await fakeEnqueue({ kind: 'dropMidStream', afterChunks: 2 });
     await run('tierwise.explain');
-    // Retried until the attempts run out (this opens DashScope's circuit for a while; nothing after uses it).
-    await fakeEnqueue({ kind: 'reset', times: 10 });
+    await fakeEnqueue({ kind: 'reset', times: 2 });
     await run('tierwise.explain');
     await fakeReset();
     const c = vscode.workspace.getConfiguration('tierwise');
