@@ -139,6 +139,12 @@ export function isPlainHttpRemote(url: string): boolean {
   }
 }
 
+/** The provider's own host (for DashScope, either region's): a key may always go there. */
+export function isDefaultHost(provider: ProviderId, host: string): boolean {
+  const defaults = provider === 'dashscope' ? Object.values(DASHSCOPE_BASE_URLS) : [defaultBaseUrl(provider)];
+  return defaults.some((u) => hostOf(u) === host);
+}
+
 /** Every setting whose workspace value Restricted Mode ignores (package.json `restrictedConfigurations`). */
 export function restrictedSettings(): string[] {
   return [
@@ -263,7 +269,7 @@ export function resolveWorkspaceSettings(inspect: InspectSetting, ctx: TrustCont
     if (w && w !== dest.baseUrl) {
       const host = hostOf(w);
       if (!host) problems.push(`${setting} (workspace): ${describeValue(w)} is not an http(s) URL; using ${dest.url}.`);
-      else if (ctx.approved(p, host)) dest = destinationFor(p, w, 'workspace', setting, region);
+      else if (ctx.approved(p, host) || isDefaultHost(p, host)) dest = destinationFor(p, w, 'workspace', setting, region);
       else withheld.push({ provider: p, setting, value: w, host, reason: 'unapproved' });
     } else if (untrustedSets(i)) {
       const v = clean(i?.workspaceFolderValue ?? i?.workspaceValue);

@@ -66,6 +66,13 @@ describe('Destinations: where a provider’s requests and key go', () => {
     assert.equal(r.withheld[0]?.host, 'evil.test');
   });
 
+  it("a workspace base URL on the provider's own host needs no approval", () => {
+    const r = resolveWorkspaceSettings(settings({ 'providers.openai.baseUrl': 'https://gw.test/v1' }, { 'providers.openai.baseUrl': 'https://api.openai.com/v1', 'providers.dashscope.baseUrl': 'https://dashscope-intl.aliyuncs.com/compatible-mode/v1' }), trusted);
+    assert.deepEqual(r.withheld, []);
+    assert.equal(r.destinations.openai.url, 'https://api.openai.com/v1');
+    assert.equal(r.destinations.dashscope.host, 'dashscope-intl.aliyuncs.com');
+  });
+
   it('the workspace value equal to the user value needs no approval', () => {
     const r = resolveWorkspaceSettings(settings({ 'providers.openai.baseUrl': 'https://gw.test/v1' }, { 'providers.openai.baseUrl': 'https://gw.test/v1' }), trusted);
     assert.deepEqual(r.withheld, []);
