@@ -136,6 +136,28 @@ suite('Workspace settings cannot send a key elsewhere', () => {
     await workspaceSetting('providers.openai.baseUrl', undefined);
   });
 
+  test('"Manage Approved Endpoints…" lists the approvals of this workspace and revokes the one picked', async () => {
+    const app = await tierwise();
+    const d = app.services.destinations;
+    await d.approve('openai', 'gw-one.test', 'tierwise.providers.openai.baseUrl');
+    await d.approve('anthropic', 'gw-two.test', 'tierwise.providers.anthropic.baseUrl');
+    const win = vscode.window as unknown as { showQuickPick: unknown };
+    const original = win.showQuickPick;
+    let listed: string[] = [];
+    win.showQuickPick = async (items: (vscode.QuickPickItem & { kind?: vscode.QuickPickItemKind })[]) => {
+      listed = items.filter((i) => i.kind !== vscode.QuickPickItemKind.Separator).map((i) => `${i.label} ${i.description ?? ''}`);
+      return items.find((i) => i.label === 'gw-two.test');
+    };
+    try {
+      await vscode.commands.executeCommand('tierwise.manageEndpoints');
+    } finally {
+      win.showQuickPick = original;
+    }
+    assert.deepEqual(listed, ['gw-one.test OpenAI · tierwise.providers.openai.baseUrl', 'gw-two.test Anthropic · tierwise.providers.anthropic.baseUrl']);
+    assert.deepEqual(d.approvals().map((a) => [a.provider, a.host]), [['openai', 'gw-one.test']]);
+    await d.revoke('openai', 'gw-one.test');
+  });
+
   test('a workspace switching to openaiCompatible with its own base URL is the same case', async () => {
     await workspaceSetting('provider', 'openaiCompatible');
     await workspaceSetting('providers.openaiCompatible.baseUrl', attacker.openaiBaseUrl);
