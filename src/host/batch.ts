@@ -264,7 +264,7 @@ export class BatchService implements vscode.Disposable {
     try {
       // Jobs are kept for every window: poll only where this window's settings send the provider's requests.
       if (job.baseUrl && job.baseUrl !== this.s.config().providers[job.provider].baseUrl) {
-        this.s.log.info(`batch: ${job.id} was submitted to ${job.baseUrl ?? 'the default endpoint'}, not where this window sends ${PROVIDER_LABELS[job.provider]} requests; not polled here`);
+        this.s.log.info(`batch: ${job.id} was submitted to ${job.baseUrl}, not where this window sends ${PROVIDER_LABELS[job.provider]} requests; not polled here`);
         return;
       }
       const key = await this.s.keys.get(job.provider);

@@ -47,9 +47,10 @@ export interface ConfigTrust {
   approved: (provider: ProviderId, host: string) => boolean;
 }
 
-const TRUST_ALL: ConfigTrust = { trusted: true, approved: () => false };
+/** A trusted workspace with no endpoints approved. */
+const NO_APPROVALS: ConfigTrust = { trusted: true, approved: () => false };
 
-export function readConfig(trust: ConfigTrust = TRUST_ALL): TierwiseConfig {
+export function readConfig(trust: ConfigTrust = NO_APPROVALS): TierwiseConfig {
   const c = vscode.workspace.getConfiguration('tierwise');
   const ws = resolveWorkspaceSettings((key) => c.inspect(key), trust);
   const routing = routingConfigFromSettings({
