@@ -216,6 +216,13 @@ suite('Workspace settings cannot send a key elsewhere', () => {
 
   test('an invalid value is reported once, naming the setting and the default used', async () => {
     const app = await tierwise();
+    const win = vscode.window as unknown as { showWarningMessage: unknown };
+    const original = win.showWarningMessage;
+    const warnings: string[] = [];
+    win.showWarningMessage = async (message: string) => {
+      warnings.push(message);
+      return undefined;
+    };
     await setting('limits.openai.rpm', -5);
     await setting('models', [{ provider: 'mistral', id: 'x' }]);
     try {
@@ -223,12 +230,14 @@ suite('Workspace settings cannot send a key elsewhere', () => {
       await setting('retry.initialDelayMs', 51);
       app.services.config();
       const expected = 'tierwise.limits.openai.rpm: -5 is not a number ≥ 0; using 0 (unknown).';
+      assert.deepEqual(warnings.filter((w) => w.includes('tierwise.limits.openai.rpm')), [`Tierwise settings: ${expected}`], 'one notification, though the settings were read again');
       assert.ok(app.services.settingsReporter.reported().includes(expected), JSON.stringify(app.services.settingsReporter.reported()));
       assert.ok(app.services.settingsReporter.reported().some((p) => p.startsWith('tierwise.models[0]: unknown provider "mistral"')));
       const log = await flushedLog();
       assert.equal(log.split(expected).length - 1, 1, 'one log line for the problem');
       assert.equal(app.services.config().resilience.limits.openai?.rpm, undefined, 'the default (unknown) is used');
     } finally {
+      win.showWarningMessage = original;
       await setting('limits.openai.rpm', undefined);
       await setting('models', undefined);
       await setting('retry.initialDelayMs', 50);
