@@ -80,6 +80,8 @@ export interface WorkspaceSettings {
   budget: { dailyUsd: number; monthlyUsd: number };
   limits: Record<ProviderId, { rpm: number; tpm: number; concurrency: number }>;
   cnyPerUsd: number;
+  /** Routing settings whose workspace value is in effect (said in the answer panel, for transparency). */
+  workspaceRouting: string[];
   /** Workspace destination values held back (to ask about, or to say why they are not used). */
   withheld: WithheldDestination[];
   /** Workspace values ignored because they would loosen a spending check (for the log). */
@@ -280,20 +282,30 @@ export function resolveWorkspaceSettings(inspect: InspectSetting, ctx: TrustCont
   }
 
   // --- Routing among the destinations above.
+  const workspaceRouting: string[] = [];
+  const route = (key: string, restricted = true) => {
+    const i = inspect(key);
+    const ok = restricted ? trusted : true;
+    const w = workspaceValue(i, ok);
+    if (w !== undefined && restricted && JSON.stringify(w) !== JSON.stringify(userValue(i))) workspaceRouting.push(`tierwise.${key}`);
+    return layered(i, ok);
+  };
   const routing: Record<string, unknown> = {};
   for (const k of ['policy', 'perTier', 'localSimpleTier', 'longDocumentTokens']) {
-    const v = k === 'longDocumentTokens' ? layered(inspect(`routing.${k}`), true) : layered(inspect(`routing.${k}`), trusted);
+    const v = route(`routing.${k}`, k !== 'longDocumentTokens');
     if (v !== undefined) routing[k] = v;
   }
   const tiers: Record<string, Record<string, unknown>> = {};
   for (const p of PROVIDER_IDS) {
     const row: Record<string, unknown> = {};
     for (const t of TIERS as readonly Tier[]) {
-      const v = layered(inspect(`tiers.${p}.${t}`), trusted);
+      const v = route(`tiers.${p}.${t}`);
       if (v !== undefined) row[t] = v;
     }
     if (Object.keys(row).length) tiers[p] = row;
   }
+  const provider = route('provider');
+  const fallback = route('fallback');
 
   // --- Spending checks: a workspace may only tighten them.
   const out = { problems, loosened };
@@ -315,10 +327,11 @@ export function resolveWorkspaceSettings(inspect: InspectSetting, ctx: TrustCont
   const cnyPerUsd = num('currency.cnyPerUsd', { fallback: 7.2, min: 0.01, zeroIsOff: false });
 
   return {
-    provider: layered(inspect('provider'), trusted),
+    provider,
     routing,
     tiers,
-    fallback: layered(inspect('fallback'), trusted),
+    fallback,
+    workspaceRouting,
     destinations,
     dashscopeRegion: region,
     confirmAboveUsd,

@@ -13,6 +13,8 @@ export interface TierwiseConfig {
   providers: Record<ProviderId, { baseUrl?: string }>;
   /** Where each provider's requests go, and which setting chose it. */
   destinations: Record<ProviderId, Destination>;
+  /** Routing settings (provider, tiers, fallback…) whose workspace value is in effect. */
+  workspaceRouting: string[];
   /** Workspace values of destination settings not in effect (not approved, or Restricted Mode). */
   withheld: WithheldDestination[];
   /** Workspace values ignored because they would loosen a spending check. */
@@ -98,6 +100,7 @@ export function readConfig(trust: ConfigTrust = NO_APPROVALS): TierwiseConfig {
     providers,
     destinations: ws.destinations,
     withheld: ws.withheld,
+    workspaceRouting: ws.workspaceRouting,
     loosened: ws.loosened,
     problems: [...routing.problems, ...ws.problems, ...models.problems, ...workspaceModels.problems],
     dashscopeRegion: ws.dashscopeRegion,

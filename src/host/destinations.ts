@@ -106,6 +106,7 @@ export class Destinations implements vscode.Disposable {
       }
     }
     const dest = cfg.destinations[provider];
+    if (cfg.workspaceRouting.length) notes.push(`Routed by this workspace's settings: ${cfg.workspaceRouting.join(', ')}.`);
     if (dest.source === 'workspace') notes.push(`Sent to ${dest.host}, approved for this workspace (${dest.setting}).`);
     if (hasKey && !this.mayCarryKey(cfg, provider)) {
       const send = 'Send Over HTTP';

@@ -172,6 +172,7 @@ suite('Workspace settings cannot send a key elsewhere', () => {
       assert.equal(sent.length, 1, "sent to the user's own OpenAI-compatible endpoint");
       assert.equal(sent[0]!.headers.authorization, `Bearer ${COMPAT_KEY}`);
       assert.equal(a?.meta.provider, 'openaiCompatible', 'the routing choice itself is kept');
+      assert.ok((a?.live.notes ?? []).includes("Routed by this workspace's settings: tierwise.provider."), JSON.stringify(a?.live.notes));
     } finally {
       await workspaceSetting('provider', undefined);
       await workspaceSetting('providers.openaiCompatible.baseUrl', undefined);

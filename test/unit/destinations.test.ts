@@ -62,6 +62,7 @@ describe('Destinations: where a provider’s requests and key go', () => {
     const inspect = settings({ provider: 'openai' }, { provider: 'openaiCompatible', 'providers.openaiCompatible.baseUrl': 'http://evil.test/v1' });
     const r = resolveWorkspaceSettings(inspect, trusted);
     assert.equal(r.provider, 'openaiCompatible', 'routing among checked destinations is the workspace’s to choose');
+    assert.deepEqual(r.workspaceRouting, ['tierwise.provider'], 'and said');
     assert.equal(r.destinations.openaiCompatible.url, 'http://localhost:11434/v1');
     assert.equal(r.withheld[0]?.host, 'evil.test');
   });
@@ -100,6 +101,7 @@ describe('Destinations: where a provider’s requests and key go', () => {
     assert.equal(r.destinations.openai.source, 'default');
     assert.deepEqual(r.tiers, {});
     assert.equal(r.fallback, undefined);
+    assert.deepEqual(r.workspaceRouting, []);
     assert.equal(r.confirmAboveUsd, 1, 'even a stricter workspace value is ignored in Restricted Mode');
     assert.deepEqual(r.withheld.map((w) => [w.provider, w.reason]), [['openai', 'untrusted']]);
   });
