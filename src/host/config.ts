@@ -9,7 +9,7 @@ export interface TierwiseConfig {
   routing: RoutingConfigResult;
   resilience: ResilienceSettings;
   providers: Record<ProviderId, { baseUrl?: string }>;
-  dashscopeRegion: 'china' | 'international';
+  dashscopeRegion: 'china' | 'international' | 'us';
   currency: { display: Currency; cnyPerUsd: number };
   /** Ask before sending when the estimate (at max_tokens) is above this; 0 = never. */
   confirmAboveUsd: number;
@@ -24,6 +24,11 @@ export interface TierwiseConfig {
 
 function num(v: unknown, fallback: number): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+}
+
+/** `tierwise.providers.dashscope.region`: China (the default), international or US. */
+function dashscopeRegionSetting(v: string | undefined): TierwiseConfig['dashscopeRegion'] {
+  return v === 'international' || v === 'us' ? v : 'china';
 }
 
 /** The hidden task under which prompt files are routed. */
@@ -70,7 +75,7 @@ export function readConfig(): TierwiseConfig {
     routing,
     resilience,
     providers,
-    dashscopeRegion: c.get<string>('providers.dashscope.region') === 'international' ? 'international' : 'china',
+    dashscopeRegion: dashscopeRegionSetting(c.get<string>('providers.dashscope.region')),
     currency: { display, cnyPerUsd: Math.max(0.01, num(c.get('currency.cnyPerUsd'), 7.2)) },
     confirmAboveUsd: Math.max(0, num(c.get('confirmAboveUsd'), 0.5)),
     budget: { dailyUsd: Math.max(0, num(c.get('budget.dailyUsd'), 0)), monthlyUsd: Math.max(0, num(c.get('budget.monthlyUsd'), 0)) },

@@ -1,6 +1,6 @@
 import type * as Calls from '../core/calls';
 import type { ModelInfo } from '../core/routing';
-import type { Catalogue, CatalogueOverrides, ModelEntry } from '../core/pricing';
+import type { Catalogue, CatalogueOverrides, DashScopeRegion, ModelEntry } from '../core/pricing';
 import type { Currency, ProviderId, Usage } from '../core/types';
 import type { TierwiseConfig } from './config';
 
@@ -23,7 +23,7 @@ export class Pricing {
   }
 
   private build(cfg: TierwiseConfig): Catalogue {
-    return new this.calls.Catalogue({ overrides: overridesFromSettings(cfg.models), dashscopeRegion: cfg.dashscopeRegion === 'international' ? 'intl' : 'cn' });
+    return new this.calls.Catalogue({ overrides: overridesFromSettings(cfg.models), dashscopeRegion: priceRegion(cfg.dashscopeRegion) });
   }
 
   get entries(): Catalogue {
@@ -37,19 +37,27 @@ export class Pricing {
   modelInfo(provider: ProviderId, model: string): ModelInfo | undefined {
     const e = this.entry(provider, model);
     if (!e) return undefined;
-    return { contextWindow: e.contextWindow, maxOutput: e.maxOutput, inputPerM: e.inputPerM, outputPerM: e.outputPerM, currency: e.currency };
+    return { contextWindow: e.contextWindow, maxOutput: e.maxOutput, inputPerM: e.inputPerM, outputPerM: e.outputPerM, currency: e.currency, ...(e.tiers ? { tiers: e.tiers } : {}) };
   }
 
   toUsd(amount: number, currency: Currency): number {
     return this.calls.toUsd(amount, currency, this.cfg.currency.cnyPerUsd);
   }
 
-  /** Cost of a usage record in USD, with the cache savings; undefined for a model without a price. */
-  cost(provider: ProviderId, model: string, usage: Usage, batch?: boolean): { usd: number; savingsUsd: number; native: string } | undefined {
+  /**
+   * Cost of a usage record in USD, with what the cache saved net of any cache-write premium (never below zero)
+   * and that premium; undefined for a model without a price.
+   */
+  cost(provider: ProviderId, model: string, usage: Usage, batch?: boolean): { usd: number; savingsUsd: number; writePremiumUsd: number; native: string } | undefined {
     const e = this.entry(provider, model);
     if (!e) return undefined;
     const c = this.calls.costOf(e, usage, { batch });
-    return { usd: this.toUsd(c.total, c.currency), savingsUsd: this.toUsd(c.cacheSavings, c.currency), native: this.calls.formatMoney(c.total, c.currency) };
+    return {
+      usd: this.toUsd(c.total, c.currency),
+      savingsUsd: this.toUsd(Math.max(0, c.cacheNet), c.currency),
+      writePremiumUsd: this.toUsd(c.cacheWritePremium, c.currency),
+      native: this.calls.formatMoney(c.total, c.currency),
+    };
   }
 
   /** A USD amount in the display currency: "$0.0012" or "¥0.0086". */
@@ -65,6 +73,11 @@ export class Pricing {
     const f = (x: number) => this.calls.formatMoney(x, e.currency);
     return `${f(e.inputPerM)} in / ${f(e.outputPerM)} out per M`;
   }
+}
+
+/** The DashScope price list of a region setting. */
+export function priceRegion(region: TierwiseConfig['dashscopeRegion']): DashScopeRegion {
+  return region === 'international' ? 'intl' : region === 'us' ? 'us' : 'cn';
 }
 
 /** `tierwise.models` entries → catalogue overrides keyed "provider/model". */

@@ -86,7 +86,8 @@ export function makeRecord(
     cost: c?.total ?? 0,
     currency,
     costUsd: toUsd(c?.total ?? 0, currency, cnyPerUsd),
-    cacheSavingsUsd: toUsd(c?.cacheSavings ?? 0, currency, cnyPerUsd),
+    // What the cache saved net of any cache-write premium, never below zero (a loss is not a saving).
+    cacheSavingsUsd: toUsd(Math.max(0, c?.cacheNet ?? 0), currency, cnyPerUsd),
     latencyMs: call.latencyMs,
     retries: call.retries,
     outcome: call.outcome,
