@@ -23,6 +23,20 @@ export function minCacheableTokens(provider: ProviderId, model: string): number 
   return 1024;
 }
 
+/**
+ * DashScope models with an explicit (cache_control) context cache, as Model Studio's "Context cache" page lists
+ * them; dated snapshots and "-latest" of these ids count too. Other models get the implicit cache only.
+ */
+export const DASHSCOPE_EXPLICIT_CACHE_MODELS: readonly string[] = ['qwen-max', 'qwen-plus', 'qwen-flash', 'qwen3-coder-plus', 'qwen3-coder-flash'];
+
+export function supportsDashScopeExplicitCache(model: string): boolean {
+  const m = model.trim().toLowerCase().replace(/^dashscope\//, '');
+  return DASHSCOPE_EXPLICIT_CACHE_MODELS.some((id) => {
+    if (m === id || m === `${id}-latest`) return true;
+    return m.startsWith(`${id}-`) && /^\d{4}-\d{2}-\d{2}$/.test(m.slice(id.length + 1));
+  });
+}
+
 export interface CachingOptions {
   /** `tierwise.cache.enabled`; when false the request is returned unchanged. */
   enabled: boolean;
@@ -41,11 +55,18 @@ export interface CachingOptions {
  * prefix cannot be cached), at most 4 in all counting breakpoints already present. Preference: the longest
  * prefix, the system prompt (the most stable), then the ends of the largest blocks.
  *
- * For OpenAI / DashScope / compatible servers the request is returned as it is (caching is automatic and the
- * request already puts the system prompt and history before the question); cache marks are dropped.
+ * DashScope models with an explicit cache (see `supportsDashScopeExplicitCache`) are marked the same way; their
+ * provider sends the marks as `cache_control` on content parts. For OpenAI, other DashScope models and compatible
+ * servers the request is returned as it is (caching is automatic and the request already puts the system prompt
+ * and history before the question); cache marks are dropped.
  */
 export function applyPromptCaching(req: ChatRequest, o: CachingOptions): ChatRequest {
   if (!o.enabled) return req;
+  if (req.provider === 'dashscope' && !req.batch && supportsDashScopeExplicitCache(req.model)) {
+    // DashScope's explicit cache takes Anthropic's marks (cache_control on content blocks, at most 4, a prefix of
+    // at least 1,024 tokens): the same placement, existing marks kept. Batch calls get no cache discount.
+    return { ...applyPromptCaching({ ...req, provider: 'anthropic' }, o), provider: req.provider };
+  }
   if (req.provider !== 'anthropic') {
     if (!req.systemCacheBreakpoint && !req.messages.some((m) => m.cacheBreakpoint)) return req;
     return {
