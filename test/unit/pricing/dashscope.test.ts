@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { Catalogue, compareTable, costOf, estimateCost, priceTier } from '../../../src/core/pricing';
 import { fromOpenAIUsage } from '../../../src/core/providers/usage';
+import { defaultRoutingConfig } from '../../../src/core/routing/config';
+import { Router, isRouteError } from '../../../src/core/routing/router';
 
 const close = (a: number, b: number, msg?: string) => assert.ok(Math.abs(a - b) < 1e-12, `${msg ?? ''} ${a} != ${b}`);
 const M = 1e6;
@@ -121,6 +123,27 @@ describe('pricing: DashScope usage shapes against hand calculations', () => {
     const simple = rows.find((r) => r.tier === 'simple')!;
     assert.equal(simple.model, 'qwen-turbo');
     assert.equal(simple.batchTotal, undefined, 'no batch figure where the batch cannot run');
+  });
+});
+
+describe('pricing: the router estimate uses the input-length tier', () => {
+  it('prices a 200K-token prompt on qwen-plus at the second tier', () => {
+    const cat = new Catalogue();
+    const router = new Router(defaultRoutingConfig('dashscope'), {
+      modelInfo: (p, m) => {
+        const e = cat.get(p, m);
+        return e && { contextWindow: e.contextWindow, maxOutput: e.maxOutput, inputPerM: e.inputPerM, outputPerM: e.outputPerM, currency: e.currency, ...(e.tiers ? { tiers: e.tiers } : {}) };
+      },
+      toUsd: (amount) => amount, // keep CNY figures as they are, to compare with the hand calculation
+      available: ['dashscope'],
+      countTokens: () => 0,
+    });
+    const route = router.route({ task: 'explainCode', inputTokens: 200_000, selectionText: 'x', override: { provider: 'dashscope', model: 'qwen-plus' } });
+    assert.ok(route && !isRouteError(route), 'a route');
+    const prompt = route.inputTokens;
+    assert.ok(prompt > 128_000 && prompt <= 256_000);
+    close(route.estimatedUsd!.min, (prompt * 2.4) / M);
+    close(route.estimatedUsd!.max, (prompt * 2.4 + route.maxTokens * 20) / M);
   });
 });
 
