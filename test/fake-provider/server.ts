@@ -15,7 +15,12 @@
  * OpenAI and DashScope `POST {base}/files` (multipart), `GET {base}/files/{id}/content`, `POST {base}/batches`,
  * `GET {base}/batches/{id}`, `POST {base}/batches/{id}/cancel`. Each request of a batch is answered when the batch
  * is created, taking the next queued scenario ('ok' or 'error'); the batch reports in progress at creation and
- * ended / completed from the first retrieval on.
+ * ended / completed from the first retrieval on. DashScope batch ids, file ids and answer bodies take its shapes.
+ *
+ * Caches: Anthropic prefixes up to the last cache_control block (written, then read); DashScope's explicit cache
+ * the same way when the request carries cache_control parts (prefix ≥1,024 tokens, usage with
+ * `cache_creation_input_tokens`, `cached_tokens` and `cache_type: "ephemeral"`); otherwise the implicit prefix
+ * cache of OpenAI and DashScope (`prompt_tokens_details.cached_tokens`).
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';

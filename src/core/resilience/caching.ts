@@ -65,7 +65,8 @@ export function applyPromptCaching(req: ChatRequest, o: CachingOptions): ChatReq
   if (req.provider === 'dashscope' && !req.batch && supportsDashScopeExplicitCache(req.model)) {
     // DashScope's explicit cache takes Anthropic's marks (cache_control on content blocks, at most 4, a prefix of
     // at least 1,024 tokens): the same placement, existing marks kept. Batch calls get no cache discount.
-    return { ...applyPromptCaching({ ...req, provider: 'anthropic' }, o), provider: req.provider };
+    const marked = applyPromptCaching({ ...req, provider: 'anthropic' }, o);
+    return dashscopeMarksThatCache({ ...marked, provider: req.provider }, o);
   }
   if (req.provider !== 'anthropic') {
     if (!req.systemCacheBreakpoint && !req.messages.some((m) => m.cacheBreakpoint)) return req;
@@ -117,6 +118,31 @@ export function applyPromptCaching(req: ChatRequest, o: CachingOptions): ChatReq
 
   const messages: ChatMessage[] = req.messages.map((m, i) => (chosen.has(i) ? { ...m, cacheBreakpoint: true } : m));
   return { ...req, systemCacheBreakpoint: req.systemCacheBreakpoint || chosen.has(-1) || undefined, messages };
+}
+
+/**
+ * DashScope: a request with explicit marks gets no implicit-cache hits, so a mark on a prefix shorter than the
+ * minimum (which caches nothing) is dropped, as are marks past the 4th (the last, longest, ones are kept). With no
+ * mark left the request goes unmarked and the implicit cache applies.
+ */
+function dashscopeMarksThatCache(req: ChatRequest, o: CachingOptions): ChatRequest {
+  let cumulative = 0;
+  const keep: number[] = []; // -1 = the system prompt, i = message i
+  if (req.system) {
+    cumulative += o.countTokens(req.system);
+    if (req.systemCacheBreakpoint && cumulative >= o.minTokens) keep.push(-1);
+  }
+  req.messages.forEach((m, i) => {
+    cumulative += o.countTokens(m.content);
+    if (m.cacheBreakpoint && cumulative >= o.minTokens) keep.push(i);
+  });
+  const kept = new Set(keep.slice(-MAX_CACHE_BREAKPOINTS));
+  if (kept.size === countCacheBreakpoints(req)) return req;
+  return {
+    ...req,
+    systemCacheBreakpoint: kept.has(-1) || undefined,
+    messages: req.messages.map((m, i) => (m.cacheBreakpoint && !kept.has(i) ? { role: m.role, content: m.content } : m)),
+  };
 }
 
 /** Counts the cache breakpoints of a request. */

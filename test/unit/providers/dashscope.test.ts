@@ -61,6 +61,18 @@ describe('DashScope explicit context cache: marks', () => {
     assert.ok(countCacheBreakpoints(out) <= 4);
   });
 
+  it('drops a mark on a prefix too short to cache (it would only turn the implicit cache off) and keeps at most 4', () => {
+    const r = qwen('Be brief.', [words(100), 'ok', 'q']);
+    r.messages[0]!.cacheBreakpoint = true;
+    assert.equal(countCacheBreakpoints(applyPromptCaching(r, on)), 0);
+    const many = qwen(words(1100), Array.from({ length: 11 }, () => words(200)), { systemCacheBreakpoint: true });
+    many.messages.forEach((m, i) => (m.cacheBreakpoint = i < 10 || undefined));
+    const out = applyPromptCaching(many, on);
+    assert.equal(countCacheBreakpoints(out), 4);
+    assert.equal(out.messages[9]!.cacheBreakpoint, true, 'the longest marked prefixes are kept');
+    assert.equal(out.systemCacheBreakpoint, undefined);
+  });
+
   it('drops the marks for models without an explicit cache, for batch calls, and does nothing when switched off', () => {
     const r = qwen(words(2000), [words(2000), 'q'], { model: 'qwen-turbo', systemCacheBreakpoint: true });
     const turbo = applyPromptCaching(r, on);
