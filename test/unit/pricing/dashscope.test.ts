@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Catalogue, compareTable, costOf, estimateCost, priceTier } from '../../../src/core/pricing';
+import { Catalogue, compareTable, costOf, estimateCost, makeRecord, priceTier, usageOf } from '../../../src/core/pricing';
 import { fromOpenAIUsage } from '../../../src/core/providers/usage';
 import { defaultRoutingConfig } from '../../../src/core/routing/config';
 import { Router, isRouteError } from '../../../src/core/routing/router';
@@ -123,6 +123,22 @@ describe('pricing: DashScope usage shapes against hand calculations', () => {
     const simple = rows.find((r) => r.tier === 'simple')!;
     assert.equal(simple.model, 'qwen-turbo');
     assert.equal(simple.batchTotal, undefined, 'no batch figure where the batch cannot run');
+  });
+});
+
+describe('pricing: DashScope in the ledger', () => {
+  it('records an explicit-cache call at its prices, keeps the cache kind, and never books the write premium as a saving', () => {
+    const cat = new Catalogue();
+    const base = { time: 1, provider: 'dashscope' as const, model: 'qwen-plus', latencyMs: 1, retries: 0, outcome: 'ok' as const };
+    const write = makeRecord(cat, { ...base, usage: fromOpenAIUsage({ prompt_tokens: 3564, completion_tokens: 100, prompt_tokens_details: { cached_tokens: 0, cache_creation_input_tokens: 3550, cache_type: 'ephemeral' } }) }, 7);
+    assert.equal(write.explicitCache, true);
+    close(write.cost, (14 * 0.8 + 3550 * 1.0 + 100 * 2) / M);
+    close(write.costUsd, write.cost / 7);
+    assert.equal(write.cacheSavingsUsd, 0);
+    const read = makeRecord(cat, { ...base, usage: fromOpenAIUsage({ prompt_tokens: 3564, completion_tokens: 100, prompt_tokens_details: { cached_tokens: 3550, cache_type: 'ephemeral' } }) }, 7);
+    close(read.cost, (14 * 0.8 + 3550 * 0.08 + 100 * 2) / M);
+    close(read.cacheSavingsUsd, (3550 * 0.72) / M / 7);
+    assert.equal(usageOf(read).explicitCache, true, 'recomputations (top-tier comparison) keep the cache kind');
   });
 });
 
