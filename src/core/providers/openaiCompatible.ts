@@ -3,6 +3,7 @@ import type { ChatCompletionContentPartText, ChatCompletionCreateParamsStreaming
 import type { Clock } from '../clock';
 import { ProviderError } from '../errors';
 import type { ChatRequest, FinishReason, StreamEvent } from '../types';
+import { supportsDashScopeExplicitCache } from '../resilience/caching';
 import { defaultBaseUrl, providerNeedsKey } from './baseUrls';
 import { Attempt } from './attempt';
 import { missingKeyError, sdkFailureClassifier, toProviderError } from './errorMapping';
@@ -24,13 +25,14 @@ interface CachedTextPart {
 }
 
 /**
- * Chat messages in the OpenAI shape. DashScope (not in batch, which has no cache discount): a message carrying a
+ * Chat messages in the OpenAI shape. DashScope models with an explicit cache (not in batch, which has no cache
+ * discount): a message carrying a
  * cache mark (`systemCacheBreakpoint`, `cacheBreakpoint`) is sent as one text part with
  * `cache_control: {type: 'ephemeral'}`, DashScope's explicit context cache; other messages stay plain strings.
  * Elsewhere the marks are not sent.
  */
 export function toOpenAIMessages(req: ChatRequest): ChatCompletionMessageParam[] {
-  const marks = req.provider === 'dashscope' && !req.batch;
+  const marks = req.provider === 'dashscope' && !req.batch && supportsDashScopeExplicitCache(req.model);
   const content = (text: string, mark: boolean | undefined): string | ChatCompletionContentPartText[] => {
     if (!marks || !mark) return text;
     const part: CachedTextPart = { type: 'text', text, cache_control: { type: 'ephemeral' } };

@@ -38,7 +38,7 @@ export function supportsDashScopeExplicitCache(model: string): boolean {
 }
 
 export interface CachingOptions {
-  /** `tierwise.cache.enabled`; when false the request is returned unchanged. */
+  /** `tierwise.cache.enabled`; when false the request is returned unchanged (DashScope: without cache marks). */
   enabled: boolean;
   /** Minimum cacheable prefix in tokens for the model (see `minCacheableTokens`). */
   minTokens: number;
@@ -61,13 +61,16 @@ export interface CachingOptions {
  * and history before the question); cache marks are dropped.
  */
 export function applyPromptCaching(req: ChatRequest, o: CachingOptions): ChatRequest {
-  if (!o.enabled) return req;
-  if (req.provider === 'dashscope' && !req.batch && supportsDashScopeExplicitCache(req.model)) {
+  if (req.provider === 'dashscope') {
     // DashScope's explicit cache takes Anthropic's marks (cache_control on content blocks, at most 4, a prefix of
-    // at least 1,024 tokens): the same placement, existing marks kept. Batch calls get no cache discount.
+    // at least 1,024 tokens): the same placement, existing marks kept. Batch calls get no cache discount. With
+    // caching switched off, or on a model without an explicit cache, no mark is sent (marks from a prompt file or
+    // the editor included).
+    if (!o.enabled || req.batch || !supportsDashScopeExplicitCache(req.model)) return withoutCacheMarks(req);
     const marked = applyPromptCaching({ ...req, provider: 'anthropic' }, o);
     return dashscopeMarksThatCache({ ...marked, provider: req.provider }, o);
   }
+  if (!o.enabled) return req;
   if (req.provider !== 'anthropic') {
     if (!req.systemCacheBreakpoint && !req.messages.some((m) => m.cacheBreakpoint)) return req;
     return {
@@ -143,6 +146,11 @@ function dashscopeMarksThatCache(req: ChatRequest, o: CachingOptions): ChatReque
     systemCacheBreakpoint: kept.has(-1) || undefined,
     messages: req.messages.map((m, i) => (m.cacheBreakpoint && !kept.has(i) ? { role: m.role, content: m.content } : m)),
   };
+}
+
+function withoutCacheMarks(req: ChatRequest): ChatRequest {
+  if (!countCacheBreakpoints(req)) return req;
+  return { ...req, systemCacheBreakpoint: undefined, messages: req.messages.map((m) => (m.cacheBreakpoint ? { role: m.role, content: m.content } : m)) };
 }
 
 /** Counts the cache breakpoints of a request. */

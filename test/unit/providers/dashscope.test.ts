@@ -80,6 +80,8 @@ describe('DashScope explicit context cache: marks', () => {
     assert.equal(countCacheBreakpoints(applyPromptCaching(qwen(words(2000), [words(2000), 'q'], { batch: true, systemCacheBreakpoint: true }), on)), 0);
     const off = qwen(words(2000), [words(2000), 'q']);
     assert.equal(applyPromptCaching(off, { ...on, enabled: false }), off);
+    // switched off, marks the request already carries (a prompt file's `cache: true`) are not sent either
+    assert.equal(countCacheBreakpoints(applyPromptCaching({ ...off, systemCacheBreakpoint: true }, { ...on, enabled: false })), 0);
   });
 
   it('sends a marked message as a text part with cache_control ephemeral; plain messages stay strings', () => {
@@ -93,6 +95,7 @@ describe('DashScope explicit context cache: marks', () => {
     ]);
     assert.deepEqual(toOpenAIMessages({ ...r, provider: 'openai' })[0], { role: 'system', content: 'You are terse.' }, 'OpenAI gets no marks');
     assert.deepEqual(toOpenAIMessages({ ...r, batch: true })[0], { role: 'system', content: 'You are terse.' }, 'batch lines carry no marks');
+    assert.deepEqual(toOpenAIMessages({ ...r, model: 'qwen-turbo' })[0], { role: 'system', content: 'You are terse.' }, 'nor models without an explicit cache');
   });
 });
 
