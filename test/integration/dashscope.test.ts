@@ -129,6 +129,25 @@ suite('DashScope: batch and context cache through the fake provider', () => {
     close(read!.cacheSavingsUsd, (u2.cacheReadTokens * 0.72) / 1e6 / cnyPerUsd(), 'the saving');
   });
 
+  test('with tierwise.cache.enabled off, the same request goes without cache marks', async () => {
+    const app = await tierwise();
+    await setting('tasks', { longRules: { label: 'Long rules', tier: 'medium', system: LONG_SYSTEM, maxTokens: 200, code: false } });
+    await setting('cache.enabled', false);
+    try {
+      const editor = await editorWith(`${LINES[1]}\n`);
+      editor.selection = new vscode.Selection(0, 0, 1, 0);
+      const before = app.services.ledger().all().length;
+      await vscode.commands.executeCommand('tierwise.runTask', 'longRules');
+      const rec = await until('a ledger record', () => app.services.ledger().all()[before]);
+      const body = (await fakeRequests()).find((r) => r.path === '/compatible-mode/v1/chat/completions')!.body as { model: string; messages: { content: unknown }[] };
+      assert.equal(body.model, 'qwen-plus');
+      assert.ok(body.messages.every((m) => typeof m.content === 'string'), 'no cache_control parts');
+      assert.equal(rec.cacheWriteTokens, 0);
+    } finally {
+      await setting('cache.enabled', undefined);
+    }
+  });
+
   test('implicit cache: a model without an explicit cache gets no marks; reported cached tokens bill at 20%', async () => {
     const app = await tierwise();
     await fakeEnqueue({ kind: 'ok', usage: { input: 3019, cached: 2048, output: 104 } });
