@@ -80,7 +80,12 @@ export function priceRegion(region: TierwiseConfig['dashscopeRegion']): DashScop
   return region === 'international' ? 'intl' : region === 'us' ? 'us' : 'cn';
 }
 
-/** `tierwise.models` entries → catalogue overrides keyed "provider/model". */
+const PRICE_REGIONS: Record<string, DashScopeRegion> = { china: 'cn', cn: 'cn', international: 'intl', intl: 'intl', us: 'us' };
+
+/**
+ * `tierwise.models` entries → catalogue overrides keyed "provider/model" (DashScope: "provider/model@region" when
+ * the entry names a `region`: china, international or us).
+ */
 export function overridesFromSettings(list: unknown[]): CatalogueOverrides {
   const out: CatalogueOverrides = {};
   for (const raw of list) {
@@ -88,7 +93,11 @@ export function overridesFromSettings(list: unknown[]): CatalogueOverrides {
     const m = raw as Record<string, unknown>;
     if (typeof m.provider !== 'string' || typeof m.id !== 'string') continue;
     const n = (k: string) => (typeof m[k] === 'number' && Number.isFinite(m[k]) ? (m[k] as number) : undefined);
-    out[`${m.provider}/${m.id}`] = {
+    const region = m.provider === 'dashscope' && typeof m.region === 'string' ? PRICE_REGIONS[m.region] : undefined;
+    out[`${m.provider}/${m.id}${region ? `@${region}` : ''}`] = {
+      ...(region ? { region } : {}),
+      thinkingOutputPerM: n('thinkingOutput'),
+      explicitCachedInputPerM: n('explicitCachedInput'),
       provider: m.provider as ProviderId,
       id: m.id,
       contextWindow: n('contextWindow'),

@@ -3,6 +3,7 @@ import { Catalogue, compareTable, costOf, estimateCost, makeRecord, priceTier, u
 import { fromOpenAIUsage } from '../../../src/core/providers/usage';
 import { defaultRoutingConfig } from '../../../src/core/routing/config';
 import { Router, isRouteError } from '../../../src/core/routing/router';
+import { overridesFromSettings } from '../../../src/host/pricing';
 
 const close = (a: number, b: number, msg?: string) => assert.ok(Math.abs(a - b) < 1e-12, `${msg ?? ''} ${a} != ${b}`);
 const M = 1e6;
@@ -192,6 +193,16 @@ describe('pricing: DashScope catalogue', () => {
     const own = new Catalogue({ dashscopeRegion: 'us', overrides: { 'dashscope/qwen-plus@us': { inputPerM: 0.5, outputPerM: 1.5 } } });
     assert.equal(own.get('dashscope', 'qwen-plus')!.inputPerM, 0.5);
     assert.equal(own.get('dashscope', 'qwen-plus', 'intl')!.inputPerM, 0.4, 'the international entry is left alone');
+  });
+
+  it('tierwise.models entries can price a DashScope region of their own (US), with thinking and explicit-cache prices', () => {
+    const overrides = overridesFromSettings([{ provider: 'dashscope', id: 'qwen-plus', region: 'us', input: 0.5, output: 1.5, thinkingOutput: 5, explicitCachedInput: 0.05 }]);
+    assert.deepEqual(Object.keys(overrides), ['dashscope/qwen-plus@us']);
+    const us = new Catalogue({ dashscopeRegion: 'us', overrides }).get('dashscope', 'qwen-plus')!;
+    assert.equal(us.region, 'us');
+    assert.equal(us.inputPerM, 0.5);
+    close(costOf(us, { inputTokens: 1000, outputTokens: 100, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 50 }).total, (1000 * 0.5 + 100 * 5) / M);
+    assert.equal(new Catalogue({ dashscopeRegion: 'intl', overrides }).get('dashscope', 'qwen-plus')!.inputPerM, 0.4);
   });
 
   it('a price override replaces the input-length tiers', () => {
