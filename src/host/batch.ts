@@ -1,7 +1,7 @@
 /**
  * "Run Task as Batch (Half Price)…" and "Show Batch Jobs": the items of a selection sent through the provider's
- * batch API (OpenAI Batch API, Anthropic Message Batches, DashScope's OpenAI-compatible Batch API) at half price, polled with a cancellable notification,
- * answered in the answer panel and recorded in the ledger at batch prices.
+ * batch API (OpenAI Batch API, Anthropic Message Batches, DashScope's OpenAI-compatible Batch API) at half price,
+ * polled with a cancellable notification, answered in the answer panel and recorded in the ledger at batch prices.
  *
  * Jobs live in the global state (ids and labels, never keys) so that polling resumes after a window reload.
  * The batch client comes from the lazily loaded calls bundle: nothing here loads it during activation.
