@@ -232,12 +232,12 @@ export function resolveWorkspaceSettings(inspect: InspectSetting, ctx: TrustCont
   const regionKey = 'providers.dashscope.region';
   const regionSetting = `tierwise.${regionKey}`;
   const ri = inspect(regionKey);
-  const asRegion = (v: unknown): DashScopeRegion | undefined => (v === 'china' || v === 'international' ? v : undefined);
+  const asRegion = (v: unknown): DashScopeRegion | undefined => (v === 'china' || v === 'international' || v === 'us' ? v : undefined);
   let region: DashScopeRegion = 'china';
   const ru = ri && isSet(ri.globalValue) ? ri.globalValue : undefined;
   if (ru !== undefined) {
     if (asRegion(ru)) region = asRegion(ru)!;
-    else problems.push(`${regionSetting}: unknown region ${describeValue(ru)} (china or international); using china.`);
+    else problems.push(`${regionSetting}: unknown region ${describeValue(ru)} (china, international or us); using china.`);
   } else if (asRegion(ri?.defaultValue)) region = asRegion(ri?.defaultValue)!;
   const rw = workspaceValue(ri, trusted);
   if (rw !== undefined && rw !== region) {

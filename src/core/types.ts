@@ -30,6 +30,11 @@ export interface Usage {
   cacheReadTokens: number;
   cacheWriteTokens: number;
   reasoningTokens: number;
+  /**
+   * DashScope: the cache counts are those of an explicit (`cache_control`) cache, whose hits bill at another
+   * price than implicit-cache hits. Absent: implicit (or the provider has one kind).
+   */
+  explicitCache?: boolean;
 }
 
 export const ZERO_USAGE: Usage = Object.freeze({

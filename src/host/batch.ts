@@ -1,7 +1,7 @@
 /**
  * "Run Task as Batch (Half Price)…" and "Show Batch Jobs": the items of a selection sent through the provider's
- * batch API (OpenAI Batch API, Anthropic Message Batches) at half price, polled with a cancellable notification,
- * answered in the answer panel and recorded in the ledger at batch prices.
+ * batch API (OpenAI Batch API, Anthropic Message Batches, DashScope's OpenAI-compatible Batch API) at half price,
+ * polled with a cancellable notification, answered in the answer panel and recorded in the ledger at batch prices.
  *
  * Jobs live in the global state (ids and labels, never keys) so that polling resumes after a window reload.
  * The batch client comes from the lazily loaded calls bundle: nothing here loads it during activation.
@@ -145,9 +145,17 @@ export class BatchService implements vscode.Disposable {
     }
     if (!loadCalls().isBatchProvider(lead.provider)) {
       void vscode.window.showErrorMessage(
-        `Tierwise: ${PROVIDER_LABELS[lead.provider]} has no batch support here. Batch jobs run on OpenAI or Anthropic: set tierwise.provider (or the tier's provider) to one of them, or use Run Task on Selection.`,
+        `Tierwise: ${PROVIDER_LABELS[lead.provider]} has no batch support here. Batch jobs run on OpenAI, Anthropic or DashScope: set tierwise.provider (or the tier's provider) to one of them, or use Run Task on Selection.`,
       );
       return undefined;
+    }
+    if (lead.provider === 'dashscope') {
+      // DashScope's Batch API takes a region-dependent list of models: refuse others before anything is sent.
+      const why = loadCalls().dashscopeBatchRefusal(lead.model, this.s.config().dashscopeRegion);
+      if (why) {
+        void vscode.window.showErrorMessage(`Tierwise: ${why}`);
+        return undefined;
+      }
     }
     const override = { provider: lead.provider, model: lead.model, tier: lead.tier };
     const planned: PlannedItem[] = [];
@@ -202,8 +210,10 @@ export class BatchService implements vscode.Disposable {
     const ids = calls.batchCustomIds(n);
     const items: BatchItem[] = planned.map((p, i) => ({ customId: ids[i]!, request: { ...p.route.request, batch: true } }));
     const key = await this.s.keys.get(provider);
-    const baseUrl = this.s.config().providers[provider].baseUrl;
-    const client = new calls.BatchClient({ provider, apiKey: key ?? '', baseUrl });
+    const cfg = this.s.config();
+    // DashScope: the region's compatible-mode host, kept with the job (its key works only there).
+    const baseUrl = cfg.providers[provider].baseUrl ?? (provider === 'dashscope' ? calls.defaultBaseUrl('dashscope', cfg.dashscopeRegion) : undefined);
+    const client = new calls.BatchClient({ provider, apiKey: key ?? '', baseUrl, dashscopeRegion: cfg.dashscopeRegion });
     const title = `Batch: ${task.label} (${n} item${n === 1 ? '' : 's'})`;
     this.s.log.info(`batch: submitting ${n} ${task.id} item(s) to ${provider}/${model}, ${estimate}`);
     let info: BatchInfo;
@@ -212,7 +222,7 @@ export class BatchService implements vscode.Disposable {
         { location: vscode.ProgressLocation.Notification, title: `Tierwise: submitting ${title.toLowerCase()}`, cancellable: false },
         async (progress) => {
           progress.report({ message: `${model}, ${estimate}` });
-          return client.submit(items, provider === 'openai' ? { metadata: { source: 'tierwise', task: task.id } } : {});
+          return client.submit(items, provider !== 'anthropic' ? { metadata: { source: 'tierwise', task: task.id } } : {});
         },
       );
     } catch (e) {

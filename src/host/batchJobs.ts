@@ -106,7 +106,7 @@ function isJobRecord(v: unknown): v is BatchJobRecord {
   const j = v as Record<string, unknown>;
   return (
     typeof j.id === 'string' &&
-    (j.provider === 'openai' || j.provider === 'anthropic') &&
+    (j.provider === 'openai' || j.provider === 'anthropic' || j.provider === 'dashscope') &&
     typeof j.model === 'string' &&
     typeof j.task === 'string' &&
     typeof j.submittedAt === 'number' &&

@@ -5,6 +5,7 @@ import { routingConfigFromSettings, type RoutingConfigResult } from '../core/rou
 import { checkModelSettings } from '../core/modelSettings';
 import { resolveWorkspaceSettings, workspaceValue, type Destination, type WithheldDestination } from '../core/destinations';
 import { resolveResilienceSettings, type ResilienceSettings, type ProviderLimitSettings } from '../core/resilience/settings';
+import type { DashScopeRegion } from '../core/providers/baseUrls';
 
 /** Everything Tierwise reads from `tierwise.*`, validated once per change. */
 export interface TierwiseConfig {
@@ -21,7 +22,7 @@ export interface TierwiseConfig {
   loosened: string[];
   /** Invalid settings values, each naming the setting and the value used instead. */
   problems: string[];
-  dashscopeRegion: 'china' | 'international';
+  dashscopeRegion: DashScopeRegion;
   currency: { display: Currency; cnyPerUsd: number };
   /** Ask before sending when the estimate (at max_tokens) is above this; 0 = never. */
   confirmAboveUsd: number;
@@ -40,6 +41,7 @@ function num(v: unknown, fallback: number): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
 }
 
+/** `tierwise.providers.dashscope.region`: China (the default), international or US. */
 /** The hidden task under which prompt files are routed. */
 export const PROMPT_FILE_TASK = 'promptFile';
 

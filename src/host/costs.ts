@@ -75,6 +75,8 @@ async function compareHtml(s: Services, text: string, scope: string, languageId:
     tiers: cfg.routing.config.tiers,
     maxTokens,
     currency: cfg.currency,
+    // DashScope's batch figure only for the models its Batch API takes in the configured region.
+    batchAvailable: (provider: ProviderId, model: string) => provider !== 'dashscope' || calls.dashscopeBatchSupports(model, cfg.dashscopeRegion),
     tokensFor: (provider: ProviderId, model: string) => {
       const whole = exactWhole.get(`${provider}/${model}`);
       if (whole !== undefined) return { tokens: whole, exact: true };

@@ -8,7 +8,8 @@ export function describeError(err: ProviderError, ctx: { model: string; settingH
   let text: string;
   switch (err.kind) {
     case 'auth':
-      text = `${who} rejected the API key (401). Run "Tierwise: Set API Key…" to replace it.`;
+      // DashScope keys are region-locked: its message names the host's region and the region setting.
+      text = err.provider === 'dashscope' ? `${err.message} Run "Tierwise: Set API Key…" to replace the key.` : `${who} rejected the API key (401). Run "Tierwise: Set API Key…" to replace it.`;
       break;
     case 'permission':
       text = `${who} refused access (403): the key's project or region may not allow ${ctx.model}.`;

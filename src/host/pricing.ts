@@ -1,6 +1,6 @@
 import type * as Calls from '../core/calls';
 import type { ModelInfo } from '../core/routing';
-import type { Catalogue, CatalogueOverrides, ModelEntry } from '../core/pricing';
+import type { Catalogue, CatalogueOverrides, DashScopeRegion, ModelEntry } from '../core/pricing';
 import type { Currency, ProviderId, Usage } from '../core/types';
 import { noCheaperThanKnown } from '../core/modelSettings';
 import type { TierwiseConfig } from './config';
@@ -26,7 +26,7 @@ export class Pricing {
   }
 
   private build(cfg: TierwiseConfig): Catalogue {
-    const dashscopeRegion = cfg.dashscopeRegion === 'international' ? 'intl' : 'cn';
+    const dashscopeRegion = priceRegion(cfg.dashscopeRegion);
     const mine = new this.calls.Catalogue({ overrides: overridesFromSettings(cfg.models), dashscopeRegion });
     if (!cfg.workspaceModels.length) return mine;
     const ws = noCheaperThanKnown(cfg.workspaceModels, (p, id) => mine.get(p, id));
@@ -45,19 +45,27 @@ export class Pricing {
   modelInfo(provider: ProviderId, model: string): ModelInfo | undefined {
     const e = this.entry(provider, model);
     if (!e) return undefined;
-    return { contextWindow: e.contextWindow, maxOutput: e.maxOutput, inputPerM: e.inputPerM, outputPerM: e.outputPerM, currency: e.currency };
+    return { contextWindow: e.contextWindow, maxOutput: e.maxOutput, inputPerM: e.inputPerM, outputPerM: e.outputPerM, currency: e.currency, ...(e.tiers ? { tiers: e.tiers } : {}) };
   }
 
   toUsd(amount: number, currency: Currency): number {
     return this.calls.toUsd(amount, currency, this.cfg.currency.cnyPerUsd);
   }
 
-  /** Cost of a usage record in USD, with the cache savings; undefined for a model without a price. */
-  cost(provider: ProviderId, model: string, usage: Usage, batch?: boolean): { usd: number; savingsUsd: number; native: string } | undefined {
+  /**
+   * Cost of a usage record in USD, with what the cache saved net of any cache-write premium (never below zero)
+   * and that premium; undefined for a model without a price.
+   */
+  cost(provider: ProviderId, model: string, usage: Usage, batch?: boolean): { usd: number; savingsUsd: number; writePremiumUsd: number; native: string } | undefined {
     const e = this.entry(provider, model);
     if (!e) return undefined;
     const c = this.calls.costOf(e, usage, { batch });
-    return { usd: this.toUsd(c.total, c.currency), savingsUsd: this.toUsd(c.cacheSavings, c.currency), native: this.calls.formatMoney(c.total, c.currency) };
+    return {
+      usd: this.toUsd(c.total, c.currency),
+      savingsUsd: this.toUsd(Math.max(0, c.cacheNet), c.currency),
+      writePremiumUsd: this.toUsd(c.cacheWritePremium, c.currency),
+      native: this.calls.formatMoney(c.total, c.currency),
+    };
   }
 
   /** A USD amount in the display currency: "$0.0012" or "¥0.0086". */
@@ -75,7 +83,17 @@ export class Pricing {
   }
 }
 
-/** `tierwise.models` entries → catalogue overrides keyed "provider/model". */
+/** The DashScope price list of a region setting. */
+export function priceRegion(region: TierwiseConfig['dashscopeRegion']): DashScopeRegion {
+  return region === 'international' ? 'intl' : region === 'us' ? 'us' : 'cn';
+}
+
+const PRICE_REGIONS: Record<string, DashScopeRegion> = { china: 'cn', cn: 'cn', international: 'intl', intl: 'intl', us: 'us' };
+
+/**
+ * `tierwise.models` entries → catalogue overrides keyed "provider/model" (DashScope: "provider/model@region" when
+ * the entry names a `region`: china, international or us).
+ */
 export function overridesFromSettings(list: unknown[]): CatalogueOverrides {
   const out: CatalogueOverrides = {};
   for (const raw of list) {
@@ -83,7 +101,11 @@ export function overridesFromSettings(list: unknown[]): CatalogueOverrides {
     const m = raw as Record<string, unknown>;
     if (typeof m.provider !== 'string' || typeof m.id !== 'string') continue;
     const n = (k: string) => (typeof m[k] === 'number' && Number.isFinite(m[k]) ? (m[k] as number) : undefined);
-    out[`${m.provider}/${m.id}`] = {
+    const region = m.provider === 'dashscope' && typeof m.region === 'string' ? PRICE_REGIONS[m.region] : undefined;
+    out[`${m.provider}/${m.id}${region ? `@${region}` : ''}`] = {
+      ...(region ? { region } : {}),
+      thinkingOutputPerM: n('thinkingOutput'),
+      explicitCachedInputPerM: n('explicitCachedInput'),
       provider: m.provider as ProviderId,
       id: m.id,
       contextWindow: n('contextWindow'),

@@ -202,6 +202,10 @@ export class RequestService implements vscode.Disposable {
     const finalMeta = {
       ...usageMeta(usage),
       ...(price ? { cost: fmt(price.usd), cacheSavings: price.savingsUsd > 0 ? `saved ${fmt(price.savingsUsd)}` : undefined } : { cost: 'price unknown' }),
+      // Tokens written to the provider's cache (Anthropic, DashScope explicit cache) cost more than plain input once.
+      ...(price && usage.cacheWriteTokens > 0
+        ? { notes: [`Cache: ${usage.cacheWriteTokens.toLocaleString('en-US')} prompt tokens written to the cache${price.writePremiumUsd > 0 ? ` (${fmt(price.writePremiumUsd)} above the input price)` : ''}; later requests with the same start read them at the cached price.`] }
+        : {}),
       ttftMs: timing?.timeToFirstTokenMs,
       tokensPerSecond: timing?.tokensPerSecond,
       retries: o.retries,

@@ -15,7 +15,12 @@
  * OpenAI and DashScope `POST {base}/files` (multipart), `GET {base}/files/{id}/content`, `POST {base}/batches`,
  * `GET {base}/batches/{id}`, `POST {base}/batches/{id}/cancel`. Each request of a batch is answered when the batch
  * is created, taking the next queued scenario ('ok' or 'error'); the batch reports in progress at creation and
- * ended / completed from the first retrieval on.
+ * ended / completed from the first retrieval on. DashScope batch ids, file ids and answer bodies take its shapes.
+ *
+ * Caches: Anthropic prefixes up to the last cache_control block (written, then read); DashScope's explicit cache
+ * the same way when the request carries cache_control parts (prefix ≥1,024 tokens, usage with
+ * `cache_creation_input_tokens`, `cached_tokens` and `cache_type: "ephemeral"`); otherwise the implicit prefix
+ * cache of OpenAI and DashScope (`prompt_tokens_details.cached_tokens`).
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -66,6 +71,8 @@ export interface Scenario {
    * The fake converts to each wire shape (Anthropic `input_tokens` = input − cached − cacheWrite).
    */
   usage?: { input?: number; output?: number; cached?: number; cacheWrite?: number; reasoning?: number };
+  /** DashScope: report the cache counts in the explicit-cache shape (`cache_type: "ephemeral"`). */
+  explicitCache?: boolean;
   /** How many requests this scenario serves (default 1). */
   times?: number;
 }
@@ -262,6 +269,8 @@ interface ResolvedUsage {
   cached: number;
   cacheWrite: number;
   reasoning: number;
+  /** DashScope: the cache counts are an explicit (cache_control) cache's. */
+  explicit?: boolean;
 }
 
 export async function startFakeProvider(opts: { port?: number; host?: string } = {}): Promise<FakeProvider> {
@@ -367,7 +376,7 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
   }
 
   // ---- caching -------------------------------------------------------------------------------------------------
-  function anthropicCacheUsage(body: Record<string, unknown>, model: string): { read: number; write: number } {
+  function anthropicCacheUsage(body: Record<string, unknown>, model: string, minTokens = 0): { read: number; write: number } {
     const p = promptOf(body, 'anthropic');
     // Prefix: everything up to and including the last block carrying cache_control.
     let lastUnit = -1;
@@ -389,10 +398,24 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
       tokens += MESSAGE_OVERHEAD_TOKENS + parts.reduce((n, x) => n + textTokens(x.text), 0);
       keyParts.push(u.role, ...parts.map((x) => x.text));
     }
+    if (tokens < minTokens) return { read: 0, write: 0 };
     const key = JSON.stringify(keyParts);
     if (anthropicCache.has(key)) return { read: tokens, write: 0 };
     anthropicCache.add(key);
     return { read: 0, write: tokens };
+  }
+
+  /**
+   * What the cache served for a request: Anthropic's marked prefixes; DashScope's explicit cache when the request
+   * carries cache_control marks (a marked prefix of ≥1,024 tokens is written, then read; no implicit hits in the
+   * same request); otherwise the implicit prefix cache (OpenAI, DashScope).
+   */
+  function cacheUsage(ctx: Ctx): { read: number; write: number; explicit?: boolean } {
+    if (ctx.protocol === 'anthropic') return anthropicCacheUsage(ctx.body, ctx.model);
+    if (ctx.protocol === 'dashscope' && promptOf(ctx.body, 'dashscope').units.some((u) => u.parts.some((p) => p.cache))) {
+      return { ...anthropicCacheUsage(ctx.body, `dashscope\u0001${ctx.model}`, 1024), explicit: true };
+    }
+    return { read: implicitCachedTokens(ctx.body, ctx.protocol, ctx.model, ctx.inputTokens), write: 0 };
   }
 
   /** OpenAI/DashScope implicit prefix cache: a repeated prefix of ≥1024 tokens is reported in 128-token steps. */
@@ -492,7 +515,11 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
       prompt_tokens: u.input,
       completion_tokens: u.output,
       total_tokens: u.input + u.output,
-      prompt_tokens_details: { cached_tokens: u.cached, ...(protocol === 'openai' ? { audio_tokens: 0 } : {}) },
+      prompt_tokens_details:
+        protocol === 'dashscope' && u.explicit
+          ? // DashScope explicit cache (cache_control marks): creation and hits, with the cache type.
+            { cached_tokens: u.cached, cache_creation_input_tokens: u.cacheWrite, cache_creation: { ephemeral_5m_input_tokens: u.cacheWrite }, cache_type: 'ephemeral' }
+          : { cached_tokens: u.cached, ...(protocol === 'openai' ? { audio_tokens: 0 } : {}) },
       completion_tokens_details:
         protocol === 'openai'
           ? { reasoning_tokens: u.reasoning, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 }
@@ -618,7 +645,7 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
     return { text, truncated };
   }
 
-  function resolveUsage(ctx: Ctx, scenario: Scenario, text: string, cache: { read: number; write: number }): ResolvedUsage {
+  function resolveUsage(ctx: Ctx, scenario: Scenario, text: string, cache: { read: number; write: number; explicit?: boolean }): ResolvedUsage {
     const u = scenario.usage ?? {};
     const reasoning = u.reasoning ?? 0;
     const output = u.output ?? outputTokensOf(text) + reasoning;
@@ -628,6 +655,7 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
       cached: u.cached ?? cache.read,
       cacheWrite: u.cacheWrite ?? cache.write,
       reasoning,
+      ...((scenario.explicitCache ?? cache.explicit) ? { explicit: true } : {}),
     };
   }
 
@@ -640,10 +668,7 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
   ) {
     const { protocol } = ctx;
     const { text, truncated } = answerText(ctx, scenario);
-    const cache =
-      protocol === 'anthropic'
-        ? anthropicCacheUsage(ctx.body, ctx.model)
-        : { read: implicitCachedTokens(ctx.body, protocol, ctx.model, ctx.inputTokens), write: 0 };
+    const cache = cacheUsage(ctx);
     const usage = resolveUsage(ctx, scenario, text, cache);
     const chunks = chunkText(text, Math.max(1, scenario.chunkSize ?? 8));
     const extra = scenario.headers ?? {};
@@ -890,6 +915,15 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
         payload: { id: `msg_01Fake${hex(n, 18)}`, type: 'message', role: 'assistant', model, content: [{ type: 'text', text }], stop_reason: truncated ? 'max_tokens' : 'end_turn', stop_sequence: null, usage: { ...anthropicUsage(usage), service_tier: 'batch' } },
       };
     }
+    if (protocol === 'dashscope') {
+      // DashScope's non-streaming shape (choices first, a UUID id, no service_tier); batch calls get no cache.
+      return {
+        ok: true,
+        status: 200,
+        requestId: ctx.requestId,
+        payload: { choices: [{ message: { role: 'assistant', content: text }, finish_reason: truncated ? 'length' : 'stop', index: 0, logprobs: null }], object: 'chat.completion', usage: openaiUsage(usage, protocol), created, system_fingerprint: null, model, id: `chatcmpl-${hex(n, 8)}-fa4e-9000-8000-${hex(n, 12)}` },
+      };
+    }
     return {
       ok: true,
       status: 200,
@@ -1052,7 +1086,7 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
         b.lines.push({ custom_id: item.custom_id, ok: a.ok, line: { id: `batch_req_${hex(n, 8)}${hex(++i, 6)}`, custom_id: item.custom_id, response: { status_code: a.status, request_id: a.requestId, body: a.payload }, error: null } });
       }
       const mk = (suffix: string, ok: boolean) => {
-        const f: StoredFile = { id: `file-Fake${hex(n, 12)}${suffix}`, filename: `${b.id}_${suffix}.jsonl`, purpose: 'batch_output', content: b.lines.filter((x) => x.ok === ok).map((x) => JSON.stringify(x.line)).join('\n') + '\n', created: now() };
+        const f: StoredFile = { id: protocol === 'dashscope' ? `file-batch_output-Fake${hex(n, 12)}${suffix}` : `file-Fake${hex(n, 12)}${suffix}`, filename: `${b.id}_${suffix}.jsonl`, purpose: 'batch_output', content: b.lines.filter((x) => x.ok === ok).map((x) => JSON.stringify(x.line)).join('\n') + '\n', created: now() };
         files.set(f.id, f);
         return f.id;
       };

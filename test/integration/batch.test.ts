@@ -165,22 +165,4 @@ suite('Batch jobs through the fake provider', () => {
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     assert.equal(app.services.ledger().all().length, before + 1);
   });
-
-  test('a provider without a batch API is refused before anything is sent', async () => {
-    const app = await tierwise();
-    await app.keys.set('dashscope', 'sk-test-dashscope-batch-0123456789');
-    await setting('provider', 'dashscope');
-    try {
-      const editor = await editorWith(`${LINES[0]}\n${LINES[1]}\n`);
-      editor.selection = new vscode.Selection(0, 0, 2, 0);
-      const before = app.services.ledger().all().length;
-      const id = await vscode.commands.executeCommand<string | undefined>('tierwise.runBatch', 'extractKeywords', 'lines');
-      assert.equal(id, undefined);
-      assert.deepEqual(await fakeRequests(), []);
-      assert.equal(app.services.ledger().all().length, before);
-    } finally {
-      await setting('provider', 'openai');
-      await app.keys.clear('dashscope');
-    }
-  });
 });

@@ -1,10 +1,12 @@
 /**
  * A small batch-job client over a fetch port: submit ChatRequests as one batch, poll its status on the Clock
- * port, fetch and parse the results. One client per provider (OpenAI or Anthropic).
+ * port, fetch and parse the results. One client per provider (OpenAI, Anthropic, or DashScope, which speaks
+ * OpenAI's files and batches endpoints under its compatible-mode base URL).
  */
 import type { Clock } from '../clock';
 import { systemClock } from '../clock';
 import { ProviderError, isProviderError, type ErrorKind } from '../errors';
+import { defaultBaseUrl, type DashScopeRegion } from '../providers/baseUrls';
 import { headersToRecord, toProviderError } from '../providers/errorMapping';
 import { PROVIDER_LABELS } from '../types';
 import { buildAnthropicBatchBody, parseAnthropicBatch, parseAnthropicResults } from './anthropic';
@@ -18,8 +20,13 @@ export type FetchPort = (url: string, init: RequestInit) => Promise<Response>;
 export interface BatchClientConfig {
   provider: BatchProviderId;
   apiKey: string;
-  /** OpenAI: https://api.openai.com/v1 (default). Anthropic: https://api.anthropic.com (default, without /v1). */
+  /**
+   * OpenAI: https://api.openai.com/v1 (default). Anthropic: https://api.anthropic.com (default, without /v1).
+   * DashScope: the region's compatible-mode base URL (default from `dashscopeRegion`).
+   */
   baseUrl?: string;
+  /** DashScope: the region (its host, and the models its Batch API takes). Default china. */
+  dashscopeRegion?: DashScopeRegion;
   fetch?: FetchPort;
   clock?: Clock;
   /** Extra headers for every request (e.g. OpenAI-Organization). */
@@ -47,7 +54,7 @@ export interface WaitOptions {
 }
 
 export const ANTHROPIC_VERSION = '2023-06-01';
-const DEFAULT_BASE: Record<BatchProviderId, string> = {
+const DEFAULT_BASE: Record<Exclude<BatchProviderId, 'dashscope'>, string> = {
   openai: 'https://api.openai.com/v1',
   anthropic: 'https://api.anthropic.com',
 };
@@ -71,19 +78,25 @@ export class BatchClient {
 
   constructor(private readonly cfg: BatchClientConfig) {
     this.provider = cfg.provider;
-    this.baseUrl = (cfg.baseUrl ?? DEFAULT_BASE[cfg.provider]).replace(/\/+$/, '');
+    const base = cfg.provider === 'dashscope' ? defaultBaseUrl('dashscope', cfg.dashscopeRegion ?? 'china') : DEFAULT_BASE[cfg.provider];
+    this.baseUrl = (cfg.baseUrl ?? base).replace(/\/+$/, '');
     this.fetch = cfg.fetch ?? ((url, init) => fetch(url, init));
     this.clock = cfg.clock ?? systemClock;
   }
 
-  /** Validate, upload (OpenAI) and create the batch. */
+  /** OpenAI and DashScope: a JSONL file uploaded to /files, then /batches. */
+  private get filesApi(): boolean {
+    return this.provider !== 'anthropic';
+  }
+
+  /** Validate, upload (OpenAI, DashScope) and create the batch. */
   async submit(items: readonly BatchItem[], opts: SubmitOptions = {}): Promise<BatchInfo> {
-    validateBatchItems(this.provider, items);
+    validateBatchItems(this.provider, items, { dashscopeRegion: this.cfg.dashscopeRegion });
     const model = items[0]!.request.model;
-    if (this.provider === 'openai') {
+    if (this.filesApi) {
       const jsonl = buildOpenAIBatchJsonl(items);
       const bytes = new TextEncoder().encode(jsonl);
-      checkBatchSize('openai', bytes.byteLength);
+      checkBatchSize(this.provider, bytes.byteLength);
       const form = new FormData();
       form.append('purpose', 'batch');
       form.append('file', new Blob([bytes], { type: 'application/jsonl' }), 'tierwise-batch.jsonl');
@@ -95,7 +108,7 @@ export class BatchClient {
         completion_window: '24h',
       };
       if (opts.metadata) body.metadata = opts.metadata;
-      return parseOpenAIBatch(await this.http('POST', '/batches', { json: body, signal: opts.signal, model }));
+      return this.parse(await this.http('POST', '/batches', { json: body, signal: opts.signal, model }));
     }
     const body = buildAnthropicBatchBody(items);
     const json = JSON.stringify(body);
@@ -104,13 +117,13 @@ export class BatchClient {
   }
 
   async retrieve(id: string, signal?: AbortSignal): Promise<BatchInfo> {
-    const path = this.provider === 'openai' ? `/batches/${encodeURIComponent(id)}` : `/v1/messages/batches/${encodeURIComponent(id)}`;
+    const path = this.filesApi ? `/batches/${encodeURIComponent(id)}` : `/v1/messages/batches/${encodeURIComponent(id)}`;
     return this.parse(await this.http('GET', path, { signal, what: `batch "${id}"` }));
   }
 
   async cancel(id: string, signal?: AbortSignal): Promise<BatchInfo> {
     const path =
-      this.provider === 'openai'
+      this.filesApi
         ? `/batches/${encodeURIComponent(id)}/cancel`
         : `/v1/messages/batches/${encodeURIComponent(id)}/cancel`;
     return this.parse(await this.http('POST', path, { signal, what: `batch "${id}"` }));
@@ -167,7 +180,7 @@ export class BatchClient {
       });
     }
     let parsed: BatchResults;
-    if (this.provider === 'openai') {
+    if (this.filesApi) {
       const files: string[] = [];
       for (const fileId of [info.outputFileId, info.errorFileId]) {
         if (!fileId) continue;
@@ -189,14 +202,14 @@ export class BatchClient {
   // -------------------------------------------------------------------------------------------------------------
 
   private parse(json: unknown): BatchInfo {
-    return this.provider === 'openai' ? parseOpenAIBatch(json) : parseAnthropicBatch(json);
+    return this.provider === 'anthropic' ? parseAnthropicBatch(json) : parseOpenAIBatch(json, this.provider);
   }
 
   private headers(): Record<string, string> {
     const h: Record<string, string> =
-      this.provider === 'openai'
-        ? { authorization: `Bearer ${this.cfg.apiKey}` }
-        : { 'x-api-key': this.cfg.apiKey, 'anthropic-version': ANTHROPIC_VERSION };
+      this.provider === 'anthropic'
+        ? { 'x-api-key': this.cfg.apiKey, 'anthropic-version': ANTHROPIC_VERSION }
+        : { authorization: `Bearer ${this.cfg.apiKey}` };
     return { ...h, ...(this.cfg.headers ?? {}) };
   }
 

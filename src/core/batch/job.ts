@@ -7,7 +7,7 @@ import { ZERO_USAGE } from '../types';
 import type { BatchItemResult, BatchProviderId } from './types';
 
 /** The providers whose batch API the core speaks. */
-export const BATCH_PROVIDER_IDS: readonly BatchProviderId[] = ['openai', 'anthropic'];
+export const BATCH_PROVIDER_IDS: readonly BatchProviderId[] = ['openai', 'anthropic', 'dashscope'];
 
 export function isBatchProvider(id: string): id is BatchProviderId {
   return (BATCH_PROVIDER_IDS as readonly string[]).includes(id);

@@ -43,8 +43,8 @@ const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v)
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
 const secs = (v: unknown): number | undefined => (typeof v === 'number' ? v * 1000 : undefined);
 
-/** The Batch object (unix-second timestamps, live request counts). */
-export function parseOpenAIBatch(json: unknown): BatchInfo {
+/** The Batch object (unix-second timestamps, live request counts); DashScope answers the same shape. */
+export function parseOpenAIBatch(json: unknown, provider: 'openai' | 'dashscope' = 'openai'): BatchInfo {
   const b = obj(json);
   const rawStatus = String(b.status ?? 'unknown');
   const status = STATUS[rawStatus] ?? 'inProgress';
@@ -59,7 +59,7 @@ export function parseOpenAIBatch(json: unknown): BatchInfo {
       })
     : [];
   const info: BatchInfo = {
-    provider: 'openai',
+    provider,
     id: String(b.id ?? ''),
     status,
     rawStatus,

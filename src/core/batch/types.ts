@@ -1,10 +1,11 @@
 /**
- * Batch jobs (OpenAI Batch API, Anthropic Message Batches): half price, answers within 24 hours.
+ * Batch jobs (OpenAI Batch API, Anthropic Message Batches, DashScope's OpenAI-compatible Batch API): half price,
+ * answers within 24 hours.
  * Shared shapes of the batch core. Pure TypeScript.
  */
 import type { ChatRequest, FinishReason, Usage } from '../types';
 
-export type BatchProviderId = 'openai' | 'anthropic';
+export type BatchProviderId = 'openai' | 'anthropic' | 'dashscope';
 
 export interface BatchItem {
   /** Unique within the batch; letters, digits, '_' and '-', at most 64 characters (Anthropic's rule, used for both). */
@@ -48,7 +49,7 @@ export interface BatchInfo {
   createdAt?: number;
   expiresAt?: number;
   endedAt?: number;
-  /** OpenAI result files. */
+  /** OpenAI / DashScope result files. */
   outputFileId?: string;
   errorFileId?: string;
   /** Anthropic results location (absolute, or a path on the base URL). */

@@ -1,7 +1,21 @@
 import type { Currency, ProviderId, Tier } from '../types';
 import data from './catalogue.json';
 
-export type DashScopeRegion = 'cn' | 'intl';
+/** DashScope price lists: China (Beijing, CNY), international (Singapore, USD), US (Virginia, USD). */
+export type DashScopeRegion = 'cn' | 'intl' | 'us';
+export const DASHSCOPE_PRICE_REGIONS: readonly DashScopeRegion[] = ['cn', 'intl', 'us'];
+
+/**
+ * One input-length price tier (DashScope): a request whose input is at most `upTo` tokens (and above the
+ * previous tier's) is billed, as a whole, at these prices.
+ */
+export interface PriceTier {
+  upTo: number;
+  inputPerM: number;
+  outputPerM: number;
+  /** Output price in thinking mode, where it differs. */
+  thinkingOutputPerM?: number;
+}
 
 /** One model with its prices per million tokens, in `currency`. */
 export interface ModelEntry {
@@ -10,7 +24,7 @@ export interface ModelEntry {
   name: string;
   /** Which tier the model suits by default (a hint for settings and the compare table). */
   tier: Tier;
-  /** DashScope only: China (Beijing, CNY) or international (Singapore, USD) price list. */
+  /** DashScope only: China (Beijing, CNY), international (Singapore, USD) or US (Virginia, USD) price list. */
   region?: DashScopeRegion;
   contextWindow: number;
   maxOutput: number;
@@ -19,8 +33,17 @@ export interface ModelEntry {
   outputPerM: number;
   /** Cache read (OpenAI/Qwen "cached input", Anthropic cache_read). Missing: billed as input. */
   cachedInputPerM?: number;
-  /** Cache write (Anthropic cache_creation, Qwen explicit cache). Missing: billed as input. */
+  /** Cache write (Anthropic cache_creation, Qwen explicit cache creation). Missing: billed as input. */
   cacheWritePerM?: number;
+  /** Qwen explicit-cache hit (10% of input); `cachedInputPerM` is then the implicit-cache hit (20%). */
+  explicitCachedInputPerM?: number;
+  /** Output price in thinking mode (Qwen hybrid models), for answers that report reasoning tokens. */
+  thinkingOutputPerM?: number;
+  /**
+   * Input-length price tiers, lowest first; the entry's own input/output prices are the first tier's. The whole
+   * request is billed at the tier its input falls in.
+   */
+  tiers?: PriceTier[];
   batchInputPerM?: number;
   batchOutputPerM?: number;
   /** Batch calls get no cache discount (DashScope): cached tokens bill at the batch input price. */
@@ -40,7 +63,7 @@ export type CatalogueOverrides = Record<string, Partial<ModelEntry>>;
 
 export interface CatalogueOptions {
   overrides?: CatalogueOverrides;
-  /** Which DashScope price list applies (default 'cn'). */
+  /** Which DashScope price list applies (default 'cn'). 'us' uses US entries, else the international ones. */
   dashscopeRegion?: DashScopeRegion;
 }
 
@@ -107,18 +130,25 @@ export class Catalogue {
   }
 
   private pool(provider: ProviderId, region: DashScopeRegion): ModelEntry[] {
-    return this.entries.filter((e) => e.provider === provider && (provider !== 'dashscope' || (e.region ?? 'cn') === region));
+    if (provider !== 'dashscope') return this.entries.filter((e) => e.provider === provider);
+    const own = this.entries.filter((e) => e.provider === provider && (e.region ?? 'cn') === region);
+    if (region !== 'us') return own;
+    // US (Virginia) bills in USD; models without a US entry take the international (Singapore) price.
+    const ids = new Set(own.map((e) => e.id.toLowerCase()));
+    return [...own, ...this.entries.filter((e) => e.provider === provider && e.region === 'intl' && !ids.has(e.id.toLowerCase()))];
   }
 
   private applyOverride(key: string, patch: Partial<ModelEntry>): void {
-    const m = /^([A-Za-z]+)[/:](.+?)(?:@(cn|intl))?$/.exec(key.trim());
+    const m = /^([A-Za-z]+)[/:](.+?)(?:@(cn|intl|us))?$/.exec(key.trim());
     const provider = (patch.provider ?? m?.[1]) as ProviderId | undefined;
     const id = patch.id ?? m?.[2];
     if (!provider || !id || !['openai', 'anthropic', 'dashscope', 'openaiCompatible'].includes(provider)) return;
     const region = (patch.region ?? (m?.[3] as DashScopeRegion | undefined)) ?? (provider === 'dashscope' ? this.region : undefined);
     const existing = this.get(provider, id, region ?? this.region);
     const clean = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined && v !== null)) as Partial<ModelEntry>;
-    if (existing && existing.id.toLowerCase() === clean_(id)) {
+    // A price given in settings replaces the input-length tiers too (they carry the catalogue's own prices).
+    if ((clean.inputPerM !== undefined || clean.outputPerM !== undefined) && clean.tiers === undefined) clean.tiers = undefined;
+    if (existing && existing.id.toLowerCase() === clean_(id) && (provider !== 'dashscope' || (existing.region ?? 'cn') === region)) {
       Object.assign(existing, clean, { source: clean.source ?? 'settings override', date: clean.date ?? existing.date });
       return;
     }
@@ -132,7 +162,7 @@ export class Catalogue {
           tier: 'medium',
           contextWindow: 0,
           maxOutput: 0,
-          currency: provider === 'dashscope' && region !== 'intl' ? 'CNY' : 'USD',
+          currency: provider === 'dashscope' && region === 'cn' ? 'CNY' : 'USD',
           inputPerM: 0,
           outputPerM: 0,
         };

@@ -1,7 +1,7 @@
 import type { Currency, ProviderId, Tier } from '../types';
 import { PROVIDER_IDS, TIERS } from '../types';
 import type { Catalogue, ModelEntry } from './catalogue';
-import { costOf, type PriceSource } from './cost';
+import { costOf, priceTier, type PriceSource } from './cost';
 import { convert, type CurrencySettings } from './currency';
 
 export interface CostEstimate {
@@ -25,14 +25,19 @@ export interface EstimateOptions {
   cachedInputTokens?: number;
 }
 
-/** Cost range before sending: the prompt plus anything from `typicalOutput` to `maxTokens` output tokens. */
+/**
+ * Cost range before sending: the prompt plus anything from `typicalOutput` to `maxTokens` output tokens, all at
+ * the input-length tier the prompt falls in (the whole request bills at that tier). Output at the non-thinking
+ * price: Tierwise does not ask for thinking mode.
+ */
 export function estimateCost(p: PriceSource, inputTokens: number, maxTokens: number, options: EstimateOptions = {}): CostEstimate {
   const cached = Math.min(inputTokens, options.cachedInputTokens ?? 0);
+  const tp = priceTier(p, inputTokens);
   const usage = { inputTokens, outputTokens: 0, cacheReadTokens: cached, cacheWriteTokens: 0, reasoningTokens: 0 };
-  const prompt = costOf(p, usage, { batch: options.batch }).total;
+  const prompt = costOf(tp, usage, { batch: options.batch }).total;
   const outLow = Math.min(maxTokens, Math.max(0, options.typicalOutput ?? 0));
-  const outputMin = costOf(p, { ...usage, inputTokens: 0, cacheReadTokens: 0, outputTokens: outLow }, { batch: options.batch }).total;
-  const outputMax = costOf(p, { ...usage, inputTokens: 0, cacheReadTokens: 0, outputTokens: maxTokens }, { batch: options.batch }).total;
+  const outputMin = costOf(tp, { ...usage, inputTokens: 0, cacheReadTokens: 0, outputTokens: outLow }, { batch: options.batch }).total;
+  const outputMax = costOf(tp, { ...usage, inputTokens: 0, cacheReadTokens: 0, outputTokens: maxTokens }, { batch: options.batch }).total;
   return {
     currency: p.currency,
     inputTokens,
@@ -65,7 +70,7 @@ export interface CompareRow {
   total: number;
   /** Total with the whole prompt read from the cache (undefined when the model has no cache price). */
   cachedTotal?: number;
-  /** Total through the batch API (undefined when the provider has no batch price for it). */
+  /** Total through the batch API (undefined when the provider has no batch price for it, or no batch API for it). */
   batchTotal?: number;
 }
 
@@ -78,6 +83,8 @@ export interface CompareInput {
   currency: CurrencySettings;
   /** Prompt tokens for a provider/model, with exactness. */
   tokensFor: (provider: ProviderId, model: string) => { tokens: number; exact: boolean };
+  /** Whether Run Task as Batch can run this model (default: whenever it has a batch price). */
+  batchAvailable?: (provider: ProviderId, model: string) => boolean;
 }
 
 /** Price one request on every tier of every configured provider, in the display currency. */
@@ -106,7 +113,7 @@ export function compareTable(input: CompareInput): CompareRow[] {
         total: cv(std.totalMax),
       };
       if (entry.cachedInputPerM !== undefined) row.cachedTotal = cv(estimateCost(entry, tokens, input.maxTokens, { cachedInputTokens: tokens }).totalMax);
-      if (entry.batchInputPerM !== undefined) row.batchTotal = cv(estimateCost(entry, tokens, input.maxTokens, { batch: true }).totalMax);
+      if (entry.batchInputPerM !== undefined && (input.batchAvailable?.(provider, model) ?? true)) row.batchTotal = cv(estimateCost(entry, tokens, input.maxTokens, { batch: true }).totalMax);
       rows.push(row);
     }
   }

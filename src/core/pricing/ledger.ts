@@ -20,6 +20,8 @@ export interface LedgerRecord {
   cacheReadTokens: number;
   cacheWriteTokens: number;
   reasoningTokens: number;
+  /** DashScope: the cache counts are an explicit cache's (its hits bill at another price than implicit ones). */
+  explicitCache?: boolean;
   /** false when the provider did not report usage and the tokens are estimates. */
   usageReported?: boolean;
   batch?: boolean;
@@ -42,6 +44,7 @@ export function usageOf(r: LedgerRecord): Usage {
     cacheReadTokens: r.cacheReadTokens,
     cacheWriteTokens: r.cacheWriteTokens,
     reasoningTokens: r.reasoningTokens,
+    ...(r.explicitCache ? { explicitCache: true } : {}),
   };
 }
 
@@ -81,12 +84,14 @@ export function makeRecord(
     cacheReadTokens: call.usage.cacheReadTokens,
     cacheWriteTokens: call.usage.cacheWriteTokens,
     reasoningTokens: call.usage.reasoningTokens,
+    ...(call.usage.explicitCache ? { explicitCache: true } : {}),
     ...(call.usageReported === false ? { usageReported: false } : {}),
     ...(call.batch ? { batch: true } : {}),
     cost: c?.total ?? 0,
     currency,
     costUsd: toUsd(c?.total ?? 0, currency, cnyPerUsd),
-    cacheSavingsUsd: toUsd(c?.cacheSavings ?? 0, currency, cnyPerUsd),
+    // What the cache saved net of any cache-write premium, never below zero (a loss is not a saving).
+    cacheSavingsUsd: toUsd(Math.max(0, c?.cacheNet ?? 0), currency, cnyPerUsd),
     latencyMs: call.latencyMs,
     retries: call.retries,
     outcome: call.outcome,

@@ -1,12 +1,36 @@
 import type { ProviderId } from '../types';
 
-export type DashScopeRegion = 'china' | 'international';
+export type DashScopeRegion = 'china' | 'international' | 'us';
 
-/** DashScope (Model Studio) OpenAI-compatible endpoints. API keys are region-specific. */
+/**
+ * DashScope (Model Studio) OpenAI-compatible endpoints: China (Beijing), international (Singapore), US (Virginia).
+ * API keys are region-locked: a key works only on its own region's host.
+ */
 export const DASHSCOPE_BASE_URLS: Readonly<Record<DashScopeRegion, string>> = Object.freeze({
   china: 'https://dashscope.aliyuncs.com/compatible-mode/v1',
   international: 'https://dashscope-intl.aliyuncs.com/compatible-mode/v1',
+  us: 'https://dashscope-us.aliyuncs.com/compatible-mode/v1',
 });
+
+export const DASHSCOPE_REGION_LABELS: Readonly<Record<DashScopeRegion, string>> = Object.freeze({
+  china: 'China (Beijing)',
+  international: 'international (Singapore)',
+  us: 'US (Virginia)',
+});
+
+/** The region whose DashScope host a base URL is on; undefined for any other host (a proxy, a test server). */
+export function dashscopeRegionOf(baseUrl: string): DashScopeRegion | undefined {
+  let host: string;
+  try {
+    host = new URL(baseUrl).host.toLowerCase();
+  } catch {
+    return undefined;
+  }
+  for (const [region, url] of Object.entries(DASHSCOPE_BASE_URLS) as [DashScopeRegion, string][]) {
+    if (new URL(url).host === host) return region;
+  }
+  return undefined;
+}
 
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 /** The Anthropic SDK appends /v1/messages itself. */

@@ -1,5 +1,6 @@
 import { ProviderError, type ErrorKind } from '../errors';
 import { PROVIDER_LABELS, type ProviderId, type Usage } from '../types';
+import { DASHSCOPE_REGION_LABELS, dashscopeRegionOf } from './baseUrls';
 
 /** An SDK failure reduced to what the mapping needs (each provider file classifies its own SDK's classes). */
 export interface Failure {
@@ -216,6 +217,21 @@ function retryAfterSeconds(headers: Record<string, string>): number | undefined 
   return Number.isFinite(at) ? Math.max(0, Math.ceil((at - Date.now()) / 1000)) : undefined;
 }
 
+/**
+ * DashScope's 401 (InvalidApiKey / invalid_api_key): keys are region-locked, so the likeliest cause is a key of
+ * another region; the message names the host, its region and the region setting.
+ */
+function dashscopeKeyMessage(baseUrl: string, codes: string[], detail: string): string {
+  const region = dashscopeRegionOf(baseUrl);
+  const where = region ? `the ${DASHSCOPE_REGION_LABELS[region]} host ${host(baseUrl)}` : `${host(baseUrl)}`;
+  const code = codes.find((c) => /invalid_?api_?key/i.test(c));
+  return (
+    `DashScope (Qwen) rejected the API key on ${where} (HTTP 401${code ? ` ${code}` : ''}). DashScope API keys are region-locked: ` +
+    `a key created in one region (China (Beijing), international (Singapore) or US (Virginia)) fails on the others' hosts. ` +
+    `Set tierwise.providers.dashscope.region to the key's region, or set a key created in this region.${detail}`
+  );
+}
+
 /** Map any failure of one attempt to a ProviderError with a user-actionable message and no secret in it. */
 export function toProviderError(f: Failure, ctx: AttemptContext): ProviderError {
   const label = PROVIDER_LABELS[ctx.provider];
@@ -247,7 +263,10 @@ export function toProviderError(f: Failure, ctx: AttemptContext): ProviderError 
       message = `${label} did not answer in time${ctx.timeoutMs ? ` (no data for ${ctx.timeoutMs} ms)` : ''}${partial ? ` after ${partial.length} characters of the answer` : ''}.`;
       break;
     case 'auth':
-      message = `${label} rejected the API key (HTTP 401). Check the key in Tierwise settings.${detail}`;
+      message =
+        ctx.provider === 'dashscope'
+          ? dashscopeKeyMessage(ctx.baseUrl, details.codes, detail)
+          : `${label} rejected the API key (HTTP 401). Check the key in Tierwise settings.${detail}`;
       break;
     case 'permission':
       message = `${label} refused access to ${model} with this API key (HTTP 403).${detail}`;

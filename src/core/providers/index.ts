@@ -10,6 +10,8 @@ import type { Provider, ProviderConfig } from './types';
 export type { Provider, ProviderConfig } from './types';
 export {
   DASHSCOPE_BASE_URLS,
+  DASHSCOPE_REGION_LABELS,
+  dashscopeRegionOf,
   OPENAI_BASE_URL,
   ANTHROPIC_BASE_URL,
   OPENAI_COMPATIBLE_BASE_URL,

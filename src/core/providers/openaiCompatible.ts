@@ -1,8 +1,9 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import type { ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { ChatCompletionContentPartText, ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { Clock } from '../clock';
 import { ProviderError } from '../errors';
 import type { ChatRequest, FinishReason, StreamEvent } from '../types';
+import { supportsDashScopeExplicitCache } from '../resilience/caching';
 import { defaultBaseUrl, providerNeedsKey } from './baseUrls';
 import { Attempt } from './attempt';
 import { missingKeyError, sdkFailureClassifier, toProviderError } from './errorMapping';
@@ -16,10 +17,33 @@ export function isReasoningModel(model: string): boolean {
   return /^o\d/.test(m) || /^gpt-5/.test(m);
 }
 
+/** A text part carrying DashScope's explicit-cache mark (the OpenAI types do not know `cache_control`). */
+interface CachedTextPart {
+  type: 'text';
+  text: string;
+  cache_control: { type: 'ephemeral' };
+}
+
+/**
+ * Chat messages in the OpenAI shape. DashScope models with an explicit cache (not in batch, which has no cache
+ * discount): a message carrying a
+ * cache mark (`systemCacheBreakpoint`, `cacheBreakpoint`) is sent as one text part with
+ * `cache_control: {type: 'ephemeral'}`, DashScope's explicit context cache; other messages stay plain strings.
+ * Elsewhere the marks are not sent.
+ */
 export function toOpenAIMessages(req: ChatRequest): ChatCompletionMessageParam[] {
+  const marks = req.provider === 'dashscope' && !req.batch && supportsDashScopeExplicitCache(req.model);
+  const content = (text: string, mark: boolean | undefined): string | ChatCompletionContentPartText[] => {
+    if (!marks || !mark) return text;
+    const part: CachedTextPart = { type: 'text', text, cache_control: { type: 'ephemeral' } };
+    return [part];
+  };
   const out: ChatCompletionMessageParam[] = [];
-  if (req.system) out.push({ role: 'system', content: req.system });
-  for (const m of req.messages) out.push({ role: m.role, content: m.content });
+  if (req.system) out.push({ role: 'system', content: content(req.system, req.systemCacheBreakpoint) });
+  for (const m of req.messages) {
+    const c = content(m.content, m.cacheBreakpoint);
+    out.push(m.role === 'user' ? { role: 'user', content: c } : { role: 'assistant', content: c });
+  }
   return out;
 }
 

@@ -6,8 +6,10 @@ export interface OpenAIWireUsage {
   completion_tokens?: number | null;
   prompt_tokens_details?: {
     cached_tokens?: number | null;
-    /** DashScope explicit cache */
+    /** DashScope explicit cache: tokens written to the cache (inside prompt_tokens). */
     cache_creation_input_tokens?: number | null;
+    /** DashScope: "ephemeral" when the counts are those of an explicit (cache_control) cache; absent: implicit. */
+    cache_type?: string | null;
   } | null;
   completion_tokens_details?: { reasoning_tokens?: number | null } | null;
 }
@@ -23,15 +25,21 @@ export interface AnthropicWireUsage {
 
 const n = (v: number | null | undefined): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
-/** OpenAI and Qwen: `prompt_tokens` already INCLUDES the cached tokens. */
+/**
+ * OpenAI and Qwen: `prompt_tokens` already INCLUDES the cached tokens (and DashScope's explicit-cache creation
+ * tokens). DashScope marks explicit-cache counts with `cache_type: "ephemeral"` (or reports a creation).
+ */
 export function fromOpenAIUsage(u: OpenAIWireUsage): Usage {
-  return {
+  const d = u.prompt_tokens_details;
+  const usage: Usage = {
     inputTokens: n(u.prompt_tokens),
     outputTokens: n(u.completion_tokens),
-    cacheReadTokens: n(u.prompt_tokens_details?.cached_tokens),
-    cacheWriteTokens: n(u.prompt_tokens_details?.cache_creation_input_tokens),
+    cacheReadTokens: n(d?.cached_tokens),
+    cacheWriteTokens: n(d?.cache_creation_input_tokens),
     reasoningTokens: n(u.completion_tokens_details?.reasoning_tokens),
   };
+  if (d?.cache_type === 'ephemeral' || usage.cacheWriteTokens > 0) usage.explicitCache = true;
+  return usage;
 }
 
 /** Anthropic: `input_tokens` EXCLUDES cache reads and writes, so they are added back. */

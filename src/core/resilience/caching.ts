@@ -23,8 +23,22 @@ export function minCacheableTokens(provider: ProviderId, model: string): number 
   return 1024;
 }
 
+/**
+ * DashScope models with an explicit (cache_control) context cache, as Model Studio's "Context cache" page lists
+ * them; dated snapshots and "-latest" of these ids count too. Other models get the implicit cache only.
+ */
+export const DASHSCOPE_EXPLICIT_CACHE_MODELS: readonly string[] = ['qwen-max', 'qwen-plus', 'qwen-flash', 'qwen3-coder-plus', 'qwen3-coder-flash'];
+
+export function supportsDashScopeExplicitCache(model: string): boolean {
+  const m = model.trim().toLowerCase().replace(/^dashscope\//, '');
+  return DASHSCOPE_EXPLICIT_CACHE_MODELS.some((id) => {
+    if (m === id || m === `${id}-latest`) return true;
+    return m.startsWith(`${id}-`) && /^\d{4}-\d{2}-\d{2}$/.test(m.slice(id.length + 1));
+  });
+}
+
 export interface CachingOptions {
-  /** `tierwise.cache.enabled`; when false the request is returned unchanged. */
+  /** `tierwise.cache.enabled`; when false the request is returned unchanged (DashScope: without cache marks). */
   enabled: boolean;
   /** Minimum cacheable prefix in tokens for the model (see `minCacheableTokens`). */
   minTokens: number;
@@ -41,10 +55,21 @@ export interface CachingOptions {
  * prefix cannot be cached), at most 4 in all counting breakpoints already present. Preference: the longest
  * prefix, the system prompt (the most stable), then the ends of the largest blocks.
  *
- * For OpenAI / DashScope / compatible servers the request is returned as it is (caching is automatic and the
- * request already puts the system prompt and history before the question); cache marks are dropped.
+ * DashScope models with an explicit cache (see `supportsDashScopeExplicitCache`) are marked the same way; their
+ * provider sends the marks as `cache_control` on content parts. For OpenAI, other DashScope models and compatible
+ * servers the request is returned as it is (caching is automatic and the request already puts the system prompt
+ * and history before the question); cache marks are dropped.
  */
 export function applyPromptCaching(req: ChatRequest, o: CachingOptions): ChatRequest {
+  if (req.provider === 'dashscope') {
+    // DashScope's explicit cache takes Anthropic's marks (cache_control on content blocks, at most 4, a prefix of
+    // at least 1,024 tokens): the same placement, existing marks kept. Batch calls get no cache discount. With
+    // caching switched off, or on a model without an explicit cache, no mark is sent (marks from a prompt file or
+    // the editor included).
+    if (!o.enabled || req.batch || !supportsDashScopeExplicitCache(req.model)) return withoutCacheMarks(req);
+    const marked = applyPromptCaching({ ...req, provider: 'anthropic' }, o);
+    return dashscopeMarksThatCache({ ...marked, provider: req.provider }, o);
+  }
   if (!o.enabled) return req;
   if (req.provider !== 'anthropic') {
     if (!req.systemCacheBreakpoint && !req.messages.some((m) => m.cacheBreakpoint)) return req;
@@ -96,6 +121,36 @@ export function applyPromptCaching(req: ChatRequest, o: CachingOptions): ChatReq
 
   const messages: ChatMessage[] = req.messages.map((m, i) => (chosen.has(i) ? { ...m, cacheBreakpoint: true } : m));
   return { ...req, systemCacheBreakpoint: req.systemCacheBreakpoint || chosen.has(-1) || undefined, messages };
+}
+
+/**
+ * DashScope: a request with explicit marks gets no implicit-cache hits, so a mark on a prefix shorter than the
+ * minimum (which caches nothing) is dropped, as are marks past the 4th (the last, longest, ones are kept). With no
+ * mark left the request goes unmarked and the implicit cache applies.
+ */
+function dashscopeMarksThatCache(req: ChatRequest, o: CachingOptions): ChatRequest {
+  let cumulative = 0;
+  const keep: number[] = []; // -1 = the system prompt, i = message i
+  if (req.system) {
+    cumulative += o.countTokens(req.system);
+    if (req.systemCacheBreakpoint && cumulative >= o.minTokens) keep.push(-1);
+  }
+  req.messages.forEach((m, i) => {
+    cumulative += o.countTokens(m.content);
+    if (m.cacheBreakpoint && cumulative >= o.minTokens) keep.push(i);
+  });
+  const kept = new Set(keep.slice(-MAX_CACHE_BREAKPOINTS));
+  if (kept.size === countCacheBreakpoints(req)) return req;
+  return {
+    ...req,
+    systemCacheBreakpoint: kept.has(-1) || undefined,
+    messages: req.messages.map((m, i) => (m.cacheBreakpoint && !kept.has(i) ? { role: m.role, content: m.content } : m)),
+  };
+}
+
+function withoutCacheMarks(req: ChatRequest): ChatRequest {
+  if (!countCacheBreakpoints(req)) return req;
+  return { ...req, systemCacheBreakpoint: undefined, messages: req.messages.map((m) => (m.cacheBreakpoint ? { role: m.role, content: m.content } : m)) };
 }
 
 /** Counts the cache breakpoints of a request. */

@@ -206,11 +206,10 @@ export class CallRunner {
     };
   }
 
-  /** Adds prompt-cache breakpoints when caching is on. */
+  /** Adds prompt-cache breakpoints when caching is on (DashScope: drops them when it is off). */
   private prepare(req: ChatRequest): ChatRequest {
-    if (!this.settings.cache.enabled) return req;
     return applyPromptCaching(req, {
-      enabled: true,
+      enabled: this.settings.cache.enabled,
       minTokens: minCacheableTokens(req.provider, req.model),
       countTokens: (t) => this.countTokens(t),
     });

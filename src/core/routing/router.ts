@@ -2,6 +2,8 @@
  * The router: task + input size -> tier -> provider/model, with escalation when the input does not fit,
  * a one-line explanation, a cost estimate, a budget check and the fallback chain.
  */
+import { priceTier } from '../pricing/cost';
+import type { PriceTier } from '../pricing/catalogue';
 import type { ChatRequest, Currency, ProviderId, Tier } from '../types';
 import { PROVIDER_IDS, TIERS } from '../types';
 import type { RoutingConfig } from './config';
@@ -19,6 +21,8 @@ export interface ModelInfo {
   /** Price per million output tokens, in `currency`. */
   outputPerM: number;
   currency: Currency;
+  /** Input-length price tiers (DashScope): the whole request is billed at the tier its prompt falls in. */
+  tiers?: PriceTier[];
 }
 
 export interface RoutingPorts {
@@ -241,8 +245,9 @@ export class Router {
   }
 
   private estimate(info: ModelInfo, prompt: number, maxTokens: number): { min: number; max: number } {
-    const inCost = this.ports.toUsd((info.inputPerM * prompt) / 1e6, info.currency);
-    const outCost = this.ports.toUsd((info.outputPerM * maxTokens) / 1e6, info.currency);
+    const p = priceTier(info, prompt);
+    const inCost = this.ports.toUsd((p.inputPerM * prompt) / 1e6, info.currency);
+    const outCost = this.ports.toUsd((p.outputPerM * maxTokens) / 1e6, info.currency);
     return { min: inCost, max: inCost + outCost };
   }
 

@@ -53,7 +53,7 @@ describe('batch items from selections', () => {
   it('only OpenAI and Anthropic have batch support', () => {
     assert.equal(isBatchProvider('openai'), true);
     assert.equal(isBatchProvider('anthropic'), true);
-    assert.equal(isBatchProvider('dashscope'), false);
+    assert.equal(isBatchProvider('dashscope'), true);
     assert.equal(isBatchProvider('openaiCompatible'), false);
   });
 

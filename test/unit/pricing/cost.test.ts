@@ -147,9 +147,9 @@ describe('pricing: cost from usage', () => {
     close(costOf(haiku, cached, { batch: true }).total, 1.25 / 2 + 0.1 / 2);
     // DashScope: no cache discount in batch
     const plus = cat.get('dashscope', 'qwen-plus')!;
-    const q = fromOpenAI({ prompt_tokens: 1_000_000, completion_tokens: 0, cached_tokens: 500_000, reasoning_tokens: 0 });
-    close(costOf(plus, q, { batch: true }).total, 0.4);
-    close(costOf(plus, q).total, 0.5 * 0.8 + 0.5 * 0.16);
+    const q = fromOpenAI({ prompt_tokens: 100_000, completion_tokens: 0, cached_tokens: 50_000, reasoning_tokens: 0 });
+    close(costOf(plus, q, { batch: true }).total, 0.1 * 0.4);
+    close(costOf(plus, q).total, 0.05 * 0.8 + 0.05 * 0.16);
     assert.deepEqual(ratesFor({ currency: 'USD', inputPerM: 2, outputPerM: 8 }, true), { currency: 'USD', input: 1, output: 4, cacheRead: 1, cacheWrite: 1 });
   });
 
