@@ -51,3 +51,32 @@ export async function openFixture(name: string): Promise<vscode.TextEditor> {
 export async function setting(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('tierwise').update(key, value, vscode.ConfigurationTarget.Global);
 }
+
+export interface ShownMessage {
+  level: 'error' | 'warning' | 'info';
+  text: string;
+}
+
+/**
+ * Records the notifications the extension shows (and answers none of them, as a user who ignores them), until
+ * `restore`. The extension and its tests share one \`vscode\` API object, so replacing its functions is seen by both.
+ */
+export function captureMessages(): { messages: ShownMessage[]; restore(): void } {
+  const w = vscode.window as unknown as Record<string, unknown>;
+  const names = { showErrorMessage: 'error', showWarningMessage: 'warning', showInformationMessage: 'info' } as const;
+  const saved = new Map<string, unknown>();
+  const messages: ShownMessage[] = [];
+  for (const [name, level] of Object.entries(names)) {
+    saved.set(name, w[name]);
+    w[name] = (text: string) => {
+      messages.push({ level, text });
+      return Promise.resolve(undefined);
+    };
+  }
+  return {
+    messages,
+    restore() {
+      for (const [name, fn] of saved) w[name] = fn;
+    },
+  };
+}
