@@ -32,6 +32,7 @@ export class Tierwise implements vscode.Disposable {
         onStop: (id) => this.requests.stop(id),
         onRetry: (id) => void this.requests.retry(id),
         onEscalate: (id) => void this.requests.escalate(id),
+        log: (m) => this.log.warn(m),
       }),
     );
     s.panel = () => panel;
@@ -49,6 +50,11 @@ export class Tierwise implements vscode.Disposable {
     // After start-up: nothing here loads an SDK, a tokenizer or the price catalogue.
     void s.refreshAvailable();
     void this.keys.offerEnvironmentImport();
+  }
+
+  /** Before the extension host goes (reload, window closed): running requests end cleanly and are recorded. */
+  shutdown(): Promise<void> {
+    return this.requests.drain();
   }
 
   dispose(): void {

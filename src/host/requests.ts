@@ -8,7 +8,7 @@ import { PROVIDER_LABELS, TIERS } from '../core/types';
 import type { AnswerHandle } from './panels/answerPanel';
 import type { Services } from './services';
 import { describeError } from './errors';
-import { confirmSpend, countedRouteInput, ensureKey } from './sendChecks';
+import { HUGE_TEXT_CHARS, confirmSpend, countedRouteInput, ensureKey } from './sendChecks';
 import { takeTurns } from '../core/resilience/turns';
 
 /** What the user asked for, kept whole so that Retry, Escalate and "Set API Key, then run" can run it again. */
@@ -24,6 +24,8 @@ export interface PendingRequest {
   target?: { uri: vscode.Uri; selection: vscode.Selection };
   /** A request built elsewhere (prompt files): sent as is, with routing only choosing the model. */
   prebuilt?: { request: Omit<ChatRequest, 'provider' | 'model'>; tier?: Tier; provider?: ProviderId; model?: string };
+  /** Set on the one automatic resend after a 401 whose key had been replaced meanwhile (in another window). */
+  resentAfterKeyChange?: boolean;
 }
 
 interface Running {
@@ -37,6 +39,10 @@ export class RequestService implements vscode.Disposable {
   private readonly running = new Map<string, Running>();
   private readonly finished = new Map<string, { pending: PendingRequest; route: Route; input: RouteInput }>();
   private readonly turn = takeTurns();
+  /** Requests between sending and their ledger record. */
+  private readonly inflight = new Set<Promise<void>>();
+  /** Set while the window closes or reloads: stopped answers say so. */
+  private closing = false;
 
   constructor(private readonly s: Services) {}
 
@@ -44,13 +50,14 @@ export class RequestService implements vscode.Disposable {
   fromEditor(task: string, title: string, question?: string): PendingRequest | undefined {
     const editor = vscode.window.activeTextEditor;
     if (!editor) {
-      void vscode.window.showWarningMessage('Tierwise: open a file and select some code or text first.');
+      void vscode.window.showWarningMessage(noEditorMessage());
       return undefined;
     }
     const doc = editor.document;
     let selection = editor.selection;
     let text = doc.getText(selection);
-    if (selection.isEmpty || text.trim() === '') {
+    const whole = selection.isEmpty || text.trim() === '';
+    if (whole) {
       text = doc.getText();
       if (text.trim() === '') {
         void vscode.window.showWarningMessage('Tierwise: the selection and the document are empty. Select some code or text to send.');
@@ -58,6 +65,14 @@ export class RequestService implements vscode.Disposable {
       }
       selection = new vscode.Selection(doc.positionAt(0), doc.positionAt(text.length));
       void vscode.window.setStatusBarMessage(`Tierwise: no selection, sending the whole document (${doc.lineCount} lines)`, 5000);
+    }
+    const nul = text.indexOf('\u0000');
+    if (nul >= 0) {
+      const line = doc.positionAt(doc.offsetAt(selection.start) + nul).line + 1;
+      void vscode.window.showErrorMessage(
+        `Tierwise: the ${whole ? 'document' : 'selection'} contains binary data (a NUL byte on line ${line}), so nothing was sent. Select text only, or open the file as text.`,
+      );
+      return undefined;
     }
     return {
       task,
@@ -74,11 +89,26 @@ export class RequestService implements vscode.Disposable {
     await this.turn(); // many requests started at once are routed one event-loop turn each
     const planned = routed ?? (await this.plan(pending));
     if (!planned) return;
-    if (!(await this.confirm(planned.route))) return;
+    if (!(await this.confirm(planned.route, pending.text))) return;
     if (!(await this.ensureKey(planned.route.provider, pending))) return;
     const where = await this.s.checkDestination(planned.route.provider);
     if (!where) return;
-    await this.execute(pending, planned.route, planned.input, where);
+    const run = this.execute(pending, planned.route, planned.input, where);
+    this.inflight.add(run);
+    await run.finally(() => this.inflight.delete(run));
+  }
+
+  /**
+   * The window is closing or reloading: stop every request and wait (at most `timeoutMs`) until each has ended,
+   * keeping its partial answer and writing its ledger record.
+   */
+  async drain(timeoutMs = 2000): Promise<void> {
+    this.closing = true;
+    this.stopAll();
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)));
+    await Promise.race([Promise.allSettled([...this.inflight]), limit]);
+    clearTimeout(timer);
   }
 
   /** Routes a request; shows the reason a request cannot be sent, before anything is sent. */
@@ -104,7 +134,10 @@ export class RequestService implements vscode.Disposable {
     );
     const route = router.route(input);
     if (isRouteError(route)) {
-      void vscode.window.showErrorMessage(`Tierwise: ${route.message}`);
+      // A refusal for size says how large the text is, not only its token count.
+      const estimated = countText.length > HUGE_TEXT_CHARS ? ', its tokens estimated from samples' : '';
+      const size = route.error === 'tooLarge' ? `The text is ${formatSize(pending.text.length, byteSize(pending.text))}${estimated}. ` : '';
+      void vscode.window.showErrorMessage(`Tierwise: ${size}${route.message}`);
       return undefined;
     }
     if (pending.prebuilt) {
@@ -116,12 +149,19 @@ export class RequestService implements vscode.Disposable {
   }
 
   /** Budget, price and escalation checks that need the user's yes. */
-  private async confirm(route: Route): Promise<boolean> {
+  private async confirm(route: Route, text: string): Promise<boolean> {
+    const reasons = route.needsConfirmation ? [route.needsConfirmation] : [];
+    // A large text is never sent without the user seeing its size first.
+    const bytes = text.length >= LARGE_TEXT_BYTES / 4 ? byteSize(text) : 0;
+    if (bytes >= LARGE_TEXT_BYTES) {
+      const cost = route.estimatedUsd ? `, up to ${this.s.pricing().formatUsd(route.estimatedUsd.max)}` : '';
+      reasons.push(`This request sends ${formatSize(text.length, bytes)} (${route.inputTokens.toLocaleString('en-US')} input tokens) to ${route.model}${cost}.`);
+    }
     return confirmSpend(
       this.s,
       route.estimatedUsd?.max ?? 0,
       (max, threshold) => `This request may cost up to ${max} on ${route.model} (more than your ${threshold} threshold).`,
-      route.needsConfirmation ? [route.needsConfirmation] : [],
+      reasons,
     );
   }
 
@@ -142,6 +182,7 @@ export class RequestService implements vscode.Disposable {
     this.running.set(handle.id, { pending, route, input, controller });
     this.s.statusBar.setBusy(true);
     const started = Date.now();
+    const keyVersion = this.s.keys.version(route.provider);
     let outcome: CallOutcome | undefined;
     try {
       const candidates = await this.s.candidates(route);
@@ -155,7 +196,7 @@ export class RequestService implements vscode.Disposable {
       this.finished.set(handle.id, { pending, route, input });
       this.s.statusBar.setBusy(this.running.size > 0);
     }
-    await this.finish(handle, pending, route, outcome, Date.now() - started);
+    await this.finish(handle, pending, route, outcome, Date.now() - started, keyVersion);
   }
 
   private onEvent(handle: AnswerHandle, route: Route, e: CallEvent): void {
@@ -195,7 +236,7 @@ export class RequestService implements vscode.Disposable {
     }
   }
 
-  private async finish(handle: AnswerHandle, pending: PendingRequest, route: Route, o: CallOutcome, latencyMs: number): Promise<void> {
+  private async finish(handle: AnswerHandle, pending: PendingRequest, route: Route, o: CallOutcome, latencyMs: number, keyVersion: number): Promise<void> {
     const provider = o.provider;
     const model = o.result?.model ?? o.model;
     const usage = o.result?.usage ?? o.usage;
@@ -216,19 +257,27 @@ export class RequestService implements vscode.Disposable {
     };
     let outcome: 'done' | 'cancelled' | 'interrupted' | 'error';
     let message: string | undefined;
+    let resend: PendingRequest | undefined;
     if (o.result) {
       outcome = 'done';
       if (o.result.finishReason === 'length') message = `The answer reached max_tokens (${route.maxTokens}). Escalate or raise the task's max_tokens for a longer one.`;
     } else {
       const err = o.error as ProviderError;
-      if (err.kind === 'aborted') {
+      if (err.kind === 'aborted' && this.closing) {
+        outcome = 'interrupted';
+        message = 'The window was reloaded or closed while this answer was streaming; the partial answer is kept.';
+      } else if (err.kind === 'aborted') {
         outcome = 'cancelled';
         message = o.partialText ? 'Stopped. The partial answer is kept.' : 'Stopped before any text arrived.';
       } else {
         outcome = o.partialText ? 'interrupted' : 'error';
         message = describeError(err, { model, settingHint: this.settingFor(route) }).message;
         this.s.log.warn(`request failed: ${message}`);
-        if (err.kind === 'auth') void this.offerKeyFix(err.provider, pending);
+        if (err.kind === 'auth' && this.s.keys.version(err.provider) !== keyVersion && !pending.resentAfterKeyChange) {
+          // The key was replaced while this request ran (another window rotated it): ask once more with the new one.
+          message = `${message} The ${PROVIDER_LABELS[err.provider]} key was changed meanwhile (in this or another window); sending again with the new key.`;
+          resend = { ...pending, resentAfterKeyChange: true };
+        } else if (err.kind === 'auth') void this.offerKeyFix(err.provider, pending);
       }
     }
     handle.end(outcome, message, finalMeta);
@@ -246,6 +295,7 @@ export class RequestService implements vscode.Disposable {
       error: o.error?.kind,
     });
     this.warnOnBudget();
+    if (resend) await this.send(resend);
   }
 
   private budgetLevel: string = 'none';
@@ -330,4 +380,31 @@ function usageMeta(u: Usage) {
 
 function renderText(r: Omit<ChatRequest, 'provider' | 'model'>): string {
   return [r.system ?? '', ...r.messages.map((m) => m.content)].join('\n');
+}
+
+/** Texts from this size on ask before they are sent, naming their size. */
+export const LARGE_TEXT_BYTES = 1024 * 1024;
+
+/** UTF-8 size of a text without copying it (fast even for 50 MB). */
+function byteSize(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/** "50.0 MB (52,428,800 characters)". */
+export function formatSize(chars: number, bytes: number): string {
+  const mb = bytes / (1024 * 1024);
+  const size = mb >= 1 ? `${mb.toFixed(1)} MB` : `${(bytes / 1024).toFixed(1)} KB`;
+  return `${size} (${chars.toLocaleString('en-US')} characters)`;
+}
+
+/**
+ * Why there is no editor to send from. VS Code does not hand files of 50 MB or more to extensions: such a file is
+ * open in a tab but has no text editor, which deserves its own message.
+ */
+function noEditorMessage(): string {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  if (input instanceof vscode.TabInputText) {
+    return `Tierwise: ${vscode.workspace.asRelativePath(input.uri)} is open but VS Code does not share it with extensions (files of 50 MB or more are not). Copy the part you need into a smaller file.`;
+  }
+  return 'Tierwise: open a file and select some code or text first.';
 }
