@@ -16,6 +16,7 @@ import type { StatusBar } from './statusBar';
 import { Pricing } from './pricing';
 import { Budget, Ledger } from './ledger';
 import { takeTurns } from '../core/resilience/turns';
+import { LearnedRoutingStore } from './learnedRouting';
 
 /** Token counting for the host: a worker-backed counter, started on first use. */
 export class Tokens implements vscode.Disposable {
@@ -60,6 +61,7 @@ export class Services implements vscode.Disposable {
   private pricing_: Pricing | undefined;
   private ledger_: Ledger | undefined;
   private budget_: Budget | undefined;
+  private learned_: LearnedRoutingStore | undefined;
   private readonly tokens_: Tokens;
   private readonly providers = new Map<string, Provider>();
   private task = 'answer';
@@ -151,11 +153,18 @@ export class Services implements vscode.Disposable {
     return this.budget_;
   }
 
+  /** What the user taught the router (global state, this machine only). */
+  learnedRouting(): LearnedRoutingStore {
+    this.learned_ ??= new LearnedRoutingStore(this.context.globalState, this.log);
+    return this.learned_;
+  }
+
   router(): Router {
     this.router_ ??= new Router(this.config().routing.config, {
       modelInfo: (p, m) => this.pricing().modelInfo(p, m),
       toUsd: (amount, currency) => this.pricing().toUsd(amount, currency),
       available: () => this.available(),
+      learned: (f) => this.learnedRouting().match(f),
     });
     return this.router_;
   }

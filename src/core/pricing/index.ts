@@ -20,6 +20,7 @@ export {
   type LedgerFs,
   type LedgerRecord,
   type LedgerRecovery,
+  type RoutingInfo,
   type Outcome,
   type Spend,
   type TopTierComparison,
