@@ -291,7 +291,7 @@ export function resolveWorkspaceSettings(inspect: InspectSetting, ctx: TrustCont
     return layered(i, ok);
   };
   const routing: Record<string, unknown> = {};
-  for (const k of ['policy', 'perTier', 'localSimpleTier', 'longDocumentTokens']) {
+  for (const k of ['policy', 'perTier', 'localSimpleTier', 'longDocumentTokens', 'classifier']) {
     const v = route(`routing.${k}`, k !== 'longDocumentTokens');
     if (v !== undefined) routing[k] = v;
   }
