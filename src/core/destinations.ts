@@ -156,6 +156,7 @@ export function restrictedSettings(): string[] {
     'tierwise.routing.policy',
     'tierwise.routing.perTier',
     'tierwise.routing.localSimpleTier',
+    'tierwise.routing.classifier',
     ...PROVIDER_IDS.flatMap((p) => TIERS.map((t) => `tierwise.tiers.${p}.${t}`)),
     'tierwise.fallback',
     'tierwise.models',
