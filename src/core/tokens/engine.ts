@@ -2,7 +2,7 @@ import { ChunkedCounter, DocumentChunks, type ChunkCountStats, type DocumentCoun
 import type { EncodingName } from './encodings';
 import { digitSplitExtra } from './estimate';
 import { UnknownDocumentError } from './errors';
-import { loadEncoder } from './ranks';
+import { loadEncoder, type LoadOptions } from './ranks';
 import type { BpeEncoder } from './bpe';
 
 /**
@@ -14,13 +14,16 @@ export class CountEngine {
   private readonly docs = new Map<string, DocumentChunks>();
   private readonly opening = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly onReady?: (encoding: EncodingName, loadMs: number) => void) {}
+  constructor(
+    private readonly onReady?: (encoding: EncodingName, loadMs: number) => void,
+    private readonly loadOptions: LoadOptions = {},
+  ) {}
 
   load(encoding: EncodingName): Promise<BpeEncoder> {
     let p = this.encoders.get(encoding);
     if (!p) {
       const t0 = performance.now();
-      p = loadEncoder(encoding).then((enc) => {
+      p = loadEncoder(encoding, this.loadOptions).then((enc) => {
         this.counters.set(encoding, new ChunkedCounter(encoding, (chunk) => enc.count(chunk)));
         this.onReady?.(encoding, performance.now() - t0);
         return enc;

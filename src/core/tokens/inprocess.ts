@@ -3,10 +3,15 @@ import type { BackendCount, TokenBackend } from './client';
 import type { EncodingName } from './encodings';
 import { CountEngine } from './engine';
 import { digitSplitExtra } from './estimate';
+import type { LoadOptions } from './ranks';
 
 /** The same engine on the calling thread (for tests and for environments without worker threads). */
 export class InProcessBackend implements TokenBackend {
-  readonly engine = new CountEngine();
+  readonly engine: CountEngine;
+
+  constructor(options: LoadOptions = {}) {
+    this.engine = new CountEngine(undefined, options);
+  }
 
   async count(encoding: EncodingName, text: string, digitsSplit = false): Promise<BackendCount> {
     const s = await this.engine.count(encoding, text);

@@ -5,6 +5,8 @@ import type { EncodingName } from './encodings';
 export interface WorkerInit {
   /** Encodings to start loading as soon as the worker starts. */
   preload: EncodingName[];
+  /** Where the Qwen vocabulary file is (default: dist/qwen.vocab beside the worker bundle). */
+  qwenVocabPath?: string;
 }
 
 export type ToWorker =

@@ -6,8 +6,11 @@ import type { TokenCount, TokenCounter } from './client';
  * - OpenAI (chat completions, documented in OpenAI's cookbook "How to count tokens"): every message costs 3 tokens
  *   (`<|start|>{role}\n … <|end|>`), the role name is counted as text, and the reply is primed with 3 tokens
  *   (`<|start|>assistant<|message|>`).
- * - DashScope/Qwen (ChatML: `<|im_start|>{role}\n{content}<|im_end|>\n`): 5 tokens per message including the role,
- *   plus 3 for `<|im_start|>assistant\n`.
+ * - DashScope/Qwen (ChatML: `<|im_start|>{role}\n{content}<|im_end|>\n`): `<|im_start|>`, the role (one token for
+ *   system, user and assistant), `<|im_end|>` and the newline after it are 4 tokens per message; the newline after
+ *   the role is counted with the content (it can merge with a content that starts with blanks or newlines), plus 3
+ *   for `<|im_start|>assistant\n`. With no system message DashScope inserts its default one
+ *   (DASHSCOPE_DEFAULT_SYSTEM, 11 tokens with its markers): a lone user message "你是谁？" is billed 22 prompt tokens.
  * - Anthropic: not published; we use the same 3 per message + 3 as OpenAI and mark the total as an estimate. The
  *   provider's count_tokens endpoint gives the exact number.
  * - OpenAI-compatible local servers: chat templates vary by model; OpenAI's numbers are used as an estimate.
@@ -17,17 +20,24 @@ export interface Framing {
   /** Count the role name as text (OpenAI); Qwen's perMessage already includes it. */
   countRole: boolean;
   replyPriming: number;
+  /** ChatML: the newline after the role is counted together with the content. */
+  newlineWithContent?: boolean;
+  /** Inserted by the provider when the request has no system message. */
+  defaultSystem?: string;
 }
+
+/** The system prompt DashScope adds to a request that has none. */
+export const DASHSCOPE_DEFAULT_SYSTEM = 'You are a helpful assistant.';
 
 export const FRAMING: Record<ProviderId, Framing> = {
   openai: { perMessage: 3, countRole: true, replyPriming: 3 },
   anthropic: { perMessage: 3, countRole: true, replyPriming: 3 },
-  dashscope: { perMessage: 5, countRole: false, replyPriming: 3 },
+  dashscope: { perMessage: 4, countRole: false, replyPriming: 3, newlineWithContent: true, defaultSystem: DASHSCOPE_DEFAULT_SYSTEM },
   openaiCompatible: { perMessage: 3, countRole: true, replyPriming: 3 },
 };
 
 export interface RequestCount extends TokenCount {
-  /** Tokens of the text parts alone. */
+  /** Tokens of the text parts alone (for ChatML, each with the newline after its role). */
   content: number;
   /** Framing tokens added on top. */
   framing: number;
@@ -56,18 +66,17 @@ export async function countRequest(counter: TokenCounter, req: ChatRequest, prov
 }
 
 export async function countRequestLocally(counter: TokenCounter, req: ChatRequest): Promise<RequestCount> {
-  const texts: { role: string; content: string }[] = [];
-  if (req.system) texts.push({ role: 'system', content: req.system });
-  for (const m of req.messages) texts.push(m);
   const framing = FRAMING[req.provider];
-  const counts = await Promise.all(texts.map((t) => counter.count(req.provider, req.model, t.content)));
+  const texts = messageTexts(req);
+  const counts = await Promise.all(texts.map((t) => counter.count(req.provider, req.model, t)));
+  const implicit = framing.defaultSystem !== undefined && !req.system ? await counter.count(req.provider, req.model, withNewline(framing, framing.defaultSystem)) : undefined;
   const parts = counts.map((c) => c.tokens);
   const content = parts.reduce((a, b) => a + b, 0);
-  const frame = texts.length * framing.perMessage + (framing.countRole ? texts.length : 0) + framing.replyPriming;
+  const frame = framingTokens(framing, texts.length, implicit?.tokens);
   const first = counts[0];
   return {
     tokens: content + frame,
-    exact: counts.every((c) => c.exact) && req.provider === 'openai',
+    exact: counts.every((c) => c.exact) && (implicit?.exact ?? true) && (req.provider === 'openai' || req.provider === 'dashscope'),
     method: first?.method ?? (req.provider === 'openai' ? 'tiktoken-o200k' : 'estimate'),
     content,
     framing: frame,
@@ -77,12 +86,31 @@ export async function countRequestLocally(counter: TokenCounter, req: ChatReques
 
 /** Synchronous approximate total, for the first paint before the worker has answered. */
 export function approximateRequest(counter: TokenCounter, req: ChatRequest): RequestCount {
-  const texts: string[] = [];
-  if (req.system) texts.push(req.system);
-  for (const m of req.messages) texts.push(m.content);
   const framing = FRAMING[req.provider];
+  const texts = messageTexts(req);
   const parts = texts.map((t) => counter.approximate(req.provider, req.model, t).tokens);
+  const implicit = framing.defaultSystem !== undefined && !req.system ? counter.approximate(req.provider, req.model, withNewline(framing, framing.defaultSystem)).tokens : undefined;
   const content = parts.reduce((a, b) => a + b, 0);
-  const frame = texts.length * framing.perMessage + (framing.countRole ? texts.length : 0) + framing.replyPriming;
+  const frame = framingTokens(framing, texts.length, implicit);
   return { tokens: content + frame, exact: false, method: 'estimate', content, framing: frame, parts };
+}
+
+/** The texts counted per message, in the order sent: system first (when present), then each message. */
+function messageTexts(req: ChatRequest): string[] {
+  const framing = FRAMING[req.provider];
+  const texts: string[] = [];
+  if (req.system) texts.push(withNewline(framing, req.system));
+  for (const m of req.messages) texts.push(withNewline(framing, m.content));
+  return texts;
+}
+
+function withNewline(framing: Framing, content: string): string {
+  return framing.newlineWithContent ? `\n${content}` : content;
+}
+
+/** Framing tokens of `messages` messages; `implicitSystem`: tokens of the provider's default system text. */
+function framingTokens(framing: Framing, messages: number, implicitSystem: number | undefined): number {
+  const perMessage = framing.perMessage + (framing.countRole ? 1 : 0);
+  const implicit = implicitSystem === undefined ? 0 : perMessage + implicitSystem;
+  return messages * perMessage + framing.replyPriming + implicit;
 }

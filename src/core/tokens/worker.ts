@@ -13,7 +13,8 @@ const port = parentPort;
 if (!port) throw new Error('tokenWorker must run in a worker thread');
 
 const post = (m: FromWorker) => port.postMessage(m);
-const engine = new CountEngine((encoding, loadMs) => post({ type: 'ready', encoding, loadMs }));
+const init = (workerData ?? { preload: [] }) as WorkerInit;
+const engine = new CountEngine((encoding, loadMs) => post({ type: 'ready', encoding, loadMs }), { qwenVocabPath: init.qwenVocabPath });
 
 const fail = (id: number | undefined, e: unknown) =>
   post({
@@ -81,7 +82,6 @@ port.on('message', (m: ToWorker) => {
   }
 });
 
-const init = (workerData ?? { preload: [] }) as WorkerInit;
 for (const enc of init.preload ?? []) {
   engine.load(enc).catch((e: unknown) => post({ type: 'error', message: String(e) }));
 }

@@ -30,7 +30,8 @@ describe('tokens: model → encoding', () => {
 
   it('plans exact counts for OpenAI and labelled estimates for the others', () => {
     assert.deepEqual(countPlan('openai', 'gpt-4'), { encoding: 'cl100k_base', exact: true, method: 'tiktoken-cl100k' });
-    assert.equal(countPlan('dashscope', 'qwen-plus').method, 'estimate-qwen');
+    assert.deepEqual(countPlan('dashscope', 'qwen-plus'), { encoding: 'qwen', exact: true, method: 'qwen' });
+    assert.equal(countPlan('dashscope', 'qwen3.5-plus').method, 'estimate-qwen');
     assert.equal(countPlan('anthropic', 'claude-sonnet-4').exact, false);
     assert.equal(countPlan('openaiCompatible', 'llama3').method, 'estimate');
   });
@@ -52,11 +53,11 @@ describe('tokens: TokenCounter (in-process backend)', function () {
     assert.deepEqual(await counter.count('openai', 'gpt-4o', ''), { tokens: 0, exact: true, method: 'tiktoken-o200k' });
   });
 
-  it('Qwen: splits numbers into single digits on top of o200k; Anthropic: scaled, both marked estimates', async () => {
+  it('Newer Qwen families: split numbers into single digits on top of o200k; Anthropic: scaled, both marked estimates', async () => {
     assert.equal(digitSplitExtra('a 1234567 b 12 x9'), 7 - 3 + (2 - 1) + 0);
     const text = 'Order 1234567 shipped on 2024-08-06.';
     const base = reference.encode(text, [], []).length;
-    const q = await counter.count('dashscope', 'qwen-plus', text);
+    const q = await counter.count('dashscope', 'qwen3.6-plus', text);
     assert.deepEqual(q, { tokens: base + digitSplitExtra(text), exact: false, method: 'estimate-qwen' });
     const a = await counter.count('anthropic', 'claude-sonnet-4', text);
     assert.deepEqual(a, { tokens: Math.round(base * anthropicFactor(text)), exact: false, method: 'estimate-anthropic' });
@@ -186,8 +187,8 @@ describe('tokens: documents through the counter', function () {
     text = text.slice(0, 200) + 'const added = 12345;\n' + text.slice(200);
     const c = await counter.editDocument('a.ts', [{ offset: 200, deleteCount: 0, text: 'const added = 12345;\n' }]);
     assert.deepEqual(c, { tokens: reference.encode(text, [], []).length, exact: true, method: 'tiktoken-o200k' });
-    // Qwen documents add the single-digit split
-    await counter.openDocument('q.md', 'dashscope', 'qwen-plus', 'year 2024\n');
+    // documents of the newer Qwen families add the single-digit split
+    await counter.openDocument('q.md', 'dashscope', 'qwen3.5-plus', 'year 2024\n');
     const q = await counter.editDocument('q.md', [{ offset: 10, deleteCount: 0, text: 'total 1234567\n' }]);
     assert.equal(q.tokens, reference.encode('year 2024\ntotal 1234567\n', [], []).length + digitSplitExtra('year 2024\ntotal 1234567\n'));
     // the backend forgets the document (a restarted worker): reopened from the current text
