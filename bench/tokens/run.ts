@@ -1,22 +1,26 @@
 /**
- * Token-counting benchmark: `npx tsx bench/tokens/run.ts`. Prints figures beside plain js-tiktoken in the same run.
- * - cold: time to the first exact count after start (worker bundled as in production) and to an approximate count
+ * Token-counting benchmark: `npx tsx bench/tokens/run.ts`. Prints figures beside plain js-tiktoken and gpt-tokenizer
+ * in the same run.
+ * - cold: time to the first exact count after start (worker bundled as in production), o200k and Qwen, and to an
+ *   approximate count
  * - live: time to an updated exact count after a one-character edit in a 1 MB file (p50 / p95)
  * - main thread: longest event-loop stall while counting a 5 MB file
- * - throughput MB/s
- * - estimate error of the offline heuristic against o200k on a mixed corpus
+ * - throughput MB/s on real JavaScript and Markdown: Tierwise o200k and Qwen, gpt-tokenizer's countTokens (o200k),
+ *   js-tiktoken, with ratios
+ * - estimate error of the offline heuristic against o200k, and of the remaining Qwen estimates against exact Qwen
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as esbuild from 'esbuild';
+import { countTokens as gptTokenizerCount } from 'gpt-tokenizer';
 import { Tiktoken } from 'js-tiktoken/lite';
 import { BpeEncoder } from '../../src/core/tokens/bpe';
 import { TokenCounter, WorkerBackend } from '../../src/core/tokens/client';
-import { loadRankFile } from '../../src/core/tokens/ranks';
-import { estimateTokens } from '../../src/core/tokens/estimate';
+import { QWEN_VOCAB_FILE, loadEncoder, loadRankFile } from '../../src/core/tokens/ranks';
+import { digitSplitExtra, estimateTokens } from '../../src/core/tokens/estimate';
 
 const root = path.resolve(__dirname, '../..');
 const nm = (p: string) => path.join(root, 'node_modules', p);
@@ -57,10 +61,68 @@ const pct = (xs: number[], p: number) => {
 };
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
+/** The worker bundled as in production, with the Qwen vocabulary beside it (made by the build's own script). */
 async function bundleWorker(dir: string): Promise<string> {
   const out = path.join(dir, 'tokenWorker.js');
   await esbuild.build({ entryPoints: [path.join(root, 'src/core/tokens/worker.ts')], outfile: out, bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, logLevel: 'silent' });
+  execFileSync(process.execPath, [path.join(root, 'scripts/qwen-vocab.mjs'), path.join(dir, QWEN_VOCAB_FILE)], { cwd: root, stdio: 'pipe' });
   return out;
+}
+
+/** Markdown files from node_modules (READMEs, docs), up to `bytes`. */
+function markdownCorpus(bytes: number): string {
+  const parts: string[] = [];
+  let n = 0;
+  const walk = (dir: string, depth: number) => {
+    let entries: string[] = [];
+    try {
+      entries = readdirSync(dir).sort();
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (n >= bytes) return;
+      const p = path.join(dir, e);
+      if (/\.md$/i.test(e)) {
+        try {
+          const t = readFileSync(p, 'utf8');
+          parts.push(t);
+          n += t.length;
+        } catch {
+          continue;
+        }
+      } else if (depth < 4 && !e.startsWith('.')) {
+        try {
+          if (statSync(p).isDirectory()) walk(p, depth + 1);
+        } catch {
+          continue;
+        }
+      }
+    }
+  };
+  walk(path.join(root, 'node_modules'), 0);
+  return parts.join('\n').slice(0, bytes);
+}
+
+/**
+ * MB/s of each counter over `text`, in rounds: each round takes a new slice of the text (so no cache has seen it)
+ * and runs every counter on it, in turn, so machine load falls on all of them alike. Median over the rounds.
+ */
+function throughputs(text: string, counters: Record<string, (t: string) => number>, rounds = 3): Record<string, { mbs: number; tokens: number }> {
+  const size = Math.floor(text.length / (rounds + 1));
+  const warm = text.slice(0, size);
+  for (const f of Object.values(counters)) f(warm);
+  const runs: Record<string, number[]> = {};
+  const tokens: Record<string, number> = {};
+  for (let r = 1; r <= rounds; r++) {
+    const slice = text.slice(r * size, (r + 1) * size);
+    for (const [name, f] of Object.entries(counters)) {
+      const t0 = performance.now();
+      tokens[name] = (tokens[name] ?? 0) + f(slice);
+      (runs[name] ??= []).push(slice.length / 1e6 / ((performance.now() - t0) / 1000));
+    }
+  }
+  return Object.fromEntries(Object.keys(counters).map((name) => [name, { mbs: pct(runs[name] as number[], 50), tokens: tokens[name] as number }]));
 }
 
 function plainColdInChild(): number {
@@ -86,6 +148,16 @@ async function main(): Promise<void> {
       coldRuns.push(performance.now() - t0);
       await backend.dispose();
     }
+    const qwenCold: number[] = [];
+    let qwenLoadMs = 0;
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      const backend = new WorkerBackend(workerFile, { preload: [], onReady: (_e, m) => (qwenLoadMs = m) });
+      const counter = new TokenCounter(backend);
+      await counter.count('dashscope', 'qwen-plus', '你好 hello world');
+      qwenCold.push(performance.now() - t0);
+      await backend.dispose();
+    }
     const plainCold = [plainColdInChild(), plainColdInChild(), plainColdInChild()];
     const approxText = corpus(100_000);
     const ta = performance.now();
@@ -95,6 +167,7 @@ async function main(): Promise<void> {
     await c0.dispose();
     console.log('Cold start');
     console.log(`  first exact count (worker start + o200k load + count): median ${ms(pct(coldRuns, 50))} (runs ${coldRuns.map((x) => x.toFixed(0)).join(', ')}; encoder load inside worker ${ms(loadMs)})`);
+    console.log(`  first exact Qwen count (worker start + Qwen vocabulary load + count):  median ${ms(pct(qwenCold, 50))} (runs ${qwenCold.map((x) => x.toFixed(0)).join(', ')}; vocabulary load inside worker ${ms(qwenLoadMs)}) → ${(pct(qwenCold, 50) / pct(coldRuns, 50)).toFixed(2)}x the o200k time`);
     console.log(`  plain js-tiktoken o200k (require + new Tiktoken + encode, fresh process): median ${ms(pct(plainCold, 50))} → ratio ${(pct(plainCold, 50) / pct(coldRuns, 50)).toFixed(1)}x faster`);
     console.log(`  approximate count of 100 KB on the main thread, worker just created: ${ms(approxMs)} (≈${approx.tokens})\n`);
 
@@ -196,17 +269,31 @@ async function main(): Promise<void> {
 
     // ---- throughput ------------------------------------------------------------------------------------------
     const ours = new BpeEncoder('o200k_base', await loadRankFile('o200k_base'));
-    const mb = file5.length / 1e6;
-    ours.count(file5.slice(0, 200_000));
-    ref.encode(file5.slice(0, 200_000), [], []);
-    const to = performance.now();
-    const n1 = ours.count(file5);
-    const oursS = (performance.now() - to) / 1000;
-    const tr = performance.now();
-    const n2 = ref.encode(file5, [], []).length;
-    const refS = (performance.now() - tr) / 1000;
-    console.log('Throughput, one thread, 5 MB of code');
-    console.log(`  Tierwise encoder ${(mb / oursS).toFixed(2)} MB/s, plain js-tiktoken ${(mb / refS).toFixed(2)} MB/s → ${(refS / oursS).toFixed(1)}x (${n1 === n2 ? 'same count' : 'COUNTS DIFFER'})\n`);
+    const qwen = await loadEncoder('qwen', { qwenVocabPath: path.join(dir, QWEN_VOCAB_FILE) });
+    const texts: Record<string, string> = {
+      'JavaScript (typescript.js)': readFileSync(nm('typescript/lib/typescript.js'), 'utf8').slice(0, 6_000_000),
+      'Markdown (node_modules docs)': markdownCorpus(4_000_000),
+    };
+    console.log('Throughput, one thread, MB/s: median of 3 rounds, each on a new quarter of the text (the first quarter warms up),');
+    console.log('every counter in turn within a round; each counter keeps its own caches across rounds, as in use');
+    for (const [name, text] of Object.entries(texts)) {
+      // fresh instances per text, so no encoder starts with another text's pieces cached
+      const o = new BpeEncoder('o200k_base', await loadRankFile('o200k_base'));
+      const q = await loadEncoder('qwen', { qwenVocabPath: path.join(dir, QWEN_VOCAB_FILE) });
+      const r = throughputs(text, {
+        o200k: (t) => o.count(t),
+        gpt: (t) => gptTokenizerCount(t),
+        tiktoken: (t) => ref.encode(t, [], []).length,
+        qwen: (t) => q.count(t),
+      });
+      const { o200k: mine, gpt, tiktoken: tik, qwen: qw } = r as Record<string, { mbs: number; tokens: number }>;
+      console.log(`  ${name}, ${(text.length / 1e6).toFixed(2)} MB (3 × ${(text.length / 4e6).toFixed(2)} MB measured)`);
+      console.log(`    Tierwise o200k   ${mine.mbs.toFixed(2).padStart(6)} MB/s  ${mine.tokens} tokens`);
+      console.log(`    gpt-tokenizer    ${gpt.mbs.toFixed(2).padStart(6)} MB/s  ${gpt.tokens} tokens (${gpt.tokens === mine.tokens ? 'same count' : 'COUNTS DIFFER'}) → Tierwise o200k ${(mine.mbs / gpt.mbs).toFixed(2)}x gpt-tokenizer`);
+      console.log(`    js-tiktoken      ${tik.mbs.toFixed(2).padStart(6)} MB/s  → Tierwise o200k ${(mine.mbs / tik.mbs).toFixed(2)}x js-tiktoken`);
+      console.log(`    Tierwise Qwen    ${qw.mbs.toFixed(2).padStart(6)} MB/s  ${qw.tokens} tokens → ${(qw.mbs / gpt.mbs).toFixed(2)}x gpt-tokenizer's o200k`);
+    }
+    console.log('');
 
     // ---- estimate error --------------------------------------------------------------------------------------
     const samples: Record<string, string> = {
@@ -241,11 +328,32 @@ async function main(): Promise<void> {
       k++;
       console.log(`  ${name.padEnd(32)} exact ${String(exact).padStart(7)}  estimate ${String(est).padStart(7)}  error ${(err * 100).toFixed(1)}%`);
     }
-    console.log(`  mean absolute error ${((absSum / k) * 100).toFixed(1)}%`);
-    console.log('  Qwen: counted as o200k with numbers split into single digits (labelled "estimate-qwen"); no Qwen tokenizer is');
-    console.log('  available offline here, so its error against the real tokenizer is not measured. Anthropic: o200k × 1.16 (prose)');
-    console.log('  … 1.30 (code) after a published Claude-3.5-vs-GPT-4o measurement, labelled "estimate-anthropic"; exact counts');
-    console.log('  come from the count_tokens endpoint.');
+    console.log(`  mean absolute error ${((absSum / k) * 100).toFixed(1)}%\n`);
+
+    // ---- Qwen estimates against exact Qwen ---------------------------------------------------------------------
+    const fixture = (f: string) => readFileSync(path.join(root, 'test/fixtures/tokens', f), 'utf8');
+    const qwenSamples: Record<string, string> = {
+      'TS/JS code': samples['TS/JS code'] as string,
+      'English prose (READMEs)': samples['English prose (READMEs)'] as string,
+      'modern Chinese (fixture)': fixture('modern-chinese.md'),
+      'classical Chinese (fixture)': fixture('classical-chinese.md'),
+      'Chinese + markdown (wire notes)': samples['Chinese + markdown (wire notes)'] as string,
+      'JSON': samples.JSON as string,
+    };
+    console.log('Qwen estimates vs exact Qwen2.5/Qwen3 counts (qwen3.5/qwen3.6 and non-Qwen DashScope models use the first;');
+    console.log('the main-thread "≈" shown while the vocabulary loads is the second)');
+    for (const [name, t] of Object.entries(qwenSamples)) {
+      if (!t) continue;
+      const exact = qwen.count(t);
+      const digits = ours.count(t) + digitSplitExtra(t);
+      const heuristic = estimateTokens(t);
+      const e1 = ((digits - exact) / exact) * 100;
+      const e2 = ((heuristic - exact) / exact) * 100;
+      console.log(`  ${name.padEnd(32)} exact ${String(exact).padStart(7)}  o200k+digits ${String(digits).padStart(7)} (${e1 >= 0 ? '+' : ''}${e1.toFixed(1)}%)  heuristic ${String(heuristic).padStart(7)} (${e2 >= 0 ? '+' : ''}${e2.toFixed(1)}%)`);
+    }
+    console.log('  The error of the qwen3.5/qwen3.6 estimate against their own (unpublished) vocabulary cannot be measured here.');
+    console.log('  Anthropic: o200k × 1.16 (prose) … 1.30 (code) after a published Claude-3.5-vs-GPT-4o measurement, labelled');
+    console.log('  "estimate-anthropic"; exact counts come from the count_tokens endpoint.');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

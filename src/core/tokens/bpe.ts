@@ -1,3 +1,5 @@
+import { scannerFor, type PieceScanner } from './pretokenize';
+
 /**
  * Byte-pair encoder for the OpenAI encodings (js-tiktoken's rank files) and for Qwen (a vocabulary file converted
  * from its tokenizer.json at build time, see scripts/qwen-vocab.mjs).
@@ -8,9 +10,10 @@
  * checks with the split recorded for each token. Tests check the ids against js-tiktoken and against the reference
  * Qwen tokenizer.
  *
- * Speed: a piece that is one token (most of them) is looked up by its JavaScript string directly (tokens that are
- * valid UTF-8 are keyed by their text), so it needs no UTF-8 conversion; other pieces are merged on typed arrays
- * and their counts cached.
+ * Speed: ASCII text is split into pieces by a hand-written scanner that gives the regex's pieces (./pretokenize),
+ * the regex runs only where the text is not ASCII; a piece that is one token (most of them) is looked up by its
+ * JavaScript string directly (tokens that are valid UTF-8 are keyed by their text), so it needs no UTF-8
+ * conversion; counts of recent pieces are kept in a small map; other pieces are merged on typed arrays.
  *
  * Special tokens: for the OpenAI encodings, `<|endoftext|>` … in user text are encoded as ordinary text, which is
  * what the APIs do with them. Qwen's added tokens (`<|im_start|>`, `<think>` …) are matched in the text as single
@@ -40,17 +43,19 @@ export interface BpeVocabulary {
 
 const NO_MERGE = 0x7fffffff;
 /** Recent pieces whose count is remembered (cleared when full). */
-const PIECE_CACHE_MAX = 1 << 14;
+const PIECE_CACHE_MAX = 1 << 16;
 const VOCAB_MAGIC = 'TWBPE1';
 
 export class BpeEncoder {
   readonly name: string;
   /** Token id by the token's bytes as a binary string. */
   private readonly binRanks = new Map<string, number>();
-  /** Token id by the token's text, for tokens that are valid UTF-8 (a piece is looked up without conversion). */
+  /** Token id by the token's text, for tokens that are valid UTF-8 and not ASCII (a piece is looked up without conversion). */
   private readonly strRanks = new Map<string, number>();
   private readonly byteRank = new Int32Array(256);
-  private readonly pattern: RegExp;
+  /** The pre-tokenizer regex, sticky: for the positions the scanner leaves to it (all of them without a scanner). */
+  private readonly sticky: RegExp;
+  private readonly scan: PieceScanner | undefined;
   private readonly leftId: Int32Array | undefined;
   private readonly rightId: Int32Array | undefined;
   private readonly added: Map<string, number> | undefined;
@@ -65,7 +70,8 @@ export class BpeEncoder {
   constructor(name: string, source: RankFile | BpeVocabulary) {
     this.name = name;
     const vocab = 'bpe_ranks' in source ? fromRankFile(source) : source;
-    this.pattern = new RegExp(vocab.pattern, 'gu');
+    this.sticky = new RegExp(vocab.pattern, 'yu');
+    this.scan = scannerFor(vocab.pattern);
     this.nfc = vocab.normalize === 'NFC';
     const tokens = vocab.tokens;
     for (let id = 0; id < tokens.length; id++) {
@@ -74,7 +80,7 @@ export class BpeEncoder {
       this.binRanks.set(bin, id);
       if (bin.length === 1) this.byteRank[bin.charCodeAt(0)] = id;
       const text = binaryToText(bin);
-      if (text !== undefined) this.strRanks.set(text, id);
+      if (text !== undefined && text !== bin) this.strRanks.set(text, id);
     }
     if (vocab.leftLength) {
       const l = vocab.leftLength;
@@ -141,18 +147,29 @@ export class BpeEncoder {
     return n;
   }
 
+  /** End of the piece that starts at `i`, by the regex. */
+  private regexEnd(text: string, i: number): number {
+    this.sticky.lastIndex = i;
+    const m = this.sticky.exec(text);
+    return m ? i + m[0].length : text.length;
+  }
+
   private countOrdinary(text: string): number {
-    const pieces = text.match(this.pattern);
-    if (!pieces) return 0;
-    const strRanks = this.strRanks;
+    const scan = this.scan;
     const cache = this.pieceCounts;
+    const len = text.length;
     let n = 0;
-    for (let i = 0; i < pieces.length; i++) {
-      const piece = pieces[i] as string;
+    for (let i = 0; i < len; ) {
+      let j = scan ? scan(text, i) : -1;
+      // A piece from the scanner is ASCII: its text is its bytes.
+      const ascii = j >= 0;
+      if (!ascii) j = this.regexEnd(text, i);
+      const piece = text.slice(i, j);
+      i = j;
       // A small map of recent pieces first: it stays in the CPU cache, the vocabulary's maps do not.
       let c = cache.get(piece);
       if (c === undefined) {
-        c = strRanks.has(piece) ? 1 : this.merge(toBinary(piece), undefined);
+        c = (ascii ? this.binRanks : this.strRanks).has(piece) ? 1 : this.merge(ascii ? piece : toBinary(piece), undefined);
         if (cache.size >= PIECE_CACHE_MAX) cache.clear();
         cache.set(piece, c);
       }
@@ -162,12 +179,15 @@ export class BpeEncoder {
   }
 
   private encodeOrdinary(text: string, out: number[]): void {
-    const pieces = text.match(this.pattern);
-    if (!pieces) return;
-    for (const piece of pieces) {
-      const direct = this.strRanks.get(piece);
+    for (let i = 0; i < text.length; ) {
+      let j = this.scan ? this.scan(text, i) : -1;
+      const ascii = j >= 0;
+      if (!ascii) j = this.regexEnd(text, i);
+      const piece = text.slice(i, j);
+      i = j;
+      const direct = ascii ? undefined : this.strRanks.get(piece);
       if (direct !== undefined) out.push(direct);
-      else this.merge(toBinary(piece), out);
+      else this.merge(ascii ? piece : toBinary(piece), out);
     }
   }
 
@@ -262,18 +282,47 @@ export function parseVocabFile(data: Uint8Array): BpeVocabulary {
   return { pattern: meta.pattern, tokens, leftLength, added: meta.added, normalize: meta.normalize };
 }
 
-/** The text of a token's bytes when they are valid UTF-8 (and not the replacement char), else undefined. */
+/**
+ * The text of a token's bytes (a binary string) when they are valid UTF-8, else undefined. Decoded by hand: it runs
+ * for every token of a vocabulary at load, where a Buffer per token costs more than the decoding.
+ */
 function binaryToText(bin: string): string | undefined {
-  let ascii = true;
-  for (let i = 0; i < bin.length; i++) {
-    if (bin.charCodeAt(i) > 0x7f) {
-      ascii = false;
-      break;
+  let i = 0;
+  const n = bin.length;
+  while (i < n && bin.charCodeAt(i) < 0x80) i++;
+  if (i === n) return bin;
+  let out = bin.slice(0, i);
+  while (i < n) {
+    const b0 = bin.charCodeAt(i);
+    if (b0 < 0x80) {
+      out += bin[i];
+      i++;
+      continue;
     }
+    // continuation bytes needed, bits of the lead byte, smallest code point of that length (no overlong forms)
+    let need = 3;
+    let cp = b0 & 0x07;
+    let min = 0x10000;
+    if (b0 >= 0xc2 && b0 <= 0xdf) {
+      need = 1;
+      cp = b0 & 0x1f;
+      min = 0x80;
+    } else if (b0 >= 0xe0 && b0 <= 0xef) {
+      need = 2;
+      cp = b0 & 0x0f;
+      min = 0x800;
+    } else if (b0 < 0xf0 || b0 > 0xf4) return undefined;
+    if (i + need >= n) return undefined;
+    for (let k = 1; k <= need; k++) {
+      const b = bin.charCodeAt(i + k);
+      if (!(b >= 0x80 && b <= 0xbf)) return undefined;
+      cp = (cp << 6) | (b & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return undefined;
+    out += String.fromCodePoint(cp);
+    i += need + 1;
   }
-  if (ascii) return bin;
-  const text = Buffer.from(bin, 'latin1').toString('utf8');
-  return text.includes('\ufffd') ? undefined : text;
+  return out;
 }
 
 /** Only text with a char at or above U+0300 (combining marks onwards) can change under NFC. */
