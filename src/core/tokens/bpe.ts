@@ -56,8 +56,8 @@ export class BpeEncoder {
   /** The pre-tokenizer regex, sticky: for the positions the scanner leaves to it (all of them without a scanner). */
   private readonly sticky: RegExp;
   private readonly scan: PieceScanner | undefined;
-  private readonly leftId: Int32Array | undefined;
-  private readonly rightId: Int32Array | undefined;
+  /** Hugging Face BPE: the merged token of each listed pair of token ids. */
+  private readonly pairs_: PairTable | undefined;
   private readonly added: Map<string, number> | undefined;
   private readonly addedPattern: RegExp | undefined;
   private readonly nfc: boolean;
@@ -84,15 +84,17 @@ export class BpeEncoder {
     }
     if (vocab.leftLength) {
       const l = vocab.leftLength;
-      this.leftId = new Int32Array(tokens.length).fill(-1);
-      this.rightId = new Int32Array(tokens.length).fill(-1);
+      const table = new PairTable(tokens.length);
       for (let id = 0; id < tokens.length; id++) {
         const bin = tokens[id];
         const at = l[id] as number;
         if (bin === undefined || at === 0) continue;
-        this.leftId[id] = this.binRanks.get(bin.slice(0, at)) ?? -1;
-        this.rightId[id] = this.binRanks.get(bin.slice(at)) ?? -1;
+        const left = this.binRanks.get(bin.slice(0, at));
+        const right = this.binRanks.get(bin.slice(at));
+        if (left === undefined || right === undefined) throw new Error(`vocabulary token ${id} splits into unknown tokens`);
+        table.set(left, right, id);
       }
+      this.pairs_ = table;
     }
     const added = Object.entries(vocab.added ?? {});
     if (added.length) {
@@ -199,6 +201,7 @@ export class BpeEncoder {
       out?.push(direct);
       return 1;
     }
+    if (this.pairs_) return this.mergePairs(bin, out, this.pairs_);
     if (this.start.length <= n) {
       const size = Math.max(n + 1, this.start.length * 2);
       this.start = new Int32Array(size);
@@ -241,12 +244,89 @@ export class BpeEncoder {
     return parts;
   }
 
-  /** Rank of merging part i with part i+1, or NO_MERGE. */
+  /** Rank of merging part i with part i+1 (tiktoken: the rank of their joined bytes), or NO_MERGE. */
   private pairRank(bin: string, i: number): number {
     const r = this.binRanks.get(bin.slice(this.start[i], this.start[i + 2]));
-    if (r === undefined) return NO_MERGE;
-    if (this.leftId && (this.leftId[r] !== this.ids[i] || (this.rightId as Int32Array)[r] !== this.ids[i + 1])) return NO_MERGE;
-    return r;
+    return r === undefined ? NO_MERGE : r;
+  }
+
+  /**
+   * Hugging Face BPE on token ids: a pair merges only when the merge list names it; the merged token's id is the
+   * merge's rank. No strings are made.
+   */
+  private mergePairs(bin: string, out: number[] | undefined, table: PairTable): number {
+    const n = bin.length;
+    if (this.ids.length <= n) {
+      const size = Math.max(n + 1, this.ids.length * 2);
+      this.start = new Int32Array(size);
+      this.ids = new Int32Array(size);
+      this.pairs = new Int32Array(size);
+    }
+    const ids = this.ids;
+    const pairs = this.pairs;
+    for (let i = 0; i < n; i++) ids[i] = this.byteRank[bin.charCodeAt(i)] as number;
+    let parts = n;
+    for (let i = 0; i < parts - 1; i++) pairs[i] = table.get(ids[i] as number, ids[i + 1] as number);
+    while (parts > 1) {
+      let best = NO_MERGE;
+      let at = -1;
+      for (let i = 0; i < parts - 1; i++) {
+        const r = pairs[i] as number;
+        if (r < best) {
+          best = r;
+          at = i;
+        }
+      }
+      if (at < 0) break;
+      ids[at] = best;
+      for (let i = at + 1; i < parts - 1; i++) ids[i] = ids[i + 1] as number;
+      for (let i = at + 1; i < parts - 2; i++) pairs[i] = pairs[i + 1] as number;
+      parts--;
+      if (at < parts - 1) pairs[at] = table.get(best, ids[at + 1] as number);
+      if (at > 0) pairs[at - 1] = table.get(ids[at - 1] as number, best);
+    }
+    if (out) for (let i = 0; i < parts; i++) out.push(ids[i] as number);
+    return parts;
+  }
+}
+
+/** Open-addressing hash map from a pair of token ids to a token id, on typed arrays. */
+class PairTable {
+  private readonly mask: number;
+  private readonly left: Int32Array;
+  private readonly right: Int32Array;
+  private readonly value: Int32Array;
+
+  constructor(entries: number) {
+    let size = 1;
+    while (size < entries * 2) size <<= 1;
+    this.mask = size - 1;
+    this.left = new Int32Array(size).fill(-1);
+    this.right = new Int32Array(size);
+    this.value = new Int32Array(size);
+  }
+
+  private slot(a: number, b: number): number {
+    return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca77)) >>> 0;
+  }
+
+  set(a: number, b: number, v: number): void {
+    let i = this.slot(a, b) & this.mask;
+    while (this.left[i] !== -1 && !(this.left[i] === a && this.right[i] === b)) i = (i + 1) & this.mask;
+    this.left[i] = a;
+    this.right[i] = b;
+    this.value[i] = v;
+  }
+
+  /** The merged id, or NO_MERGE. */
+  get(a: number, b: number): number {
+    let i = this.slot(a, b) & this.mask;
+    for (;;) {
+      const l = this.left[i] as number;
+      if (l === -1) return NO_MERGE;
+      if (l === a && this.right[i] === b) return this.value[i] as number;
+      i = (i + 1) & this.mask;
+    }
   }
 }
 
