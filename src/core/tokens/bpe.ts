@@ -171,7 +171,8 @@ export class BpeEncoder {
       // A small map of recent pieces first: it stays in the CPU cache, the vocabulary's maps do not.
       let c = cache.get(piece);
       if (c === undefined) {
-        c = (ascii ? this.binRanks : this.strRanks).has(piece) ? 1 : this.merge(ascii ? piece : toBinary(piece), undefined);
+        if (ascii) c = this.binRanks.has(piece) ? 1 : this.mergeParts(piece, undefined);
+        else c = this.strRanks.has(piece) ? 1 : this.merge(toBinary(piece), undefined);
         if (cache.size >= PIECE_CACHE_MAX) cache.clear();
         cache.set(piece, c);
       }
@@ -195,13 +196,18 @@ export class BpeEncoder {
 
   /** Merge the bytes of one piece (a binary string); pushes the ids to `out` when given; returns the number of tokens. */
   private merge(bin: string, out: number[] | undefined): number {
-    const n = bin.length;
     const direct = this.binRanks.get(bin);
     if (direct !== undefined) {
       out?.push(direct);
       return 1;
     }
+    return this.mergeParts(bin, out);
+  }
+
+  /** Merge a piece that is not one token. */
+  private mergeParts(bin: string, out: number[] | undefined): number {
     if (this.pairs_) return this.mergePairs(bin, out, this.pairs_);
+    const n = bin.length;
     if (this.start.length <= n) {
       const size = Math.max(n + 1, this.start.length * 2);
       this.start = new Int32Array(size);
