@@ -8,7 +8,8 @@ import type { EncodingName } from './encodings';
  * The pre-tokenizer regexes never produce a piece that crosses such a position:
  *   o200k: [^\r\n\p{L}\p{N}]?[upper]*[lower]+('s…)? | [^\r\n\p{L}\p{N}]?[upper]+[lower]*('s…)? | \p{N}{1,3}
  *          | ' ?[^\s\p{L}\p{N}]+[\r\n/]*' | \s*[\r\n]+ | \s+(?!\S) | \s+
- *   cl100k: same shape with ' ?[^\s\p{L}\p{N}]+[\r\n]*'.
+ *   cl100k: same shape with ' ?[^\s\p{L}\p{N}]+[\r\n]*'; Qwen: cl100k's with single digits (\p{N}), and its added
+ *   tokens (`<|im_start|>` …) hold no newline.
  * - the letter and number alternatives cannot contain '\n' (their optional prefix excludes \r\n);
  * - a whitespace piece that contains the '\n' at p-1 comes from `\s*[\r\n]+` (tried before the look-ahead
  *   alternatives `\s+(?!\S)`, `\s+`, and it always succeeds inside a run that reaches a newline); it must end
