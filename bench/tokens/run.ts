@@ -106,7 +106,8 @@ function markdownCorpus(bytes: number): string {
 
 /**
  * MB/s of each counter over `text`, in rounds: each round takes a new slice of the text (so no cache has seen it)
- * and runs every counter on it, in turn, so machine load falls on all of them alike. Median over the rounds.
+ * and runs every counter on it, in turn. Timed by this process's CPU time (user + system), not the wall clock, so
+ * other work on a busy machine does not count; the counters are single-threaded. Median over the rounds.
  */
 function throughputs(text: string, counters: Record<string, (t: string) => number>, rounds = 3): Record<string, { mbs: number; tokens: number }> {
   const size = Math.floor(text.length / (rounds + 1));
@@ -117,9 +118,10 @@ function throughputs(text: string, counters: Record<string, (t: string) => numbe
   for (let r = 1; r <= rounds; r++) {
     const slice = text.slice(r * size, (r + 1) * size);
     for (const [name, f] of Object.entries(counters)) {
-      const t0 = performance.now();
+      const c0 = process.cpuUsage();
       tokens[name] = (tokens[name] ?? 0) + f(slice);
-      (runs[name] ??= []).push(slice.length / 1e6 / ((performance.now() - t0) / 1000));
+      const c = process.cpuUsage(c0);
+      (runs[name] ??= []).push(slice.length / 1e6 / ((c.user + c.system) / 1e6));
     }
   }
   return Object.fromEntries(Object.keys(counters).map((name) => [name, { mbs: pct(runs[name] as number[], 50), tokens: tokens[name] as number }]));
@@ -274,8 +276,8 @@ async function main(): Promise<void> {
       'JavaScript (typescript.js)': readFileSync(nm('typescript/lib/typescript.js'), 'utf8').slice(0, 6_000_000),
       'Markdown (node_modules docs)': markdownCorpus(4_000_000),
     };
-    console.log('Throughput, one thread, MB/s: median of 3 rounds, each on a new quarter of the text (the first quarter warms up),');
-    console.log('every counter in turn within a round; each counter keeps its own caches across rounds, as in use');
+    console.log('Throughput, one thread, MB/s of CPU time: median of 3 rounds, each on a new quarter of the text (the first quarter');
+    console.log('warms up), every counter in turn within a round; each counter keeps its own caches across rounds, as in use');
     for (const [name, text] of Object.entries(texts)) {
       // fresh instances per text, so no encoder starts with another text's pieces cached
       const o = new BpeEncoder('o200k_base', await loadRankFile('o200k_base'));

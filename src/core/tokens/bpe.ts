@@ -60,6 +60,8 @@ export class BpeEncoder {
   private readonly pairs_: PairTable | undefined;
   private readonly added: Map<string, number> | undefined;
   private readonly addedPattern: RegExp | undefined;
+  /** The char every added token starts with (`<` for Qwen): the text is searched for it, not matched everywhere. */
+  private readonly addedFirst: string | undefined;
   private readonly nfc: boolean;
   /** Token counts of recent pieces. */
   private readonly pieceCounts = new Map<string, number>();
@@ -101,7 +103,9 @@ export class BpeEncoder {
       this.added = new Map(added);
       // Longest first, so that a token that is a prefix of another never wins.
       const alternatives = added.map(([t]) => t).sort((a, b) => b.length - a.length).map(escapeRegExp);
-      this.addedPattern = new RegExp(alternatives.join('|'), 'g');
+      const firsts = new Set(added.map(([t]) => t[0]));
+      this.addedFirst = firsts.size === 1 ? added[0]?.[0][0] : undefined;
+      this.addedPattern = new RegExp(alternatives.join('|'), this.addedFirst ? 'y' : 'g');
     }
   }
 
@@ -135,15 +139,26 @@ export class BpeEncoder {
   private forSegments(text: string, ordinary: (segment: string) => number, onAdded?: (id: number) => void): number {
     if (this.nfc && needsNormalizing(text)) text = text.normalize('NFC');
     const re = this.addedPattern;
-    if (!re || text.indexOf('<') < 0) return ordinary(text);
+    if (!re) return ordinary(text);
     let n = 0;
     let at = 0;
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      if (m.index > at) n += ordinary(text.slice(at, m.index));
-      onAdded?.(this.added?.get(m[0]) as number);
+    const found = (index: number, token: string) => {
+      if (index > at) n += ordinary(text.slice(at, index));
+      onAdded?.(this.added?.get(token) as number);
       n++;
-      at = m.index + m[0].length;
+      at = index + token.length;
+    };
+    const first = this.addedFirst;
+    if (first) {
+      // sticky match at each occurrence of the first char
+      for (let p = text.indexOf(first); p >= 0; p = text.indexOf(first, Math.max(p + 1, at))) {
+        re.lastIndex = p;
+        const m = re.exec(text);
+        if (m) found(p, m[0]);
+      }
+    } else {
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m; m = re.exec(text)) found(m.index, m[0]);
     }
     if (at < text.length) n += ordinary(at === 0 ? text : text.slice(at));
     return n;
@@ -296,41 +311,43 @@ export class BpeEncoder {
   }
 }
 
-/** Open-addressing hash map from a pair of token ids to a token id, on typed arrays. */
+/**
+ * Open-addressing hash map from a pair of token ids to a token id, in one typed array: a slot is four ints (left,
+ * right, value, unused), so a probe touches one cache line.
+ */
 class PairTable {
   private readonly mask: number;
-  private readonly left: Int32Array;
-  private readonly right: Int32Array;
-  private readonly value: Int32Array;
+  private readonly slots: Int32Array;
 
   constructor(entries: number) {
     let size = 1;
     while (size < entries * 2) size <<= 1;
     this.mask = size - 1;
-    this.left = new Int32Array(size).fill(-1);
-    this.right = new Int32Array(size);
-    this.value = new Int32Array(size);
+    this.slots = new Int32Array(size * 4).fill(-1);
   }
 
   private slot(a: number, b: number): number {
-    return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca77)) >>> 0;
+    return ((Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca77)) >>> 0) & this.mask;
   }
 
   set(a: number, b: number, v: number): void {
-    let i = this.slot(a, b) & this.mask;
-    while (this.left[i] !== -1 && !(this.left[i] === a && this.right[i] === b)) i = (i + 1) & this.mask;
-    this.left[i] = a;
-    this.right[i] = b;
-    this.value[i] = v;
+    const t = this.slots;
+    let i = this.slot(a, b);
+    while (t[i * 4] !== -1 && !(t[i * 4] === a && t[i * 4 + 1] === b)) i = (i + 1) & this.mask;
+    t[i * 4] = a;
+    t[i * 4 + 1] = b;
+    t[i * 4 + 2] = v;
   }
 
   /** The merged id, or NO_MERGE. */
   get(a: number, b: number): number {
-    let i = this.slot(a, b) & this.mask;
+    const t = this.slots;
+    let i = this.slot(a, b);
     for (;;) {
-      const l = this.left[i] as number;
+      const k = i * 4;
+      const l = t[k] as number;
       if (l === -1) return NO_MERGE;
-      if (l === a && this.right[i] === b) return this.value[i] as number;
+      if (l === a && t[k + 1] === b) return t[k + 2] as number;
       i = (i + 1) & this.mask;
     }
   }
