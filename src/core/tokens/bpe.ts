@@ -53,6 +53,8 @@ export class BpeEncoder {
   /** Token id by the token's text, for tokens that are valid UTF-8 and not ASCII (a piece is looked up without conversion). */
   private readonly strRanks = new Map<string, number>();
   private readonly byteRank = new Int32Array(256);
+  /** The merge of two adjacent bytes, by (first byte << 8 | second byte): the first merges of a piece need no hashing. */
+  private readonly bytePairs = new Int32Array(65536).fill(NO_MERGE);
   /** The pre-tokenizer regex, sticky: for the positions the scanner leaves to it (all of them without a scanner). */
   private readonly sticky: RegExp;
   private readonly scan: PieceScanner | undefined;
@@ -97,6 +99,14 @@ export class BpeEncoder {
         table.set(left, right, id);
       }
       this.pairs_ = table;
+    }
+    for (let a = 0; a < 256; a++) {
+      for (let b = 0; b < 256; b++) {
+        const ia = this.byteRank[a] as number;
+        const ib = this.byteRank[b] as number;
+        const r = this.pairs_ ? this.pairs_.get(ia, ib) : this.binRanks.get(String.fromCharCode(a, b));
+        if (r !== undefined) this.bytePairs[(a << 8) | b] = r;
+      }
     }
     const added = Object.entries(vocab.added ?? {});
     if (added.length) {
@@ -238,7 +248,8 @@ export class BpeEncoder {
     }
     start[n] = n;
     let parts = n;
-    for (let i = 0; i < parts - 1; i++) pairs[i] = this.pairRank(bin, i);
+    const bytePairs = this.bytePairs;
+    for (let i = 0; i < parts - 1; i++) pairs[i] = bytePairs[(bin.charCodeAt(i) << 8) | bin.charCodeAt(i + 1)] as number;
     while (parts > 1) {
       let best = NO_MERGE;
       let at = -1;
@@ -287,7 +298,8 @@ export class BpeEncoder {
     const pairs = this.pairs;
     for (let i = 0; i < n; i++) ids[i] = this.byteRank[bin.charCodeAt(i)] as number;
     let parts = n;
-    for (let i = 0; i < parts - 1; i++) pairs[i] = table.get(ids[i] as number, ids[i + 1] as number);
+    const bytePairs = this.bytePairs;
+    for (let i = 0; i < parts - 1; i++) pairs[i] = bytePairs[(bin.charCodeAt(i) << 8) | bin.charCodeAt(i + 1)] as number;
     while (parts > 1) {
       let best = NO_MERGE;
       let at = -1;
