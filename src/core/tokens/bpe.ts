@@ -6,8 +6,8 @@ import { scannerFor, type PieceScanner } from './pretokenize';
  *
  * Both are byte-level BPEs: a pre-tokenizer regex splits the text into pieces; each piece's UTF-8 bytes are merged
  * pairwise, lowest rank first, leftmost on ties. The tiktoken encodings merge any adjacent pair whose bytes form a
- * token; Hugging Face's BPE (Qwen) merges only the pair its merge list names for that token, which the encoder
- * checks with the split recorded for each token. Tests check the ids against js-tiktoken and against the reference
+ * token; Hugging Face's BPE (Qwen) merges only the pairs of its merge list, which the encoder reads as pairs of
+ * token ids. Tests check the ids against js-tiktoken and against the reference
  * Qwen tokenizer.
  *
  * Speed: ASCII text is split into pieces by a hand-written scanner that gives the regex's pieces (./pretokenize),
@@ -33,8 +33,11 @@ export interface BpeVocabulary {
   pattern: string;
   /** Token bytes as binary strings (one char per byte); the index is the rank (token id). */
   tokens: readonly (string | undefined)[];
-  /** Hugging Face BPE: byte length of the left part of the pair each token was merged from (0 for single bytes). */
-  leftLength?: Uint8Array;
+  /**
+   * Hugging Face BPE: the pair of token ids each token was merged from, at [2·id] and [2·id + 1] (-1 for single
+   * bytes). Only these pairs merge.
+   */
+  merges?: Int32Array;
   /** Tokens matched in the text before pre-tokenisation, each one id. */
   added?: Record<string, number>;
   /** Unicode normalisation applied to the text first. */
@@ -44,7 +47,7 @@ export interface BpeVocabulary {
 const NO_MERGE = 0x7fffffff;
 /** Recent pieces whose count is remembered (cleared when full). */
 const PIECE_CACHE_MAX = 1 << 16;
-const VOCAB_MAGIC = 'TWBPE1';
+const VOCAB_MAGIC = 'TWBPE2';
 
 export class BpeEncoder {
   readonly name: string;
@@ -86,17 +89,12 @@ export class BpeEncoder {
       const text = binaryToText(bin);
       if (text !== undefined && text !== bin) this.strRanks.set(text, id);
     }
-    if (vocab.leftLength) {
-      const l = vocab.leftLength;
+    if (vocab.merges) {
+      const m = vocab.merges;
       const table = new PairTable(tokens.length);
       for (let id = 0; id < tokens.length; id++) {
-        const bin = tokens[id];
-        const at = l[id] as number;
-        if (bin === undefined || at === 0) continue;
-        const left = this.binRanks.get(bin.slice(0, at));
-        const right = this.binRanks.get(bin.slice(at));
-        if (left === undefined || right === undefined) throw new Error(`vocabulary token ${id} splits into unknown tokens`);
-        table.set(left, right, id);
+        const left = m[2 * id] as number;
+        if (left >= 0) table.set(left, m[2 * id + 1] as number, id);
       }
       this.pairs_ = table;
     }
@@ -386,15 +384,20 @@ export function parseVocabFile(data: Uint8Array): BpeVocabulary {
   const meta = JSON.parse(buf.toString('utf8', at, at + metaLength)) as { pattern: string; normalize?: 'NFC'; added?: Record<string, number>; count: number };
   at += metaLength;
   const tokens: string[] = new Array<string>(meta.count);
-  const leftLength = new Uint8Array(meta.count);
-  for (let id = 0; id < meta.count; id++) {
-    const len = buf[at] as number;
-    leftLength[id] = buf[at + 1] as number;
-    tokens[id] = buf.toString('latin1', at + 2, at + 2 + len);
-    at += 2 + len;
+  const merges = new Int32Array(2 * meta.count).fill(-1);
+  for (let id = 0; id < 256; id++) tokens[id] = String.fromCharCode(buf[at + id] as number);
+  at += 256;
+  for (let id = 256; id < meta.count; id++) {
+    const left = buf.readUIntLE(at, 3);
+    const right = buf.readUIntLE(at + 3, 3);
+    at += 6;
+    if (left >= id || right >= id) throw new Error(`vocabulary token ${id} is not made of lower tokens`);
+    merges[2 * id] = left;
+    merges[2 * id + 1] = right;
+    tokens[id] = (tokens[left] as string) + (tokens[right] as string);
   }
   if (at !== buf.length) throw new Error('vocabulary file has trailing bytes');
-  return { pattern: meta.pattern, tokens, leftLength, added: meta.added, normalize: meta.normalize };
+  return { pattern: meta.pattern, tokens, merges, added: meta.added, normalize: meta.normalize };
 }
 
 /**

