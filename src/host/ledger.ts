@@ -47,13 +47,22 @@ export class Ledger {
   private async open(): Promise<void> {
     try {
       this.core = new this.calls.Ledger(await this.calls.nodeLedgerFs(), this.file);
-      const earlier = await this.core.readAll();
+      const { records: earlier, recovery } = await this.core.open();
       this.records = [...earlier, ...this.records];
+      if (recovery) this.reportRecovery(recovery);
       this.onChange();
       this.changed.fire();
     } catch (e) {
       this.log.error(`could not read the ledger at ${this.file}: ${String(e)}`);
     }
+  }
+
+  /** A damaged ledger was repaired on opening: said once, in the log and in a notification. */
+  private reportRecovery(r: Calls.LedgerRecovery): void {
+    const where = r.movedTo ? ` The damaged file was moved aside to ${r.movedTo}.` : ' The file could not be repaired; it is read as it is.';
+    const text = `The cost ledger had ${r.damagedLines} unreadable line(s) (a crash during a write, or an edit by hand). Kept ${r.keptRecords} readable record(s).${where}`;
+    this.log.warn(`ledger: ${text}`);
+    void vscode.window.showWarningMessage(`Tierwise: ${text}`);
   }
 
   async record(call: CallRecordInput): Promise<LedgerRecord> {

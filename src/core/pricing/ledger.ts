@@ -105,6 +105,10 @@ export interface LedgerFs {
   append(path: string, data: string): Promise<void>;
   /** The whole file, or undefined when it does not exist. */
   read(path: string): Promise<string | undefined>;
+  /** Replace the file's whole content (recovery only). Without it a damaged ledger is read but not repaired. */
+  write?(path: string, data: string): Promise<void>;
+  /** Rename a file, replacing the target (recovery only). */
+  rename?(from: string, to: string): Promise<void>;
 }
 
 /** The real file system (Node). */
@@ -124,22 +128,54 @@ export async function nodeLedgerFs(): Promise<LedgerFs> {
         throw e;
       }
     },
+    async write(file, data) {
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      await fs.writeFile(file, data, 'utf8');
+    },
+    async rename(from, to) {
+      await fs.rename(from, to);
+    },
   };
+}
+
+function isRecord(r: unknown): r is LedgerRecord {
+  const o = r as Partial<LedgerRecord> | null;
+  return !!o && typeof o === 'object' && o.v === 1 && typeof o.time === 'number' && typeof o.costUsd === 'number';
+}
+
+/** The readable records of a ledger's text, and how many non-empty lines could not be read. */
+export function scanLedger(text: string): { records: LedgerRecord[]; damaged: number } {
+  const records: LedgerRecord[] = [];
+  let damaged = 0;
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const r: unknown = JSON.parse(line);
+      if (isRecord(r)) records.push(r);
+      else damaged++;
+    } catch {
+      damaged++;
+    }
+  }
+  return { records, damaged };
+}
+
+/** What opening a damaged ledger did: the readable records were kept, the damaged file was copied to `movedTo`. */
+export interface LedgerRecovery {
+  damagedLines: number;
+  keptRecords: number;
+  /** Where the damaged file now is; undefined when the file system cannot write (read-only recovery). */
+  movedTo?: string;
+}
+
+/** `ledger.jsonl.corrupt-2026-12-01T07-50-00Z`: a name that sorts by time and is valid on every file system. */
+export function corruptName(file: string, now: number): string {
+  return `${file}.corrupt-${new Date(now).toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')}`;
 }
 
 /** Parses JSON Lines, skipping torn or foreign lines (a crash mid-append leaves at most one). */
 export function parseLedger(text: string): LedgerRecord[] {
-  const out: LedgerRecord[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const r = JSON.parse(line) as LedgerRecord;
-      if (r && r.v === 1 && typeof r.time === 'number' && typeof r.costUsd === 'number') out.push(r);
-    } catch {
-      // torn line: skipped
-    }
-  }
-  return out;
+  return scanLedger(text).records;
 }
 
 /**
@@ -173,6 +209,30 @@ export class Ledger {
     const p = this.tail.then(run, run);
     this.tail = p.catch(() => undefined);
     return p;
+  }
+
+  /**
+   * Reads the ledger as it is opened, and repairs it when some lines cannot be read (a garbage line, a torn last
+   * line left by a crash): the damaged file is kept aside as `corruptName(path)`, and the ledger is rewritten with
+   * every readable record, in order (through a temporary file renamed over it, so a crash here loses nothing).
+   */
+  async open(now = Date.now()): Promise<{ records: LedgerRecord[]; recovery?: LedgerRecovery }> {
+    await this.tail;
+    const text = (await this.fs.read(this.path)) ?? '';
+    const { records, damaged } = scanLedger(text);
+    if (!damaged) return { records };
+    const recovery: LedgerRecovery = { damagedLines: damaged, keptRecords: records.length };
+    const { write, rename } = this.fs;
+    if (write && rename) {
+      const aside = corruptName(this.path, now);
+      await write.call(this.fs, aside, text);
+      const tmp = `${this.path}.tmp-${now.toString(36)}`;
+      await write.call(this.fs, tmp, records.map((r) => JSON.stringify(r) + '\n').join(''));
+      await rename.call(this.fs, tmp, this.path);
+      this.endsClean = true;
+      recovery.movedTo = aside;
+    }
+    return { records, recovery };
   }
 
   async readAll(): Promise<LedgerRecord[]> {

@@ -11,6 +11,7 @@ import {
   makeRecord,
   nodeLedgerFs,
   parseLedger,
+  scanLedger,
   spend,
   toCsv,
   topTierComparison,
@@ -34,6 +35,19 @@ class MemFs implements LedgerFs {
   }
   async read(p: string): Promise<string | undefined> {
     return this.files.get(p);
+  }
+}
+
+/** MemFs that can also repair (write, rename). */
+class RepairingFs extends MemFs {
+  async write(p: string, data: string): Promise<void> {
+    this.files.set(p, data);
+  }
+  async rename(from: string, to: string): Promise<void> {
+    const v = this.files.get(from);
+    if (v === undefined) throw new Error(`ENOENT ${from}`);
+    this.files.delete(from);
+    this.files.set(to, v);
   }
 }
 
@@ -112,6 +126,81 @@ describe('pricing: ledger durability', () => {
       assert.deepEqual(final.slice(0, before.length), before);
       assert.equal(final.at(-1)?.task, 'after-crash');
       assert.equal(final.length, before.length + 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('pricing: a corrupt ledger is recovered on opening', () => {
+  const now = Date.UTC(2026, 11, 1, 7, 50, 0);
+
+  it('a garbage line in the middle and a truncated last line: every readable record kept, the file moved aside', async () => {
+    const fs = new RepairingFs();
+    const good = (task: string) => JSON.stringify(rec({ task }));
+    const damaged = `${good('one')}\n\u0000\u0001garbage{{\n${good('two')}\n{"other":true}\n${good('three')}\n${good('four').slice(0, 40)}`;
+    fs.files.set('/g/ledger.jsonl', damaged);
+    const l = new Ledger(fs, '/g/ledger.jsonl');
+    const { records, recovery } = await l.open(now);
+    assert.deepEqual(records.map((r) => r.task), ['one', 'two', 'three']);
+    assert.deepEqual(recovery, { damagedLines: 3, keptRecords: 3, movedTo: '/g/ledger.jsonl.corrupt-2026-12-01T07-50-00Z' });
+    assert.equal(fs.files.get('/g/ledger.jsonl.corrupt-2026-12-01T07-50-00Z'), damaged, 'the damaged file is kept as it was');
+    assert.equal(fs.files.get('/g/ledger.jsonl'), [good('one'), good('two'), good('three')].join('\n') + '\n');
+    assert.deepEqual([...fs.files.keys()].sort(), ['/g/ledger.jsonl', '/g/ledger.jsonl.corrupt-2026-12-01T07-50-00Z'], 'no temporary file is left');
+    // appending goes on at once, and reopening finds nothing to repair (the user is told once)
+    await l.append(rec({ task: 'five' }));
+    const again = await new Ledger(fs, '/g/ledger.jsonl').open(now + 1000);
+    assert.equal(again.recovery, undefined);
+    assert.deepEqual(again.records.map((r) => r.task), ['one', 'two', 'three', 'five']);
+  });
+
+  it('a clean ledger, or none, is left alone', async () => {
+    const fs = new RepairingFs();
+    const l = new Ledger(fs, '/c/ledger.jsonl');
+    assert.deepEqual(await l.open(now), { records: [] });
+    await l.append(rec({ task: 'a' }));
+    const before = fs.files.get('/c/ledger.jsonl');
+    const { records, recovery } = await new Ledger(fs, '/c/ledger.jsonl').open(now);
+    assert.equal(recovery, undefined);
+    assert.equal(records.length, 1);
+    assert.equal(fs.files.get('/c/ledger.jsonl'), before);
+    assert.equal(fs.files.size, 1);
+  });
+
+  it('the host killed during a write: the torn record is dropped, the others kept, the next append is whole', async () => {
+    const fs = new RepairingFs();
+    const a = new Ledger(fs, '/k/ledger.jsonl');
+    await a.append(rec({ task: 'one' }));
+    fs.tearNextAt = 25;
+    await assert.rejects(a.append(rec({ task: 'torn' })));
+    const b = new Ledger(fs, '/k/ledger.jsonl');
+    const { records, recovery } = await b.open(now);
+    assert.deepEqual(records.map((r) => r.task), ['one']);
+    assert.equal(recovery?.damagedLines, 1);
+    await b.append(rec({ task: 'two' }));
+    assert.deepEqual((await b.readAll()).map((r) => r.task), ['one', 'two']);
+  });
+
+  it('without write/rename the records are still read and the damage reported', async () => {
+    const fs = new MemFs();
+    fs.files.set('/r/ledger.jsonl', `${JSON.stringify(rec({ task: 'x' }))}\nnot json\n`);
+    const { records, recovery } = await new Ledger(fs, '/r/ledger.jsonl').open(now);
+    assert.equal(records.length, 1);
+    assert.deepEqual(recovery, { damagedLines: 1, keptRecords: 1 });
+  });
+
+  it('on the real file system', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tierwise-ledger-rec-'));
+    try {
+      const file = path.join(dir, 'ledger.jsonl');
+      appendFileSync(file, `${JSON.stringify(rec({ task: 'a' }))}\n@@garbage@@\n${JSON.stringify(rec({ task: 'b' }))}\n{"v":1,"ti`);
+      const l = new Ledger(await nodeLedgerFs(), file);
+      const { records, recovery } = await l.open(now);
+      assert.deepEqual(records.map((r) => r.task), ['a', 'b']);
+      assert.equal(recovery?.movedTo, `${file}.corrupt-2026-12-01T07-50-00Z`);
+      assert.match(readFileSync(recovery!.movedTo!, 'utf8'), /@@garbage@@/);
+      assert.deepEqual(parseLedger(readFileSync(file, 'utf8')).map((r) => r.task), ['a', 'b']);
+      assert.equal(scanLedger(readFileSync(file, 'utf8')).damaged, 0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
