@@ -32,6 +32,7 @@ export class Tierwise implements vscode.Disposable {
         onStop: (id) => this.requests.stop(id),
         onRetry: (id) => void this.requests.retry(id),
         onEscalate: (id) => void this.requests.escalate(id),
+        log: (m) => this.log.warn(m),
       }),
     );
     s.panel = () => panel;

@@ -240,8 +240,11 @@ export const MAX_ID_LENGTH = 128;
 
 type Rec = Record<string, unknown>;
 
+/** A plain object (what structured clone of a JSON-like message gives): no arrays, no class instances. */
 function isRecord(v: unknown): v is Rec {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
 }
 function isSeq(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
@@ -260,7 +263,8 @@ function isCount(v: unknown): v is number {
 }
 /** The record has exactly the allowed keys (and all required ones). */
 function hasOnlyKeys(o: Rec, required: readonly string[], optional: readonly string[] = []): boolean {
-  for (const k of required) if (!(k in o)) return false;
+  // Own keys only: an inherited `type` or `seq` (a polluted prototype) does not count.
+  for (const k of required) if (!Object.hasOwn(o, k)) return false;
   for (const k of Object.keys(o)) if (!required.includes(k) && !optional.includes(k)) return false;
   return true;
 }
@@ -270,6 +274,14 @@ function hasOnlyKeys(o: Rec, required: readonly string[], optional: readonly str
  * ill-typed or carries extra fields.
  */
 export function parseAnswerViewMessage(v: unknown): AnswerViewToHost | undefined {
+  try {
+    return parseAnswerView(v);
+  } catch {
+    return undefined; // a getter or proxy that throws: not a message
+  }
+}
+
+function parseAnswerView(v: unknown): AnswerViewToHost | undefined {
   if (!isRecord(v) || !isSeq(v.seq)) return undefined;
   switch (v.type) {
     case 'ready':
@@ -294,6 +306,14 @@ export function parseAnswerViewMessage(v: unknown): AnswerViewToHost | undefined
 
 /** Validate a message posted by the cost report webview. */
 export function parseReportViewMessage(v: unknown): ReportViewToHost | undefined {
+  try {
+    return parseReportView(v);
+  } catch {
+    return undefined;
+  }
+}
+
+function parseReportView(v: unknown): ReportViewToHost | undefined {
   if (!isRecord(v) || !isSeq(v.seq) || !hasOnlyKeys(v, ['type', 'seq'])) return undefined;
   switch (v.type) {
     case 'ready':

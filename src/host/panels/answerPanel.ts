@@ -216,7 +216,9 @@ export class AnswerPanel implements vscode.Disposable {
         channel.post({ type: 'state.restore', answers: [...this.answers.values()] });
       },
       onRequest: (msg) => this.onRequest(msg),
-      onInvalid: (raw) => this.handlers.log?.(`answer panel: rejected a message from the webview: ${preview(raw)}`),
+      onInvalid: (raw, count) => {
+        if (count === 1) this.handlers.log?.(`answer panel: ignored a malformed or unknown message from the webview (further ones are dropped without a log line): ${preview(raw)}`);
+      },
     });
     this.channel = channel;
     this.panelSubs.push(
@@ -300,7 +302,7 @@ function defined(m: Partial<LiveMeta>): LiveMeta {
 
 function preview(raw: unknown): string {
   try {
-    return JSON.stringify(raw).slice(0, 200);
+    return String(JSON.stringify(raw)).slice(0, 200);
   } catch {
     return typeof raw;
   }

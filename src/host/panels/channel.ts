@@ -16,7 +16,11 @@ export interface ChannelOptions<In extends { type: string; seq: number }> {
   onRequest(msg: Exclude<In, { type: 'ready' }>): unknown;
   /** The webview (re)started and is listening. Queued posts are sent right after this returns. */
   onReady?(): void;
-  onInvalid?(raw: unknown): void;
+  /**
+   * A message failed validation and was dropped (never thrown). `count` is how many so far on this channel, so a
+   * caller can log the first one and stay quiet about a flood.
+   */
+  onInvalid?(raw: unknown, count: number): void;
 }
 
 export class WebviewChannel<Out, In extends { type: string; seq: number }> {
@@ -68,10 +72,19 @@ export class WebviewChannel<Out, In extends { type: string; seq: number }> {
   }
 
   private async receive(raw: unknown): Promise<void> {
-    const msg = this.opts.parse(raw);
+    let msg: In | undefined;
+    try {
+      msg = this.opts.parse(raw);
+    } catch {
+      msg = undefined;
+    }
     if (!msg) {
       this.rejected++;
-      this.opts.onInvalid?.(raw);
+      try {
+        this.opts.onInvalid?.(raw, this.rejected);
+      } catch {
+        /* a logging failure must not break the channel */
+      }
       return;
     }
     if (msg.type === 'ready') {

@@ -76,7 +76,9 @@ export class CostReportPanel implements vscode.Disposable {
         void this.refresh().catch((e: unknown) => this.log?.(`cost report: could not load data: ${String(e)}`));
       },
       onRequest: (msg) => (msg.type === 'report.refresh' ? this.refresh() : this.exportCsv()),
-      onInvalid: () => this.log?.('cost report: rejected a message from the webview'),
+      onInvalid: (_raw, count) => {
+        if (count === 1) this.log?.('cost report: ignored a malformed or unknown message from the webview (further ones are dropped without a log line)');
+      },
     });
     this.channel = channel;
     this.panelSubs.push(

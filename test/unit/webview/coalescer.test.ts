@@ -97,6 +97,34 @@ class FakeWebview implements WebviewLike {
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
 describe('WebviewChannel', () => {
+  it('drops malformed and unknown messages without throwing, reporting the count so the first is logged once', async () => {
+    const wv = new FakeWebview();
+    const logged: string[] = [];
+    const counts: number[] = [];
+    const ch = new WebviewChannel<HostToAnswerView, AnswerViewToHost>(wv, {
+      parse: (raw) => {
+        if (raw === 'explode') throw new Error('parser bug');
+        return parseAnswerViewMessage(raw);
+      },
+      onRequest: () => assert.fail('no request is valid here'),
+      onInvalid: (raw, count) => {
+        counts.push(count);
+        if (count === 1) logged.push(String(JSON.stringify(raw)));
+        if (count === 3) throw new Error('logger failed');
+      },
+    });
+    for (const raw of ['explode', { type: 'eval', seq: 1, code: 'x' }, null, { type: 'stop', seq: 2 }, '{"type":"ready","seq":0}']) wv.receive(raw);
+    await tick();
+    assert.equal(ch.rejected, 5);
+    assert.deepEqual(counts, [1, 2, 3, 4, 5]);
+    assert.deepEqual(logged, ['"explode"']);
+    assert.equal(wv.sent.length, 0, 'nothing is answered to an invalid message');
+    wv.receive({ type: 'ready', seq: 0 });
+    await tick();
+    assert.ok(ch.ready, 'the channel still works');
+    ch.dispose();
+  });
+
   it('queues posts until ready, validates requests and replies with their sequence number', async () => {
     const wv = new FakeWebview();
     const handled: AnswerViewToHost[] = [];

@@ -53,6 +53,26 @@ describe('protocol: messages from the answer webview', () => {
   for (const [name, m] of bad) {
     it(`rejects ${name}`, () => assert.equal(parseAnswerViewMessage(m), undefined));
   }
+  it('rejects inherited fields, class instances and objects whose getters throw', () => {
+    assert.equal(parseAnswerViewMessage(Object.create({ type: 'ready', seq: 1 })), undefined);
+    assert.equal(parseAnswerViewMessage(Object.assign(Object.create({ seq: 1 }), { type: 'ready' })), undefined);
+    class Ready {
+      type = 'ready';
+      seq = 1;
+    }
+    assert.equal(parseAnswerViewMessage(new Ready()), undefined);
+    const trap = Object.defineProperty({ type: 'copy', text: 'x' }, 'seq', { enumerable: true, get: () => { throw new Error('boom'); } });
+    assert.doesNotThrow(() => parseAnswerViewMessage(trap));
+    assert.equal(parseAnswerViewMessage(trap), undefined);
+    assert.equal(parseReportViewMessage(trap), undefined);
+    assert.deepEqual(parseAnswerViewMessage(Object.assign(Object.create(null), { type: 'ready', seq: 2 })), { type: 'ready', seq: 2 });
+  });
+  it('rejects what model output posing as a message would look like (text, not an object)', () => {
+    const spoof = '{"type":"answer.end","id":"a1","outcome":"done"}';
+    assert.equal(parseAnswerViewMessage(spoof), undefined);
+    assert.equal(parseAnswerViewMessage({ type: 'answer.end', seq: 1, id: 'a1', outcome: 'done' }), undefined, 'host-to-view types are not requests');
+    assert.equal(parseAnswerViewMessage({ type: 'insert', seq: 1, text: 'x', id: 'a1', command: 'workbench.action.terminal.new' }), undefined);
+  });
   it('rejects a smuggled __proto__ key and returns fresh objects', () => {
     const raw = JSON.parse('{"type":"copy","seq":1,"text":"a","__proto__":{"polluted":true}}') as unknown;
     assert.equal(parseAnswerViewMessage(raw), undefined);
