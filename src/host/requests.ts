@@ -42,7 +42,7 @@ export class RequestService implements vscode.Disposable {
   fromEditor(task: string, title: string, question?: string): PendingRequest | undefined {
     const editor = vscode.window.activeTextEditor;
     if (!editor) {
-      void vscode.window.showWarningMessage('Tierwise: open a file and select some code or text first.');
+      void vscode.window.showWarningMessage(noEditorMessage());
       return undefined;
     }
     const doc = editor.document;
@@ -56,6 +56,14 @@ export class RequestService implements vscode.Disposable {
       }
       selection = new vscode.Selection(doc.positionAt(0), doc.positionAt(text.length));
       void vscode.window.setStatusBarMessage(`Tierwise: no selection, sending the whole document (${doc.lineCount} lines)`, 5000);
+    }
+    const nul = text.indexOf('\u0000');
+    if (nul >= 0) {
+      const line = doc.positionAt(doc.offsetAt(selection.start) + nul).line + 1;
+      void vscode.window.showErrorMessage(
+        `Tierwise: the ${selection.isEmpty ? 'document' : 'selection'} contains binary data (a NUL byte on line ${line}), so nothing was sent. Select text only, or open the file as text.`,
+      );
+      return undefined;
     }
     return {
       task,
@@ -71,7 +79,7 @@ export class RequestService implements vscode.Disposable {
   async send(pending: PendingRequest, routed?: { route: Route; input: RouteInput }): Promise<void> {
     const planned = routed ?? (await this.plan(pending));
     if (!planned) return;
-    if (!(await this.confirm(planned.route))) return;
+    if (!(await this.confirm(planned.route, pending.text))) return;
     if (!(await this.ensureKey(planned.route.provider, pending))) return;
     const where = await this.s.checkDestination(planned.route.provider);
     if (!where) return;
@@ -101,7 +109,9 @@ export class RequestService implements vscode.Disposable {
     );
     const route = router.route(input);
     if (isRouteError(route)) {
-      void vscode.window.showErrorMessage(`Tierwise: ${route.message}`);
+      // A refusal for size says how large the text is, not only its token count.
+      const size = route.error === 'tooLarge' ? `The text is ${formatSize(countText.length, byteSize(countText))}. ` : '';
+      void vscode.window.showErrorMessage(`Tierwise: ${size}${route.message}`);
       return undefined;
     }
     if (pending.prebuilt) {
@@ -113,12 +123,19 @@ export class RequestService implements vscode.Disposable {
   }
 
   /** Budget, price and escalation checks that need the user's yes. */
-  private async confirm(route: Route): Promise<boolean> {
+  private async confirm(route: Route, text: string): Promise<boolean> {
+    const reasons = route.needsConfirmation ? [route.needsConfirmation] : [];
+    // A large text is never sent without the user seeing its size first.
+    const bytes = text.length >= LARGE_TEXT_BYTES / 4 ? byteSize(text) : 0;
+    if (bytes >= LARGE_TEXT_BYTES) {
+      const cost = route.estimatedUsd ? `, up to ${this.s.pricing().formatUsd(route.estimatedUsd.max)}` : '';
+      reasons.push(`This request sends ${formatSize(text.length, bytes)} (${route.inputTokens.toLocaleString('en-US')} input tokens) to ${route.model}${cost}.`);
+    }
     return confirmSpend(
       this.s,
       route.estimatedUsd?.max ?? 0,
       (max, threshold) => `This request may cost up to ${max} on ${route.model} (more than your ${threshold} threshold).`,
-      route.needsConfirmation ? [route.needsConfirmation] : [],
+      reasons,
     );
   }
 
@@ -327,4 +344,31 @@ function usageMeta(u: Usage) {
 
 function renderText(r: Omit<ChatRequest, 'provider' | 'model'>): string {
   return [r.system ?? '', ...r.messages.map((m) => m.content)].join('\n');
+}
+
+/** Texts from this size on ask before they are sent, naming their size. */
+export const LARGE_TEXT_BYTES = 1024 * 1024;
+
+/** UTF-8 size of a text without copying it (fast even for 50 MB). */
+function byteSize(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/** "50.0 MB (52,428,800 characters)". */
+export function formatSize(chars: number, bytes: number): string {
+  const mb = bytes / (1024 * 1024);
+  const size = mb >= 1 ? `${mb.toFixed(1)} MB` : `${(bytes / 1024).toFixed(1)} KB`;
+  return `${size} (${chars.toLocaleString('en-US')} characters)`;
+}
+
+/**
+ * Why there is no editor to send from. VS Code does not hand files of 50 MB or more to extensions: such a file is
+ * open in a tab but has no text editor, which deserves its own message.
+ */
+function noEditorMessage(): string {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  if (input instanceof vscode.TabInputText) {
+    return `Tierwise: ${vscode.workspace.asRelativePath(input.uri)} is open but VS Code does not share it with extensions (files of 50 MB or more are not). Copy the part you need into a smaller file.`;
+  }
+  return 'Tierwise: open a file and select some code or text first.';
 }

@@ -6,6 +6,26 @@ import { TIERS } from '../core/types';
 import type { Services } from './services';
 
 const DEBOUNCE_MS = 120;
+/** Above this many characters the status bar estimates from samples instead of counting the whole text. */
+const SAMPLE_ABOVE_CHARS = 4 * 1024 * 1024;
+const SAMPLES = 64;
+const SAMPLE_CHARS = 2048;
+
+/** `SAMPLES` slices of `SAMPLE_CHARS`, evenly spaced over the ranges taken end to end. */
+function sampleText(doc: vscode.TextDocument, ranges: [number, number][], total: number): string {
+  const parts: string[] = [];
+  const step = Math.max(SAMPLE_CHARS, Math.floor(total / SAMPLES));
+  let base = 0;
+  for (const [from, to] of ranges) {
+    const len = to - from;
+    for (let at = Math.ceil(base / step) * step - base; at < len; at += step) {
+      const start = from + at;
+      parts.push(doc.getText(new vscode.Range(doc.positionAt(start), doc.positionAt(Math.min(to, start + SAMPLE_CHARS)))));
+    }
+    base += len;
+  }
+  return parts.join('');
+}
 
 /**
  * The status bar item: tokens of the selection (or document) for the active provider's model, the estimated
@@ -67,12 +87,11 @@ export class StatusBar implements vscode.Disposable {
     }
     const doc = editor.document;
     const selected = editor.selections.filter((sel) => !sel.isEmpty);
-    const text = selected.length ? selected.map((sel) => doc.getText(sel)).join('\n') : doc.getText();
     const scope = selected.length ? 'selection' : 'document';
     const cfg = this.s.config().routing.config;
     const provider = cfg.activeProvider;
     const model = cfg.tiers[provider].medium;
-    this.s.tokens().counter().live('status', provider, model, text, (count) => {
+    const show = (count: TokenCount) => {
       if (gen !== this.generation) return;
       let route: Route | undefined;
       try {
@@ -83,7 +102,21 @@ export class StatusBar implements vscode.Disposable {
       }
       this.last = { count, route, scope };
       this.render();
-    }, (e) => this.s.log.warn(`token count failed: ${String(e)}`));
+    };
+    // A huge text (a 50 MB file) is neither copied nor counted whole on every cursor move: it is estimated from
+    // evenly spaced samples, on this thread, in well under a millisecond, and shown as an estimate.
+    const ranges: [number, number][] = selected.length
+      ? selected.map((sel) => [doc.offsetAt(sel.start), doc.offsetAt(sel.end)])
+      : [[0, doc.offsetAt(doc.lineAt(doc.lineCount - 1).range.end)]];
+    const total = ranges.reduce((n, [a, b]) => n + b - a, 0);
+    if (total > SAMPLE_ABOVE_CHARS) {
+      const sample = sampleText(doc, ranges, total);
+      const approx = this.s.tokens().counter().approximate(provider, model, sample);
+      show({ tokens: Math.round((approx.tokens * total) / Math.max(1, sample.length)), exact: false, method: 'estimate' });
+      return;
+    }
+    const text = selected.length ? selected.map((sel) => doc.getText(sel)).join('\n') : doc.getText();
+    this.s.tokens().counter().live('status', provider, model, text, show, (e) => this.s.log.warn(`token count failed: ${String(e)}`));
   }
 
   render(): void {
