@@ -15,11 +15,20 @@ export function describeError(err: ProviderError, ctx: { model: string; settingH
       text = `${who} refused access (403): the key's project or region may not allow ${ctx.model}.`;
       break;
     case 'notFound':
-      text = `${who} does not know the model "${ctx.model}" (404). It was chosen by the setting ${ctx.settingHint}; pick another model there.`;
+      // An HTML 404 page: the base URL is wrong, not the model (the provider's message names the setting).
+      text = err.code === 'html_response' ? err.message : `${who} does not know the model "${ctx.model}" (404). It was chosen by the setting ${ctx.settingHint}; pick another model there.`;
       break;
     case 'quota':
       text = `${who} says the account is out of quota or credit (429 insufficient quota). This is not a rate limit: add credit or switch provider.`;
       break;
+    case 'timeout': {
+      // Our own watchdog: say which wait ran out and which setting sets it.
+      const setting = err.code === 'connectTimeout' ? 'connectMs' : err.code === 'firstTokenTimeout' ? 'firstTokenMs' : err.code === 'idleTimeout' ? 'idleMs' : undefined;
+      const what = err.code === 'idleTimeout' ? `${who} stopped sending` : `${who} did not answer in time`;
+      const detail = /\(([^)]*)\)/.exec(err.message)?.[1];
+      text = `${what}${detail ? ` (${detail})` : ''}.${setting ? ` If ${ctx.model} is slow rather than stuck, raise the setting tierwise.timeouts.${setting}.` : ''}`;
+      break;
+    }
     case 'missingKey':
       text = `No API key is set for ${who}. Run "Tierwise: Set API Key…".`;
       break;

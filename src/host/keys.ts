@@ -19,6 +19,7 @@ export class KeyStore implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly sub: vscode.Disposable;
   private readonly known = new Map<ProviderId, boolean>();
+  private readonly versions = new Map<ProviderId, number>();
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
@@ -30,9 +31,19 @@ export class KeyStore implements vscode.Disposable {
       const id = e.key.slice(SECRET_PREFIX.length) as ProviderId;
       if (!PROVIDER_IDS.includes(id)) return;
       this.known.delete(id);
+      this.bump(id);
       this.log.info(`API key for ${PROVIDER_LABELS[id]} changed`);
       this.changed.fire(id);
     });
+  }
+
+  /** Grows whenever the provider's key changes (here or in another window): compare to see if a key was rotated. */
+  version(id: ProviderId): number {
+    return this.versions.get(id) ?? 0;
+  }
+
+  private bump(id: ProviderId): void {
+    this.versions.set(id, this.version(id) + 1);
   }
 
   async get(id: ProviderId): Promise<string | undefined> {
@@ -53,6 +64,7 @@ export class KeyStore implements vscode.Disposable {
     this.log.addSecret(trimmed);
     await this.secrets.store(SECRET_PREFIX + id, trimmed);
     this.known.set(id, true);
+    this.bump(id);
     this.log.info(`API key for ${PROVIDER_LABELS[id]} stored in secret storage`);
     this.changed.fire(id);
   }
@@ -60,6 +72,7 @@ export class KeyStore implements vscode.Disposable {
   async clear(id: ProviderId): Promise<void> {
     await this.secrets.delete(SECRET_PREFIX + id);
     this.known.set(id, false);
+    this.bump(id);
     this.log.info(`API key for ${PROVIDER_LABELS[id]} cleared`);
     this.changed.fire(id);
   }

@@ -8,7 +8,7 @@ import { PROVIDER_LABELS, TIERS } from '../core/types';
 import type { AnswerHandle } from './panels/answerPanel';
 import type { Services } from './services';
 import { describeError } from './errors';
-import { confirmSpend, countedRouteInput, ensureKey } from './sendChecks';
+import { HUGE_TEXT_CHARS, confirmSpend, countedRouteInput, ensureKey } from './sendChecks';
 
 /** What the user asked for, kept whole so that Retry, Escalate and "Set API Key, then run" can run it again. */
 export interface PendingRequest {
@@ -23,6 +23,8 @@ export interface PendingRequest {
   target?: { uri: vscode.Uri; selection: vscode.Selection };
   /** A request built elsewhere (prompt files): sent as is, with routing only choosing the model. */
   prebuilt?: { request: Omit<ChatRequest, 'provider' | 'model'>; tier?: Tier; provider?: ProviderId; model?: string };
+  /** Set on the one automatic resend after a 401 whose key had been replaced meanwhile (in another window). */
+  resentAfterKeyChange?: boolean;
 }
 
 interface Running {
@@ -110,7 +112,8 @@ export class RequestService implements vscode.Disposable {
     const route = router.route(input);
     if (isRouteError(route)) {
       // A refusal for size says how large the text is, not only its token count.
-      const size = route.error === 'tooLarge' ? `The text is ${formatSize(countText.length, byteSize(countText))}. ` : '';
+      const estimated = countText.length > HUGE_TEXT_CHARS ? ', its tokens estimated from samples' : '';
+      const size = route.error === 'tooLarge' ? `The text is ${formatSize(pending.text.length, byteSize(pending.text))}${estimated}. ` : '';
       void vscode.window.showErrorMessage(`Tierwise: ${size}${route.message}`);
       return undefined;
     }
@@ -156,6 +159,7 @@ export class RequestService implements vscode.Disposable {
     this.running.set(handle.id, { pending, route, input, controller });
     this.s.statusBar.setBusy(true);
     const started = Date.now();
+    const keyVersion = this.s.keys.version(route.provider);
     let outcome: CallOutcome | undefined;
     try {
       const candidates = await this.s.candidates(route);
@@ -169,7 +173,7 @@ export class RequestService implements vscode.Disposable {
       this.finished.set(handle.id, { pending, route, input });
       this.s.statusBar.setBusy(this.running.size > 0);
     }
-    await this.finish(handle, pending, route, outcome, Date.now() - started);
+    await this.finish(handle, pending, route, outcome, Date.now() - started, keyVersion);
   }
 
   private onEvent(handle: AnswerHandle, route: Route, e: CallEvent): void {
@@ -209,7 +213,7 @@ export class RequestService implements vscode.Disposable {
     }
   }
 
-  private async finish(handle: AnswerHandle, pending: PendingRequest, route: Route, o: CallOutcome, latencyMs: number): Promise<void> {
+  private async finish(handle: AnswerHandle, pending: PendingRequest, route: Route, o: CallOutcome, latencyMs: number, keyVersion: number): Promise<void> {
     const provider = o.provider;
     const model = o.result?.model ?? o.model;
     const usage = o.result?.usage ?? o.usage;
@@ -230,6 +234,7 @@ export class RequestService implements vscode.Disposable {
     };
     let outcome: 'done' | 'cancelled' | 'interrupted' | 'error';
     let message: string | undefined;
+    let resend: PendingRequest | undefined;
     if (o.result) {
       outcome = 'done';
       if (o.result.finishReason === 'length') message = `The answer reached max_tokens (${route.maxTokens}). Escalate or raise the task's max_tokens for a longer one.`;
@@ -242,7 +247,11 @@ export class RequestService implements vscode.Disposable {
         outcome = o.partialText ? 'interrupted' : 'error';
         message = describeError(err, { model, settingHint: this.settingFor(route) }).message;
         this.s.log.warn(`request failed: ${message}`);
-        if (err.kind === 'auth') void this.offerKeyFix(err.provider, pending);
+        if (err.kind === 'auth' && this.s.keys.version(err.provider) !== keyVersion && !pending.resentAfterKeyChange) {
+          // The key was replaced while this request ran (another window rotated it): ask once more with the new one.
+          message = `${message} The ${PROVIDER_LABELS[err.provider]} key was changed meanwhile (in this or another window); sending again with the new key.`;
+          resend = { ...pending, resentAfterKeyChange: true };
+        } else if (err.kind === 'auth') void this.offerKeyFix(err.provider, pending);
       }
     }
     handle.end(outcome, message, finalMeta);
@@ -260,6 +269,7 @@ export class RequestService implements vscode.Disposable {
       error: o.error?.kind,
     });
     this.warnOnBudget();
+    if (resend) await this.send(resend);
   }
 
   private budgetLevel: string = 'none';

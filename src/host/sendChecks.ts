@@ -3,6 +3,9 @@ import type { RouteInput } from '../core/routing';
 import { PROVIDER_LABELS, type ProviderId } from '../core/types';
 import type { Services } from './services';
 
+/** Above this many characters a request's text is estimated instead of counted (8 MB, ~2M tokens or more). */
+export const HUGE_TEXT_CHARS = 8 * 1024 * 1024;
+
 /**
  * The router's input for a text, counted on the model the route most likely uses (the override's, else the active
  * provider's medium tier), with the budget left.
@@ -11,7 +14,8 @@ export async function countedRouteInput(s: Services, input: Omit<RouteInput, 'in
   const cfg = s.config();
   const provider = input.override?.provider ?? cfg.routing.config.activeProvider;
   const model = input.override?.model ?? cfg.routing.config.tiers[provider].medium;
-  const count = await s.tokens().countBest(provider, model, countText);
+  // A huge text is estimated from samples (labelled as such where it is shown) rather than counted whole first.
+  const count = countText.length > HUGE_TEXT_CHARS ? s.tokens().counter().approximate(provider, model, countText) : await s.tokens().countBest(provider, model, countText);
   return { ...input, inputTokens: count.tokens, remainingBudgetUsd: s.budget().remainingUsd() };
 }
 

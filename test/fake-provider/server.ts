@@ -33,7 +33,11 @@ export interface RecordedRequest {
   at: number;
 }
 
-export type ScenarioKind = 'ok' | 'error' | 'reset' | 'dropMidStream' | 'malformed' | 'stall';
+/**
+ * - reset: the connection is destroyed before any response header;
+ * - html: an HTML error page (status default 404), as a proxy or a wrong base URL answers.
+ */
+export type ScenarioKind = 'ok' | 'error' | 'reset' | 'dropMidStream' | 'malformed' | 'stall' | 'html';
 export type FakeErrorType =
   | 'rate_limit'
   | 'insufficient_quota'
@@ -75,6 +79,8 @@ export interface Scenario {
   explicitCache?: boolean;
   /** How many requests this scenario serves (default 1). */
   times?: number;
+  /** Wait this long before answering at all (no header yet), ms. */
+  delayMs?: number;
 }
 
 export interface FakeLimits {
@@ -204,7 +210,13 @@ function errorTypeOf(status: number): FakeErrorType {
   }
 }
 
-const KINDS: ScenarioKind[] = ['ok', 'error', 'reset', 'dropMidStream', 'malformed', 'stall'];
+const KINDS: ScenarioKind[] = ['ok', 'error', 'reset', 'dropMidStream', 'malformed', 'stall', 'html'];
+
+/** The kind of page nginx or a corporate proxy shows for a path it does not know. */
+export function htmlErrorPage(status: number): string {
+  const title = `${status} ${http.STATUS_CODES[status] ?? 'Error'}`;
+  return `<!DOCTYPE html>\n<html>\n<head><title>${title}</title></head>\n<body>\n<center><h1>${title}</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n`;
+}
 
 function scenarioFromModel(model: unknown): Scenario | undefined {
   if (typeof model !== 'string' || !model.startsWith('fake-')) return undefined;
@@ -603,11 +615,18 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
 
     const scenario = takeScenario(req, body.model);
     const extra = scenario.headers ?? {};
+    if (scenario.delayMs) await sleep(scenario.delayMs);
 
     switch (scenario.kind) {
       case 'reset':
         req.socket.destroy();
         return;
+      case 'html': {
+        const page = htmlErrorPage(scenario.status ?? 404);
+        res.writeHead(scenario.status ?? 404, { 'content-type': 'text/html', 'content-length': String(Buffer.byteLength(page)), ...extra });
+        res.end(page);
+        return;
+      }
       case 'error': {
         const type = scenario.errorType ?? errorTypeOf(scenario.status ?? 500);
         const status = scenario.status ?? STATUS_OF[type];

@@ -79,3 +79,32 @@ export async function flushedLog(): Promise<string> {
     return t.includes(marker) ? t : undefined;
   }, 15_000);
 }
+
+export interface ShownMessage {
+  level: 'error' | 'warning' | 'info';
+  text: string;
+}
+
+/**
+ * Records the notifications the extension shows (and answers none of them, as a user who ignores them), until
+ * `restore`. The extension and its tests share one \`vscode\` API object, so replacing its functions is seen by both.
+ */
+export function captureMessages(): { messages: ShownMessage[]; restore(): void } {
+  const w = vscode.window as unknown as Record<string, unknown>;
+  const names = { showErrorMessage: 'error', showWarningMessage: 'warning', showInformationMessage: 'info' } as const;
+  const saved = new Map<string, unknown>();
+  const messages: ShownMessage[] = [];
+  for (const [name, level] of Object.entries(names)) {
+    saved.set(name, w[name]);
+    w[name] = (text: string) => {
+      messages.push({ level, text });
+      return Promise.resolve(undefined);
+    };
+  }
+  return {
+    messages,
+    restore() {
+      for (const [name, fn] of saved) w[name] = fn;
+    },
+  };
+}

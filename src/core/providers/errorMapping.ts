@@ -198,6 +198,27 @@ function describeCause(e: unknown): string {
   return `${e.message}${c}`;
 }
 
+/** The first `code` (ENOTFOUND, ECONNREFUSED…) along an error's cause chain (fetch wraps it twice). */
+function causeCode(e: unknown): string | undefined {
+  for (let c: unknown = e, depth = 0; c && depth < 5; c = (c as { cause?: unknown }).cause, depth++) {
+    const code = (c as { code?: unknown }).code;
+    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+/** An HTML page where an API answer was expected: a proxy, a captive portal or a base URL with a typo. */
+function isHtmlPage(headers: Record<string, string>, f: Failure): boolean {
+  if (/^text\/html/i.test(headers['content-type'] ?? '')) return true;
+  const text = typeof f.body === 'string' ? f.body : f.message;
+  return /<!doctype html|<html[\s>]/i.test(text ?? '');
+}
+
+/** The setting that holds a provider's base URL. */
+export function baseUrlSetting(provider: ProviderId): string {
+  return `tierwise.providers.${provider}.baseUrl`;
+}
+
 function host(baseUrl: string): string {
   try {
     return new URL(baseUrl).host;
@@ -253,6 +274,9 @@ export function toProviderError(f: Failure, ctx: AttemptContext): ProviderError 
 
   const status = f.status;
   const model = ctx.model;
+  // A 4xx page in HTML never comes from the provider's API: the base URL points somewhere else.
+  const htmlPage = f.cls === 'api' && status !== undefined && status >= 400 && status < 500 && status !== 429 && isHtmlPage(headers, f);
+  const code = htmlPage ? 'html_response' : details.codes[0];
   const detail = providerMsg ? ` ${label} said: ${providerMsg}` : '';
   let message: string;
   switch (kind) {
@@ -272,7 +296,9 @@ export function toProviderError(f: Failure, ctx: AttemptContext): ProviderError 
       message = `${label} refused access to ${model} with this API key (HTTP 403).${detail}`;
       break;
     case 'notFound':
-      message = `${label} does not know the model "${model}" or this key cannot use it (HTTP 404). Check the model name.`;
+      message = htmlPage
+        ? `${host(ctx.baseUrl)} answered HTTP 404 with an HTML page instead of the ${label} API: the base URL ${ctx.baseUrl} looks wrong (a typo, a missing /v1, or a proxy). Check the setting ${baseUrlSetting(ctx.provider)}.`
+        : `${label} does not know the model "${model}" or this key cannot use it (HTTP 404). Check the model name.`;
       break;
     case 'contextLength': {
       const { tokens, window } = contextNumbers(`${providerMsg} ${f.message}`);
@@ -303,9 +329,16 @@ export function toProviderError(f: Failure, ctx: AttemptContext): ProviderError 
     case 'conflict':
       message = `${label} reported a conflict (HTTP 409). Try again.${detail}`;
       break;
-    case 'network':
-      message = `Could not reach ${label} at ${host(ctx.baseUrl)} (${describeCause(f.cause)}). Check the network connection and the base URL.`;
+    case 'network': {
+      const c = causeCode(f.cause);
+      message =
+        c === 'ENOTFOUND' || c === 'EAI_AGAIN'
+          ? `The host name ${new URL(ctx.baseUrl, 'http://x').hostname} does not resolve (DNS ${c}), so ${label} could not be reached. Check the setting ${baseUrlSetting(ctx.provider)} (now ${ctx.baseUrl}) and the network connection.`
+          : c === 'ECONNREFUSED'
+            ? `Nothing is listening at ${host(ctx.baseUrl)} (connection refused). If it is a local server, start it; otherwise check the setting ${baseUrlSetting(ctx.provider)}.`
+            : `Could not reach ${label} at ${host(ctx.baseUrl)} (${describeCause(f.cause)}${c && !describeCause(f.cause).includes(c) ? `, ${c}` : ''}). Check the network connection and the base URL.`;
       break;
+    }
     case 'streamInterrupted':
       message = `The answer from ${model} was cut off after ${partial.length} characters (${describeCause(f.cause)}).${detail}`;
       break;
@@ -325,7 +358,7 @@ export function toProviderError(f: Failure, ctx: AttemptContext): ProviderError 
     status,
     requestId,
     headers,
-    code: details.codes[0],
+    code,
     partialText: partial || undefined,
     usage: ctx.usage,
     cause: f.cause,
