@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import type { FakeProvider } from '../fake-provider/server';
+import type { Trap } from './hostile';
 
 export interface E2EEnv {
   page: Page;
@@ -14,6 +15,8 @@ export interface E2EEnv {
   url: string;
   /** Reopen the workbench (a window reload). */
   reload(): Promise<void>;
+  /** A local server that records every request: hostile content aims at it (see hostile.ts). */
+  trap: Trap;
 }
 
 let env: E2EEnv | undefined;

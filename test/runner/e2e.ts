@@ -12,6 +12,7 @@ import { ensureTestEnvironment, fixtureWorkspace, runMain, say } from './setup';
 import { fakeProviderSettings } from './settings';
 import { startFakeProvider } from '../fake-provider/server';
 import { runCommand, screenshot, setEnv, waitForWorkbench } from '../e2e/harness';
+import { hostileSettings, startTrap } from '../e2e/hostile';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -30,11 +31,13 @@ async function main(): Promise<number> {
   rmSync(path.join(root, 'test-results', 'screenshots'), { recursive: true, force: true });
   const fake = await startFakeProvider();
   say(`fake provider listening on ${fake.url}`);
+  // Hostile task labels and model names live in the user settings from the start (test/e2e/04-hostile.test.ts).
+  const trap = await startTrap();
   const workspace = fixtureWorkspace('tierwise-e2e-ws-');
   const server = await startCodeServer({
     workspace,
     installVsix: [vsix],
-    settings: fakeProviderSettings(fake),
+    settings: { ...fakeProviderSettings(fake), ...hostileSettings(trap.url) },
   });
   const browser = await launchBrowser();
   const page = await newPage(browser);
@@ -52,7 +55,7 @@ async function main(): Promise<number> {
       await page.waitForEvent('framenavigated', { timeout: 30_000 }).catch(() => undefined);
       await waitForWorkbench(page);
     };
-    setEnv({ page, fake, workspace, url, reload });
+    setEnv({ page, fake, workspace, url, reload, trap });
     const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, reporter: 'spec', color: false });
     if (process.env.TIERWISE_TEST_GREP) mocha.grep(process.env.TIERWISE_TEST_GREP);
     const dir = path.join(root, 'test', 'e2e');
@@ -73,6 +76,7 @@ async function main(): Promise<number> {
     await browser.close().catch(() => undefined);
     await server.stop();
     await fake.close();
+    await trap.close();
     rmSync(workspace, { recursive: true, force: true });
   }
 }
