@@ -1,12 +1,15 @@
 import * as vscode from 'vscode';
 import { Tierwise } from './host/app';
 
+let running: Tierwise | undefined;
+
 /** Wires the services and registers every disposable; the work happens lazily in src/host. */
 export function activate(context: vscode.ExtensionContext): Tierwise | undefined {
   const started = performance.now();
   try {
     const app = new Tierwise(context);
     context.subscriptions.push(app);
+    running = app;
     app.log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
     return app;
   } catch (e) {
@@ -21,4 +24,7 @@ export function activate(context: vscode.ExtensionContext): Tierwise | undefined
   }
 }
 
-export function deactivate(): void {}
+/** VS Code waits for this before it disposes the subscriptions: requests still streaming are stopped and recorded. */
+export function deactivate(): Promise<void> | undefined {
+  return running?.shutdown();
+}

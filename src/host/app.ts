@@ -52,6 +52,11 @@ export class Tierwise implements vscode.Disposable {
     void this.keys.offerEnvironmentImport();
   }
 
+  /** Before the extension host goes (reload, window closed): running requests end cleanly and are recorded. */
+  shutdown(): Promise<void> {
+    return this.requests.drain();
+  }
+
   dispose(): void {
     this.store.dispose();
   }

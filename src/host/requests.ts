@@ -37,6 +37,10 @@ interface Running {
 export class RequestService implements vscode.Disposable {
   private readonly running = new Map<string, Running>();
   private readonly finished = new Map<string, { pending: PendingRequest; route: Route; input: RouteInput }>();
+  /** Requests between sending and their ledger record. */
+  private readonly inflight = new Set<Promise<void>>();
+  /** Set while the window closes or reloads: stopped answers say so. */
+  private closing = false;
 
   constructor(private readonly s: Services) {}
 
@@ -85,7 +89,22 @@ export class RequestService implements vscode.Disposable {
     if (!(await this.ensureKey(planned.route.provider, pending))) return;
     const where = await this.s.checkDestination(planned.route.provider);
     if (!where) return;
-    await this.execute(pending, planned.route, planned.input, where);
+    const run = this.execute(pending, planned.route, planned.input, where);
+    this.inflight.add(run);
+    await run.finally(() => this.inflight.delete(run));
+  }
+
+  /**
+   * The window is closing or reloading: stop every request and wait (at most `timeoutMs`) until each has ended,
+   * keeping its partial answer and writing its ledger record.
+   */
+  async drain(timeoutMs = 2000): Promise<void> {
+    this.closing = true;
+    this.stopAll();
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)));
+    await Promise.race([Promise.allSettled([...this.inflight]), limit]);
+    clearTimeout(timer);
   }
 
   /** Routes a request; shows the reason a request cannot be sent, before anything is sent. */
@@ -240,7 +259,10 @@ export class RequestService implements vscode.Disposable {
       if (o.result.finishReason === 'length') message = `The answer reached max_tokens (${route.maxTokens}). Escalate or raise the task's max_tokens for a longer one.`;
     } else {
       const err = o.error as ProviderError;
-      if (err.kind === 'aborted') {
+      if (err.kind === 'aborted' && this.closing) {
+        outcome = 'interrupted';
+        message = 'The window was reloaded or closed while this answer was streaming; the partial answer is kept.';
+      } else if (err.kind === 'aborted') {
         outcome = 'cancelled';
         message = o.partialText ? 'Stopped. The partial answer is kept.' : 'Stopped before any text arrived.';
       } else {

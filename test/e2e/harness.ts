@@ -17,6 +17,8 @@ export interface E2EEnv {
   reload(): Promise<void>;
   /** A local server that records every request: hostile content aims at it (see hostile.ts). */
   trap: Trap;
+  /** code-server's user data folder (settings, global storage with the ledger). */
+  userDataDir: string;
 }
 
 let env: E2EEnv | undefined;

@@ -55,7 +55,7 @@ async function main(): Promise<number> {
       await page.waitForEvent('framenavigated', { timeout: 30_000 }).catch(() => undefined);
       await waitForWorkbench(page);
     };
-    setEnv({ page, fake, workspace, url, reload, trap });
+    setEnv({ page, fake, workspace, url, reload, trap, userDataDir: server.userDataDir });
     const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, reporter: 'spec', color: false });
     if (process.env.TIERWISE_TEST_GREP) mocha.grep(process.env.TIERWISE_TEST_GREP);
     const dir = path.join(root, 'test', 'e2e');
