@@ -52,10 +52,13 @@ describe('Hostile content in the webviews', () => {
   };
   before(async () => {
     e2e().page.context().on('request', onRequest);
-    // The trap works: a script that does run (here, in the workbench page) is seen.
-    await e2e().page.evaluate((u) => fetch(`${u}/control`).then(() => undefined), e2e().trap.url);
+    // The trap works: a script that does run (here, in a blank page of the same browser) is seen.
+    const control = await e2e().page.context().newPage();
+    await control.evaluate((u) => fetch(`${u}/control`).then(() => undefined), e2e().trap.url);
+    await control.close();
     assert.deepEqual(e2e().trap.hits, ['GET /control']);
     e2e().trap.hits.length = 0;
+    requests.length = 0;
     // Also when this file runs alone (TIERWISE_TEST_GREP).
     await statusBarText(e2e().page, 60_000);
     await setApiKey(e2e().page, 'OpenAI', 'sk-test-e2e-openai-0123456789');
