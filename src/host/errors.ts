@@ -6,6 +6,13 @@ export function describeError(err: ProviderError, ctx: { model: string; settingH
   const who = PROVIDER_LABELS[err.provider] ?? err.provider;
   const id = err.requestId ? ` (request id ${err.requestId})` : '';
   let text: string;
+  if (err.code === 'circuitOpen') {
+    // Not the provider's answer: Tierwise itself holds requests back after repeated failures.
+    const left = /\((\d+) s left\)/.exec(err.message)?.[1];
+    return {
+      message: `Tierwise is pausing requests to ${who} after repeated failures${left ? ` (for ${left} s more)` : ''}. Try again then, or pick another provider or model (a fallback in tierwise.fallback is tried automatically).`,
+    };
+  }
   switch (err.kind) {
     case 'auth':
       // DashScope keys are region-locked: its message names the host's region and the region setting.

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { ProviderError } from '../../../src/core/errors';
 import { toProviderError, type AttemptContext, type Failure } from '../../../src/core/providers/errorMapping';
 import { describeError } from '../../../src/host/errors';
 
@@ -48,6 +49,11 @@ describe('fault messages', () => {
     assert.equal(err.kind, 'network');
     assert.match(err.message, /The host name tierwise-nonexistent\.invalid does not resolve \(DNS ENOTFOUND\)/);
     assert.match(err.message, /tierwise\.providers\.openai\.baseUrl \(now http:\/\/tierwise-nonexistent\.invalid\/v1\)/);
+  });
+
+  it('an open circuit breaker says Tierwise is pausing the provider, and for how long', () => {
+    const err = new ProviderError({ kind: 'server', code: 'circuitOpen', message: 'openai skipped: circuit open after repeated failures (24 s left)', provider: 'openai', model: 'gpt-4o' });
+    assert.equal(describeError(err, { model: 'gpt-4o', settingHint: 'x' }).message, 'Tierwise is pausing requests to OpenAI after repeated failures (for 24 s more). Try again then, or pick another provider or model (a fallback in tierwise.fallback is tried automatically).');
   });
 
   it('a refused connection says nothing is listening', () => {
