@@ -72,6 +72,25 @@ suite('Bad input', () => {
     }
   });
 
+  test('a 2 MB selection asks first, naming its size and tokens; declining sends nothing', async function () {
+    this.timeout(60_000);
+    const uri = workspaceFile('two-mb.md');
+    const line = 'A paragraph of notes that goes on for a while, about nothing in particular.\n';
+    writeFileSync(uri.fsPath, line.repeat(Math.ceil(2_100_000 / line.length)));
+    const ui = captureMessages(); // answers no dialog: the modal is declined
+    try {
+      await openAndSelectAll(uri);
+      await vscode.commands.executeCommand('tierwise.summarise');
+      const ask = await until('the confirmation', () => ui.messages.find((m) => m.level === 'warning'), 30_000);
+      assert.match(ask.text, /This request sends 2\.0 MB \([\d,]+ characters\) \([\d,]+ input tokens\) to \S+/);
+      assert.equal((await chat()).length, 0, 'nothing is sent without a yes');
+    } finally {
+      ui.restore();
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      rmSync(uri.fsPath, { force: true });
+    }
+  });
+
   test('a 50 MB file: the status bar shows an estimate, and a request says how large it is before anything is sent', async function () {
     this.timeout(180_000);
     const app = await tierwise();
