@@ -54,7 +54,8 @@ export class RequestService implements vscode.Disposable {
     const doc = editor.document;
     let selection = editor.selection;
     let text = doc.getText(selection);
-    if (selection.isEmpty || text.trim() === '') {
+    const whole = selection.isEmpty || text.trim() === '';
+    if (whole) {
       text = doc.getText();
       if (text.trim() === '') {
         void vscode.window.showWarningMessage('Tierwise: the selection and the document are empty. Select some code or text to send.');
@@ -67,7 +68,7 @@ export class RequestService implements vscode.Disposable {
     if (nul >= 0) {
       const line = doc.positionAt(doc.offsetAt(selection.start) + nul).line + 1;
       void vscode.window.showErrorMessage(
-        `Tierwise: the ${selection.isEmpty ? 'document' : 'selection'} contains binary data (a NUL byte on line ${line}), so nothing was sent. Select text only, or open the file as text.`,
+        `Tierwise: the ${whole ? 'document' : 'selection'} contains binary data (a NUL byte on line ${line}), so nothing was sent. Select text only, or open the file as text.`,
       );
       return undefined;
     }
