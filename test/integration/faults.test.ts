@@ -133,7 +133,7 @@ suite('Faults end to end', () => {
   });
 
   test('a host that does not resolve: the message names the host and the setting', async () => {
-    await setting('providers.openai.baseUrl', 'http://tierwise-nonexistent.invalid/v1');
+    await setting('providers.openai.baseUrl', 'https://tierwise-nonexistent.invalid/v1');
     try {
       const { answer, records } = await explain();
       assert.equal(answer.outcome, 'error');
