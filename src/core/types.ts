@@ -83,7 +83,7 @@ export interface Timing {
 
 /** Normalised stream events, the same for every provider. */
 export type StreamEvent =
-  | { type: 'start'; requestId?: string; model?: string }
+  | { type: 'start'; requestId?: string; model?: string; headers?: Record<string, string> }
   | { type: 'text'; text: string }
   | { type: 'usage'; usage: Usage }
   | { type: 'finish'; result: CallResult };

@@ -76,7 +76,7 @@ export class Attempt {
     this.headers = headersToRecord(headers);
     this.requestId = sdkRequestId ?? requestIdFrom(this.headers);
     this.pause();
-    return { type: 'start', requestId: this.requestId, model: this.req.model };
+    return { type: 'start', requestId: this.requestId, model: this.req.model, headers: this.headers };
   }
 
   pause(): void {

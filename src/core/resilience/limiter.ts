@@ -4,8 +4,13 @@ import type { RateLimits } from './settings';
 import { parseResetMs } from './retry';
 
 /**
- * Client-side rate limiting: per budget key (a provider, or a provider/model) a request budget (RPM), a token
- * budget (TPM) and a concurrency cap, with one FIFO queue in front of all three.
+ * Client-side rate limiting: per budget key (a provider, or a provider/model) a request budget (RPM), token
+ * budgets (TPM; Anthropic's input and output tokens apart) and a concurrency cap, with one FIFO queue in front.
+ *
+ * Limits come from the settings or, where none is configured, from the provider's rate-limit headers: the first
+ * response teaches them, and until it arrives a lane with nothing configured sends one request at a time (a
+ * cautious start, so no burst goes out blind). Where both exist the stricter wins. Every later response's
+ * remaining counts and resets keep the budgets in line with what the provider has counted.
  *
  * The budgets are sliding one-minute windows of reservations rather than continuously refilled buckets: a bucket
  * that starts full and refills continuously lets through up to twice its limit in the first minute, which a
@@ -118,10 +123,19 @@ export class WindowBudget {
   }
 }
 
-export interface RateLimitReport {
-  requests: { limit?: number; remaining?: number; resetMs?: number };
-  tokens: { limit?: number; remaining?: number; resetMs?: number };
+/** What one dimension of a provider's rate-limit headers says. */
+export interface LimitReport {
+  limit?: number;
+  remaining?: number;
+  resetMs?: number;
 }
+
+/** The budgets of a lane: requests, tokens (input + output, or input only: see RateLimits.tpmBasis), and
+ * Anthropic's separate input-token and output-token budgets. */
+export type Dimension = 'requests' | 'tokens' | 'inputTokens' | 'outputTokens';
+const DIMENSIONS: readonly Dimension[] = ['requests', 'tokens', 'inputTokens', 'outputTokens'];
+
+export type RateLimitReport = Record<Dimension, LimitReport>;
 
 function int(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -129,28 +143,44 @@ function int(v: string | undefined): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-/** Reads x-ratelimit-* (OpenAI, DashScope) and anthropic-ratelimit-* response headers (lower-case names). */
+/**
+ * Reads x-ratelimit-* (OpenAI, DashScope) and anthropic-ratelimit-* response headers (lower-case names).
+ * Anthropic's `tokens-*` repeat whichever of its input-token and output-token limits is the most restrictive, so
+ * they are a budget of their own only when the `input-tokens-*` / `output-tokens-*` headers are absent.
+ */
 export function parseRateLimitHeaders(h: Record<string, string>, now: number): RateLimitReport {
-  const anth = (what: string, f: string) => h[`anthropic-ratelimit-${what}-${f}`];
-  const oai = (f: string, what: string) => h[`x-ratelimit-${f}-${what}`];
-  const pick = (what: 'requests' | 'tokens') => {
-    const limit = int(oai('limit', what) ?? anth(what, 'limit'));
-    const remaining = int(oai('remaining', what) ?? anth(what, 'remaining'));
-    const resetMs = parseResetMs(oai('reset', what) ?? anth(what, 'reset'), now);
-    const r: { limit?: number; remaining?: number; resetMs?: number } = {};
-    if (limit !== undefined) r.limit = limit;
-    if (remaining !== undefined) r.remaining = remaining;
+  const read = (limit?: string, remaining?: string, reset?: string): LimitReport => {
+    const r: LimitReport = {};
+    const l = int(limit);
+    const left = int(remaining);
+    const resetMs = parseResetMs(reset, now);
+    if (l !== undefined) r.limit = l;
+    if (left !== undefined) r.remaining = left;
     if (resetMs !== undefined) r.resetMs = resetMs;
     return r;
   };
-  return { requests: pick('requests'), tokens: pick('tokens') };
+  const oai = (what: string) => read(h[`x-ratelimit-limit-${what}`], h[`x-ratelimit-remaining-${what}`], h[`x-ratelimit-reset-${what}`]);
+  const anth = (what: string) => read(h[`anthropic-ratelimit-${what}-limit`], h[`anthropic-ratelimit-${what}-remaining`], h[`anthropic-ratelimit-${what}-reset`]);
+  const either = (a: LimitReport, b: LimitReport) => (Object.keys(a).length > 0 ? a : b);
+  const inputTokens = anth('input-tokens');
+  const outputTokens = anth('output-tokens');
+  const split = Object.keys(inputTokens).length > 0 || Object.keys(outputTokens).length > 0;
+  return {
+    requests: either(oai('requests'), anth('requests')),
+    tokens: either(oai('tokens'), split ? {} : anth('tokens')),
+    inputTokens,
+    outputTokens,
+  };
 }
 
 /** A granted slot. Always `release()` it (in a finally). */
 export interface Permit {
-  /** Replaces the token estimate with the real usage (input + output tokens). */
-  settle(actualTokens: number): void;
-  /** Lets the budgets learn from response headers (on success and on error responses). */
+  /** Replaces the token estimates with the real usage. */
+  settle(inputTokens: number, outputTokens?: number): void;
+  /**
+   * Lets the budgets learn from the headers of a response (a success or an error response). Call it once a
+   * response has arrived, whether or not it carried rate-limit headers: the first one ends the cautious start.
+   */
   adapt(headers: Record<string, string>): void;
   /** Frees the concurrency slot. Idempotent. */
   release(): void;
@@ -159,13 +189,22 @@ export interface Permit {
 }
 
 export interface AcquireOptions {
+  /** The request's max_tokens: reserved against output-token budgets, and against the token budget when it
+   * counts output too. Default 0. */
+  maxOutputTokens?: number;
   signal?: AbortSignal;
-  /** Called once if the request has to wait, with "queued (rate limit)" or "queued (concurrency limit)". */
+  /** Called once if the request has to wait, with "queued (rate limit)", "queued (concurrency limit)" or
+   * "queued (learning the rate limits)". */
   onQueued?: (reason: string) => void;
 }
 
+interface Need {
+  input: number;
+  maxOutput: number;
+}
+
 interface Waiter {
-  tokens: number;
+  need: Need;
   enqueuedAt: number;
   resolve(p: Permit): void;
   reject(e: unknown): void;
@@ -173,22 +212,55 @@ interface Waiter {
 }
 
 class Lane {
-  readonly rpm: WindowBudget;
-  readonly tpm: WindowBudget;
+  readonly budgets: Record<Dimension, WindowBudget>;
   concurrency = Infinity;
   active = 0;
   readonly queue: Waiter[] = [];
   timer?: AbortController;
+  /** RPM or TPM configured by the user. */
+  configured = false;
+  /** A response has come back (with or without rate-limit headers). */
+  heard = false;
+  configuredBasis?: 'input' | 'total';
+  learnedBasis?: 'input' | 'total';
 
   constructor(windowMs: number) {
-    this.rpm = new WindowBudget(undefined, windowMs);
-    this.tpm = new WindowBudget(undefined, windowMs);
+    this.budgets = {
+      requests: new WindowBudget(undefined, windowMs),
+      tokens: new WindowBudget(undefined, windowMs),
+      inputTokens: new WindowBudget(undefined, windowMs),
+      outputTokens: new WindowBudget(undefined, windowMs),
+    };
   }
 
   setLimits(l: RateLimits): void {
-    this.rpm.setConfigured(l.rpm);
-    this.tpm.setConfigured(l.tpm);
+    this.budgets.requests.setConfigured(l.rpm);
+    this.budgets.tokens.setConfigured(l.tpm);
     this.concurrency = l.concurrency ?? Infinity;
+    this.configured = l.rpm !== undefined || l.tpm !== undefined;
+    this.configuredBasis = l.tpmBasis;
+  }
+
+  /**
+   * Cautious start: with no limits configured and no response seen yet, one request at a time, so that no burst
+   * goes out before the provider's headers say what its limits are.
+   */
+  get learning(): boolean {
+    return !this.configured && !this.heard;
+  }
+
+  get cap(): number {
+    return this.learning ? Math.min(1, this.concurrency) : this.concurrency;
+  }
+
+  /** Whether the token budget counts output tokens: as configured, else as learned, else yes. */
+  get countsOutput(): boolean {
+    return (this.configuredBasis ?? this.learnedBasis ?? 'total') === 'total';
+  }
+
+  /** Units of each budget a request takes (`output` = max_tokens when reserving, the real output when settling). */
+  amounts(input: number, output: number): Record<Dimension, number> {
+    return { requests: 1, tokens: input + (this.countsOutput ? output : 0), inputTokens: input, outputTokens: output };
   }
 }
 
@@ -210,31 +282,47 @@ export class RateLimiter {
   }
 
   /** Budgets of a key, for display and tests. */
-  snapshot(key: string): { rpmUsed: number; tpmUsed: number; rpmLimit?: number; tpmLimit?: number; active: number; queued: number } {
+  snapshot(key: string): {
+    rpmUsed: number;
+    tpmUsed: number;
+    rpmLimit?: number;
+    tpmLimit?: number;
+    inputTpmLimit?: number;
+    outputTpmLimit?: number;
+    tpmBasis: 'input' | 'total';
+    learning: boolean;
+    active: number;
+    queued: number;
+  } {
     const l = this.lane(key);
     const now = this.clock.now();
     return {
-      rpmUsed: l.rpm.used(now),
-      tpmUsed: l.tpm.used(now),
-      rpmLimit: l.rpm.limit,
-      tpmLimit: l.tpm.limit,
+      rpmUsed: l.budgets.requests.used(now),
+      tpmUsed: l.budgets.tokens.used(now),
+      rpmLimit: l.budgets.requests.limit,
+      tpmLimit: l.budgets.tokens.limit,
+      inputTpmLimit: l.budgets.inputTokens.limit,
+      outputTpmLimit: l.budgets.outputTokens.limit,
+      tpmBasis: l.countsOutput ? 'total' : 'input',
+      learning: l.learning,
       active: l.active,
       queued: l.queue.length,
     };
   }
 
   /**
-   * Waits (FIFO per key) until a request of `estimatedTokens` fits all budgets of `key`, then reserves one request
-   * and the tokens. Rejects with an AbortError if `signal` aborts while queued.
+   * Waits (FIFO per key) until a request of `inputTokens` (and `options.maxOutputTokens`) fits all budgets of
+   * `key`, then reserves it. Rejects with an AbortError if `signal` aborts while queued.
    */
-  acquire(key: string, limits: RateLimits, estimatedTokens: number, options: AcquireOptions = {}): Promise<Permit> {
+  acquire(key: string, limits: RateLimits, inputTokens: number, options: AcquireOptions = {}): Promise<Permit> {
     const lane = this.lane(key);
     lane.setLimits(limits);
     const { signal, onQueued } = options;
+    const need: Need = { input: Math.max(0, inputTokens), maxOutput: Math.max(0, options.maxOutputTokens ?? 0) };
     if (signal?.aborted) return Promise.reject(abortError(signal));
     const enqueuedAt = this.clock.now();
-    if (lane.queue.length === 0 && this.blockedFor(lane, estimatedTokens) === 0) {
-      return Promise.resolve(this.grant(lane, estimatedTokens, enqueuedAt));
+    if (lane.queue.length === 0 && this.blockedFor(lane, need) === 0) {
+      return Promise.resolve(this.grant(lane, need, enqueuedAt));
     }
     return new Promise<Permit>((resolve, reject) => {
       const onAbort = () => {
@@ -244,7 +332,7 @@ export class RateLimiter {
         this.pump(lane);
       };
       const waiter: Waiter = {
-        tokens: estimatedTokens,
+        need,
         enqueuedAt,
         resolve,
         reject,
@@ -252,16 +340,19 @@ export class RateLimiter {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       lane.queue.push(waiter);
-      onQueued?.(lane.active >= lane.concurrency ? 'queued (concurrency limit)' : 'queued (rate limit)');
+      const reason =
+        lane.active < lane.cap ? 'queued (rate limit)' : lane.active < lane.concurrency ? 'queued (learning the rate limits)' : 'queued (concurrency limit)';
+      onQueued?.(reason);
       this.pump(lane);
     });
   }
 
   /** 0 when the request fits now, Infinity when it waits for a concurrency slot, else ms until the budgets allow it. */
-  private blockedFor(lane: Lane, tokens: number): number {
-    if (lane.active >= lane.concurrency) return Infinity;
+  private blockedFor(lane: Lane, need: Need): number {
+    if (lane.active >= lane.cap) return Infinity;
     const now = this.clock.now();
-    return Math.max(lane.rpm.waitMs(1, now), lane.tpm.waitMs(tokens, now));
+    const amounts = lane.amounts(need.input, need.maxOutput);
+    return Math.max(...DIMENSIONS.map((d) => lane.budgets[d].waitMs(amounts[d], now)));
   }
 
   private pump(lane: Lane): void {
@@ -271,8 +362,8 @@ export class RateLimiter {
     }
     while (lane.queue.length > 0) {
       const head = lane.queue[0]!;
-      const wait = this.blockedFor(lane, head.tokens);
-      if (wait === Infinity) return; // a release will pump again
+      const wait = this.blockedFor(lane, head.need);
+      if (wait === Infinity) return; // a release (or the first response) will pump again
       if (wait > 0) {
         const timer = new AbortController();
         lane.timer = timer;
@@ -287,29 +378,34 @@ export class RateLimiter {
       }
       lane.queue.shift();
       head.cleanup();
-      head.resolve(this.grant(lane, head.tokens, head.enqueuedAt));
+      head.resolve(this.grant(lane, head.need, head.enqueuedAt));
     }
   }
 
-  private grant(lane: Lane, tokens: number, enqueuedAt: number): Permit {
+  private grant(lane: Lane, need: Need, enqueuedAt: number): Permit {
     const now = this.clock.now();
     lane.active++;
-    lane.rpm.take(1, now);
-    const reservation = lane.tpm.take(tokens, now);
-    const rpmThen = { at: now, used: lane.rpm.used(now) };
-    const tpmThen = { at: now, used: lane.tpm.used(now) };
+    const amounts = lane.amounts(need.input, need.maxOutput);
+    const held = DIMENSIONS.map((d) => {
+      const budget = lane.budgets[d];
+      const before = budget.used(now);
+      return { d, budget, before, reservation: budget.take(amounts[d], now), then: { at: now, used: before + amounts[d] } };
+    });
     let released = false;
     return {
       waitedMs: now - enqueuedAt,
-      settle: (actual) => {
-        lane.tpm.settle(reservation, actual);
+      settle: (input, output = 0) => {
+        const actual = lane.amounts(input, output);
+        for (const h of held) if (h.d !== 'requests') h.budget.settle(h.reservation, actual[h.d]);
         this.pump(lane);
       },
       adapt: (headers) => {
         const t = this.clock.now();
-        const r = parseRateLimitHeaders(headers, t);
-        lane.rpm.adapt(r.requests, t, rpmThen);
-        lane.tpm.adapt(r.tokens, t, tpmThen);
+        const report = parseRateLimitHeaders(headers, t);
+        const tokens = held[1]!;
+        if (!lane.configuredBasis && !lane.learnedBasis && tokens.before === 0) this.learnBasis(lane, report.tokens, need);
+        for (const h of held) h.budget.adapt(report[h.d], t, h.then);
+        lane.heard = true;
         this.pump(lane);
       },
       release: () => {
@@ -319,5 +415,16 @@ export class RateLimiter {
         this.pump(lane);
       },
     };
+  }
+
+  /**
+   * What the provider counts against its token limit, from the first response whose request was alone in the
+   * budget: the tokens it reports used are compared with the input alone and with input + max_tokens, and the
+   * nearer wins. (Usage the provider knows of and we do not only makes it look like more was counted: the safe side.)
+   */
+  private learnBasis(lane: Lane, report: LimitReport, need: Need): void {
+    if (report.limit === undefined || report.remaining === undefined || need.maxOutput === 0) return;
+    const charged = report.limit - report.remaining;
+    lane.learnedBasis = Math.abs(charged - need.input) < Math.abs(charged - (need.input + need.maxOutput)) ? 'input' : 'total';
   }
 }

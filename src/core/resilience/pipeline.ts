@@ -229,12 +229,11 @@ export class CallRunner {
   ): Promise<{ result?: CallResult; error?: ProviderError; text: string; usage: Usage }> {
     const s = this.settings;
     const { key, limits } = limitsFor(s, req.provider, req.model);
-    const countOutput = limits.tpmBasis !== 'input';
-    const estimate = Math.max(0, Math.ceil(this.deps.estimateTokens(req))) + (countOutput ? req.maxTokens : 0);
-    const counted = (u: Usage) => u.inputTokens + (countOutput ? u.outputTokens : 0);
+    const estimate = Math.max(0, Math.ceil(this.deps.estimateTokens(req)));
     let permit: Permit;
     try {
       permit = await this.limiter.acquire(key, limits, estimate, {
+        maxOutputTokens: req.maxTokens,
         signal,
         onQueued: (reason) => emit({ type: 'queued', reason, provider: req.provider, model: req.model }),
       });
@@ -245,9 +244,18 @@ export class CallRunner {
     let text = '';
     let usage: Usage = ZERO_USAGE;
     let usageSeen = false;
+    // The budgets learn from the first response's headers as soon as they arrive (the 'start' event), else
+    // from the finished result or the error response.
+    let adapted = false;
+    const adapt = (headers: Record<string, string>) => {
+      if (adapted) return;
+      adapted = true;
+      permit.adapt(headers);
+    };
     try {
       const provider = this.deps.providerFor(req.provider);
       for await (const ev of streamWithTimeouts(provider, req, s.timeouts, this.deps.clock, signal)) {
+        if (ev.type === 'start' && ev.headers) adapt(ev.headers);
         if (ev.type === 'text') text += ev.text;
         else if (ev.type === 'usage') {
           usage = ev.usage;
@@ -255,8 +263,8 @@ export class CallRunner {
         } else if (ev.type === 'finish') {
           usage = ev.result.usage;
           usageSeen = true;
-          permit.adapt(ev.result.headers);
-          permit.settle(counted(usage));
+          adapt(ev.result.headers);
+          permit.settle(usage.inputTokens, usage.outputTokens);
           emit(ev);
           return { result: ev.result, text, usage };
         }
@@ -291,9 +299,9 @@ export class CallRunner {
       const known: Usage | undefined =
         err.usage ?? (usageSeen ? usage : text ? { ...ZERO_USAGE, inputTokens: Math.ceil(this.deps.estimateTokens(req)), outputTokens: this.countTokens(text) } : undefined);
       if (known && !err.usage) err.usage = known;
-      permit.adapt(err.headers);
-      if (known) permit.settle(counted(known));
-      else if (err.status !== undefined && err.status >= 400 && err.status < 500) permit.settle(0);
+      if (err.status !== undefined || Object.keys(err.headers).length > 0) adapt(err.headers); // a response came back
+      if (known) permit.settle(known.inputTokens, known.outputTokens);
+      else if (err.status !== undefined && err.status >= 400 && err.status < 500) permit.settle(0, 0);
       return { error: err, text, usage: known ?? ZERO_USAGE };
     } finally {
       permit.release();

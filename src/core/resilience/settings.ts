@@ -10,8 +10,10 @@ export interface RateLimits {
   /** Requests in flight at once. */
   concurrency?: number;
   /**
-   * What the provider counts against its TPM limit: 'total' (input + output; a request reserves input + max_tokens,
-   * the default, as OpenAI does) or 'input' (input tokens only, as Anthropic's input-tokens limit does).
+   * What the provider counts against its TPM limit: 'total' (input + output; a request reserves input + max_tokens)
+   * or 'input' (input tokens only, as Anthropic's input-tokens limit does). Not configured: learned from the first
+   * response's rate-limit headers (the tokens the provider reports used, against input alone and input + max_tokens),
+   * else 'total'.
    */
   tpmBasis?: 'input' | 'total';
 }
@@ -161,7 +163,7 @@ export function limitsFor(settings: ResilienceSettings, provider: ProviderId, mo
     rpm: m?.rpm ?? p?.rpm,
     tpm: m?.tpm ?? p?.tpm,
     concurrency: m?.concurrency ?? p?.concurrency,
-    tpmBasis: m?.tpmBasis ?? p?.tpmBasis ?? 'total',
+    tpmBasis: m?.tpmBasis ?? p?.tpmBasis,
   };
   return { key: perModel ? `${provider}/${model}` : provider, limits };
 }

@@ -68,7 +68,7 @@ describe('providers/openaiCompatible (openai SDK against the fake provider)', ()
     assert.ok(res.timing.totalMs > res.timing.timeToFirstTokenMs!);
     assert.ok(res.timing.tokensPerSecond! > 0);
     const start = c.events[0]!;
-    assert.deepEqual(start, { type: 'start', requestId: res.requestId, model: 'gpt-4o-mini' });
+    assert.deepEqual(start, { type: 'start', requestId: res.requestId, model: 'gpt-4o-mini', headers: res.headers });
   });
 
   it('sends stream_options.include_usage, max_tokens and temperature; the key only in the auth header', async () => {

@@ -90,7 +90,12 @@ describe('resilience/limiter', () => {
       },
       0,
     );
-    assert.deepEqual(o, { requests: { limit: 500, remaining: 499, resetMs: 120 }, tokens: { limit: 30000, remaining: 29996, resetMs: 8 } });
+    assert.deepEqual(o, {
+      requests: { limit: 500, remaining: 499, resetMs: 120 },
+      tokens: { limit: 30000, remaining: 29996, resetMs: 8 },
+      inputTokens: {},
+      outputTokens: {},
+    });
     const now = Date.parse('2026-01-15T14:24:00Z');
     const a = parseRateLimitHeaders(
       {
@@ -101,7 +106,26 @@ describe('resilience/limiter', () => {
       },
       now,
     );
-    assert.deepEqual(a, { requests: { limit: 4000, remaining: 3201, resetMs: 2000 }, tokens: { remaining: 100 } });
+    assert.deepEqual(a, { requests: { limit: 4000, remaining: 3201, resetMs: 2000 }, tokens: { remaining: 100 }, inputTokens: {}, outputTokens: {} });
+    // With the separate input and output budgets, Anthropic's tokens-* only repeat the stricter of them.
+    const split = parseRateLimitHeaders(
+      {
+        'anthropic-ratelimit-tokens-limit': '8000',
+        'anthropic-ratelimit-tokens-remaining': '8000',
+        'anthropic-ratelimit-input-tokens-limit': '40000',
+        'anthropic-ratelimit-input-tokens-remaining': '39000',
+        'anthropic-ratelimit-input-tokens-reset': '2026-01-15T14:24:01Z',
+        'anthropic-ratelimit-output-tokens-limit': '8000',
+        'anthropic-ratelimit-output-tokens-remaining': '8000',
+      },
+      now,
+    );
+    assert.deepEqual(split, {
+      requests: {},
+      tokens: {},
+      inputTokens: { limit: 40000, remaining: 39000, resetMs: 1000 },
+      outputTokens: { limit: 8000, remaining: 8000 },
+    });
   });
 
   describe('RateLimiter', () => {
@@ -214,6 +238,126 @@ describe('resilience/limiter', () => {
       void rl.acquire('openai/b', { rpm: 1 }, 1).then(() => (other = true));
       await flushMicrotasks();
       assert.equal(other, true);
+    });
+
+    it('starts cautiously: with nothing configured, one request at a time until the first response', async () => {
+      const clock = new ManualClock();
+      const rl = new RateLimiter(clock);
+      const reasons: string[] = [];
+      const first = await rl.acquire('openai/m', {}, 10);
+      assert.equal(rl.snapshot('openai/m').learning, true);
+      const granted: Permit[] = [];
+      for (let i = 0; i < 5; i++) void rl.acquire('openai/m', {}, 10, { onQueued: (r) => reasons.push(r) }).then((p) => granted.push(p));
+      await flushMicrotasks();
+      assert.equal(granted.length, 0);
+      assert.equal(reasons[0], 'queued (learning the rate limits)');
+      // another model of the provider has budgets of its own, and learns on its own
+      assert.equal(rl.snapshot('openai/other').learning, true);
+      // the first response says 3 requests per minute, 1 used (this one)
+      first.adapt({ 'x-ratelimit-limit-requests': '3', 'x-ratelimit-remaining-requests': '2', 'x-ratelimit-reset-requests': '40s' });
+      await flushMicrotasks();
+      assert.equal(rl.snapshot('openai/m').learning, false);
+      assert.equal(rl.snapshot('openai/m').rpmLimit, 3);
+      assert.equal(granted.length, 2, 'scheduled as if rpm 3 were configured, though the first one is still streaming');
+      await clock.advance(60_000);
+      assert.equal(granted.length, 5);
+    });
+
+    it('ends the cautious start on a response without rate-limit headers (a local server): no limits then', async () => {
+      const clock = new ManualClock();
+      const rl = new RateLimiter(clock);
+      const first = await rl.acquire('openaiCompatible', {}, 10);
+      let n = 0;
+      for (let i = 0; i < 20; i++) void rl.acquire('openaiCompatible', {}, 10).then(() => n++);
+      await flushMicrotasks();
+      assert.equal(n, 0);
+      first.adapt({ 'content-type': 'text/event-stream' });
+      await flushMicrotasks();
+      assert.equal(n, 20);
+      assert.equal(rl.snapshot('openaiCompatible').rpmLimit, undefined);
+    });
+
+    it('keeps the cautious start when a request ends without any response (a network error)', async () => {
+      const clock = new ManualClock();
+      const rl = new RateLimiter(clock);
+      const first = await rl.acquire('k', {}, 10);
+      let second: Permit | undefined;
+      let third: Permit | undefined;
+      void rl.acquire('k', {}, 10).then((p) => (second = p));
+      void rl.acquire('k', {}, 10).then((p) => (third = p));
+      first.release(); // no adapt: nothing came back
+      await flushMicrotasks();
+      assert.ok(second);
+      assert.equal(third, undefined, 'the next request probes alone');
+    });
+
+    it('does not start cautiously where limits are configured', async () => {
+      const clock = new ManualClock();
+      const rl = new RateLimiter(clock);
+      let n = 0;
+      for (let i = 0; i < 5; i++) void rl.acquire('k', { rpm: 10 }, 10).then(() => n++);
+      await flushMicrotasks();
+      assert.equal(n, 5);
+      assert.equal(rl.snapshot('k').learning, false);
+    });
+
+    it('takes the stricter of a configured and a learned limit', async () => {
+      const clock = new ManualClock();
+      const rl = new RateLimiter(clock);
+      const p = await rl.acquire('k', { rpm: 100, tpm: 1000 }, 10);
+      p.adapt({ 'x-ratelimit-limit-requests': '3', 'x-ratelimit-limit-tokens': '5000' });
+      const s = rl.snapshot('k');
+      assert.equal(s.rpmLimit, 3);
+      assert.equal(s.tpmLimit, 1000);
+    });
+
+    it('learns from the first response whether output tokens count against the token limit', async () => {
+      const clock = new ManualClock();
+      const rl = new RateLimiter(clock);
+      // input 300, max_tokens 200; the provider reports 300 used: it counts input only
+      const p = await rl.acquire('openai/m', {}, 300, { maxOutputTokens: 200 });
+      assert.equal(rl.snapshot('openai/m').tpmUsed, 500, 'reserves input + max_tokens while the basis is unknown');
+      p.adapt({ 'x-ratelimit-limit-tokens': '1000', 'x-ratelimit-remaining-tokens': '700' });
+      p.settle(300, 50);
+      assert.equal(rl.snapshot('openai/m').tpmBasis, 'input');
+      assert.equal(rl.snapshot('openai/m').tpmUsed, 300);
+      // a provider that counted input + max_tokens: 500 used
+      const q = await rl.acquire('openai/n', {}, 300, { maxOutputTokens: 200 });
+      q.adapt({ 'x-ratelimit-limit-tokens': '1000', 'x-ratelimit-remaining-tokens': '500' });
+      q.settle(300, 50);
+      assert.equal(rl.snapshot('openai/n').tpmBasis, 'total');
+      assert.equal(rl.snapshot('openai/n').tpmUsed, 350);
+      // configured basis wins over what is learned
+      const r = await rl.acquire('openai/o', { tpmBasis: 'total' }, 300, { maxOutputTokens: 200 });
+      r.adapt({ 'x-ratelimit-limit-tokens': '1000', 'x-ratelimit-remaining-tokens': '700' });
+      assert.equal(rl.snapshot('openai/o').tpmBasis, 'total');
+    });
+
+    it('schedules against Anthropic input-token and output-token limits learned from headers', async () => {
+      const clock = new ManualClock();
+      const rl = new RateLimiter(clock);
+      const first = await rl.acquire('anthropic/c', {}, 100, { maxOutputTokens: 300 });
+      first.adapt({
+        'anthropic-ratelimit-requests-limit': '50',
+        'anthropic-ratelimit-requests-remaining': '49',
+        'anthropic-ratelimit-tokens-limit': '500',
+        'anthropic-ratelimit-tokens-remaining': '200',
+        'anthropic-ratelimit-input-tokens-limit': '10000',
+        'anthropic-ratelimit-input-tokens-remaining': '9900',
+        'anthropic-ratelimit-output-tokens-limit': '500',
+        'anthropic-ratelimit-output-tokens-remaining': '200',
+      });
+      const s = rl.snapshot('anthropic/c');
+      assert.deepEqual([s.rpmLimit, s.tpmLimit, s.inputTpmLimit, s.outputTpmLimit], [50, undefined, 10000, 500]);
+      // max_tokens 300 is reserved against the output budget: a second request of 300 has to wait ...
+      let second = false;
+      void rl.acquire('anthropic/c', {}, 100, { maxOutputTokens: 300 }).then(() => (second = true));
+      await flushMicrotasks();
+      assert.equal(second, false);
+      // ... until the first one settles to the 40 output tokens it really used
+      first.settle(100, 40);
+      await flushMicrotasks();
+      assert.equal(second, true);
     });
 
     it('learns from response headers and holds back until the reported reset', async () => {
