@@ -7,7 +7,8 @@
  *   2. a model named `fake-<kind>` / `fake-error-<status>`,
  *   3. the FIFO queue filled by `enqueue` / `POST /__fake/scenarios`,
  *   4. 'ok'.
- * Rate limits set with `setLimits` are checked before the scenario and answer 429 past the limit.
+ * Rate limits set with `setLimits` are checked before the scenario and answer 429 past the limit, per protocol and
+ * model (as providers limit each model apart); every answer carries the provider's rate-limit headers.
  *
  * Token arithmetic (deterministic, so tests can compute expected costs): see `countTokens`.
  *
@@ -283,8 +284,8 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
   let anthropicCache = new Set<string>();
   /** OpenAI-style implicit cache: canonical prompt strings seen, per protocol+model. */
   let prefixCache: string[] = [];
-  /** Rate window: (time, tokens) of accepted requests. */
-  let window: { at: number; tokens: number }[] = [];
+  /** Rate windows, one per protocol and model as the providers limit each model apart: (time, tokens) accepted. */
+  let windows = new Map<string, { at: number; tokens: number }[]>();
   const sockets = new Set<Socket>();
 
   const now = () => (limits?.now ? limits.now() : Date.now());
@@ -308,14 +309,16 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
   const DEFAULT_RPM = 500;
   const DEFAULT_TPM = 200_000;
 
-  function pruneWindow(t: number) {
-    window = window.filter((w) => t - w.at < 60_000);
+  function windowOf(key: string, t: number): { at: number; tokens: number }[] {
+    const w = (windows.get(key) ?? []).filter((e) => t - e.at < 60_000);
+    windows.set(key, w);
+    return w;
   }
 
   /** Returns undefined when allowed (and records the request), else the 429 details. */
-  function checkLimits(tokens: number): { dimension: 'requests' | 'tokens'; waitMs: number } | undefined {
+  function checkLimits(key: string, tokens: number): { dimension: 'requests' | 'tokens'; waitMs: number } | undefined {
     const t = now();
-    pruneWindow(t);
+    const window = windowOf(key, t);
     const rpm = limits?.rpm;
     const tpm = limits?.tpm;
     if (rpm !== undefined && window.length + 1 > rpm) {
@@ -341,16 +344,17 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
     return undefined;
   }
 
-  function rateHeaders(protocol: Protocol): Record<string, string> {
+  /** The headers the providers send: limit, remaining, and the time until the window is fully replenished. */
+  function rateHeaders(protocol: Protocol, key: string): Record<string, string> {
     const t = now();
-    pruneWindow(t);
+    const window = windowOf(key, t);
     const rpm = limits?.rpm ?? DEFAULT_RPM;
     const tpm = limits?.tpm ?? DEFAULT_TPM;
     const usedReq = window.length;
     const usedTok = window.reduce((n, w) => n + w.tokens, 0);
-    const oldest = window[0];
-    const resetReqMs = oldest ? 60_000 - (t - oldest.at) : 0;
-    const resetTokMs = oldest ? 60_000 - (t - oldest.at) : 0;
+    const newest = window[window.length - 1];
+    const resetReqMs = newest ? 60_000 - (t - newest.at) : 0;
+    const resetTokMs = newest ? 60_000 - (t - newest.at) : 0;
     if (protocol === 'anthropic') {
       const iso = (ms: number) => new Date(t + ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
       return {
@@ -575,15 +579,16 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
       rateHeaders: {},
       seq: n,
     };
+    const rateKey = `${protocol}/${model}`;
 
     if (path === '/v1/messages/count_tokens') {
-      ctx.rateHeaders = rateHeaders(protocol);
+      ctx.rateHeaders = rateHeaders(protocol, rateKey);
       send(res, 200, baseHeaders(ctx, 'application/json'), { input_tokens: inputTokens });
       return;
     }
 
-    const limited = checkLimits(inputTokens);
-    ctx.rateHeaders = rateHeaders(protocol);
+    const limited = checkLimits(rateKey, inputTokens);
+    ctx.rateHeaders = rateHeaders(protocol, rateKey);
     if (limited) {
       const waitS = Math.max(1, Math.ceil(limited.waitMs / 1000));
       const h = { ...baseHeaders(ctx, 'application/json'), 'retry-after': String(waitS), 'retry-after-ms': String(Math.max(0, Math.ceil(limited.waitMs))) };
@@ -832,7 +837,7 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
     limits = undefined;
     anthropicCache = new Set();
     prefixCache = [];
-    window = [];
+    windows = new Map();
     files = new Map();
     batches = new Map();
   }
