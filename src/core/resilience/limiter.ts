@@ -94,6 +94,15 @@ export class WindowBudget {
     return r;
   }
 
+  /**
+   * The provider counted the reservation at some time between its admission and `now` (its response has
+   * arrived): keep it a whole window from `now`, so that it cannot leave our window before it leaves the
+   * provider's (which starts when the request reached the server, a network round trip after admission).
+   */
+  confirm(r: Reservation, now: number): void {
+    r.expiresAt = Math.max(r.expiresAt, now + this.windowMs);
+  }
+
   /** Replaces a reservation's estimate with the real amount (a refund when the estimate was higher). */
   settle(r: Reservation, actual: number): void {
     r.amount = Math.max(0, actual);
@@ -404,7 +413,10 @@ export class RateLimiter {
         const report = parseRateLimitHeaders(headers, t);
         const tokens = held[1]!;
         if (!lane.configuredBasis && !lane.learnedBasis && tokens.before === 0) this.learnBasis(lane, report.tokens, need);
-        for (const h of held) h.budget.adapt(report[h.d], t, h.then);
+        for (const h of held) {
+          h.budget.confirm(h.reservation, t);
+          h.budget.adapt(report[h.d], t, h.then);
+        }
         lane.heard = true;
         this.pump(lane);
       },

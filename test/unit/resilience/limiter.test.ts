@@ -360,6 +360,21 @@ describe('resilience/limiter', () => {
       assert.equal(second, true);
     });
 
+    it('counts a request in the window from its response, not from its admission (the server saw it later)', async () => {
+      const clock = new ManualClock();
+      const rl = new RateLimiter(clock);
+      const p = await rl.acquire('k', { rpm: 1 }, 10);
+      await clock.advance(300); // on the way to the server
+      p.adapt({});
+      p.release();
+      let next = false;
+      void rl.acquire('k', { rpm: 1 }, 10).then(() => (next = true));
+      await clock.advance(60_000 - 300);
+      assert.equal(next, false, 'a window after admission the server may still count it');
+      await clock.advance(300);
+      assert.equal(next, true);
+    });
+
     it('learns from response headers and holds back until the reported reset', async () => {
       const clock = new ManualClock();
       const rl = new RateLimiter(clock);
