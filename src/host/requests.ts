@@ -9,6 +9,7 @@ import type { AnswerHandle } from './panels/answerPanel';
 import type { Services } from './services';
 import { describeError } from './errors';
 import { confirmSpend, countedRouteInput, ensureKey } from './sendChecks';
+import { takeTurns } from '../core/resilience/turns';
 
 /** What the user asked for, kept whole so that Retry, Escalate and "Set API Key, then run" can run it again. */
 export interface PendingRequest {
@@ -35,6 +36,7 @@ interface Running {
 export class RequestService implements vscode.Disposable {
   private readonly running = new Map<string, Running>();
   private readonly finished = new Map<string, { pending: PendingRequest; route: Route; input: RouteInput }>();
+  private readonly turn = takeTurns();
 
   constructor(private readonly s: Services) {}
 
@@ -69,6 +71,7 @@ export class RequestService implements vscode.Disposable {
   }
 
   async send(pending: PendingRequest, routed?: { route: Route; input: RouteInput }): Promise<void> {
+    await this.turn(); // many requests started at once are routed one event-loop turn each
     const planned = routed ?? (await this.plan(pending));
     if (!planned) return;
     if (!(await this.confirm(planned.route))) return;

@@ -15,6 +15,7 @@ import type { AnswerPanel } from './panels/answerPanel';
 import type { StatusBar } from './statusBar';
 import { Pricing } from './pricing';
 import { Budget, Ledger } from './ledger';
+import { takeTurns } from '../core/resilience/turns';
 
 /** Token counting for the host: a worker-backed counter, started on first use. */
 export class Tokens implements vscode.Disposable {
@@ -171,6 +172,7 @@ export class Services implements vscode.Disposable {
           return p;
         },
         estimateTokens: (req) => this.tokens().counter().approximate(req.provider, req.model, requestText(req)).tokens,
+        yieldTurn: takeTurns(),
       });
     }
     return this.runner_;

@@ -67,11 +67,16 @@ suite('Load: fifty requests at once under rate limits', () => {
     assert.equal(pendings.length, 50);
 
     const loop = monitorEventLoopDelay({ resolution: 10 });
+    const burst = monitorEventLoopDelay({ resolution: 10 }); // the first 5 s: the fifty are routed and the first sent
     loop.enable();
+    burst.enable();
+    const burstEnd = setTimeout(() => burst.disable(), 5000);
     const started = Date.now();
     await Promise.all(pendings.map((p) => app.requests.send(p.pending)));
     const elapsed = Date.now() - started;
     loop.disable();
+    clearTimeout(burstEnd);
+    burst.disable();
 
     // The ledger: one record per request, matched by provider and input tokens (as the fake counted them).
     const records = ledger.all().slice(before);
@@ -107,14 +112,16 @@ suite('Load: fifty requests at once under rate limits', () => {
     const a = per('anthropic');
     const d = per('dashscope');
     console.log(`load: 50 requests (${ok.length} ok, ${failed.length} failed clearly) in ${(elapsed / 1000).toFixed(1)} s; HTTP requests openai ${o.http}, anthropic ${a.http}, dashscope ${d.http}; 429s retried: openai ${o.retries}, anthropic ${a.retries}, dashscope ${d.retries}`);
-    console.log(`load: extension host event-loop delay under load: ${figures(loop)}`);
+    console.log(`load: extension host event-loop delay under load (${(elapsed / 1000).toFixed(1)} s): ${figures(loop)}`);
+    console.log(`load: extension host event-loop delay in the first 5 s (the burst): ${figures(burst)}`);
     if (process.env.TIERWISE_LOAD_BENCH) {
       const idle = monitorEventLoopDelay({ resolution: 10 });
       idle.enable();
       await new Promise((r) => setTimeout(r, elapsed));
       idle.disable();
       console.log(`load: extension host event-loop delay idle (baseline, ${(elapsed / 1000).toFixed(1)} s): ${figures(idle)}`);
-      console.log(`load: max delay ratio under load / idle: ${(loop.max / Math.max(1, idle.max)).toFixed(2)}; longest stall under load ${ms(loop.max).toFixed(1)} ms (goal < 50 ms)`);
+      console.log(`load: max delay, under load / idle: ${(loop.max / Math.max(1, idle.max)).toFixed(2)}; burst / idle: ${(burst.max / Math.max(1, idle.max)).toFixed(2)}; p99 under load / idle: ${(loop.percentile(99) / Math.max(1, idle.percentile(99))).toFixed(2)}`);
+      console.log(`load: longest stall under load ${ms(loop.max).toFixed(1)} ms (goal < 50 ms): ${ms(loop.max) < 50 ? 'PASS' : 'FAIL'}`);
     }
   });
 });

@@ -55,6 +55,11 @@ export interface CallRunnerDeps {
   countTokens?(text: string): number;
   /** Random source for backoff jitter (tests pass a constant). */
   random?: () => number;
+  /**
+   * Waits for this call's turn of the event loop before an attempt's synchronous work (see turns.ts), so that many
+   * calls started at once do not hold the loop together. Default: no wait.
+   */
+  yieldTurn?: () => Promise<void>;
 }
 
 /**
@@ -227,6 +232,7 @@ export class CallRunner {
     emit: (e: CallEvent) => void,
     signal?: AbortSignal,
   ): Promise<{ result?: CallResult; error?: ProviderError; text: string; usage: Usage }> {
+    await this.deps.yieldTurn?.();
     const s = this.settings;
     const { key, limits } = limitsFor(s, req.provider, req.model);
     const estimate = Math.max(0, Math.ceil(this.deps.estimateTokens(req)));

@@ -16,8 +16,10 @@ export function roughTokens(text: string): number {
 }
 
 /** 140000 -> "140,000" (fixed locale so reason strings are stable). */
+const COUNT_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
 export function formatCount(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
+  return COUNT_FORMAT.format(Math.round(n)); // one formatter: toLocaleString builds a new one per call
 }
 
 /** A dollar amount for a one-line message: "$0.0123", "$1.50", "<$0.0001". */
