@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { ManualClock, flushMicrotasks } from '../../../src/core/clock';
 import { RateLimiter, WindowBudget, parseRateLimitHeaders } from '../../../src/core/resilience/limiter';
 import type { Permit } from '../../../src/core/resilience/limiter';
+import { takeTurns } from '../../../src/core/resilience/turns';
 
 describe('resilience/limiter', () => {
   describe('WindowBudget', () => {
@@ -389,5 +390,17 @@ describe('resilience/limiter', () => {
       assert.equal(got, true);
       assert.equal(rl.snapshot('k').rpmLimit, 3);
     });
+  });
+
+  it('takeTurns: calls started together each get a turn of the event loop of their own', async () => {
+    const turn = takeTurns();
+    const log: string[] = [];
+    const a = turn().then(() => {
+      log.push('a');
+      setImmediate(() => log.push('queued in a\'s turn'));
+    });
+    const b = turn().then(() => log.push('b'));
+    await Promise.all([a, b]);
+    assert.deepEqual(log, ['a', "queued in a's turn", 'b']);
   });
 });

@@ -35,6 +35,22 @@ function setup(scripts: Partial<Record<ProviderId, Step[]>>, settings: Resilienc
 const types = (events: CallEvent[]) => events.map((e) => e.type);
 
 describe('resilience/pipeline', () => {
+  it('sends one call at a time until the first answer shows the provider\'s limits, then schedules by them', async () => {
+    const limited = { 'x-ratelimit-limit-requests': '2', 'x-ratelimit-remaining-requests': '1', 'x-ratelimit-reset-requests': '30s' };
+    const t = setup({ openai: [{ ok: 'one', headers: limited }, { ok: 'two', headers: limited }, { ok: 'three', headers: limited }] });
+    const runs = [t.start([req('openai', 'gpt')]), t.start([req('openai', 'gpt')]), t.start([req('openai', 'gpt')])];
+    await flushMicrotasks(20);
+    const queued = t.events.filter((e) => e.type === 'queued');
+    assert.equal(queued.length, 2);
+    assert.equal(queued[0]?.type === 'queued' && queued[0].reason, 'queued (learning the rate limits)');
+    await Promise.all([runs[0]!.done, runs[1]!.done]);
+    assert.equal(runs[2]!.outcome(), undefined, 'the third waits: 2 requests per minute, learned from the headers');
+    assert.equal(t.runner.limits('openai', 'gpt').rpmLimit, 2);
+    await t.clock.advance(60_000);
+    await runs[2]!.done;
+    assert.equal(runs[2]!.outcome()?.result?.text, 'three');
+  });
+
   it('passes a good stream through', async () => {
     const t = setup({ openai: [{ ok: 'Hello world' }] });
     const run = t.start([req('openai', 'gpt')]);

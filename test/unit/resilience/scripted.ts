@@ -27,7 +27,7 @@ export class ScriptedProvider implements StreamingProvider {
     if ('fail' in step && !('textThenFail' in step)) {
       throw new ProviderError({ ...base, kind: step.fail, status: step.status, headers: step.headers, message: `${step.fail}` });
     }
-    yield { type: 'start', model: req.model };
+    yield { type: 'start', model: req.model, ...('ok' in step && step.headers ? { headers: step.headers } : {}) };
     if ('textThenFail' in step) {
       yield { type: 'text', text: step.textThenFail };
       throw new ProviderError({ ...base, kind: step.fail, message: 'connection reset', partialText: step.textThenFail });
