@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { IntervalHistogram } from 'node:perf_hooks';
 import type { ProviderId } from '../../src/core/types';
 import type { PendingRequest } from '../../src/host/requests';
@@ -85,6 +85,8 @@ suite('Load: fifty requests at once under rate limits', () => {
     const loop = monitorEventLoopDelay({ resolution: 10 });
     const burst = monitorEventLoopDelay({ resolution: 10 }); // the first 5 s: the fifty are routed and the first sent
     const loadStalls = stalls(50);
+    const elu0 = performance.eventLoopUtilization();
+    const cpu0 = process.cpuUsage();
     loop.enable();
     burst.enable();
     const burstEnd = setTimeout(() => burst.disable(), 5000);
@@ -93,6 +95,8 @@ suite('Load: fifty requests at once under rate limits', () => {
     const elapsed = Date.now() - started;
     loop.disable();
     const loadStallCount = loadStalls.stop();
+    const loadElu = performance.eventLoopUtilization(elu0).utilization;
+    const loadCpu = process.cpuUsage(cpu0);
     clearTimeout(burstEnd);
     burst.disable();
 
@@ -133,13 +137,20 @@ suite('Load: fifty requests at once under rate limits', () => {
     console.log(`load: extension host event-loop delay under load (${(elapsed / 1000).toFixed(1)} s): ${figures(loop)}`);
     console.log(`load: extension host event-loop delay in the first 5 s (the burst): ${figures(burst)}`);
     console.log(`load: stalls over 50 ms under load: ${loadStallCount}`);
+    const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
+    console.log(`load: extension host busy ${(loadElu * 100).toFixed(1)} % of the time (event-loop utilisation), CPU ${cpuMs(loadCpu).toFixed(0)} ms (host process, all threads)`);
     if (process.env.TIERWISE_LOAD_BENCH) {
       const idle = monitorEventLoopDelay({ resolution: 10 });
       const idleStalls = stalls(50);
+      const idleElu0 = performance.eventLoopUtilization();
+      const idleCpu0 = process.cpuUsage();
       idle.enable();
       await new Promise((r) => setTimeout(r, elapsed));
       idle.disable();
+      const idleElu = performance.eventLoopUtilization(idleElu0).utilization;
+      const idleCpu = process.cpuUsage(idleCpu0);
       console.log(`load: stalls over 50 ms idle (same length): ${idleStalls.stop()}`);
+      console.log(`load: extension host idle: busy ${(idleElu * 100).toFixed(1)} % of the time, CPU ${cpuMs(idleCpu).toFixed(0)} ms; under load / idle: busy ${(loadElu / Math.max(1e-6, idleElu)).toFixed(2)}, CPU ${(cpuMs(loadCpu) / Math.max(1, cpuMs(idleCpu))).toFixed(2)}`);
       console.log(`load: extension host event-loop delay idle (baseline, ${(elapsed / 1000).toFixed(1)} s): ${figures(idle)}`);
       console.log(`load: max delay, under load / idle: ${(loop.max / Math.max(1, idle.max)).toFixed(2)}; burst / idle: ${(burst.max / Math.max(1, idle.max)).toFixed(2)}; p99 under load / idle: ${(loop.percentile(99) / Math.max(1, idle.percentile(99))).toFixed(2)}`);
       console.log(`load: longest stall under load ${ms(loop.max).toFixed(1)} ms (goal < 50 ms): ${ms(loop.max) < 50 ? 'PASS' : 'FAIL'}`);
