@@ -273,6 +273,9 @@ class Lane {
   }
 }
 
+/** Why a queue's wake-up is cancelled when it is planned again: one shared reason, not a new DOMException each time. */
+const REPLANNED = new Error('the queue was planned again');
+
 export class RateLimiter {
   private readonly lanes = new Map<string, Lane>();
 
@@ -366,7 +369,7 @@ export class RateLimiter {
 
   private pump(lane: Lane): void {
     if (lane.timer) {
-      lane.timer.abort();
+      lane.timer.abort(REPLANNED);
       lane.timer = undefined;
     }
     while (lane.queue.length > 0) {

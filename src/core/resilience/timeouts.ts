@@ -19,6 +19,8 @@ export interface StreamingProvider {
 type Phase = 'connect' | 'firstToken' | 'idle';
 
 const TIMED_OUT: unique symbol = Symbol('timedOut');
+/** Why a watchdog sleep is cancelled when the event came in time: one shared reason, not a new DOMException per event. */
+const ARRIVED = new Error('the stream event arrived in time');
 
 /**
  * Runs `provider.stream(req)` under three watchdogs timed by the Clock port. When one fires, the underlying request
@@ -51,7 +53,7 @@ export async function* streamWithTimeouts(
       try {
         r = await Promise.race([next, timeout]);
       } finally {
-        timer.abort();
+        timer.abort(ARRIVED);
       }
       if (r === TIMED_OUT) {
         next.catch(() => undefined); // the aborted request rejects; nobody waits for it any more
