@@ -4,6 +4,8 @@
  * runs the integration test "Load: fifty requests at once" (test/integration/load.test.ts) with
  * TIERWISE_LOAD_BENCH=1, which measures the host's event-loop delay with perf_hooks.monitorEventLoopDelay while the
  * fifty run, then over an idle period of the same length as the baseline, and prints the figures and ratios.
+ * The host is warmed first with one request per provider (on other models), so the figures are those of a
+ * session already in use; `npm test` runs the same test cold and prints its figures too.
  * Goal: the longest stall under load < 50 ms.
  *
  *   npx tsx bench/load/run.ts
@@ -29,7 +31,7 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  console.log('Fifty requests at once in the extension host (code-server), fake provider at 10 requests per minute and model:');
+  console.log('Fifty requests at once in the extension host (code-server, warmed by one request per provider), fake provider at 10 requests per minute and model:');
   for (const l of lines) console.log('  ' + l.slice('load: '.length));
 }
 
