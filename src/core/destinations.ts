@@ -147,6 +147,16 @@ export function isDefaultHost(provider: ProviderId, host: string): boolean {
   return defaults.some((u) => hostOf(u) === host);
 }
 
+/**
+ * Whether a key may go to `url` (kept from earlier, e.g. with a batch job) for `provider` in this window: it is where
+ * this window's settings send the provider's requests, or on the provider's own host.
+ */
+export function mayUseStoredUrl(provider: ProviderId, url: string, current: Destination): boolean {
+  if (url === current.url || url === current.baseUrl) return true;
+  const host = hostOf(url);
+  return !!host && isDefaultHost(provider, host);
+}
+
 /** Every setting whose workspace value Restricted Mode ignores (package.json `restrictedConfigurations`). */
 export function restrictedSettings(): string[] {
   return [

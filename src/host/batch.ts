@@ -8,6 +8,7 @@
  */
 import * as vscode from 'vscode';
 import type { BatchClient, BatchInfo, BatchItem, BatchItemResult, BatchSplit } from '../core/batch';
+import { mayUseStoredUrl } from '../core/destinations';
 import { isProviderError } from '../core/errors';
 import type { Route, RouteInput, TaskDef } from '../core/routing';
 import { isRouteError } from '../core/routing';
@@ -273,7 +274,7 @@ export class BatchService implements vscode.Disposable {
     this.watching.set(job.id, ctl);
     try {
       // Jobs are kept for every window: poll only where this window's settings send the provider's requests.
-      if (job.baseUrl && job.baseUrl !== this.s.config().providers[job.provider].baseUrl) {
+      if (job.baseUrl && !mayUseStoredUrl(job.provider, job.baseUrl, this.s.config().destinations[job.provider])) {
         this.s.log.info(`batch: ${job.id} was submitted to ${job.baseUrl}, not where this window sends ${PROVIDER_LABELS[job.provider]} requests; not polled here`);
         return;
       }

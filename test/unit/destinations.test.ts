@@ -6,6 +6,7 @@ import {
   hostOf,
   isLoopbackHost,
   isPlainHttpRemote,
+  mayUseStoredUrl,
   resolveWorkspaceSettings,
   restrictedSettings,
   type Inspected,
@@ -184,6 +185,15 @@ describe('Hosts', () => {
     assert.equal(isPlainHttpRemote('http://127.0.0.1:8080/v1'), false);
     assert.equal(hostOf('https://a.test:1/x'), 'a.test:1');
     assert.equal(hostOf('file:///etc/passwd'), undefined);
+  });
+
+  it('a stored URL (a batch job) is used only where this window sends the provider, or on its own host', () => {
+    const r = resolveWorkspaceSettings(settings({ 'providers.openai.baseUrl': 'https://gw.test/v1' }), trusted);
+    assert.equal(mayUseStoredUrl('openai', 'https://gw.test/v1', r.destinations.openai), true);
+    assert.equal(mayUseStoredUrl('openai', 'https://api.openai.com/v1', r.destinations.openai), true);
+    assert.equal(mayUseStoredUrl('openai', 'https://other.test/v1', r.destinations.openai), false);
+    assert.equal(mayUseStoredUrl('dashscope', 'https://dashscope-intl.aliyuncs.com/compatible-mode/v1', r.destinations.dashscope), true, 'either region’s own host');
+    assert.equal(mayUseStoredUrl('dashscope', 'https://dashscope.aliyuncs.com/compatible-mode/v1', r.destinations.dashscope), true);
   });
 
   it('package.json restricts in untrusted workspaces exactly the settings the code ignores there', () => {
