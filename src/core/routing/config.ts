@@ -8,6 +8,8 @@ import type { TaskDef } from './tasks';
 import { DEFAULT_TASKS, mergeTasks } from './tasks';
 import type { ModelRef, TierTable } from './tiers';
 import { DEFAULT_TIER_MODELS, isProviderId, isTier, parseModelRef, resolveTierTable } from './tiers';
+import type { Classifier } from './judge';
+import { CLASSIFIERS } from './judge';
 
 export type RoutingPolicy = 'provider' | 'perTier' | 'cheapest';
 export const ROUTING_POLICIES: readonly RoutingPolicy[] = ['provider', 'perTier', 'cheapest'];
@@ -26,6 +28,8 @@ export interface RoutingConfig {
   longDocumentTokens: number;
   /** Fallback chain per tier for the resilience layer (`tierwise.fallback`). */
   fallback: Partial<Record<Tier, ModelRef[]>>;
+  /** Auto tasks: `local` rules only, or `model`: the simple-tier model judges requests the rules are unsure of. */
+  classifier: Classifier;
 }
 
 export const DEFAULT_LONG_DOCUMENT_TOKENS = 8000;
@@ -42,6 +46,7 @@ export function defaultRoutingConfig(activeProvider: ProviderId = 'openai'): Rou
     tasks,
     longDocumentTokens: DEFAULT_LONG_DOCUMENT_TOKENS,
     fallback: {},
+    classifier: 'local',
   };
 }
 
@@ -84,7 +89,14 @@ export function routingConfigFromSettings(raw: RoutingSettings): RoutingConfigRe
     if (!isRecord(routing)) {
       problems.push('tierwise.routing must be an object; ignored.');
     } else {
-      const { policy, perTier, localSimpleTier, longDocumentTokens } = routing;
+      const { policy, perTier, localSimpleTier, longDocumentTokens, classifier } = routing;
+      if (classifier !== undefined && classifier !== null && classifier !== '') {
+        if (typeof classifier === 'string' && (CLASSIFIERS as readonly string[]).includes(classifier)) {
+          cfg.classifier = classifier as Classifier;
+        } else {
+          problems.push(`tierwise.routing.classifier: must be one of ${CLASSIFIERS.join(', ')}; using local.`);
+        }
+      }
       if (policy !== undefined) {
         if (typeof policy === 'string' && (ROUTING_POLICIES as readonly string[]).includes(policy)) {
           cfg.policy = policy as RoutingPolicy;
@@ -195,6 +207,16 @@ export const ROUTING_SETTINGS: Record<string, SettingDescription> = {
     description:
       'Hybrid mode: send simple-tier tasks to the local OpenAI-compatible server (tierwise.tiers.openaiCompatible.simple) and the other tiers to the cloud.',
   },
+  'tierwise.routing.classifier': {
+    type: 'string',
+    enum: [...CLASSIFIERS],
+    enumDescriptions: [
+      'Free-form requests are routed by local rules only (no model call).',
+      'When the local rules are unsure, the simple-tier model is asked which tier a request needs (5 output tokens, recorded in the ledger as routing overhead).',
+    ],
+    default: 'local',
+    description: 'How Ask About Selection and tasks with tier "auto" are classified.',
+  },
   'tierwise.routing.longDocumentTokens': {
     type: 'integer',
     minimum: 1,
@@ -222,7 +244,7 @@ export const ROUTING_SETTINGS: Record<string, SettingDescription> = {
       properties: {
         label: { type: 'string' },
         noun: { type: 'string' },
-        tier: { type: 'string', enum: [...TIERS] },
+        tier: { type: 'string', enum: [...TIERS, 'auto'] },
         system: { type: 'string' },
         examples: {
           type: 'array',

@@ -3,3 +3,6 @@ export * from './tiers';
 export * from './config';
 export * from './router';
 export { roughTokens, formatCount, formatUsd, fence } from './text';
+export * from './complexity';
+export * from './learned';
+export * from './judge';

@@ -12,6 +12,9 @@ import { buildMessages, taskMaxTokens, taskOverheadTokens } from './tasks';
 import type { ModelRef } from './tiers';
 import { nextTier, tiersFrom } from './tiers';
 import { formatCount, formatUsd, roughTokens } from './text';
+import type { Assessment } from './complexity';
+import { assessComplexity } from './complexity';
+import type { LearnedMatch } from './learned';
 
 export interface ModelInfo {
   contextWindow: number;
@@ -33,6 +36,8 @@ export interface RoutingPorts {
   available: readonly ProviderId[] | (() => readonly ProviderId[]);
   /** Counts the prompt text the router adds (system, few-shot, framing). Defaults to a rough count. */
   countTokens?: (text: string) => number;
+  /** What the user taught the router (escalations and tier changes of auto-routed requests). */
+  learned?: (features: Assessment['features']) => LearnedMatch | undefined;
 }
 
 export interface RouteOverride {
@@ -52,6 +57,22 @@ export interface RouteInput {
   override?: RouteOverride;
   /** Budget left in USD; a route whose estimate exceeds it carries `needsConfirmation`. */
   remainingBudgetUsd?: number;
+  /** Judge mode: the tier the simple-tier model gave this request (auto tasks only). */
+  judged?: { tier: Tier; model: string };
+}
+
+/** How an auto task (Ask About Selection, `tier: "auto"`) was routed. */
+export interface AutoRouting {
+  assessment: Assessment;
+  /** The tier the task would have had without auto routing (its default tier): the basis of "saved by routing". */
+  defaultTier: Tier;
+  /** What decided the tier: the rules, a past choice of the user, the judge, the user now, or an escalation. */
+  source: 'rules' | 'learned' | 'judge' | 'override' | 'escalated';
+  /** The tier the router itself chose (before the user's override or escalation). */
+  routedTier: Tier;
+  learned?: LearnedMatch;
+  /** The model that judged the request (judge mode). */
+  judgedBy?: string;
 }
 
 export interface Route {
@@ -65,6 +86,8 @@ export interface Route {
   /** One line, e.g. "simple tier: classification, 180 input tokens → gpt-4o-mini". */
   reason: string;
   escalatedFrom?: Tier;
+  /** Set for auto tasks: the assessment and what decided the tier. */
+  auto?: AutoRouting;
   /** Estimated cost in USD: min = prompt only, max = prompt + all of maxTokens. Undefined when prices are unknown. */
   estimatedUsd?: { min: number; max: number };
   /** Set when an escalation (or a switch to another model) made the estimate dearer. */
@@ -129,16 +152,19 @@ export class Router {
   }
 
   route(input: RouteInput): Route | RouteError {
-    const task = this.cfg.tasks[input.task];
-    if (!task) {
+    const base = this.cfg.tasks[input.task];
+    if (!base) {
       return { error: 'unknownTask', message: `Unknown task "${input.task}".`, inputTokens: input.inputTokens };
     }
-    const prompt = this.promptTokens(task, input);
     const ov = input.override ?? {};
+    const auto = base.auto ? this.assessAuto(base, input) : undefined;
+    // An auto task's answer budget is the one the assessment expects.
+    const task: TaskDef = auto ? { ...base, maxTokens: auto.assessment.maxTokens } : base;
+    const prompt = this.promptTokens(task, input);
 
-    if (ov.model) return this.routeForcedModel(task, input, prompt, ov.model, ov.provider, ov.tier);
+    if (ov.model) return this.routeForcedModel(task, input, prompt, ov.model, ov.provider, ov.tier, auto);
 
-    let start: Tier = ov.tier ?? task.tier;
+    let start: Tier = ov.tier ?? auto?.routedTier ?? task.tier;
     let from: Tier | undefined;
     const causes: string[] = [];
     if (!ov.tier && start !== 'complex' && prompt > this.cfg.longDocumentTokens) {
@@ -181,7 +207,34 @@ export class Router {
       if (chosen.tier !== start && !from) from = start;
     }
     const mode: Mode = ov.tier ? 'forcedTier' : 'auto';
-    return this.finish(task, input, prompt, chosen, { mode, from, causes, compared, expected });
+    return this.finish(task, input, prompt, chosen, { mode, from, causes, compared, expected, auto });
+  }
+
+  /** Assesses an auto task's request: the rules, then a past choice of the user or the judge's tier. */
+  assessAuto(task: TaskDef, input: RouteInput): AutoRouting {
+    const question = input.question?.trim() ?? '';
+    const request = task.id === 'answer' || !task.auto ? question : [question, task.label, task.noun].filter(Boolean).join('. ');
+    const assessment = assessComplexity({
+      request,
+      selectionText: input.selectionText,
+      selectionTokens: Math.max(0, input.inputTokens - (question ? roughTokens(question) : 0)),
+      languageId: input.languageId,
+    });
+    const out: AutoRouting = { assessment, defaultTier: task.tier, source: 'rules', routedTier: assessment.tier };
+    if (input.override?.tier || input.override?.model) out.source = 'override';
+    if (input.judged) {
+      out.routedTier = input.judged.tier;
+      out.judgedBy = input.judged.model;
+      if (out.source === 'rules') out.source = 'judge';
+      return out;
+    }
+    const learned = this.ports.learned?.(assessment.features);
+    if (learned && learned.tier !== assessment.tier) {
+      out.learned = learned;
+      out.routedTier = learned.tier;
+      if (out.source === 'rules') out.source = 'learned';
+    }
+    return out;
   }
 
   /**
@@ -211,6 +264,7 @@ export class Router {
         causes: [],
         compared: cands.length,
         expected,
+        ...(route.auto ? { auto: { ...route.auto, source: 'escalated' as const } } : {}),
       });
     }
     return undefined;
@@ -326,6 +380,7 @@ export class Router {
     model: string,
     provider: ProviderId | undefined,
     tier: Tier | undefined,
+    auto?: AutoRouting,
   ): Route | RouteError {
     const p =
       provider ??
@@ -343,7 +398,7 @@ export class Router {
         largest: { provider: p, model, contextWindow: c.window! },
       };
     }
-    return this.finish(task, input, prompt, c, { mode: 'forcedModel', causes: [], compared: 1, expected: c });
+    return this.finish(task, input, prompt, c, { mode: 'forcedModel', causes: [], compared: 1, expected: c, auto });
   }
 
   private tooLarge(
@@ -376,9 +431,9 @@ export class Router {
     input: RouteInput,
     prompt: number,
     c: Candidate,
-    meta: { mode: Mode; from?: Tier; causes: string[]; compared: number; expected: Candidate },
+    meta: { mode: Mode; from?: Tier; causes: string[]; compared: number; expected: Candidate; auto?: AutoRouting },
   ): Route {
-    const { mode, from, causes, compared, expected } = meta;
+    const { mode, from, causes, compared, expected, auto } = meta;
     const n = formatCount(prompt);
     let reason: string;
     if (from && mode === 'requested') {
@@ -387,7 +442,7 @@ export class Router {
       reason = `${c.tier} tier (escalated from ${from}: ${causes.join('; ')}) → ${c.model}`;
     } else {
       const tierPart = mode === 'forcedTier' ? `${c.tier} tier (your choice)` : `${c.tier} tier`;
-      reason = `${tierPart}: ${task.noun}, ${n} input tokens → ${c.model}`;
+      reason = `${tierPart}: ${auto ? autoSignals(auto) : task.noun}, ${n} input tokens → ${c.model}`;
       if (mode === 'forcedModel') reason += ' (your choice)';
       else if (causes.length) reason += ` (${causes.join('; ')})`;
       else if (this.cfg.policy === 'cheapest' && compared > 1) reason += ` (cheapest of ${compared})`;
@@ -405,6 +460,7 @@ export class Router {
       fallbacks: this.fallbacks(task, input, prompt, c),
     };
     if (from) route.escalatedFrom = from;
+    if (auto) route.auto = auto;
     if (c.cost) route.estimatedUsd = c.cost;
 
     const switched = c.provider !== expected.provider || c.model !== expected.model;
@@ -453,4 +509,17 @@ export class Router {
     }
     return out;
   }
+}
+
+/** The signals of an auto route in words, for the reason line. */
+export function autoSignals(auto: AutoRouting): string {
+  const sig = auto.assessment.signals.join(', ');
+  if (auto.judgedBy) {
+    return `judged ${auto.routedTier} by ${auto.judgedBy} (the rules were unsure: ${sig})`;
+  }
+  if (auto.learned) {
+    const n = auto.learned.votes;
+    return `like ${n === 1 ? 'a past request' : `${n} past requests`} you moved to ${auto.learned.tier} (${sig})`;
+  }
+  return sig;
 }

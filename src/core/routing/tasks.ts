@@ -68,6 +68,11 @@ export interface TaskDef {
   question?: TaskQuestion;
   /** false for tasks on prose; true when the selection is code (fenced with its language id). */
   code: boolean;
+  /**
+   * Routed by what the request asks (the complexity router) rather than by `tier`, which stays the task's default
+   * tier (the basis of "saved by routing"). Set by `"tier": "auto"` in the settings; Ask About Selection has it.
+   */
+  auto?: boolean;
   /** Internal task (e.g. a prompt file's own request): routed like the others, never offered in a task picker. */
   hidden?: boolean;
 }
@@ -227,6 +232,7 @@ export const DEFAULT_TASKS: Readonly<Record<TaskId, TaskDef>> = Object.freeze({
     examples: [],
     maxTokens: 500,
     code: true,
+    auto: true,
     question: { label: 'Question', prompt: 'Your question about the selection', required: true },
   },
   rewrite: {
@@ -466,7 +472,12 @@ export function mergeTasks(
     if ('tier' in entry) {
       if (typeof entry.tier === 'string' && (TIERS as readonly string[]).includes(entry.tier)) {
         patch.tier = entry.tier as Tier;
-      } else bad('tier', `must be one of ${TIERS.join(', ')}`);
+        patch.auto = false;
+      } else if (entry.tier === 'auto') {
+        // Routed by the request; the default tier (for "saved by routing") stays the task's own, or medium.
+        patch.tier = existing?.tier ?? 'medium';
+        patch.auto = true;
+      } else bad('tier', `must be one of ${TIERS.join(', ')} or auto`);
     }
     if ('system' in entry) {
       if (typeof entry.system === 'string' && entry.system.trim()) {
@@ -524,6 +535,7 @@ export function mergeTasks(
       code: patch.code ?? true,
       ...(patch.temperature !== undefined ? { temperature: patch.temperature } : {}),
       ...(patch.question ? { question: patch.question } : {}),
+      ...(patch.auto ? { auto: true } : {}),
     };
   }
   return { tasks, problems };

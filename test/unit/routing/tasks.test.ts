@@ -179,7 +179,7 @@ describe('routing / user tasks from settings', () => {
     });
     assert.deepEqual(problems, [
       'tierwise.tasks.classify.colour: unknown field (known: label, noun, tier, system, examples, maxTokens, temperature, question, code); ignored.',
-      'tierwise.tasks.classify.tier: must be one of simple, medium, complex; ignored.',
+      'tierwise.tasks.classify.tier: must be one of simple, medium, complex or auto; ignored.',
       'tierwise.tasks.classify.maxTokens: must be an integer from 1 to 200000; ignored.',
       'tierwise.tasks.classify.temperature: must be a number from 0 to 2; ignored.',
       "tierwise.tasks.bad id!: invalid task id (letters, digits, '_', '.', '-'; starting with a letter); ignored.",
