@@ -209,6 +209,7 @@ export function selectionKind(languageId: string | undefined, text: string): Sel
   const lang = (languageId ?? '').trim().toLowerCase();
   if (DATA_LANGUAGES.has(lang)) return 'data';
   if (lang && !PROSE_LANGUAGES.has(lang)) return 'code';
+  if (lang && lang !== 'plaintext' && lang !== 'text') return 'prose';
   // Untitled or plain text: sniff a sample for code punctuation.
   const sample = text.slice(0, 2000);
   if (/^\s*[[{]/.test(sample) && /[}\]]\s*$/.test(sample.trimEnd())) return 'data';
