@@ -7,6 +7,7 @@ import { AnswerPanel } from './panels/answerPanel';
 import { registerBatchCommands } from './batch';
 import { registerCostCommands } from './costs';
 import { registerPromptSupport } from './promptSupport';
+import { registerLearnedRoutingCommands } from './learnedRouting';
 import { RequestService } from './requests';
 import { Services } from './services';
 import { StatusBar } from './statusBar';
@@ -43,6 +44,7 @@ export class Tierwise implements vscode.Disposable {
     for (const d of registerEditorCommands(s, this.requests)) add(d);
     for (const d of registerCostCommands(s)) add(d);
     for (const d of registerBatchCommands(s)) add(d);
+    for (const d of registerLearnedRoutingCommands(() => s.learnedRouting())) add(d);
     add(registerPromptSupport(context, s, this.requests));
     add(this.keys.onDidChange(() => void s.refreshAvailable()));
 

@@ -37,7 +37,7 @@ export function registerEditorCommands(s: Services, requests: RequestService): v
         const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { id: string }>();
         qp.title = 'Tierwise: Run Task on Selection';
         qp.placeholder = 'Pick a task; the tier and model follow from it';
-        qp.items = tasks.map((t) => ({ label: t.label, description: `${t.tier} tier`, detail: t.noun, id: t.id }));
+        qp.items = tasks.map((t) => ({ label: t.label, description: t.auto ? 'tier by what you ask' : `${t.tier} tier`, detail: t.noun, id: t.id }));
         qp.buttons = [{ iconPath: new vscode.ThemeIcon('settings-gear'), tooltip: 'Choose the tier or model for this request' }];
         let wantOverride = false;
         const picked = await new Promise<string | undefined>((resolve) => {
@@ -78,7 +78,7 @@ export function registerEditorCommands(s: Services, requests: RequestService): v
       const pending = requests.fromEditor(task.id, task.label, question);
       if (!pending) return;
       s.setCurrentTask(task.id);
-      await requests.send({ ...pending, override });
+      await requests.send({ ...pending, override, ...(override ? { overrideChosen: true } : {}) });
     }),
     direct('tierwise.explain', 'explainCode', 'Explain'),
     direct('tierwise.summarise', 'summarise', 'Summarise'),

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type * as Calls from '../core/calls';
-import type { LedgerRecord, Outcome, Spend } from '../core/pricing';
+import type { LedgerRecord, Outcome, RoutingInfo, Spend } from '../core/pricing';
 import type { ProviderId, Tier, Usage } from '../core/types';
 import type { Log } from './log';
 import type { Pricing } from './pricing';
@@ -17,6 +17,8 @@ export interface CallRecordInput {
   retries: number;
   outcome: Outcome;
   error?: string;
+  routing?: RoutingInfo;
+  overhead?: 'routing';
 }
 
 /**

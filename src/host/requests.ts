@@ -2,6 +2,9 @@ import * as vscode from 'vscode';
 import type { ProviderError } from '../core/errors';
 import type { RouteOverride, Route, RouteInput } from '../core/routing';
 import { isRouteError } from '../core/routing';
+import { decideWithJudge, needsJudge } from '../core/routing/judge';
+import type { RoutingInfo } from '../core/pricing';
+import { systemClock } from '../core/clock';
 import type { CallEvent, CallOutcome } from '../core/resilience/pipeline';
 import type { ChatRequest, ProviderId, Tier, Usage } from '../core/types';
 import { PROVIDER_LABELS, TIERS } from '../core/types';
@@ -19,6 +22,8 @@ export interface PendingRequest {
   languageId?: string;
   fileName?: string;
   override?: RouteOverride;
+  /** The user chose `override` for this request just now (the ⚙ of Run Task): learned from once. */
+  overrideChosen?: boolean;
   /** The editor and selection the answer may be inserted into. */
   target?: { uri: vscode.Uri; selection: vscode.Selection };
   /** A request built elsewhere (prompt files): sent as is, with routing only choosing the model. */
@@ -99,17 +104,75 @@ export class RequestService implements vscode.Disposable {
       },
       countText,
     );
-    const route = router.route(input);
+    let routed = router.route(input);
+    let routedInput: RouteInput = input;
+    if (!isRouteError(routed) && routed.auto && !pending.prebuilt) {
+      const judged = await this.judge(routed, input);
+      if (judged) {
+        routedInput = { ...input, judged };
+        routed = router.route(routedInput);
+      }
+    }
+    const route = routed;
     if (isRouteError(route)) {
       void vscode.window.showErrorMessage(`Tierwise: ${route.message}`);
       return undefined;
+    }
+    if (pending.overrideChosen) {
+      // Learn once from the tier the user chose over the router's; a Retry of the same request does not count again.
+      pending.overrideChosen = false;
+      void this.s.learnedRouting().record(route.auto, route.tier, route.auto?.routedTier ?? route.tier);
     }
     if (pending.prebuilt) {
       const r = pending.prebuilt.request;
       route.request = { ...r, provider: route.provider, model: route.model, maxTokens: r.maxTokens || route.maxTokens };
       route.maxTokens = route.request.maxTokens;
     }
-    return { route, input };
+    return { route, input: routedInput };
+  }
+
+  /**
+   * Judge mode: when the rules are unsure of an auto-routed request, asks the simple-tier model which tier it needs
+   * (5 output tokens, 3 s at most, recorded in the ledger as routing overhead). undefined keeps the local decision.
+   */
+  private async judge(route: Route, input: RouteInput): Promise<{ tier: Tier; model: string } | undefined> {
+    const auto = route.auto;
+    const cfg = this.s.config().routing.config;
+    if (!auto || auto.source !== 'rules' || !needsJudge(cfg.classifier, auto.assessment)) return undefined;
+    const simple = this.s.router().route({ ...input, override: { tier: 'simple' } });
+    if (isRouteError(simple)) return undefined;
+    if (this.s.needsKey(simple.provider) && !(await this.s.keys.has(simple.provider))) return undefined;
+    let judgeModel = simple.model;
+    const decision = await decideWithJudge(
+      cfg.classifier,
+      auto.assessment,
+      { request: input.question ?? '', languageId: input.languageId },
+      async (p, signal) => {
+        const request: ChatRequest = { provider: simple.provider, model: simple.model, system: p.system, messages: [{ role: 'user', content: p.user }], maxTokens: p.maxTokens, temperature: 0 };
+        const started = Date.now();
+        const candidates = await this.s.candidates({ ...simple, request, maxTokens: p.maxTokens, fallbacks: [] });
+        const o = await this.s.runner().run(candidates, () => undefined, signal);
+        judgeModel = o.result?.model ?? o.model;
+        await this.s.ledger().record({
+          provider: o.provider,
+          model: judgeModel,
+          tier: 'simple',
+          task: 'routing-judge',
+          usage: o.result?.usage ?? o.usage,
+          usageReported: o.result?.usageReported ?? false,
+          latencyMs: Date.now() - started,
+          retries: o.retries,
+          outcome: o.result ? 'ok' : o.error?.kind === 'aborted' ? 'cancelled' : 'error',
+          error: o.error?.kind,
+          overhead: 'routing',
+        });
+        if (!o.result) throw o.error ?? new Error('no answer');
+        return o.result.text;
+      },
+      systemClock,
+    );
+    if (decision.fallback) this.s.log.info(`routing judge: ${decision.fallback}; keeping the local ${auto.assessment.tier} tier`);
+    return decision.source === 'judge' ? { tier: decision.tier, model: judgeModel } : undefined;
   }
 
   /** Budget, price and escalation checks that need the user's yes. */
@@ -241,8 +304,25 @@ export class RequestService implements vscode.Disposable {
       retries: o.retries,
       outcome: outcome === 'done' ? (o.result?.finishReason === 'length' ? 'truncated' : 'ok') : outcome,
       error: o.error?.kind,
+      ...(route.auto ? { routing: this.routingInfo(route, provider, usage) } : {}),
     });
     this.warnOnBudget();
+  }
+
+  /** For the ledger: how an auto route got its tier, and the same usage priced on the default and the top tier. */
+  private routingInfo(route: Route, provider: ProviderId, usage: Usage): RoutingInfo {
+    const auto = route.auto!;
+    const tiers = this.s.config().routing.config.tiers[provider];
+    const price = (model: string) => this.s.pricing().cost(provider, model, usage, route.request.batch)?.usd;
+    const defaultTierUsd = price(tiers[auto.defaultTier]);
+    const topTierUsd = price(tiers.complex);
+    return {
+      routedTier: auto.routedTier,
+      defaultTier: auto.defaultTier,
+      source: auto.source,
+      ...(defaultTierUsd !== undefined ? { defaultTierUsd } : {}),
+      ...(topTierUsd !== undefined ? { topTierUsd } : {}),
+    };
   }
 
   private budgetLevel: string = 'none';
@@ -289,7 +369,9 @@ export class RequestService implements vscode.Disposable {
       const r = prev.pending.prebuilt.request;
       up.request = { ...r, provider: up.provider, model: up.model, maxTokens: r.maxTokens || up.maxTokens };
     }
-    const pending = { ...prev.pending, override: { tier: up.tier } };
+    // The user wanted more than the router gave: remembered for look-alike requests (features only).
+    void this.s.learnedRouting().record(prev.route.auto, up.tier, prev.route.tier);
+    const pending = { ...prev.pending, override: { tier: up.tier }, overrideChosen: false };
     await this.send(pending, { route: up, input: { ...prev.input, override: { tier: up.tier } } });
   }
 

@@ -15,6 +15,7 @@ import type { AnswerPanel } from './panels/answerPanel';
 import type { StatusBar } from './statusBar';
 import { Pricing } from './pricing';
 import { Budget, Ledger } from './ledger';
+import { LearnedRoutingStore } from './learnedRouting';
 
 /** Token counting for the host: a worker-backed counter, started on first use. */
 export class Tokens implements vscode.Disposable {
@@ -59,6 +60,7 @@ export class Services implements vscode.Disposable {
   private pricing_: Pricing | undefined;
   private ledger_: Ledger | undefined;
   private budget_: Budget | undefined;
+  private learned_: LearnedRoutingStore | undefined;
   private readonly tokens_: Tokens;
   private readonly providers = new Map<string, Provider>();
   private task = 'answer';
@@ -150,11 +152,18 @@ export class Services implements vscode.Disposable {
     return this.budget_;
   }
 
+  /** What the user taught the router (global state, this machine only). */
+  learnedRouting(): LearnedRoutingStore {
+    this.learned_ ??= new LearnedRoutingStore(this.context.globalState, this.log);
+    return this.learned_;
+  }
+
   router(): Router {
     this.router_ ??= new Router(this.config().routing.config, {
       modelInfo: (p, m) => this.pricing().modelInfo(p, m),
       toUsd: (amount, currency) => this.pricing().toUsd(amount, currency),
       available: () => this.available(),
+      learned: (f) => this.learnedRouting().match(f),
     });
     return this.router_;
   }

@@ -17,6 +17,7 @@ export {
   type GroupRow,
   type LedgerFs,
   type LedgerRecord,
+  type RoutingInfo,
   type Outcome,
   type Spend,
   type TopTierComparison,

@@ -5,6 +5,22 @@ import { toUsd } from './currency';
 
 export type Outcome = 'ok' | 'cancelled' | 'interrupted' | 'error' | 'truncated';
 
+/**
+ * How an auto-routed request (Ask About Selection, tasks with tier `auto`) got its tier, and what the same usage
+ * would have cost on the task's default tier and on the top tier (same provider), priced when it was recorded.
+ */
+export interface RoutingInfo {
+  /** The tier the router chose, before any override or escalation by the user. */
+  routedTier: Tier;
+  /** The task's own tier without auto routing. */
+  defaultTier: Tier;
+  source: 'rules' | 'learned' | 'judge' | 'override' | 'escalated';
+  /** USD of the same usage on the default tier's model; absent when that model has no price. */
+  defaultTierUsd?: number;
+  /** USD of the same usage on the top tier's model; absent when that model has no price. */
+  topTierUsd?: number;
+}
+
 /** One finished or cancelled request. */
 export interface LedgerRecord {
   v: 1;
@@ -35,6 +51,10 @@ export interface LedgerRecord {
   outcome: Outcome;
   /** Error kind (ProviderError.kind) for failed requests. */
   error?: string;
+  /** Auto-routed requests only (absent in records written before auto routing). */
+  routing?: RoutingInfo;
+  /** `routing`: a call made to route another request (the judge), not an answer. */
+  overhead?: 'routing';
 }
 
 export function usageOf(r: LedgerRecord): Usage {
@@ -65,6 +85,8 @@ export function makeRecord(
     retries: number;
     outcome: Outcome;
     error?: string;
+    routing?: RoutingInfo;
+    overhead?: 'routing';
   },
   cnyPerUsd?: number,
 ): LedgerRecord {
@@ -96,6 +118,8 @@ export function makeRecord(
     retries: call.retries,
     outcome: call.outcome,
     ...(call.error ? { error: call.error } : {}),
+    ...(call.routing ? { routing: { ...call.routing } } : {}),
+    ...(call.overhead ? { overhead: call.overhead } : {}),
   };
 }
 
