@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { LedgerRecord } from '../core/pricing';
 import type { CostPoint, CostReportData } from '../shared/protocol';
 import { PROVIDER_IDS, PROVIDER_LABELS, type ProviderId } from '../core/types';
-import { isRouteError } from '../core/routing';
+import { isRouteError, routingSavings } from '../core/routing';
 import { CostReportPanel } from './panels/costReport';
 import type { Services } from './services';
 import { loadCalls } from './lazy';
@@ -173,6 +173,26 @@ export async function costReportData(s: Services): Promise<CostReportData> {
       batchCost: toDisplay(batch.savedUsd),
       topTierCost: toDisplay(top.topTierUsd),
       tieringCost: toDisplay(Math.max(0, top.savedUsd)),
+    },
+    ...routingSection(records, toDisplay),
+  };
+}
+
+/** "Saved by routing": auto-routed requests against their default tier and the top tier, escalations, the judge. */
+function routingSection(records: readonly LedgerRecord[], toDisplay: (usd: number) => number): Pick<CostReportData, 'routing'> {
+  const r = routingSavings(records);
+  if (!r) return {};
+  return {
+    routing: {
+      requests: r.requests,
+      cost: toDisplay(r.costUsd),
+      defaultTierCost: toDisplay(r.defaultTierUsd),
+      topTierCost: toDisplay(r.topTierUsd),
+      unpriced: r.unpriced,
+      escalations: r.escalations,
+      learned: r.learned,
+      judgeCalls: r.judgeCalls,
+      judgeCost: toDisplay(r.judgeUsd),
     },
   };
 }

@@ -218,6 +218,29 @@ export interface CostReportData {
     /** topTierCost − totals.cost: the saving from tiering. */
     tieringCost: number;
   };
+  /** Auto-routed requests (Ask About Selection, tier `auto`); absent when there are none. */
+  routing?: RoutingReport;
+}
+
+/** What routing by the request did: cost against the default and the top tier, escalations, the judge's overhead. */
+export interface RoutingReport {
+  /** Auto-routed answers (the judge's own calls not included). */
+  requests: number;
+  /** What those of them with known prices cost, plus the judge's calls. */
+  cost: number;
+  /** The same usage on each task's default tier. */
+  defaultTierCost: number;
+  /** The same usage on the top tier. */
+  topTierCost: number;
+  /** Auto-routed answers without a price on some tier (left out of the three amounts above). */
+  unpriced: number;
+  /** Answers the user escalated from an auto-routed one. */
+  escalations: number;
+  /** Requests whose tier came from a past choice of the user. */
+  learned: number;
+  /** Judge calls (routing overhead) and what they cost. */
+  judgeCalls: number;
+  judgeCost: number;
 }
 
 export interface ReportDataMsg {
@@ -425,6 +448,8 @@ function isCostPoint(v: unknown): v is CostPoint {
   );
 }
 
+const ROUTING_REPORT_KEYS = ['requests', 'cost', 'defaultTierCost', 'topTierCost', 'unpriced', 'escalations', 'learned', 'judgeCalls', 'judgeCost'] as const;
+
 function allNumbers(o: unknown, keys: readonly string[]): boolean {
   return isRecord(o) && hasOnlyKeys(o, keys) && keys.every((k) => isFiniteNumber(o[k]));
 }
@@ -433,14 +458,15 @@ export function isCostReportData(v: unknown): v is CostReportData {
   if (!isRecord(v)) return false;
   const series = ['byDay', 'byProvider', 'byModel', 'byTier', 'byTask'] as const;
   return (
-    hasOnlyKeys(v, ['currency', 'generatedAt', 'from', 'to', ...series, 'totals', 'savings']) &&
+    hasOnlyKeys(v, ['currency', 'generatedAt', 'from', 'to', ...series, 'totals', 'savings'], ['routing']) &&
     (v.currency === 'USD' || v.currency === 'CNY') &&
     typeof v.generatedAt === 'string' &&
     typeof v.from === 'string' &&
     typeof v.to === 'string' &&
     series.every((s) => Array.isArray(v[s]) && (v[s] as unknown[]).every(isCostPoint)) &&
     allNumbers(v.totals, ['cost', 'requests', 'inputTokens', 'outputTokens', 'cachedTokens']) &&
-    allNumbers(v.savings, ['cacheTokens', 'cacheCost', 'batchTokens', 'batchCost', 'topTierCost', 'tieringCost'])
+    allNumbers(v.savings, ['cacheTokens', 'cacheCost', 'batchTokens', 'batchCost', 'topTierCost', 'tieringCost']) &&
+    (v.routing === undefined || allNumbers(v.routing, ROUTING_REPORT_KEYS))
   );
 }
 

@@ -72,6 +72,16 @@ export class ReportApp {
     card('Saved by tiering', money(s.tieringCost) + pct, `the same requests on the top tier: ${money(s.topTierCost)}`, 'saving');
     card('Saved by caching', money(s.cacheCost), `${int(s.cacheTokens)} input tokens read from cache`, 'saving');
     card('Saved by batch', money(s.batchCost), `${int(s.batchTokens)} tokens sent as batch`, 'saving');
+    const r = data.routing;
+    if (r) {
+      // Against the default tier; a loss is shown as a cost, never as a saving.
+      const saved = r.defaultTierCost - r.cost;
+      const esc = `${int(r.escalations)} escalation${r.escalations === 1 ? '' : 's'}`;
+      const judge = r.judgeCalls ? ` · judge: ${int(r.judgeCalls)} calls, ${money(r.judgeCost)}` : '';
+      const sub = `${int(r.requests)} auto-routed requests cost ${money(r.cost)}; on their default tier ${money(r.defaultTierCost)}, on the top tier ${money(r.topTierCost)} · ${esc}${r.learned ? ` · ${int(r.learned)} routed by your past choices` : ''}${judge}${r.unpriced ? ` · ${int(r.unpriced)} without a price left out` : ''}`;
+      if (saved > 0) card('Saved by routing', money(saved), sub, 'saving');
+      else card('Routing vs default tier', saved < 0 ? `${money(-saved)} more` : money(0), sub);
+    }
 
     const charts = el('div', 'charts');
     const figure = (title: string, points: CostPoint[], kind: 'day' | 'bar') => {

@@ -6,3 +6,4 @@ export { roughTokens, formatCount, formatUsd, fence } from './text';
 export * from './complexity';
 export * from './learned';
 export * from './judge';
+export { routingSavings, type RoutingSavings } from './savings';
