@@ -304,7 +304,14 @@ function curve(name: string, data: Scored[], unit: string): void {
   let seed = 12345;
   const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
   const ranked = data.map((d) => ({ d, t: rnd() })).sort((a, b) => b.d.score - a.d.score || a.t - b.t).map((x) => x.d);
-  const qualityAt = (k: number) => (ranked.slice(0, k).reduce((a, d) => a + d.strong, 0) + ranked.slice(k).reduce((a, d) => a + d.weak, 0)) / n;
+  // Prefix sums: quality with the first k ranked prompts on the strong model, the rest on the weak one.
+  const strongPrefix = [0];
+  const weakPrefix = [0];
+  for (const d of ranked) {
+    strongPrefix.push(strongPrefix[strongPrefix.length - 1]! + d.strong);
+    weakPrefix.push(weakPrefix[weakPrefix.length - 1]! + d.weak);
+  }
+  const qualityAt = (k: number) => (strongPrefix[k]! + weakPrefix[n]! - weakPrefix[k]!) / n;
   const randomAt = (k: number) => weakQ + (k / n) * (strongQ - weakQ);
   const fmt = (q: number) => (unit === '%' ? `${(100 * q).toFixed(1)}%` : q.toFixed(2));
   const shares = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
