@@ -87,6 +87,31 @@ suite('Routing free-form requests', () => {
     assert.equal(after.meta.tier, 'simple');
   });
 
+  test('a tier chosen with the ⚙ override wins over auto routing and is learned once (a Retry does not count again)', async () => {
+    const app = await tierwise();
+    await vscode.commands.executeCommand('tierwise.resetLearnedRouting');
+    const editor = await openFixture('sample.ts');
+    editor.selection = new vscode.Selection(0, 0, 8, 1);
+    const pending = app.requests.fromEditor('answer', 'Ask', 'What language is this written in?')!;
+    const before = app.services.panel().latest()?.id;
+    await app.requests.send({ ...pending, override: { tier: 'complex' }, overrideChosen: true });
+    const a = await until('the answer', () => {
+      const x = app.services.panel().latest();
+      return x && x.id !== before && x.outcome ? x : undefined;
+    }, 30_000);
+    assert.equal(a.meta.tier, 'complex');
+    assert.match(a.meta.reason, /^complex tier \(your choice\): asks for a lookup/);
+    assert.deepEqual((await chatBodies()).map((b) => b.model), ['gpt-4.1']);
+    assert.equal(app.services.learnedRouting().size, 1);
+    await app.requests.retry(a.id);
+    await until('the retried answer', () => {
+      const x = app.services.panel().latest();
+      return x && x.id !== a.id && x.outcome ? x : undefined;
+    }, 30_000);
+    assert.equal(app.services.learnedRouting().size, 1);
+    await vscode.commands.executeCommand('tierwise.resetLearnedRouting');
+  });
+
   test('judge mode: the simple-tier model classifies an unclear request with 5 tokens, recorded as routing overhead; an error keeps the local tier', async () => {
     const app = await tierwise();
     await setting('routing.classifier', 'model');
