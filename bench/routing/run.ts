@@ -384,13 +384,14 @@ function routellm(): void {
     for (const l of readFileSync(qf, 'utf8').split('\n')) {
       if (!l.trim()) continue;
       const q = JSON.parse(l) as { question_id: number; turns: string[] };
-      if (skip.has(q.turns[0] ?? '')) continue;
+      if (q.turns.some((t) => skip.has(t))) continue;
       const w = mean(scores.get(`${q.question_id}|${WEAK}`));
       const s = mean(scores.get(`${q.question_id}|${STRONG}`));
       if (w === undefined || s === undefined) continue;
-      data.push({ ...scorePrompt(q.turns.join('\n')), weak: w, strong: s });
+      // Routed on the first turn, as RouteLLM does; the score is the mean judge score of both turns.
+      data.push({ ...scorePrompt(q.turns[0] ?? ''), weak: w, strong: s });
     }
-    if (data.length) curve('MT-Bench (judge score 1–10, both turns routed together)', data, 'score');
+    if (data.length) curve('MT-Bench (judge score 1–10, routed on the first turn, decontaminated)', data, 'score');
   } else console.log('  MT-Bench: not present');
 }
 
