@@ -16,18 +16,17 @@ export function registerEditorCommands(s: Services, requests: RequestService): v
     vscode.commands.registerCommand('tierwise.ask', async (question?: unknown) => {
       const pending = requests.fromEditor('answer', 'Ask');
       if (!pending) return;
-      const q =
-        typeof question === 'string'
-          ? question
-          : await vscode.window.showInputBox({
-              title: 'Tierwise: Ask About Selection',
-              prompt: `About ${pending.fileName ?? 'the selection'}. The tier is chosen for you.`,
-              placeHolder: 'What does this do? Is there a bug? …',
-              ignoreFocusOut: true,
-            });
+      const asked = typeof question === 'string' ? { text: question, wantOverride: false } : await askQuestion(pending.fileName);
+      const q = asked?.text;
       if (!q?.trim()) return;
+      let override;
+      if (asked?.wantOverride) {
+        const ov = await requests.pickOverride();
+        if (ov === null) return;
+        override = ov;
+      }
       s.setCurrentTask('answer');
-      await requests.send({ ...pending, question: q.trim(), title: `Ask: ${q.trim().slice(0, 60)}` });
+      await requests.send({ ...pending, question: q.trim(), title: `Ask: ${q.trim().slice(0, 60)}`, ...(override ? { override, overrideChosen: true } : {}) });
     }),
     vscode.commands.registerCommand('tierwise.runTask', async (taskId?: unknown) => {
       const tasks = s.router().tasks();
@@ -85,4 +84,32 @@ export function registerEditorCommands(s: Services, requests: RequestService): v
     direct('tierwise.review', 'reviewCode', 'Review'),
     direct('tierwise.generate', 'generateCode', 'Generate code'),
   ];
+}
+
+/**
+ * The question box of Ask About Selection. Its ⚙ button (or Enter after pressing it) asks for the tier or model of
+ * this one request, over the tier chosen from the question.
+ */
+async function askQuestion(fileName: string | undefined): Promise<{ text: string; wantOverride: boolean } | undefined> {
+  const box = vscode.window.createInputBox();
+  box.title = 'Tierwise: Ask About Selection';
+  box.prompt = `About ${fileName ?? 'the selection'}. The tier is chosen from what you ask; ⚙ chooses it yourself.`;
+  box.placeholder = 'What does this do? Is there a bug? …';
+  box.ignoreFocusOut = true;
+  box.buttons = [{ iconPath: new vscode.ThemeIcon('settings-gear'), tooltip: 'Choose the tier or model for this request' }];
+  let wantOverride = false;
+  try {
+    return await new Promise((resolve) => {
+      box.onDidAccept(() => resolve({ text: box.value, wantOverride }));
+      box.onDidTriggerButton(() => {
+        wantOverride = true;
+        if (box.value.trim()) resolve({ text: box.value, wantOverride });
+        else box.prompt = 'Type your question, then press Enter to choose the tier or model.';
+      });
+      box.onDidHide(() => resolve(undefined));
+      box.show();
+    });
+  } finally {
+    box.dispose();
+  }
 }
