@@ -7,7 +7,6 @@ async function ask(question: string, tier?: string): Promise<{ route: string; mo
   fake.reset();
   await openFile(page, 'sample.ts');
   await selectAll(page);
-  const before = await countAnswers();
   await runCommand(page, 'Tierwise: Ask About Selection…');
   const input = page.locator('.quick-input-widget input');
   await page.locator('.quick-input-widget', { hasText: 'The tier is chosen from what you ask' }).first().waitFor({ timeout: 15_000 });
@@ -20,24 +19,13 @@ async function ask(question: string, tier?: string): Promise<{ route: string; mo
   } else {
     await page.keyboard.press('Enter');
   }
+  // The new answer is the one titled with this question (earlier answers stay in the panel).
   const frame = await webviewFrame(page, 'article.answer', 30_000);
-  await frame.waitForFunction((n) => document.querySelectorAll('article.answer[data-state="done"]').length > n, before, { timeout: 30_000 });
-  const route = await frame.locator('article.answer[data-state="done"] .answer-route').first().innerText();
+  const answer = frame.locator('article.answer[data-state="done"]', { has: frame.locator('.answer-title', { hasText: question }) }).first();
+  await answer.waitFor({ timeout: 30_000 });
+  const route = await answer.locator('.answer-route').innerText();
   const models = fake.requests.filter((r) => r.path.endsWith('/chat/completions')).map((r) => (r.body as { model: string }).model);
   return { route, models };
-}
-
-async function countAnswers(): Promise<number> {
-  const { page } = e2e();
-  for (const f of page.frames()) {
-    try {
-      const n = await f.locator('article.answer[data-state="done"]').count();
-      if (n) return n;
-    } catch {
-      // detached frame
-    }
-  }
-  return 0;
 }
 
 describe('Ask About Selection routes by what you ask', () => {
@@ -53,7 +41,7 @@ describe('Ask About Selection routes by what you ask', () => {
   });
 
   it('the ⚙ of the question box chooses the tier for this one request', async () => {
-    const a = await ask('What language is this written in?', 'complex');
+    const a = await ask('Which language is this file written in?', 'complex');
     assert.match(a.route, /complex tier \(your choice\): asks for a lookup/);
     assert.deepEqual(a.models, ['gpt-4.1']);
   });
