@@ -156,6 +156,7 @@ export function restrictedSettings(): string[] {
     'tierwise.routing.policy',
     'tierwise.routing.perTier',
     'tierwise.routing.localSimpleTier',
+    'tierwise.routing.classifier',
     ...PROVIDER_IDS.flatMap((p) => TIERS.map((t) => `tierwise.tiers.${p}.${t}`)),
     'tierwise.fallback',
     'tierwise.models',
@@ -291,7 +292,9 @@ export function resolveWorkspaceSettings(inspect: InspectSetting, ctx: TrustCont
     return layered(i, ok);
   };
   const routing: Record<string, unknown> = {};
-  for (const k of ['policy', 'perTier', 'localSimpleTier', 'longDocumentTokens']) {
+  // `classifier: model` makes extra (tiny) calls on the user's key: like the other routing choices, a workspace value
+  // counts only in a trusted workspace.
+  for (const k of ['policy', 'perTier', 'localSimpleTier', 'longDocumentTokens', 'classifier']) {
     const v = route(`routing.${k}`, k !== 'longDocumentTokens');
     if (v !== undefined) routing[k] = v;
   }
