@@ -302,6 +302,8 @@ export function resolveWorkspaceSettings(inspect: InspectSetting, ctx: TrustCont
     return layered(i, ok);
   };
   const routing: Record<string, unknown> = {};
+  // `classifier: model` makes extra (tiny) calls on the user's key: like the other routing choices, a workspace value
+  // counts only in a trusted workspace.
   for (const k of ['policy', 'perTier', 'localSimpleTier', 'longDocumentTokens', 'classifier']) {
     const v = route(`routing.${k}`, k !== 'longDocumentTokens');
     if (v !== undefined) routing[k] = v;
