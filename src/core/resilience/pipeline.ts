@@ -4,7 +4,7 @@ import type { CallResult, ChatRequest, ProviderId, StreamEvent, Tier, Usage } fr
 import { ZERO_USAGE } from '../types';
 import { BreakerRegistry } from './breaker';
 import type { BreakerState } from './breaker';
-import { applyPromptCaching, minCacheableTokens } from './caching';
+import { PrefixMemory, applyPromptCaching, minCacheableTokens } from './caching';
 import { RateLimiter } from './limiter';
 import type { Permit } from './limiter';
 import { countsAgainstProvider, describeRetry, isFallbackWorthy, retryDelay, shouldRetry } from './retry';
@@ -98,8 +98,11 @@ export class CallRunner {
   private settings: ResilienceSettings;
   private readonly limiter: RateLimiter;
   private readonly breakers: BreakerRegistry;
+  /** Hashes of recently sent prompt prefixes (never their text), for the cache-write decision. */
+  private readonly prefixes: PrefixMemory;
 
   constructor(private readonly deps: CallRunnerDeps) {
+    this.prefixes = new PrefixMemory(() => deps.clock.now());
     this.settings = deps.settings;
     this.limiter = new RateLimiter(deps.clock);
     this.breakers = new BreakerRegistry(deps.clock, deps.settings.breaker);
@@ -212,6 +215,7 @@ export class CallRunner {
       enabled: this.settings.cache.enabled,
       minTokens: minCacheableTokens(req.provider, req.model),
       countTokens: (t) => this.countTokens(t),
+      memory: this.prefixes,
     });
   }
 

@@ -431,6 +431,8 @@ export class Router {
       maxTokens: c.maxTokens,
     };
     if (task.temperature !== undefined) req.temperature = task.temperature;
+    // Simple-tier tasks rarely see the same selection twice: pay for a cache write only once a prefix repeats.
+    if (c.tier === 'simple') req.cachePolicy = 'whenSeen';
     return req;
   }
 

@@ -391,7 +391,10 @@ describe('routing / router: overrides, escalate button, request and fallbacks', 
     assert.deepEqual(r.request.messages.at(-1), {
       role: 'user',
       content: 'File: review.md (markdown)\n\nInput:\n```\nGreat tool!\n```',
+      stable: true,
     });
+    assert.equal(r.request.cachePolicy, 'whenSeen', 'a simple-tier task pays for a cache write only on a repeated prefix');
+    assert.equal(ok(router.route(input('explainCode', 5))).request.cachePolicy, undefined);
     assert.equal(ok(router.route(input('explainCode', 5))).request.temperature, undefined);
   });
 
