@@ -33,11 +33,16 @@ export interface LiveMeta {
   tokensPerSecond?: number;
   inputTokens?: number;
   outputTokens?: number;
+  /** Input tokens read from the prompt cache. */
   cachedTokens?: number;
+  /** Input tokens written to the prompt cache (Anthropic cache_creation). */
+  cacheWriteTokens?: number;
   /** Cost so far (or final), already formatted in the display currency, e.g. "$0.0042" or "¥0.031". */
   cost?: string;
   /** What prompt caching saved, formatted, e.g. "$0.0011 saved by cache". */
   cacheSavings?: string;
+  /** What writing the cache cost, formatted, e.g. "$0.0162, $0.0032 above the input price". */
+  cacheWriteCost?: string;
   /** Retries so far. */
   retries?: number;
   /** Retry / fallback notes, oldest first, e.g. "fell back from gpt-4.1 to claude-sonnet-4". */
@@ -317,14 +322,15 @@ export function isAnswerMeta(v: unknown): v is AnswerMeta {
   );
 }
 
-const LIVE_NUMBER_KEYS = ['ttftMs', 'tokensPerSecond', 'inputTokens', 'outputTokens', 'cachedTokens', 'retries'] as const;
+const LIVE_NUMBER_KEYS = ['ttftMs', 'tokensPerSecond', 'inputTokens', 'outputTokens', 'cachedTokens', 'cacheWriteTokens', 'retries'] as const;
 
 export function isLiveMeta(v: unknown): v is LiveMeta {
   if (!isRecord(v)) return false;
-  if (!hasOnlyKeys(v, [], [...LIVE_NUMBER_KEYS, 'cost', 'cacheSavings', 'notes', 'estimated'])) return false;
+  if (!hasOnlyKeys(v, [], [...LIVE_NUMBER_KEYS, 'cost', 'cacheSavings', 'cacheWriteCost', 'notes', 'estimated'])) return false;
   for (const k of LIVE_NUMBER_KEYS) if (v[k] !== undefined && !isCount(v[k])) return false;
   if (v.cost !== undefined && typeof v.cost !== 'string') return false;
   if (v.cacheSavings !== undefined && typeof v.cacheSavings !== 'string') return false;
+  if (v.cacheWriteCost !== undefined && typeof v.cacheWriteCost !== 'string') return false;
   if (v.estimated !== undefined && typeof v.estimated !== 'boolean') return false;
   if (v.notes !== undefined && !(Array.isArray(v.notes) && v.notes.every((n) => typeof n === 'string'))) return false;
   return true;
