@@ -45,7 +45,7 @@ export class Pricing {
   modelInfo(provider: ProviderId, model: string): ModelInfo | undefined {
     const e = this.entry(provider, model);
     if (!e) return undefined;
-    return { contextWindow: e.contextWindow, maxOutput: e.maxOutput, inputPerM: e.inputPerM, outputPerM: e.outputPerM, currency: e.currency, ...(e.tiers ? { tiers: e.tiers } : {}) };
+    return { contextWindow: e.contextWindow, ...(e.maxInput ? { maxInput: e.maxInput } : {}), maxOutput: e.maxOutput, inputPerM: e.inputPerM, outputPerM: e.outputPerM, currency: e.currency, ...(e.tiers ? { tiers: e.tiers } : {}) };
   }
 
   toUsd(amount: number, currency: Currency): number {

@@ -303,8 +303,11 @@ export class RequestService implements vscode.Disposable {
       const models = pricing.entries.models(provider);
       if (!models.length) continue;
       items.push({ label: PROVIDER_LABELS[provider], kind: vscode.QuickPickItemKind.Separator });
+      const today = new Date().toISOString().slice(0, 10);
       for (const m of models) {
-        items.push({ label: m.id, description: `${m.tier} · ${pricing.describePrice(provider, m.id) ?? ''}`, ov: { provider, model: m.id } });
+        if (m.endOfLife && m.endOfLife < today) continue; // shut down: no longer answers
+        const state = m.deprecated ? ` · deprecated${m.endOfLife ? `, ends ${m.endOfLife}` : ''}` : '';
+        items.push({ label: m.id, description: `${m.tier}${state} · ${pricing.describePrice(provider, m.id) ?? ''}`, ov: { provider, model: m.id } });
       }
     }
     const picked = await vscode.window.showQuickPick(items, { title: 'Tierwise: tier or model for this request', matchOnDescription: true });

@@ -27,6 +27,8 @@ export interface ModelEntry {
   /** DashScope only: China (Beijing, CNY), international (Singapore, USD) or US (Virginia, USD) price list. */
   region?: DashScopeRegion;
   contextWindow: number;
+  /** Most input tokens accepted, when lower than the context window minus the output (GPT-5: 272K of 400K). */
+  maxInput?: number;
   maxOutput: number;
   currency: Currency;
   inputPerM: number;
@@ -49,6 +51,11 @@ export interface ModelEntry {
   /** Batch calls get no cache discount (DashScope): cached tokens bill at the batch input price. */
   batchNoCacheDiscount?: boolean;
   aliases?: string[];
+  /** The provider has announced the model's retirement (or retired it): never a default. */
+  deprecated?: boolean;
+  /** Shutdown date (YYYY-MM-DD) where announced; after it the model no longer answers. */
+  endOfLife?: string;
+  deprecationSource?: string;
   source?: string;
   sourceCheck?: string;
   date?: string;
@@ -95,6 +102,25 @@ export function modelIdCandidates(model: string): string[] {
   return out;
 }
 
+/** true once a model's announced end of life has passed (it no longer answers). */
+export function isRetired(e: Pick<ModelEntry, 'endOfLife'>, today: string = new Date().toISOString().slice(0, 10)): boolean {
+  return !!e.endOfLife && e.endOfLife < today;
+}
+
+/**
+ * A price ladder rises when each step costs at least as much per input token and per output token as the one
+ * below, and more in at least one of them, so a higher tier is never cheaper whatever the mix of input and output.
+ */
+export function laddersRise(steps: readonly Pick<ModelEntry, 'inputPerM' | 'outputPerM'>[]): boolean {
+  for (let i = 1; i < steps.length; i++) {
+    const a = steps[i - 1]!;
+    const b = steps[i]!;
+    if (b.inputPerM < a.inputPerM || b.outputPerM < a.outputPerM) return false;
+    if (b.inputPerM === a.inputPerM && b.outputPerM === a.outputPerM) return false;
+  }
+  return true;
+}
+
 export class Catalogue {
   private readonly entries: ModelEntry[];
   private readonly region: DashScopeRegion;
@@ -120,9 +146,9 @@ export class Catalogue {
     return this.pool(provider, region);
   }
 
-  /** The model a tier points to by default for a provider (first catalogue entry with that tier hint). */
+  /** The model a tier points to by default for a provider (first current catalogue entry with that tier hint). */
   defaultFor(provider: ProviderId, tier: Tier): ModelEntry | undefined {
-    return this.pool(provider, this.region).find((e) => e.tier === tier);
+    return this.pool(provider, this.region).find((e) => e.tier === tier && !e.deprecated);
   }
 
   all(): readonly ModelEntry[] {

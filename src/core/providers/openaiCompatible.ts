@@ -11,10 +11,10 @@ import { mapOpenAIFinishReason } from './finishReason';
 import type { Provider, ProviderConfig } from './types';
 import { fromOpenAIUsage } from './usage';
 
-/** o-series and gpt-5 models take `max_completion_tokens` and only the default temperature. */
+/** o-series and gpt-5 / gpt-6 (and later) models take `max_completion_tokens` and only the default temperature. */
 export function isReasoningModel(model: string): boolean {
   const m = model.toLowerCase().replace(/^.*\//, '');
-  return /^o\d/.test(m) || /^gpt-5/.test(m);
+  return /^o\d/.test(m) || /^gpt-([5-9]|\d{2,})/.test(m);
 }
 
 /** A text part carrying DashScope's explicit-cache mark (the OpenAI types do not know `cache_control`). */
