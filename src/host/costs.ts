@@ -168,13 +168,30 @@ export async function costReportData(s: Services): Promise<CostReportData> {
     },
     savings: {
       cacheTokens: records.reduce((a, r) => a + r.cacheReadTokens, 0),
-      cacheCost: toDisplay(records.reduce((a, r) => a + r.cacheSavingsUsd, 0)),
+      cacheCost: toDisplay(cacheNetSavingsUsd(records, s)),
       batchTokens: batch.tokens,
       batchCost: toDisplay(batch.savedUsd),
       topTierCost: toDisplay(top.topTierUsd),
-      tieringCost: toDisplay(Math.max(0, top.savedUsd)),
+      // Signed: a loss is shown as a cost, never as "$0 saved".
+      tieringCost: toDisplay(top.savedUsd),
     },
   };
+}
+
+/**
+ * What prompt caching saved: reads below the input price (recorded with each request), minus what cache writes
+ * cost above the input price (priced now from the record's tokens). Negative when writes were not read back enough.
+ */
+function cacheNetSavingsUsd(records: readonly LedgerRecord[], s: Services): number {
+  let net = 0;
+  for (const r of records) {
+    net += r.cacheSavingsUsd;
+    if (r.cacheWriteTokens > 0) {
+      const c = s.pricing().cost(r.provider, r.model, { inputTokens: r.cacheWriteTokens, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: r.cacheWriteTokens, reasoningTokens: 0 }, r.batch);
+      if (c) net -= c.cacheWritePremiumUsd;
+    }
+  }
+  return net;
 }
 
 /** What batch requests saved against the interactive price of the same usage. */

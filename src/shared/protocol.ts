@@ -212,7 +212,10 @@ export interface CostReportData {
   savings: {
     /** Input tokens served from the prompt cache. */
     cacheTokens: number;
-    /** What caching saved versus paying the full input price for those tokens. */
+    /**
+     * What caching saved versus paying the full input price for those tokens, minus what cache writes cost above
+     * the input price. Negative when the writes cost more than the reads saved.
+     */
     cacheCost: number;
     /** Tokens (input + output) sent through batch APIs. */
     batchTokens: number;
@@ -220,7 +223,10 @@ export interface CostReportData {
     batchCost: number;
     /** What the same requests would have cost on the top (complex) tier. */
     topTierCost: number;
-    /** topTierCost − totals.cost: the saving from tiering. */
+    /**
+     * topTierCost − the cost of the same requests as spent (each on its own provider's top tier): the saving from
+     * tiering. Negative when tiering cost more than the top tier would have.
+     */
     tieringCost: number;
   };
 }
