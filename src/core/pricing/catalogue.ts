@@ -1,5 +1,6 @@
 import type { Currency, ProviderId, Tier } from '../types';
 import data from './catalogue.json';
+import type { PriceList } from './priceList';
 
 /** DashScope price lists: China (Beijing, CNY), international (Singapore, USD), US (Virginia, USD). */
 export type DashScopeRegion = 'cn' | 'intl' | 'us';
@@ -72,6 +73,8 @@ export interface CatalogueOptions {
   overrides?: CatalogueOverrides;
   /** Which DashScope price list applies (default 'cn'). 'us' uses US entries, else the international ones. */
   dashscopeRegion?: DashScopeRegion;
+  /** Prices read with "Update Prices" (OpenAI and Anthropic), applied over the built-in ones, under `overrides`. */
+  priceList?: PriceList;
 }
 
 const BUILT_IN = (data as { models: ModelEntry[] }).models;
@@ -128,7 +131,29 @@ export class Catalogue {
   constructor(options: CatalogueOptions = {}) {
     this.region = options.dashscopeRegion ?? 'cn';
     this.entries = BUILT_IN.map((e) => ({ ...e }));
+    if (options.priceList) this.applyPriceList(options.priceList);
     for (const [key, patch] of Object.entries(options.overrides ?? {})) this.applyOverride(key, patch);
+  }
+
+  /** The date of the built-in prices (the latest check of any entry). */
+  static builtInDate(): string {
+    return BUILT_IN.reduce((d, e) => (e.date && e.date > d ? e.date : d), '');
+  }
+
+  private applyPriceList(list: PriceList): void {
+    const source = `${list.name} price list (${list.from})`;
+    for (const m of list.models) {
+      if (m.provider === 'dashscope') continue; // CNY prices stay built in
+      const existing = this.get(m.provider, m.id);
+      const { provider, id, tier, contextWindow, ...fields } = m;
+      const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<ModelEntry>;
+      const dep = m.endOfLife ? { deprecated: true } : {};
+      if (existing && existing.id.toLowerCase() === id.toLowerCase()) {
+        Object.assign(existing, defined, dep, { source, date: list.date });
+        continue;
+      }
+      this.entries.push({ provider, id, name: id, tier, contextWindow: contextWindow ?? 0, maxOutput: 0, currency: 'USD', ...defined, ...dep, source, date: list.date } as ModelEntry);
+    }
   }
 
   /** The entry for (provider, model), matching dated ids and aliases; undefined when unknown. */
