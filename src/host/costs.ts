@@ -154,6 +154,7 @@ export async function costReportData(s: Services): Promise<CostReportData> {
     generatedAt: new Date().toISOString(),
     from: days[0] ?? today,
     to: days[days.length - 1] ?? today,
+    prices: s.pricing().priceSource(),
     byDay: group('day').sort((a, b) => a.key.localeCompare(b.key)),
     byProvider: group('provider', (k) => PROVIDER_LABELS[k as ProviderId] ?? k),
     byModel: group('model'),

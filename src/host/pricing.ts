@@ -1,6 +1,6 @@
 import type * as Calls from '../core/calls';
 import type { ModelInfo } from '../core/routing';
-import type { Catalogue, CatalogueOverrides, DashScopeRegion, ModelEntry } from '../core/pricing';
+import type { Catalogue, CatalogueOverrides, DashScopeRegion, ModelEntry, PriceList } from '../core/pricing';
 import type { Currency, ProviderId, Usage } from '../core/types';
 import { noCheaperThanKnown } from '../core/modelSettings';
 import type { TierwiseConfig } from './config';
@@ -15,6 +15,8 @@ export class Pricing {
     cfg: TierwiseConfig,
     /** Told (each time the prices are built) which workspace prices were not used. */
     private readonly onIgnored: (message: string) => void = () => undefined,
+    /** The price list stored by "Update Prices", if any. */
+    private readonly priceList: () => PriceList | undefined = () => undefined,
   ) {
     this.cfg = cfg;
     this.catalogue = this.build(cfg);
@@ -27,11 +29,17 @@ export class Pricing {
 
   private build(cfg: TierwiseConfig): Catalogue {
     const dashscopeRegion = priceRegion(cfg.dashscopeRegion);
-    const mine = new this.calls.Catalogue({ overrides: overridesFromSettings(cfg.models), dashscopeRegion });
+    const priceList = this.priceList();
+    const mine = new this.calls.Catalogue({ overrides: overridesFromSettings(cfg.models), dashscopeRegion, priceList });
     if (!cfg.workspaceModels.length) return mine;
     const ws = noCheaperThanKnown(cfg.workspaceModels, (p, id) => mine.get(p, id));
     for (const m of ws.loosened) this.onIgnored(m);
-    return new this.calls.Catalogue({ overrides: overridesFromSettings([...cfg.models, ...ws.entries]), dashscopeRegion });
+    return new this.calls.Catalogue({ overrides: overridesFromSettings([...cfg.models, ...ws.entries]), dashscopeRegion, priceList });
+  }
+
+  /** Which prices are in use: "built-in prices of 2026-12-01" or "LiteLLM price list of …". */
+  priceSource(): string {
+    return this.calls.describePriceSource(this.priceList(), this.calls.Catalogue.builtInDate());
   }
 
   get entries(): Catalogue {

@@ -15,6 +15,7 @@ import type { AnswerPanel } from './panels/answerPanel';
 import type { StatusBar } from './statusBar';
 import { Pricing } from './pricing';
 import { Budget, Ledger } from './ledger';
+import { storedPriceList } from './updatePrices';
 
 /** Token counting for the host: a worker-backed counter, started on first use. */
 export class Tokens implements vscode.Disposable {
@@ -126,7 +127,7 @@ export class Services implements vscode.Disposable {
   }
 
   pricing(): Pricing {
-    this.pricing_ ??= new Pricing(loadCalls(), this.config(), (m) => this.settingsReporter.ignored(m));
+    this.pricing_ ??= new Pricing(loadCalls(), this.config(), (m) => this.settingsReporter.ignored(m), () => storedPriceList(this.context));
     return this.pricing_;
   }
   pricingIfLoaded(): Pricing | undefined {

@@ -197,6 +197,8 @@ export interface CostReportData {
   /** Inclusive ISO days covered. */
   from: string;
   to: string;
+  /** Which prices the amounts use, e.g. "built-in prices of 2026-12-01" or "LiteLLM price list of 2026-12-03". */
+  prices?: string;
   byDay: CostPoint[];
   byProvider: CostPoint[];
   byModel: CostPoint[];
@@ -445,8 +447,9 @@ export function isCostReportData(v: unknown): v is CostReportData {
   if (!isRecord(v)) return false;
   const series = ['byDay', 'byProvider', 'byModel', 'byTier', 'byTask'] as const;
   return (
-    hasOnlyKeys(v, ['currency', 'generatedAt', 'from', 'to', ...series, 'totals', 'savings']) &&
+    hasOnlyKeys(v, ['currency', 'generatedAt', 'from', 'to', ...series, 'totals', 'savings'], ['prices']) &&
     (v.currency === 'USD' || v.currency === 'CNY') &&
+    (v.prices === undefined || typeof v.prices === 'string') &&
     typeof v.generatedAt === 'string' &&
     typeof v.from === 'string' &&
     typeof v.to === 'string' &&

@@ -77,7 +77,8 @@ export class ReportApp {
       if (text !== undefined) e.textContent = text;
       return e;
     };
-    const period = el('p', 'period', `${data.from} – ${data.to} · amounts in ${data.currency} · updated ${data.generatedAt.slice(0, 16).replace('T', ' ')}`);
+    const prices = data.prices ? ` · ${data.prices}` : '';
+    const period = el('p', 'period', `${data.from} – ${data.to} · amounts in ${data.currency}${prices} · updated ${data.generatedAt.slice(0, 16).replace('T', ' ')}`);
 
     const t = data.totals;
     const s = data.savings;

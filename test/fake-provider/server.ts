@@ -295,6 +295,8 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
   let seq = 0;
   /** Anthropic cache: prefix key -> time of last write or read. */
   let anthropicCache = new Map<string, number>();
+  /** Files served under /__fake/static/<name> (kept across resets). */
+  const staticFiles = new Map<string, string>();
   /** OpenAI-style implicit cache: canonical prompt strings seen, per protocol+model. */
   let prefixCache: string[] = [];
   /** Rate window: (time, tokens) of accepted requests. */
@@ -872,6 +874,21 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
 
   async function handleControl(req: http.IncomingMessage, res: http.ServerResponse, path: string, raw: string) {
     const json = (status: number, v: unknown) => send(res, status, { 'content-type': 'application/json' }, v);
+    // Static files served over loopback (e.g. a price list): PUT stores the body as sent, GET returns it.
+    const stat = /^\/__fake\/static\/([\w.-]+)$/.exec(path);
+    if (stat) {
+      if (req.method === 'PUT') {
+        staticFiles.set(stat[1]!, raw);
+        return json(200, { ok: true });
+      }
+      const body = staticFiles.get(stat[1]!);
+      if (req.method === 'GET' && body !== undefined) {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) });
+        res.end(body);
+        return;
+      }
+      return json(404, { error: `no static file ${stat[1]}` });
+    }
     let parsed: unknown;
     try {
       parsed = raw ? JSON.parse(raw) : undefined;

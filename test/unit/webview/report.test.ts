@@ -41,7 +41,9 @@ describe('cost report (DOM)', () => {
     const app = new ReportApp(win.document.body, win.document, () => {});
     const data = sampleReport();
     data.savings = { ...data.savings, topTierCost: 0.5, tieringCost: -0.12, cacheCost: -0.004 };
+    data.prices = 'LiteLLM price list of 2026-12-02';
     app.render(data);
+    assert.match(win.document.querySelector('.period')!.textContent!, /LiteLLM price list of 2026-12-02/);
     const cards = win.document.querySelector('.cards')!.textContent!;
     assert.match(cards, /Tiering cost more\$0\.12 more than the top tier/);
     assert.match(cards, /Caching cost more\$0\.004 more than sending without the cache/);
