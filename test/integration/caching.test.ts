@@ -148,3 +148,26 @@ suite('Prompt caching on editor requests (Anthropic)', () => {
     }
   });
 });
+
+suite('Prompt caching on editor requests (OpenAI, automatic)', () => {
+  suiteSetup(async () => {
+    const app = await tierwise();
+    await app.keys.set('openai', 'sk-test-caching-openai-0123456789abcdef');
+    await setting('provider', 'openai');
+  });
+  setup(fakeReset);
+
+  test('a second question on the same selection hits the provider cache on the shared prefix, without marks', async () => {
+    await openBig();
+    const first = await runAndWait('tierwise.ask', 'What does step3 return?');
+    const second = await runAndWait('tierwise.ask', 'Is any of this thread-safe?');
+    const bodies = (await fakeRequests()).filter((r) => r.path.endsWith('/chat/completions')).map((r) => r.body as { messages: { role: string; content: unknown }[] });
+    assert.equal(bodies.length, 2);
+    assert.ok(!JSON.stringify(bodies).includes('cache_control'));
+    // system, the selection, then the question: the first two are identical in both requests.
+    assert.deepEqual(bodies[0]!.messages.slice(0, 2), bodies[1]!.messages.slice(0, 2));
+    assert.ok(!first.live.cachedTokens);
+    assert.ok((second.live.cachedTokens ?? 0) >= 4096, `cached tokens on the second call: ${second.live.cachedTokens}`);
+    assert.ok(!second.live.cacheWriteTokens, 'OpenAI charges no cache write');
+  });
+});
