@@ -33,6 +33,11 @@ describe('pricing / default tier ladders', () => {
     }
   }
 
+  it("the catalogue's tier hints name the same defaults (used where no tier table is given)", () => {
+    const cat = new Catalogue();
+    for (const p of CLOUD) for (const t of TIERS) assert.equal(cat.defaultFor(p, t)?.id, DEFAULT_TIER_MODELS[p][t], `${p} ${t}`);
+  });
+
   it('a ladder rises only when no step is cheaper in input or output and each step costs more', () => {
     const p = (inputPerM: number, outputPerM: number) => ({ inputPerM, outputPerM });
     assert.equal(laddersRise([p(0.1, 0.5), p(2, 10), p(8, 40)]), true);
