@@ -123,7 +123,7 @@ tr.nofit td{opacity:.55}
 <tbody>
 ${body}
 </tbody></table></div>
-<p class="legend">The cheapest model that fits is highlighted. “≈” marks an estimated count (the provider's tokenizer is not available offline; with an Anthropic key set, Anthropic's own count is used). Cached prompt: the total when the whole prompt is read from the provider's prompt cache. Batch: through the provider's Batch API (about half price, answers within 24 h). Hover a model for its native price.</p>
+<p class="legend">The cheapest model that fits is highlighted. “≈” marks an estimated count (the provider's tokenizer is not available offline; with an Anthropic key set, Anthropic's own count is used). Cached prompt: the total when the whole prompt is read from the provider's prompt cache. Batch: through the provider's Batch API (about half price, answers within 24 h). Hover a model for its native price. Prices: ${esc(pricing.priceSource())}.</p>
 </body></html>`;
 }
 
