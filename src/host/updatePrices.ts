@@ -12,7 +12,16 @@ const MAX_BYTES = 50 * 1024 * 1024;
 
 function isPriceList(v: unknown): v is PriceList {
   const o = v as PriceList | undefined;
-  return !!o && typeof o.name === 'string' && typeof o.date === 'string' && typeof o.from === 'string' && Array.isArray(o.models);
+  if (!o || typeof o.name !== 'string' || typeof o.date !== 'string' || typeof o.from !== 'string' || !Array.isArray(o.models)) return false;
+  return o.models.every(
+    (m) =>
+      !!m &&
+      (m.provider === 'openai' || m.provider === 'anthropic') &&
+      typeof m.id === 'string' &&
+      m.id.length > 0 &&
+      Number.isFinite(m.inputPerM) &&
+      Number.isFinite(m.outputPerM),
+  );
 }
 
 /** The stored price list, if one was applied and it is well formed. */
@@ -70,7 +79,7 @@ export class PriceUpdater {
     const calls = loadCalls();
     const { list, problems } = calls.parseLiteLlmPrices(json, { from: where, date: new Date().toISOString().slice(0, 10) });
     if (list.models.length === 0) throw new Error('no OpenAI or Anthropic chat model with prices in it');
-    // Compare with the built-in prices plus the user's settings, not with a list applied earlier.
+    // Compare with the built-in prices (not with a list applied earlier; settings corrections apply on top either way).
     const base = new calls.Catalogue({ dashscopeRegion: 'cn' });
     const diff = calls.diffPriceList(base, list);
     return { list, diff, lines: calls.describeDiff(diff), problems };
