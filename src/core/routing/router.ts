@@ -436,8 +436,9 @@ export class Router {
       maxTokens: c.maxTokens,
     };
     if (task.temperature !== undefined) req.temperature = task.temperature;
-    // Simple-tier tasks rarely see the same selection twice: pay for a cache write only once a prefix repeats.
-    if (c.tier === 'simple') req.cachePolicy = 'whenSeen';
+    // Simple-tier tasks (classify, keywords, convert) rarely see the same selection twice, whatever tier they end
+    // up on: pay for a cache write only once a prefix repeats.
+    if (task.tier === 'simple') req.cachePolicy = 'whenSeen';
     return req;
   }
 
