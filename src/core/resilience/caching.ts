@@ -130,7 +130,7 @@ export function applyPromptCaching(req: ChatRequest, o: CachingOptions): ChatReq
     const marked = applyPromptCaching({ ...req, provider: 'anthropic' }, o);
     return dashscopeMarksThatCache({ ...marked, provider: req.provider }, o);
   }
-  if (!o.enabled) return req;
+  if (!o.enabled) return withoutCacheMarks(req); // off: no breakpoint at all, a prompt file's included
   if (req.provider !== 'anthropic') {
     if (!req.systemCacheBreakpoint && !req.messages.some((m) => m.cacheBreakpoint)) return req;
     return {
@@ -216,7 +216,8 @@ function dashscopeMarksThatCache(req: ChatRequest, o: CachingOptions): ChatReque
   };
 }
 
-function withoutCacheMarks(req: ChatRequest): ChatRequest {
+/** The request without any cache breakpoint (`tierwise.cache.enabled` off: nothing cached, no write premium). */
+export function withoutCacheMarks(req: ChatRequest): ChatRequest {
   if (!countCacheBreakpoints(req)) return req;
   return { ...req, systemCacheBreakpoint: undefined, messages: req.messages.map((m) => (m.cacheBreakpoint ? { role: m.role, content: m.content } : m)) };
 }

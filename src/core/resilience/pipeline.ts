@@ -209,7 +209,7 @@ export class CallRunner {
     };
   }
 
-  /** Adds prompt-cache breakpoints when caching is on (DashScope: drops them when it is off). */
+  /** Adds prompt-cache breakpoints when caching is on; removes any (a prompt file's too) when it is off. */
   private prepare(req: ChatRequest): ChatRequest {
     return applyPromptCaching(req, {
       enabled: this.settings.cache.enabled,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { PrefixMemory, applyPromptCaching, countCacheBreakpoints, minCacheableTokens, prefixHash, stableFirst } from '../../../src/core/resilience/caching';
+import { PrefixMemory, applyPromptCaching, withoutCacheMarks, countCacheBreakpoints, minCacheableTokens, prefixHash, stableFirst } from '../../../src/core/resilience/caching';
 import { DEFAULT_TASKS, buildMessages } from '../../../src/core/routing/tasks';
 import type { ChatRequest } from '../../../src/core/types';
 
@@ -27,6 +27,16 @@ describe('resilience/caching', () => {
     assert.equal(minCacheableTokens('anthropic', 'claude-haiku-4-5'), 4096);
     assert.equal(minCacheableTokens('anthropic', 'claude-opus-4-6'), 4096);
     assert.equal(minCacheableTokens('openai', 'gpt-4o'), 1024);
+  });
+
+  it('caching off removes every mark, even a prompt file\'s own', () => {
+    const r: ChatRequest = { ...anthropic(words(1500), words(2000), 'q'), systemCacheBreakpoint: true };
+    r.messages[0] = { ...r.messages[0]!, cacheBreakpoint: true };
+    const out = withoutCacheMarks(r);
+    assert.equal(countCacheBreakpoints(out), 0);
+    assert.deepEqual(out.messages.map((m) => m.content), r.messages.map((m) => m.content));
+    const plain = anthropic(undefined, 'q');
+    assert.equal(withoutCacheMarks(plain), plain);
   });
 
   it('is a no-op when disabled', () => {
