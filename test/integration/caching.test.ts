@@ -164,8 +164,11 @@ suite('Prompt caching on editor requests (OpenAI, automatic)', () => {
     const bodies = (await fakeRequests()).filter((r) => r.path.endsWith('/chat/completions')).map((r) => r.body as { messages: { role: string; content: unknown }[] });
     assert.equal(bodies.length, 2);
     assert.ok(!JSON.stringify(bodies).includes('cache_control'));
-    // system, the selection, then the question: the first two are identical in both requests.
-    assert.deepEqual(bodies[0]!.messages.slice(0, 2), bodies[1]!.messages.slice(0, 2));
+    // system, then the selection followed by the question in one user message: same system, same selection prefix.
+    assert.deepEqual(bodies[0]!.messages[0], bodies[1]!.messages[0]);
+    const [u1, u2] = [String(bodies[0]!.messages[1]!.content), String(bodies[1]!.messages[1]!.content)];
+    const selectionEnd = u1.indexOf('Question:');
+    assert.ok(selectionEnd > 17_000 && u2.indexOf('Question:') === selectionEnd && u1.slice(0, selectionEnd) === u2.slice(0, selectionEnd));
     assert.ok(!first.live.cachedTokens);
     assert.ok((second.live.cachedTokens ?? 0) >= 4096, `cached tokens on the second call: ${second.live.cachedTokens}`);
     assert.ok(!second.live.cacheWriteTokens, 'OpenAI charges no cache write');
