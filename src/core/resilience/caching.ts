@@ -68,7 +68,7 @@ export class PrefixMemory {
   }
 }
 
-/** 64-bit FNV-1a of the prefix text, as 16 hex digits (two 32-bit halves with different offsets). */
+/** A 64-bit hash of the prefix text as 16 hex digits: two 32-bit FNV-1a-style lanes with different seeds and primes. */
 export function prefixHash(parts: readonly string[]): string {
   let a = 0x811c9dc5;
   let b = 0xcbf29ce4;
