@@ -180,17 +180,16 @@ export async function costReportData(s: Services): Promise<CostReportData> {
 }
 
 /**
- * What prompt caching saved: reads below the input price (recorded with each request), minus what cache writes
- * cost above the input price (priced now from the record's tokens). Negative when writes were not read back enough.
+ * What prompt caching saved: reads below the input price minus what cache writes cost above it, per request,
+ * signed (a record keeps only the part above zero). Negative when the writes were not read back enough.
  */
 function cacheNetSavingsUsd(records: readonly LedgerRecord[], s: Services): number {
   let net = 0;
   for (const r of records) {
-    net += r.cacheSavingsUsd;
-    if (r.cacheWriteTokens > 0) {
-      const c = s.pricing().cost(r.provider, r.model, { inputTokens: r.cacheWriteTokens, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: r.cacheWriteTokens, reasoningTokens: 0 }, r.batch);
-      if (c) net -= c.cacheWritePremiumUsd;
-    }
+    if (!r.cacheReadTokens && !r.cacheWriteTokens) continue;
+    const usage = { inputTokens: r.inputTokens, outputTokens: r.outputTokens, cacheReadTokens: r.cacheReadTokens, cacheWriteTokens: r.cacheWriteTokens, reasoningTokens: r.reasoningTokens, ...(r.explicitCache ? { explicitCache: true } : {}) };
+    const c = s.pricing().cost(r.provider, r.model, usage, r.batch);
+    net += c ? c.cacheNetUsd : r.cacheSavingsUsd;
   }
   return net;
 }

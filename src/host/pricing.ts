@@ -61,21 +61,22 @@ export class Pricing {
   }
 
   /**
-   * Cost of a usage record in USD, with what the cache saved net of any cache-write premium (never below zero),
-   * what writing the cache cost and that premium; undefined for a model without a price.
+   * Cost of a usage record in USD, with what the cache saved net of any cache-write premium (never below zero, and
+   * signed as `cacheNetUsd`), what writing the cache cost and that premium; undefined for a model without a price.
    */
   cost(
     provider: ProviderId,
     model: string,
     usage: Usage,
     batch?: boolean,
-  ): { usd: number; savingsUsd: number; cacheWriteUsd: number; writePremiumUsd: number; native: string } | undefined {
+  ): { usd: number; savingsUsd: number; cacheNetUsd: number; cacheWriteUsd: number; writePremiumUsd: number; native: string } | undefined {
     const e = this.entry(provider, model);
     if (!e) return undefined;
     const c = this.calls.costOf(e, usage, { batch });
     return {
       usd: this.toUsd(c.total, c.currency),
       savingsUsd: this.toUsd(Math.max(0, c.cacheNet), c.currency),
+      cacheNetUsd: this.toUsd(c.cacheNet, c.currency),
       cacheWriteUsd: this.toUsd(c.cacheWrite, c.currency),
       writePremiumUsd: this.toUsd(c.cacheWritePremium, c.currency),
       native: this.calls.formatMoney(c.total, c.currency),
