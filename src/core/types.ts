@@ -55,6 +55,11 @@ export interface ChatMessage {
   content: string;
   /** Put a prompt-cache breakpoint after this message (Anthropic cache_control). */
   cacheBreakpoint?: boolean;
+  /**
+   * Ends the stable part of the prompt (the document or selection an editor request is about): prompt caching may
+   * put a breakpoint after it even when it is the last message. Never sent on the wire.
+   */
+  stable?: boolean;
 }
 
 export interface ChatRequest {
@@ -68,6 +73,11 @@ export interface ChatRequest {
   temperature?: number;
   /** Use the provider's batch API (half price, asynchronous). */
   batch?: boolean;
+  /**
+   * When a cache write is worth its premium: `always` (the prefix is likely to be asked about again), or
+   * `whenSeen` (only once the same prefix has been sent before, e.g. simple-tier tasks). Default `always`.
+   */
+  cachePolicy?: 'always' | 'whenSeen';
 }
 
 export type FinishReason = 'stop' | 'length' | 'content_filter' | 'tool_calls' | 'error' | 'cancelled' | 'unknown';

@@ -11,6 +11,7 @@ import { registerLearnedRoutingCommands } from './learnedRouting';
 import { RequestService } from './requests';
 import { Services } from './services';
 import { StatusBar } from './statusBar';
+import { PriceUpdater, registerUpdatePrices } from './updatePrices';
 
 /** The extension's composition root: owns every service and registration, disposed as one. */
 export class Tierwise implements vscode.Disposable {
@@ -19,6 +20,7 @@ export class Tierwise implements vscode.Disposable {
   readonly services: Services;
   readonly requests: RequestService;
   readonly statusBar: StatusBar;
+  readonly prices: PriceUpdater;
   private readonly store = new DisposableStore();
 
   constructor(readonly context: vscode.ExtensionContext) {
@@ -46,6 +48,8 @@ export class Tierwise implements vscode.Disposable {
     for (const d of registerCostCommands(s)) add(d);
     for (const d of registerBatchCommands(s)) add(d);
     for (const d of registerLearnedRoutingCommands(() => s.learnedRouting())) add(d);
+    this.prices = new PriceUpdater(s);
+    add(registerUpdatePrices(s, this.prices));
     add(registerPromptSupport(context, s, this.requests));
     add(this.keys.onDidChange(() => void s.refreshAvailable()));
 

@@ -123,7 +123,7 @@ tr.nofit td{opacity:.55}
 <tbody>
 ${body}
 </tbody></table></div>
-<p class="legend">The cheapest model that fits is highlighted. “≈” marks an estimated count (the provider's tokenizer is not available offline; with an Anthropic key set, Anthropic's own count is used). Cached prompt: the total when the whole prompt is read from the provider's prompt cache. Batch: through the provider's Batch API (about half price, answers within 24 h). Hover a model for its native price.</p>
+<p class="legend">The cheapest model that fits is highlighted. “≈” marks an estimated count (the provider's tokenizer is not available offline; with an Anthropic key set, Anthropic's own count is used). Cached prompt: the total when the whole prompt is read from the provider's prompt cache. Batch: through the provider's Batch API (about half price, answers within 24 h). Hover a model for its native price. Prices: ${esc(pricing.priceSource())}.</p>
 </body></html>`;
 }
 
@@ -154,6 +154,7 @@ export async function costReportData(s: Services): Promise<CostReportData> {
     generatedAt: new Date().toISOString(),
     from: days[0] ?? today,
     to: days[days.length - 1] ?? today,
+    prices: s.pricing().priceSource(),
     byDay: group('day').sort((a, b) => a.key.localeCompare(b.key)),
     byProvider: group('provider', (k) => PROVIDER_LABELS[k as ProviderId] ?? k),
     byModel: group('model'),
@@ -168,11 +169,12 @@ export async function costReportData(s: Services): Promise<CostReportData> {
     },
     savings: {
       cacheTokens: records.reduce((a, r) => a + r.cacheReadTokens, 0),
-      cacheCost: toDisplay(records.reduce((a, r) => a + r.cacheSavingsUsd, 0)),
+      cacheCost: toDisplay(cacheNetSavingsUsd(records, s)),
       batchTokens: batch.tokens,
       batchCost: toDisplay(batch.savedUsd),
       topTierCost: toDisplay(top.topTierUsd),
-      tieringCost: toDisplay(Math.max(0, top.savedUsd)),
+      // Signed: a loss is shown as a cost, never as "$0 saved".
+      tieringCost: toDisplay(top.savedUsd),
     },
     ...routingSection(records, toDisplay),
   };
@@ -195,6 +197,21 @@ function routingSection(records: readonly LedgerRecord[], toDisplay: (usd: numbe
       judgeCost: toDisplay(r.judgeUsd),
     },
   };
+}
+
+/**
+ * What prompt caching saved: reads below the input price minus what cache writes cost above it, per request,
+ * signed (a record keeps only the part above zero). Negative when the writes were not read back enough.
+ */
+function cacheNetSavingsUsd(records: readonly LedgerRecord[], s: Services): number {
+  let net = 0;
+  for (const r of records) {
+    if (!r.cacheReadTokens && !r.cacheWriteTokens) continue;
+    const usage = { inputTokens: r.inputTokens, outputTokens: r.outputTokens, cacheReadTokens: r.cacheReadTokens, cacheWriteTokens: r.cacheWriteTokens, reasoningTokens: r.reasoningTokens, ...(r.explicitCache ? { explicitCache: true } : {}) };
+    const c = s.pricing().cost(r.provider, r.model, usage, r.batch);
+    net += c ? c.cacheNetUsd : r.cacheSavingsUsd;
+  }
+  return net;
 }
 
 /** What batch requests saved against the interactive price of the same usage. */

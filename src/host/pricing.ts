@@ -1,6 +1,6 @@
 import type * as Calls from '../core/calls';
 import type { ModelInfo } from '../core/routing';
-import type { Catalogue, CatalogueOverrides, DashScopeRegion, ModelEntry } from '../core/pricing';
+import type { Catalogue, CatalogueOverrides, DashScopeRegion, ModelEntry, PriceList } from '../core/pricing';
 import type { Currency, ProviderId, Usage } from '../core/types';
 import { noCheaperThanKnown } from '../core/modelSettings';
 import type { TierwiseConfig } from './config';
@@ -15,6 +15,8 @@ export class Pricing {
     cfg: TierwiseConfig,
     /** Told (each time the prices are built) which workspace prices were not used. */
     private readonly onIgnored: (message: string) => void = () => undefined,
+    /** The price list stored by "Update Prices", if any. */
+    private readonly priceList: () => PriceList | undefined = () => undefined,
   ) {
     this.cfg = cfg;
     this.catalogue = this.build(cfg);
@@ -27,11 +29,17 @@ export class Pricing {
 
   private build(cfg: TierwiseConfig): Catalogue {
     const dashscopeRegion = priceRegion(cfg.dashscopeRegion);
-    const mine = new this.calls.Catalogue({ overrides: overridesFromSettings(cfg.models), dashscopeRegion });
+    const priceList = this.priceList();
+    const mine = new this.calls.Catalogue({ overrides: overridesFromSettings(cfg.models), dashscopeRegion, priceList });
     if (!cfg.workspaceModels.length) return mine;
     const ws = noCheaperThanKnown(cfg.workspaceModels, (p, id) => mine.get(p, id));
     for (const m of ws.loosened) this.onIgnored(m);
-    return new this.calls.Catalogue({ overrides: overridesFromSettings([...cfg.models, ...ws.entries]), dashscopeRegion });
+    return new this.calls.Catalogue({ overrides: overridesFromSettings([...cfg.models, ...ws.entries]), dashscopeRegion, priceList });
+  }
+
+  /** Which prices are in use: "built-in prices of 2026-12-01" or "LiteLLM price list of …". */
+  priceSource(): string {
+    return this.calls.describePriceSource(this.priceList(), this.calls.Catalogue.builtInDate());
   }
 
   get entries(): Catalogue {
@@ -45,7 +53,7 @@ export class Pricing {
   modelInfo(provider: ProviderId, model: string): ModelInfo | undefined {
     const e = this.entry(provider, model);
     if (!e) return undefined;
-    return { contextWindow: e.contextWindow, maxOutput: e.maxOutput, inputPerM: e.inputPerM, outputPerM: e.outputPerM, currency: e.currency, ...(e.tiers ? { tiers: e.tiers } : {}) };
+    return { contextWindow: e.contextWindow, ...(e.maxInput ? { maxInput: e.maxInput } : {}), maxOutput: e.maxOutput, inputPerM: e.inputPerM, outputPerM: e.outputPerM, currency: e.currency, ...(e.tiers ? { tiers: e.tiers } : {}) };
   }
 
   toUsd(amount: number, currency: Currency): number {
@@ -53,16 +61,23 @@ export class Pricing {
   }
 
   /**
-   * Cost of a usage record in USD, with what the cache saved net of any cache-write premium (never below zero)
-   * and that premium; undefined for a model without a price.
+   * Cost of a usage record in USD, with what the cache saved net of any cache-write premium (never below zero, and
+   * signed as `cacheNetUsd`), what writing the cache cost and that premium; undefined for a model without a price.
    */
-  cost(provider: ProviderId, model: string, usage: Usage, batch?: boolean): { usd: number; savingsUsd: number; writePremiumUsd: number; native: string } | undefined {
+  cost(
+    provider: ProviderId,
+    model: string,
+    usage: Usage,
+    batch?: boolean,
+  ): { usd: number; savingsUsd: number; cacheNetUsd: number; cacheWriteUsd: number; writePremiumUsd: number; native: string } | undefined {
     const e = this.entry(provider, model);
     if (!e) return undefined;
     const c = this.calls.costOf(e, usage, { batch });
     return {
       usd: this.toUsd(c.total, c.currency),
       savingsUsd: this.toUsd(Math.max(0, c.cacheNet), c.currency),
+      cacheNetUsd: this.toUsd(c.cacheNet, c.currency),
+      cacheWriteUsd: this.toUsd(c.cacheWrite, c.currency),
       writePremiumUsd: this.toUsd(c.cacheWritePremium, c.currency),
       native: this.calls.formatMoney(c.total, c.currency),
     };

@@ -291,7 +291,7 @@ export class RequestService implements vscode.Disposable {
         break;
       case 'usage': {
         const cost = this.s.pricing().cost(route.provider, route.model, e.usage, route.request.batch);
-        handle.meta({ ...usageMeta(e.usage), ...(cost ? { cost: this.s.pricing().formatUsd(cost.usd) } : {}) });
+        handle.meta({ ...usageMeta(e.usage), ...(cost ? { cost: this.s.pricing().formatUsd(cost.usd), ...cacheMeta(cost, (x) => this.s.pricing().formatUsd(x)) } : {}) });
         break;
       }
       case 'finish':
@@ -308,11 +308,7 @@ export class RequestService implements vscode.Disposable {
     const timing = o.result?.timing;
     const finalMeta = {
       ...usageMeta(usage),
-      ...(price ? { cost: fmt(price.usd), cacheSavings: price.savingsUsd > 0 ? `saved ${fmt(price.savingsUsd)}` : undefined } : { cost: 'price unknown' }),
-      // Tokens written to the provider's cache (Anthropic, DashScope explicit cache) cost more than plain input once.
-      ...(price && usage.cacheWriteTokens > 0
-        ? { notes: [`Cache: ${usage.cacheWriteTokens.toLocaleString('en-US')} prompt tokens written to the cache${price.writePremiumUsd > 0 ? ` (${fmt(price.writePremiumUsd)} above the input price)` : ''}; later requests with the same start read them at the cached price.`] }
-        : {}),
+      ...(price ? { cost: fmt(price.usd), ...cacheMeta(price, fmt) } : { cost: 'price unknown' }),
       ttftMs: timing?.timeToFirstTokenMs,
       tokensPerSecond: timing?.tokensPerSecond,
       retries: o.retries,
@@ -442,8 +438,11 @@ export class RequestService implements vscode.Disposable {
       const models = pricing.entries.models(provider);
       if (!models.length) continue;
       items.push({ label: PROVIDER_LABELS[provider], kind: vscode.QuickPickItemKind.Separator });
+      const today = new Date().toISOString().slice(0, 10);
       for (const m of models) {
-        items.push({ label: m.id, description: `${m.tier} · ${pricing.describePrice(provider, m.id) ?? ''}`, ov: { provider, model: m.id } });
+        if (m.endOfLife && m.endOfLife < today) continue; // shut down: no longer answers
+        const state = m.deprecated ? ` · deprecated${m.endOfLife ? `, ends ${m.endOfLife}` : ''}` : '';
+        items.push({ label: m.id, description: `${m.tier}${state} · ${pricing.describePrice(provider, m.id) ?? ''}`, ov: { provider, model: m.id } });
       }
     }
     const picked = await vscode.window.showQuickPick(items, { title: 'Tierwise: tier or model for this request', matchOnDescription: true });
@@ -457,7 +456,16 @@ export class RequestService implements vscode.Disposable {
 }
 
 function usageMeta(u: Usage) {
-  return { inputTokens: u.inputTokens, outputTokens: u.outputTokens, cachedTokens: u.cacheReadTokens };
+  return { inputTokens: u.inputTokens, outputTokens: u.outputTokens, cachedTokens: u.cacheReadTokens, cacheWriteTokens: u.cacheWriteTokens };
+}
+
+/** What the cache saved (reads) and what writing it cost, for the answer panel; nothing when neither happened. */
+function cacheMeta(c: { savingsUsd: number; cacheWriteUsd: number; writePremiumUsd: number }, fmt: (usd: number) => string) {
+  return {
+    cacheSavings: c.savingsUsd > 0 ? `saved ${fmt(c.savingsUsd)}` : undefined,
+    cacheWriteCost:
+      c.cacheWriteUsd > 0 ? `${fmt(c.cacheWriteUsd)}${c.writePremiumUsd > 0 ? `, ${fmt(c.writePremiumUsd)} above the input price` : ''}` : undefined,
+  };
 }
 
 function renderText(r: Omit<ChatRequest, 'provider' | 'model'>): string {

@@ -17,6 +17,7 @@ import { Pricing } from './pricing';
 import { Budget, Ledger } from './ledger';
 import { takeTurns } from '../core/resilience/turns';
 import { LearnedRoutingStore } from './learnedRouting';
+import { storedPriceList } from './updatePrices';
 
 /** Token counting for the host: a worker-backed counter, started on first use. */
 export class Tokens implements vscode.Disposable {
@@ -129,7 +130,7 @@ export class Services implements vscode.Disposable {
   }
 
   pricing(): Pricing {
-    this.pricing_ ??= new Pricing(loadCalls(), this.config(), (m) => this.settingsReporter.ignored(m));
+    this.pricing_ ??= new Pricing(loadCalls(), this.config(), (m) => this.settingsReporter.ignored(m), () => storedPriceList(this.context));
     return this.pricing_;
   }
   pricingIfLoaded(): Pricing | undefined {

@@ -142,7 +142,8 @@ export class StatusBar implements vscode.Disposable {
     this.item.tooltip = this.tooltip();
   }
 
-  private tooltip(): vscode.MarkdownString {
+  /** The tooltip as it shows now (public for tests). */
+  tooltip(): vscode.MarkdownString {
     const md = new vscode.MarkdownString(undefined, true);
     md.supportThemeIcons = true;
     md.appendMarkdown('**Tierwise**\n\n');
@@ -176,6 +177,7 @@ export class StatusBar implements vscode.Disposable {
     }
     const budget = this.s.budgetIfLoaded()?.state();
     if (budget && budget.level !== 'none') md.appendMarkdown(`${budget.level === 'ok' ? '' : '$(warning) '}${budget.message}\n\n`);
+    if (pricing) md.appendMarkdown(`Prices: ${pricing.priceSource()}\n\n`);
     md.appendMarkdown('Click for the cost report.');
     return md;
   }

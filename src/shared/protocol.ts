@@ -33,11 +33,16 @@ export interface LiveMeta {
   tokensPerSecond?: number;
   inputTokens?: number;
   outputTokens?: number;
+  /** Input tokens read from the prompt cache. */
   cachedTokens?: number;
+  /** Input tokens written to the prompt cache (Anthropic cache_creation). */
+  cacheWriteTokens?: number;
   /** Cost so far (or final), already formatted in the display currency, e.g. "$0.0042" or "¥0.031". */
   cost?: string;
   /** What prompt caching saved, formatted, e.g. "$0.0011 saved by cache". */
   cacheSavings?: string;
+  /** What writing the cache cost, formatted, e.g. "$0.0162, $0.0032 above the input price". */
+  cacheWriteCost?: string;
   /** Retries so far. */
   retries?: number;
   /** Retry / fallback notes, oldest first, e.g. "fell back from gpt-4.1 to claude-sonnet-4". */
@@ -192,6 +197,8 @@ export interface CostReportData {
   /** Inclusive ISO days covered. */
   from: string;
   to: string;
+  /** Which prices the amounts use, e.g. "built-in prices of 2026-12-01" or "LiteLLM price list of 2026-12-03". */
+  prices?: string;
   byDay: CostPoint[];
   byProvider: CostPoint[];
   byModel: CostPoint[];
@@ -207,7 +214,10 @@ export interface CostReportData {
   savings: {
     /** Input tokens served from the prompt cache. */
     cacheTokens: number;
-    /** What caching saved versus paying the full input price for those tokens. */
+    /**
+     * What caching saved versus paying the full input price for those tokens, minus what cache writes cost above
+     * the input price. Negative when the writes cost more than the reads saved.
+     */
     cacheCost: number;
     /** Tokens (input + output) sent through batch APIs. */
     batchTokens: number;
@@ -215,7 +225,10 @@ export interface CostReportData {
     batchCost: number;
     /** What the same requests would have cost on the top (complex) tier. */
     topTierCost: number;
-    /** topTierCost − totals.cost: the saving from tiering. */
+    /**
+     * topTierCost − the cost of the same requests as spent (each on its own provider's top tier): the saving from
+     * tiering. Negative when tiering cost more than the top tier would have.
+     */
     tieringCost: number;
   };
   /** Auto-routed requests (Ask About Selection, tier `auto`); absent when there are none. */
@@ -360,14 +373,15 @@ export function isAnswerMeta(v: unknown): v is AnswerMeta {
   );
 }
 
-const LIVE_NUMBER_KEYS = ['ttftMs', 'tokensPerSecond', 'inputTokens', 'outputTokens', 'cachedTokens', 'retries'] as const;
+const LIVE_NUMBER_KEYS = ['ttftMs', 'tokensPerSecond', 'inputTokens', 'outputTokens', 'cachedTokens', 'cacheWriteTokens', 'retries'] as const;
 
 export function isLiveMeta(v: unknown): v is LiveMeta {
   if (!isRecord(v)) return false;
-  if (!hasOnlyKeys(v, [], [...LIVE_NUMBER_KEYS, 'cost', 'cacheSavings', 'notes', 'estimated'])) return false;
+  if (!hasOnlyKeys(v, [], [...LIVE_NUMBER_KEYS, 'cost', 'cacheSavings', 'cacheWriteCost', 'notes', 'estimated'])) return false;
   for (const k of LIVE_NUMBER_KEYS) if (v[k] !== undefined && !isCount(v[k])) return false;
   if (v.cost !== undefined && typeof v.cost !== 'string') return false;
   if (v.cacheSavings !== undefined && typeof v.cacheSavings !== 'string') return false;
+  if (v.cacheWriteCost !== undefined && typeof v.cacheWriteCost !== 'string') return false;
   if (v.estimated !== undefined && typeof v.estimated !== 'boolean') return false;
   if (v.notes !== undefined && !(Array.isArray(v.notes) && v.notes.every((n) => typeof n === 'string'))) return false;
   return true;
@@ -478,8 +492,9 @@ export function isCostReportData(v: unknown): v is CostReportData {
   if (!isRecord(v)) return false;
   const series = ['byDay', 'byProvider', 'byModel', 'byTier', 'byTask'] as const;
   return (
-    hasOnlyKeys(v, ['currency', 'generatedAt', 'from', 'to', ...series, 'totals', 'savings'], ['routing']) &&
+    hasOnlyKeys(v, ['currency', 'generatedAt', 'from', 'to', ...series, 'totals', 'savings'], ['routing', 'prices']) &&
     (v.currency === 'USD' || v.currency === 'CNY') &&
+    (v.prices === undefined || typeof v.prices === 'string') &&
     typeof v.generatedAt === 'string' &&
     typeof v.from === 'string' &&
     typeof v.to === 'string' &&

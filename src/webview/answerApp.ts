@@ -180,9 +180,9 @@ class Entry {
     if (l.tokensPerSecond !== undefined) items.push(['Speed', `${l.tokensPerSecond.toFixed(1)} tok/s`]);
     if (l.inputTokens !== undefined) items.push(['Input', `${fmtInt(l.inputTokens)}${est}`]);
     if (l.outputTokens !== undefined) items.push(['Output', `${fmtInt(l.outputTokens)}${est}`]);
-    if (l.cachedTokens) items.push(['Cached', fmtInt(l.cachedTokens)]);
+    if (l.cachedTokens) items.push(['Cache read', `${fmtInt(l.cachedTokens)} tokens${l.cacheSavings ? `, ${l.cacheSavings}` : ''}`]);
+    if (l.cacheWriteTokens) items.push(['Cache write', `${fmtInt(l.cacheWriteTokens)} tokens${l.cacheWriteCost ? `, ${l.cacheWriteCost}` : ''}`]);
     if (l.cost !== undefined) items.push(['Cost', l.cost]);
-    if (l.cacheSavings) items.push(['Cache', l.cacheSavings]);
     if (l.retries) items.push(['Retries', String(l.retries)]);
     const d = this.app.ports.doc;
     const nodes: HTMLElement[] = [];

@@ -9,6 +9,26 @@ export function moneyFormatter(currency: string): Formatter {
 }
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
+/**
+ * A saving card, honest about losses: a positive amount is "Saved by tiering $1.48 (70%)"; a negative one is
+ * "Tiering cost more: $0.12 more than the top tier", never "$0.00 saved".
+ */
+export function savingCard(
+  what: 'tiering' | 'caching',
+  amount: number,
+  baseline: number | undefined,
+  money: Formatter,
+): { label: string; value: string; cls: string; sentence: string } {
+  const Name = what === 'tiering' ? 'Tiering' : 'Caching';
+  const than = what === 'tiering' ? 'than the top tier' : 'than sending without the cache';
+  if (amount < 0) {
+    const more = `${money(-amount)} more ${than}`;
+    return { label: `${Name} cost more`, value: more, cls: 'loss', sentence: `${Name.toLowerCase()} cost ${more}` };
+  }
+  const pct = baseline && baseline > 0 ? ` (${Math.round((amount / baseline) * 100)}%)` : '';
+  return { label: `Saved by ${what}`, value: money(amount) + pct, cls: 'saving', sentence: `${money(amount)} saved by ${what}` };
+}
+
 export class ReportApp {
   private seq = 0;
   private readonly body: HTMLElement;
@@ -57,7 +77,8 @@ export class ReportApp {
       if (text !== undefined) e.textContent = text;
       return e;
     };
-    const period = el('p', 'period', `${data.from} – ${data.to} · amounts in ${data.currency} · updated ${data.generatedAt.slice(0, 16).replace('T', ' ')}`);
+    const prices = data.prices ? ` · ${data.prices}` : '';
+    const period = el('p', 'period', `${data.from} – ${data.to} · amounts in ${data.currency}${prices} · updated ${data.generatedAt.slice(0, 16).replace('T', ' ')}`);
 
     const t = data.totals;
     const s = data.savings;
@@ -68,9 +89,10 @@ export class ReportApp {
       cards.append(c);
     };
     card('Spent', money(t.cost), `${int(t.requests)} requests · ${int(t.inputTokens)} in / ${int(t.outputTokens)} out tokens`);
-    const pct = s.topTierCost > 0 ? ` (${Math.round((s.tieringCost / s.topTierCost) * 100)}%)` : '';
-    card('Saved by tiering', money(s.tieringCost) + pct, `the same requests on the top tier: ${money(s.topTierCost)}`, 'saving');
-    card('Saved by caching', money(s.cacheCost), `${int(s.cacheTokens)} input tokens read from cache`, 'saving');
+    const tiering = savingCard('tiering', s.tieringCost, s.topTierCost, money);
+    card(tiering.label, tiering.value, `the same requests on each provider's top tier: ${money(s.topTierCost)}`, tiering.cls);
+    const caching = savingCard('caching', s.cacheCost, undefined, money);
+    card(caching.label, caching.value, `${int(s.cacheTokens)} input tokens read from cache`, caching.cls);
     card('Saved by batch', money(s.batchCost), `${int(s.batchTokens)} tokens sent as batch`, 'saving');
     const r = data.routing;
     if (r) {
@@ -101,6 +123,6 @@ export class ReportApp {
     figure('Spend by tier', data.byTier, 'bar');
     figure('Spend by task', data.byTask, 'bar');
     this.body.replaceChildren(period, cards, charts);
-    this.notify(`Cost report updated: ${money(t.cost)} spent, ${money(s.tieringCost)} saved by tiering.`);
+    this.notify(`Cost report updated: ${money(t.cost)} spent, ${tiering.sentence}.`);
   }
 }

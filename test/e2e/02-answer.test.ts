@@ -50,19 +50,19 @@ describe('Answers stream into the panel', () => {
     const answer = frame.locator('article.answer').first();
     await frame.locator('article.answer[data-state="done"]').first().waitFor({ timeout: 30_000 });
     const body = await answer.locator('.answer-body').innerText();
-    assert.match(body, /gpt-4o/, 'the fake provider names the model in its answer');
+    assert.match(body, /gpt-6\.1-sol/, 'the fake provider names the model in its answer');
     const code = answer.locator('.answer-body pre code').first();
     assert.ok((await code.count()) > 0, 'the code block is rendered');
     const route = await answer.locator('.answer-route').innerText();
     assert.match(route, /medium/);
-    assert.match(route, /gpt-4o/);
+    assert.match(route, /gpt-6\.1-sol/);
     const meta = await answer.locator('.answer-meta').innerText();
     assert.match(meta, /Input/);
     assert.match(meta, /Cost/);
     assert.match(meta, /\$0\.\d+/);
     const sent = fake.requests.filter((r) => r.path.endsWith('/chat/completions'));
     assert.equal(sent.length, 1);
-    assert.equal((sent[0]!.body as { model: string }).model, 'gpt-4o');
+    assert.equal((sent[0]!.body as { model: string }).model, 'gpt-6.1-sol');
     await page.waitForFunction(() => /session \$0\.0/.test(document.querySelector('[id^="tierwise.tierwise"]')?.textContent ?? ''), null, { timeout: 15_000 });
     await screenshot('02-explain-answer');
   });
@@ -94,7 +94,7 @@ describe('Costs', () => {
     await runCommand(page, 'Tierwise: Compare Costs for Selection');
     const frame = await webviewFrame(page, 'table', 30_000);
     const text = await frame.locator('table').innerText();
-    for (const m of ['gpt-4o-mini', 'gpt-4o', 'qwen-turbo', 'qwen-max']) assert.ok(text.includes(m), `compare table lacks ${m}`);
+    for (const m of ['gpt-6-luna', 'gpt-6.1-sol', 'qwen-turbo', 'qwen-max']) assert.ok(text.includes(m), `compare table lacks ${m}`);
     await screenshot('04-compare-costs');
   });
 
@@ -103,7 +103,7 @@ describe('Costs', () => {
     await runCommand(page, 'Tierwise: Show Cost Report');
     const frame = await webviewFrame(page, 'svg', 30_000);
     const text = await frame.locator('body').innerText();
-    assert.match(text, /gpt-4o/);
+    assert.match(text, /gpt-6\.1-sol/);
     await screenshot('05-cost-report');
   });
 });
@@ -123,13 +123,13 @@ describe('Prompt files', () => {
     const done = frame.locator('article.answer', { hasText: 'Sentiment classifier' }).first();
     await done.locator('.answer-route').waitFor({ timeout: 30_000 });
     await frame.locator('article.answer[data-state="done"]', { hasText: 'Sentiment classifier' }).first().waitFor({ timeout: 30_000 });
-    assert.match(await done.locator('.answer-route').innerText(), /simple tier \(your choice\): prompt file, \d+ input tokens → gpt-4o-mini/);
+    assert.match(await done.locator('.answer-route').innerText(), /simple tier \(your choice\): prompt file, \d+ input tokens → gpt-6-luna/);
     const sent = fake.requests.filter((r) => r.path.endsWith('/chat/completions'));
     assert.equal(sent.length, 1);
-    const body = sent[0]!.body as { max_tokens: number; model: string; messages: { role: string; content: string }[] };
+    const body = sent[0]!.body as { max_tokens?: number; max_completion_tokens?: number; model: string; messages: { role: string; content: string }[] };
     assert.match(body.messages[0]!.content, /You classify product reviews/, 'the file\'s own system prompt is sent');
     assert.equal(body.messages.length, 8, 'system, three few-shot pairs, the user message');
-    assert.equal(body.max_tokens, 10, 'the file sets max_tokens: 10');
-    assert.equal(body.model, 'gpt-4o-mini', 'tier: simple');
+    assert.equal(body.max_tokens ?? body.max_completion_tokens, 10, 'the file sets max_tokens: 10');
+    assert.equal(body.model, 'gpt-6-luna', 'tier: simple');
   });
 });

@@ -15,7 +15,7 @@ describe('Window reload', () => {
     const frame = await webviewFrame(page, 'article.answer', 60_000);
     await frame.locator('article.answer').nth(before - 1).waitFor({ timeout: 30_000 });
     assert.deepEqual(await frame.locator('article.answer .answer-title').allInnerTexts(), titles);
-    assert.match(await frame.locator('article.answer .answer-body').last().innerText(), /gpt-4o/);
+    assert.match(await frame.locator('article.answer .answer-body').last().innerText(), /gpt-6\.1-sol/);
     await screenshot('07-after-reload');
   });
 });

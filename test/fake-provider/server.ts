@@ -117,6 +117,20 @@ export function textTokens(text: string): number {
 /** Per-message overhead added to the input count (the system prompt counts as one message when present). */
 export const MESSAGE_OVERHEAD_TOKENS = 3;
 
+/** Anthropic's default cache lifetime (5 minutes, refreshed on each hit). */
+export const ANTHROPIC_CACHE_TTL_MS = 5 * 60_000;
+
+/**
+ * Smallest prefix the fake Anthropic API caches, per model, from Anthropic's table: 4096 for Haiku 4.5+, Opus 4.5+
+ * and Fable; 2048 for Haiku 3 / 3.5; 1024 for the others.
+ */
+export function anthropicCacheMinimum(model: string): number {
+  const m = model.toLowerCase();
+  if (/haiku-[4-9]|opus-4-[5-9]|opus-[5-9]|fable|mythos/.test(m)) return 4096;
+  if (m.includes('haiku')) return 2048;
+  return 1024;
+}
+
 /** Tokens of an answer text: ceil(chars / 4). */
 export function outputTokensOf(text: string): number {
   return textTokens(text);
@@ -292,8 +306,10 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
   let queue: Scenario[] = [];
   let limits: FakeLimits | undefined;
   let seq = 0;
-  /** Anthropic cache: prefix keys seen. */
-  let anthropicCache = new Set<string>();
+  /** Anthropic cache: prefix key -> time of last write or read. */
+  let anthropicCache = new Map<string, number>();
+  /** Files served under /__fake/static/<name> (kept across resets). */
+  const staticFiles = new Map<string, string>();
   /** OpenAI-style implicit cache: canonical prompt strings seen, per protocol+model. */
   let prefixCache: string[] = [];
   /** Rate windows, one per protocol and model as the providers limit each model apart: (time, tokens) accepted. */
@@ -392,33 +408,47 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
   }
 
   // ---- caching -------------------------------------------------------------------------------------------------
-  function anthropicCacheUsage(body: Record<string, unknown>, model: string, minTokens = 0): { read: number; write: number } {
+  /**
+   * Anthropic prompt cache, as the API behaves: the prefix up to a block carrying cache_control is cached when it
+   * reaches the model's minimum (below it: no error, both counters 0); a later request reads the longest cached
+   * prefix among its own breakpoints (exact match) and writes the rest up to its last breakpoint. Entries live
+   * 5 minutes from their last use (the default TTL, refreshed on each hit), on the server's clock. `minTokens`
+   * overrides the model's minimum (DashScope's explicit cache: 1,024).
+   */
+  function anthropicCacheUsage(body: Record<string, unknown>, model: string, minTokens?: number): { read: number; write: number } {
     const p = promptOf(body, 'anthropic');
-    // Prefix: everything up to and including the last block carrying cache_control.
-    let lastUnit = -1;
-    let lastPart = -1;
-    p.units.forEach((u, i) =>
-      u.parts.forEach((part, j) => {
-        if (part.cache) {
-          lastUnit = i;
-          lastPart = j;
-        }
-      }),
-    );
-    if (lastUnit < 0) return { read: 0, write: 0 };
+    const min = minTokens ?? anthropicCacheMinimum(model);
+    const marks: { tokens: number; key: string }[] = [];
     let tokens = 0;
     const keyParts: string[] = [model];
-    for (let i = 0; i <= lastUnit; i++) {
-      const u = p.units[i]!;
-      const parts = i === lastUnit ? u.parts.slice(0, lastPart + 1) : u.parts;
-      tokens += MESSAGE_OVERHEAD_TOKENS + parts.reduce((n, x) => n + textTokens(x.text), 0);
-      keyParts.push(u.role, ...parts.map((x) => x.text));
+    p.units.forEach((u) => {
+      tokens += MESSAGE_OVERHEAD_TOKENS;
+      keyParts.push(u.role);
+      u.parts.forEach((part) => {
+        tokens += textTokens(part.text);
+        keyParts.push(part.text);
+        if (part.cache) marks.push({ tokens, key: JSON.stringify(keyParts) });
+      });
+    });
+    const t = now();
+    for (const [k, at] of anthropicCache) if (t - at > ANTHROPIC_CACHE_TTL_MS) anthropicCache.delete(k);
+    const cacheable = marks.filter((m) => m.tokens >= min);
+    if (cacheable.length === 0) return { read: 0, write: 0 };
+    let read = 0;
+    for (let i = cacheable.length - 1; i >= 0; i--) {
+      if (anthropicCache.has(cacheable[i]!.key)) {
+        read = cacheable[i]!.tokens;
+        break;
+      }
     }
-    if (tokens < minTokens) return { read: 0, write: 0 };
-    const key = JSON.stringify(keyParts);
-    if (anthropicCache.has(key)) return { read: tokens, write: 0 };
-    anthropicCache.add(key);
-    return { read: 0, write: tokens };
+    const last = cacheable[cacheable.length - 1]!;
+    for (const m of cacheable) if (m.tokens <= Math.max(read, last.tokens)) anthropicCache.set(m.key, t);
+    return { read, write: Math.max(0, last.tokens - read) };
+  }
+
+  /** Blocks carrying cache_control in an Anthropic body (system, messages). */
+  function anthropicBreakpoints(body: Record<string, unknown>): number {
+    return promptOf(body, 'anthropic').units.reduce((n, u) => n + u.parts.filter((x) => x.cache).length, 0);
   }
 
   /**
@@ -618,6 +648,11 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
       return;
     }
 
+    if (protocol === 'anthropic' && anthropicBreakpoints(body) > 4) {
+      const message = `A maximum of 4 blocks with cache_control may be provided. Found ${anthropicBreakpoints(body)}.`;
+      send(res, 400, baseHeaders(ctx, 'application/json'), { type: 'error', error: { type: 'invalid_request_error', message }, request_id: ctx.requestId });
+      return;
+    }
     const scenario = takeScenario(req, body.model);
     const extra = scenario.headers ?? {};
     if (scenario.delayMs) await sleep(scenario.delayMs);
@@ -854,7 +889,7 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
     requests.length = 0;
     queue = [];
     limits = undefined;
-    anthropicCache = new Set();
+    anthropicCache = new Map();
     prefixCache = [];
     windows = new Map();
     files = new Map();
@@ -863,6 +898,21 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
 
   async function handleControl(req: http.IncomingMessage, res: http.ServerResponse, path: string, raw: string) {
     const json = (status: number, v: unknown) => send(res, status, { 'content-type': 'application/json' }, v);
+    // Static files served over loopback (e.g. a price list): PUT stores the body as sent, GET returns it.
+    const stat = /^\/__fake\/static\/([\w.-]+)$/.exec(path);
+    if (stat) {
+      if (req.method === 'PUT') {
+        staticFiles.set(stat[1]!, raw);
+        return json(200, { ok: true });
+      }
+      const body = staticFiles.get(stat[1]!);
+      if (req.method === 'GET' && body !== undefined) {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) });
+        res.end(body);
+        return;
+      }
+      return json(404, { error: `no static file ${stat[1]}` });
+    }
     let parsed: unknown;
     try {
       parsed = raw ? JSON.parse(raw) : undefined;

@@ -72,7 +72,7 @@ suite('Batch jobs through the fake provider', () => {
     lines.forEach((l, i) => {
       assert.equal(l.method, 'POST');
       assert.equal(l.url, '/v1/chat/completions');
-      assert.equal(l.body.model, 'gpt-4o-mini', 'keyword extraction is a simple-tier task');
+      assert.equal(l.body.model, 'gpt-6-luna', 'keyword extraction is a simple-tier task');
       assert.equal(l.body.max_tokens ?? l.body.max_completion_tokens, maxTokens);
       assert.equal(l.body.messages[0]!.content, DEFAULT_TASKS.extractKeywords.system);
       assert.ok(l.body.messages[l.body.messages.length - 1]!.content.includes(LINES[i]!), `request ${i + 1} carries line ${i + 1}`);

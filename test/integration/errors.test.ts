@@ -93,7 +93,7 @@ suite('Answer controls', () => {
     assert.equal(up.meta.tier, 'complex');
     assert.match(up.meta.reason, /escalated from medium on request/);
     let sent = (await fakeRequests()).filter((r) => r.path.endsWith('/chat/completions'));
-    assert.deepEqual(sent.map((r) => (r.body as { model: string }).model), ['gpt-4.1']);
+    assert.deepEqual(sent.map((r) => (r.body as { model: string }).model), ['gpt-6.2-astra']);
 
     await fakeReset();
     await app.requests.retry(up.id);

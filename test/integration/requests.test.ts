@@ -26,7 +26,7 @@ suite('Requests through the fake provider', () => {
       return r.length ? r : undefined;
     });
     const body = reqs[0]!.body as { model: string; max_tokens?: number; max_completion_tokens?: number; stream: boolean; stream_options?: { include_usage: boolean }; messages: { role: string; content: string }[] };
-    assert.equal(body.model, 'gpt-4o', 'explain is a medium-tier task: gpt-4o on OpenAI');
+    assert.equal(body.model, 'gpt-6.1-sol', 'explain is a medium-tier task: gpt-6.1-sol on OpenAI');
     assert.equal(body.max_tokens ?? body.max_completion_tokens, DEFAULT_TASKS.explainCode.maxTokens);
     assert.equal(body.stream, true);
     assert.equal(body.stream_options?.include_usage, true);
@@ -40,14 +40,14 @@ suite('Requests through the fake provider', () => {
     const rec = await until('a ledger record', () => app.services.ledger().all()[before]);
     const expectedIn = countTokens(body, 'openai');
     assert.equal(rec.provider, 'openai');
-    assert.equal(rec.model.startsWith('gpt-4o'), true);
+    assert.equal(rec.model.startsWith('gpt-6.1-sol'), true);
     assert.equal(rec.task, 'explainCode');
     assert.equal(rec.tier, 'medium');
     assert.equal(rec.outcome, 'ok');
     assert.equal(rec.inputTokens, expectedIn);
     assert.equal(rec.outputTokens, Math.min(outputTokensOf(defaultAnswer(body.model)), DEFAULT_TASKS.explainCode.maxTokens as number));
-    // gpt-4o: $2.50 per million input tokens, $10 per million output tokens.
-    const expectedUsd = (rec.inputTokens * 2.5 + rec.outputTokens * 10) / 1e6;
+    // gpt-6.1-sol: $2 per million input tokens, $10 per million output tokens.
+    const expectedUsd = (rec.inputTokens * 2 + rec.outputTokens * 10) / 1e6;
     assert.ok(Math.abs(rec.costUsd - expectedUsd) < 1e-12, `cost ${rec.costUsd} != ${expectedUsd}`);
     await until('the status bar to show the session spend', () => app.statusBar.text.includes('session $') && app.statusBar.text);
   });
@@ -57,9 +57,9 @@ suite('Requests through the fake provider', () => {
     editor.selection = new vscode.Selection(2, 0, 3, 60);
     await vscode.commands.executeCommand('tierwise.runTask', 'extractKeywords');
     const req = await until('a request', async () => (await fakeRequests()).find((x) => x.path.endsWith('/chat/completions')));
-    const body = req.body as { model: string; max_tokens: number };
-    assert.equal(body.model, 'gpt-4o-mini');
-    assert.equal(body.max_tokens, DEFAULT_TASKS.extractKeywords.maxTokens);
+    const body = req.body as { model: string; max_tokens?: number; max_completion_tokens?: number };
+    assert.equal(body.model, 'gpt-6-luna');
+    assert.equal(body.max_tokens ?? body.max_completion_tokens, DEFAULT_TASKS.extractKeywords.maxTokens);
   });
 
   test('a provider base URL set in settings is where calls go (DashScope)', async () => {
@@ -92,7 +92,7 @@ suite('Compare costs', () => {
         return r.length >= 3 ? r : undefined;
       });
       const models = counted.map((r) => (r.body as { model: string }).model).sort();
-      assert.deepEqual(models, ['claude-haiku-4-5', 'claude-opus-4-5', 'claude-sonnet-4-5']);
+      assert.deepEqual(models, ['claude-haiku-4-5', 'claude-opus-5-5', 'claude-sonnet-5-5']);
       assert.ok(!(await fakeRequests()).some((r) => r.path === '/v1/messages'), 'counting sends no message');
     } finally {
       await app.keys.clear('anthropic');

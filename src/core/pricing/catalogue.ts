@@ -1,5 +1,6 @@
 import type { Currency, ProviderId, Tier } from '../types';
 import data from './catalogue.json';
+import type { PriceList } from './priceList';
 
 /** DashScope price lists: China (Beijing, CNY), international (Singapore, USD), US (Virginia, USD). */
 export type DashScopeRegion = 'cn' | 'intl' | 'us';
@@ -27,6 +28,8 @@ export interface ModelEntry {
   /** DashScope only: China (Beijing, CNY), international (Singapore, USD) or US (Virginia, USD) price list. */
   region?: DashScopeRegion;
   contextWindow: number;
+  /** Most input tokens accepted, when lower than the context window minus the output (GPT-5: 272K of 400K). */
+  maxInput?: number;
   maxOutput: number;
   currency: Currency;
   inputPerM: number;
@@ -49,6 +52,11 @@ export interface ModelEntry {
   /** Batch calls get no cache discount (DashScope): cached tokens bill at the batch input price. */
   batchNoCacheDiscount?: boolean;
   aliases?: string[];
+  /** The provider has announced the model's retirement (or retired it): never a default. */
+  deprecated?: boolean;
+  /** Shutdown date (YYYY-MM-DD) where announced; after it the model no longer answers. */
+  endOfLife?: string;
+  deprecationSource?: string;
   source?: string;
   sourceCheck?: string;
   date?: string;
@@ -65,6 +73,8 @@ export interface CatalogueOptions {
   overrides?: CatalogueOverrides;
   /** Which DashScope price list applies (default 'cn'). 'us' uses US entries, else the international ones. */
   dashscopeRegion?: DashScopeRegion;
+  /** Prices read with "Update Prices" (OpenAI and Anthropic), applied over the built-in ones, under `overrides`. */
+  priceList?: PriceList;
 }
 
 const BUILT_IN = (data as { models: ModelEntry[] }).models;
@@ -95,6 +105,25 @@ export function modelIdCandidates(model: string): string[] {
   return out;
 }
 
+/** true once a model's announced end of life has passed (it no longer answers). */
+export function isRetired(e: Pick<ModelEntry, 'endOfLife'>, today: string = new Date().toISOString().slice(0, 10)): boolean {
+  return !!e.endOfLife && e.endOfLife < today;
+}
+
+/**
+ * A price ladder rises when each step costs at least as much per input token and per output token as the one
+ * below, and more in at least one of them, so a higher tier is never cheaper whatever the mix of input and output.
+ */
+export function laddersRise(steps: readonly Pick<ModelEntry, 'inputPerM' | 'outputPerM'>[]): boolean {
+  for (let i = 1; i < steps.length; i++) {
+    const a = steps[i - 1]!;
+    const b = steps[i]!;
+    if (b.inputPerM < a.inputPerM || b.outputPerM < a.outputPerM) return false;
+    if (b.inputPerM === a.inputPerM && b.outputPerM === a.outputPerM) return false;
+  }
+  return true;
+}
+
 export class Catalogue {
   private readonly entries: ModelEntry[];
   private readonly region: DashScopeRegion;
@@ -102,7 +131,29 @@ export class Catalogue {
   constructor(options: CatalogueOptions = {}) {
     this.region = options.dashscopeRegion ?? 'cn';
     this.entries = BUILT_IN.map((e) => ({ ...e }));
+    if (options.priceList) this.applyPriceList(options.priceList);
     for (const [key, patch] of Object.entries(options.overrides ?? {})) this.applyOverride(key, patch);
+  }
+
+  /** The date of the built-in prices (the latest check of any entry). */
+  static builtInDate(): string {
+    return BUILT_IN.reduce((d, e) => (e.date && e.date > d ? e.date : d), '');
+  }
+
+  private applyPriceList(list: PriceList): void {
+    const source = `${list.name} price list (${list.from})`;
+    for (const m of list.models) {
+      if (m.provider === 'dashscope') continue; // CNY prices stay built in
+      const existing = this.get(m.provider, m.id);
+      const { provider, id, tier, contextWindow, ...fields } = m;
+      const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<ModelEntry>;
+      const dep = m.endOfLife ? { deprecated: true } : {};
+      if (existing && existing.id.toLowerCase() === id.toLowerCase()) {
+        Object.assign(existing, defined, dep, { source, date: list.date });
+        continue;
+      }
+      this.entries.push({ provider, id, name: id, tier, contextWindow: contextWindow ?? 0, maxOutput: 0, currency: 'USD', ...defined, ...dep, source, date: list.date } as ModelEntry);
+    }
   }
 
   /** The entry for (provider, model), matching dated ids and aliases; undefined when unknown. */
@@ -120,9 +171,9 @@ export class Catalogue {
     return this.pool(provider, region);
   }
 
-  /** The model a tier points to by default for a provider (first catalogue entry with that tier hint). */
+  /** The model a tier points to by default for a provider (first current catalogue entry with that tier hint). */
   defaultFor(provider: ProviderId, tier: Tier): ModelEntry | undefined {
-    return this.pool(provider, this.region).find((e) => e.tier === tier);
+    return this.pool(provider, this.region).find((e) => e.tier === tier && !e.deprecated);
   }
 
   all(): readonly ModelEntry[] {

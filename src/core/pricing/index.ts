@@ -1,4 +1,16 @@
-export { Catalogue, DASHSCOPE_PRICE_REGIONS, modelIdCandidates, type CatalogueOptions, type CatalogueOverrides, type DashScopeRegion, type ModelEntry, type PriceTier } from './catalogue';
+export { Catalogue, DASHSCOPE_PRICE_REGIONS, isRetired, laddersRise, modelIdCandidates, type CatalogueOptions, type CatalogueOverrides, type DashScopeRegion, type ModelEntry, type PriceTier } from './catalogue';
+export {
+  LITELLM_PRICES_URL,
+  parseLiteLlmPrices,
+  diffPriceList,
+  describeDiff,
+  describePriceSource,
+  guessTier,
+  type PriceList,
+  type PriceListModel,
+  type PriceDiff,
+  type PriceChange,
+} from './priceList';
 export { costOf, priceTier, ratesFor, type Cost, type PriceSource, type RateOptions, type Rates } from './cost';
 export { DEFAULT_CNY_PER_USD, DEFAULT_CURRENCY, convert, formatIn, formatMoney, toUsd, type CurrencySettings } from './currency';
 export { compareTable, estimateCost, type CompareInput, type CompareRow, type CostEstimate, type EstimateOptions, type TierModels } from './estimate';

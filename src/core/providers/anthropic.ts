@@ -26,6 +26,15 @@ export function toAnthropicMessages(req: ChatRequest): MessageParam[] {
   );
 }
 
+/**
+ * Claude Sonnet 5+, Opus 4.7+, Haiku 5+, Fable and Mythos answer a non-default `temperature` with a 400: it is
+ * left out for them (a simple task's temperature 0 must not break when a long input moves it to such a model).
+ */
+export function acceptsTemperature(model: string): boolean {
+  const m = model.toLowerCase();
+  return !/claude-(sonnet|opus|haiku)-([5-9]|\d{2,})|claude-opus-4-([7-9]|\d{2,})|fable|mythos/.test(m);
+}
+
 export function buildMessagesBody(req: ChatRequest): MessageCreateParamsStreaming {
   const system = toAnthropicSystem(req);
   return {
@@ -33,7 +42,7 @@ export function buildMessagesBody(req: ChatRequest): MessageCreateParamsStreamin
     max_tokens: req.maxTokens,
     messages: toAnthropicMessages(req),
     ...(system !== undefined ? { system } : {}),
-    ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
+    ...(req.temperature !== undefined && acceptsTemperature(req.model) ? { temperature: req.temperature } : {}),
     stream: true,
   };
 }

@@ -11,10 +11,10 @@ import { mapOpenAIFinishReason } from './finishReason';
 import type { Provider, ProviderConfig } from './types';
 import { fromOpenAIUsage } from './usage';
 
-/** o-series and gpt-5 models take `max_completion_tokens` and only the default temperature. */
+/** o-series and gpt-5 / gpt-6 (and later) models take `max_completion_tokens` and only the default temperature. */
 export function isReasoningModel(model: string): boolean {
   const m = model.toLowerCase().replace(/^.*\//, '');
-  return /^o\d/.test(m) || /^gpt-5/.test(m);
+  return /^o\d/.test(m) || /^gpt-([5-9]|\d{2,})/.test(m);
 }
 
 /** A text part carrying DashScope's explicit-cache mark (the OpenAI types do not know `cache_control`). */
@@ -30,6 +30,9 @@ interface CachedTextPart {
  * cache mark (`systemCacheBreakpoint`, `cacheBreakpoint`) is sent as one text part with
  * `cache_control: {type: 'ephemeral'}`, DashScope's explicit context cache; other messages stay plain strings.
  * Elsewhere the marks are not sent.
+ * Consecutive user messages without cache marks (an editor request's selection, then its question) are sent as
+ * one, joined by a blank line: some chat templates of local servers refuse two user turns in a row, and the
+ * automatic prefix caches see the same prefix either way (the selection comes first).
  */
 export function toOpenAIMessages(req: ChatRequest): ChatCompletionMessageParam[] {
   const marks = req.provider === 'dashscope' && !req.batch && supportsDashScopeExplicitCache(req.model);
@@ -40,9 +43,14 @@ export function toOpenAIMessages(req: ChatRequest): ChatCompletionMessageParam[]
   };
   const out: ChatCompletionMessageParam[] = [];
   if (req.system) out.push({ role: 'system', content: content(req.system, req.systemCacheBreakpoint) });
+  let prev: ChatRequest['messages'][number] | undefined;
   for (const m of req.messages) {
     const c = content(m.content, m.cacheBreakpoint);
-    out.push(m.role === 'user' ? { role: 'user', content: c } : { role: 'assistant', content: c });
+    const last = out[out.length - 1];
+    if (prev && m.role === 'user' && prev.role === 'user' && !m.cacheBreakpoint && !prev.cacheBreakpoint && last?.role === 'user' && typeof last.content === 'string' && typeof c === 'string') {
+      last.content = `${last.content}\n\n${c}`;
+    } else out.push(m.role === 'user' ? { role: 'user', content: c } : { role: 'assistant', content: c });
+    prev = m;
   }
   return out;
 }

@@ -17,9 +17,10 @@ export function minCacheableTokens(provider: ProviderId, model: string): number 
   if (provider !== 'anthropic') return 1024;
   const m = model.toLowerCase();
   if (m.includes('haiku')) {
-    return /haiku-4|4-5-haiku|haiku-4-5/.test(m) ? 4096 : 2048;
+    // Haiku 4.5 and later: 4096; Haiku 3 / 3.5: 2048.
+    return /haiku-[4-9]|[4-9]-\d-haiku/.test(m) ? 4096 : 2048;
   }
-  if (/opus-4-[5-9]|opus-4\.[5-9]|opus-[5-9]/.test(m)) return 4096;
+  if (/opus-4-[5-9]|opus-4\.[5-9]|opus-[5-9]|fable|mythos/.test(m)) return 4096;
   return 1024;
 }
 
@@ -37,6 +38,59 @@ export function supportsDashScopeExplicitCache(model: string): boolean {
   });
 }
 
+/**
+ * A small in-memory record of recently sent prompt prefixes, by hash only (never the text), so that a cache write
+ * (which costs a premium on Anthropic) is paid only for a prefix likely to be read again. Entries expire after
+ * `ttlMs` (default one hour) and at most `max` (default 256) are kept, oldest dropped first.
+ */
+export class PrefixMemory {
+  private readonly seenAt = new Map<string, number>();
+
+  constructor(
+    private readonly now: () => number,
+    private readonly ttlMs = 60 * 60_000,
+    private readonly max = 256,
+  ) {}
+
+  /** true when `key` was noted before (and has not expired); notes it either way. */
+  seenBefore(key: string): boolean {
+    const t = this.now();
+    const last = this.seenAt.get(key);
+    const seen = last !== undefined && t - last <= this.ttlMs;
+    this.seenAt.delete(key);
+    this.seenAt.set(key, t);
+    while (this.seenAt.size > this.max) this.seenAt.delete(this.seenAt.keys().next().value as string);
+    return seen;
+  }
+
+  get size(): number {
+    return this.seenAt.size;
+  }
+}
+
+/** A 64-bit hash of the prefix text as 16 hex digits: two 32-bit FNV-1a-style lanes with different seeds and primes. */
+export function prefixHash(parts: readonly string[]): string {
+  let a = 0x811c9dc5;
+  let b = 0xcbf29ce4;
+  for (const part of parts) {
+    for (let i = 0; i < part.length; i++) {
+      const c = part.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193) >>> 0;
+      b = Math.imul(b ^ c, 0x01000193 ^ 0x5bd1e995) >>> 0;
+    }
+    a = Math.imul(a ^ 0x1f, 0x01000193) >>> 0; // separator between parts
+    b = Math.imul(b ^ 0x1f, 0x5bd1e995) >>> 0;
+  }
+  return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
+}
+
+/** The hash identifying a request's prefix up to and including message `upTo` (-1: the system prompt only). */
+export function requestPrefixKey(req: ChatRequest, upTo: number): string {
+  const parts = [req.provider, req.model, req.system ?? ''];
+  for (let i = 0; i <= upTo && i < req.messages.length; i++) parts.push(req.messages[i]!.role, req.messages[i]!.content);
+  return prefixHash(parts);
+}
+
 export interface CachingOptions {
   /** `tierwise.cache.enabled`; when false the request is returned unchanged (DashScope: without cache marks). */
   enabled: boolean;
@@ -46,14 +100,20 @@ export interface CachingOptions {
   countTokens(text: string): number;
   /** Breakpoints to use at most (default and maximum 4). */
   maxBreakpoints?: number;
+  /** Recently sent prefixes; needed for `cachePolicy: 'whenSeen'` (without it such requests are not marked). */
+  memory?: PrefixMemory;
 }
 
 /**
  * Marks the stable prefix of an Anthropic request with cache breakpoints: after the system prompt and after
  * earlier messages (few-shot examples, a long shared document, the conversation so far) — never after the last
- * message, which is the new question. Only positions whose prefix reaches `minTokens` are marked (a shorter
- * prefix cannot be cached), at most 4 in all counting breakpoints already present. Preference: the longest
- * prefix, the system prompt (the most stable), then the ends of the largest blocks.
+ * message, which is the new question, unless that message is itself `stable` (an editor request about a selection
+ * with no question: the whole prompt is the prefix). Only positions whose prefix reaches `minTokens` are marked (a
+ * shorter prefix cannot be cached, and marking it would buy nothing), at most 4 in all counting breakpoints already
+ * present. Preference: the longest prefix, the system prompt (the most stable), then the ends of the largest blocks.
+ *
+ * `cachePolicy: 'whenSeen'` (simple-tier editor tasks): the first time a prefix is sent nothing is marked, so no
+ * write premium is paid for a prefix that is probably used once; from the second time on it is marked as usual.
  *
  * DashScope models with an explicit cache (see `supportsDashScopeExplicitCache`) are marked the same way; their
  * provider sends the marks as `cache_control` on content parts. For OpenAI, other DashScope models and compatible
@@ -70,7 +130,7 @@ export function applyPromptCaching(req: ChatRequest, o: CachingOptions): ChatReq
     const marked = applyPromptCaching({ ...req, provider: 'anthropic' }, o);
     return dashscopeMarksThatCache({ ...marked, provider: req.provider }, o);
   }
-  if (!o.enabled) return req;
+  if (!o.enabled) return withoutCacheMarks(req); // off: no breakpoint at all, a prompt file's included
   if (req.provider !== 'anthropic') {
     if (!req.systemCacheBreakpoint && !req.messages.some((m) => m.cacheBreakpoint)) return req;
     return {
@@ -99,7 +159,9 @@ export function applyPromptCaching(req: ChatRequest, o: CachingOptions): ChatReq
     cumulative += t;
     positions.push({ index: -1, prefixTokens: cumulative, blockTokens: t, marked: !!req.systemCacheBreakpoint });
   }
-  for (let i = 0; i < req.messages.length - 1; i++) {
+  const lastIndex = req.messages.length - 1;
+  const upTo = req.messages[lastIndex]?.stable ? req.messages.length : lastIndex;
+  for (let i = 0; i < upTo; i++) {
     const m = req.messages[i]!;
     const t = o.countTokens(m.content);
     cumulative += t;
@@ -107,6 +169,12 @@ export function applyPromptCaching(req: ChatRequest, o: CachingOptions): ChatReq
   }
   const eligible = positions.filter((p) => p.prefixTokens >= o.minTokens && !p.marked);
   if (eligible.length === 0) return req;
+  if (req.cachePolicy === 'whenSeen') {
+    const longest = eligible[eligible.length - 1]!;
+    if (!o.memory || !o.memory.seenBefore(requestPrefixKey(req, longest.index))) return req;
+  } else if (o.memory) {
+    o.memory.seenBefore(requestPrefixKey(req, eligible[eligible.length - 1]!.index));
+  }
 
   const chosen = new Set<number>();
   const choose = (p: Pos | undefined) => {
@@ -148,7 +216,8 @@ function dashscopeMarksThatCache(req: ChatRequest, o: CachingOptions): ChatReque
   };
 }
 
-function withoutCacheMarks(req: ChatRequest): ChatRequest {
+/** The request without any cache breakpoint (`tierwise.cache.enabled` off: nothing cached, no write premium). */
+export function withoutCacheMarks(req: ChatRequest): ChatRequest {
   if (!countCacheBreakpoints(req)) return req;
   return { ...req, systemCacheBreakpoint: undefined, messages: req.messages.map((m) => (m.cacheBreakpoint ? { role: m.role, content: m.content } : m)) };
 }

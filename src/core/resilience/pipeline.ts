@@ -4,7 +4,7 @@ import type { CallResult, ChatRequest, ProviderId, StreamEvent, Tier, Usage } fr
 import { ZERO_USAGE } from '../types';
 import { BreakerRegistry } from './breaker';
 import type { BreakerState } from './breaker';
-import { applyPromptCaching, minCacheableTokens } from './caching';
+import { PrefixMemory, applyPromptCaching, minCacheableTokens } from './caching';
 import { RateLimiter } from './limiter';
 import type { Permit } from './limiter';
 import { countsAgainstProvider, describeRetry, isFallbackWorthy, retryDelay, shouldRetry } from './retry';
@@ -103,8 +103,11 @@ export class CallRunner {
   private settings: ResilienceSettings;
   private readonly limiter: RateLimiter;
   private readonly breakers: BreakerRegistry;
+  /** Hashes of recently sent prompt prefixes (never their text), for the cache-write decision. */
+  private readonly prefixes: PrefixMemory;
 
   constructor(private readonly deps: CallRunnerDeps) {
+    this.prefixes = new PrefixMemory(() => deps.clock.now());
     this.settings = deps.settings;
     this.limiter = new RateLimiter(deps.clock);
     this.breakers = new BreakerRegistry(deps.clock, deps.settings.breaker);
@@ -211,12 +214,13 @@ export class CallRunner {
     };
   }
 
-  /** Adds prompt-cache breakpoints when caching is on (DashScope: drops them when it is off). */
+  /** Adds prompt-cache breakpoints when caching is on; removes any (a prompt file's too) when it is off. */
   private prepare(req: ChatRequest): ChatRequest {
     return applyPromptCaching(req, {
       enabled: this.settings.cache.enabled,
       minTokens: minCacheableTokens(req.provider, req.model),
       countTokens: (t) => this.countTokens(t),
+      memory: this.prefixes,
     });
   }
 

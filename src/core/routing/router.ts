@@ -18,6 +18,8 @@ import type { LearnedMatch } from './learned';
 
 export interface ModelInfo {
   contextWindow: number;
+  /** Most input tokens the model accepts, when lower than the window minus the output (GPT-5: 272K). */
+  maxInput?: number;
   maxOutput: number;
   /** Price per million input tokens, in `currency`. */
   inputPerM: number;
@@ -292,7 +294,8 @@ export class Router {
     let maxTokens = taskMaxTokens(task, input.inputTokens);
     if (info && info.maxOutput > 0) maxTokens = Math.max(1, Math.min(maxTokens, info.maxOutput));
     const window = info && info.contextWindow > 0 ? info.contextWindow : undefined;
-    const fits = window === undefined || prompt + maxTokens <= window;
+    const inputCap = info?.maxInput && info.maxInput > 0 ? info.maxInput : undefined;
+    const fits = (window === undefined || prompt + maxTokens <= window) && (inputCap === undefined || prompt <= inputCap);
     const cost = info ? this.estimate(info, prompt, maxTokens) : undefined;
     const c: Candidate = { provider, model, tier, info, window, maxTokens, fits, cost };
     return c;
@@ -366,6 +369,8 @@ export class Router {
   }
 
   private overflowCause(c: Candidate, prompt: number): string {
+    const cap = c.info?.maxInput;
+    if (cap && prompt > cap) return `${formatCount(prompt)} tokens exceed ${c.model}'s input limit of ${formatCount(cap)}`;
     const window = formatCount(c.window ?? 0);
     if (c.window !== undefined && prompt > c.window) {
       return `${formatCount(prompt)} tokens exceed ${c.model}'s ${window} window`;
@@ -487,6 +492,9 @@ export class Router {
       maxTokens: c.maxTokens,
     };
     if (task.temperature !== undefined) req.temperature = task.temperature;
+    // Simple-tier tasks (classify, keywords, convert) rarely see the same selection twice, whatever tier they end
+    // up on: pay for a cache write only once a prefix repeats.
+    if (task.tier === 'simple') req.cachePolicy = 'whenSeen';
     return req;
   }
 

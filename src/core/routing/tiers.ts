@@ -8,21 +8,19 @@ export type TierModels = Record<Tier, string>;
 export type TierTable = Record<ProviderId, TierModels>;
 
 /**
- * Defaults.
- * - OpenAI: gpt-4o-mini / gpt-4o / gpt-4.1. The top tier is gpt-4.1 rather than a reasoning model (o3, gpt-5):
- *   it is not a reasoning model, so `max_tokens` sized per task bounds the visible answer instead of being eaten
- *   by hidden reasoning, it accepts `temperature`, streams its first token quickly, and its ~1M-token window
- *   gives long documents somewhere to go when gpt-4o's 128k is too small.
- * - Anthropic: the Claude 3.x models named in the original plan (claude-3-5-haiku-latest, claude-3-5-sonnet-latest,
- *   claude-3-opus-latest) have been retired by Anthropic, so requests to them fail with not_found. The current
- *   equivalents of the same three sizes are used, through their undated aliases so they follow new snapshots.
- *   The old names stay available in `SEED_TIER_MODELS` and are accepted in the settings.
+ * Defaults: per provider a ladder whose price per token rises with the tier (a unit test checks it against the
+ * catalogue, and that no default is deprecated). Checked 2026-12-01.
+ * - OpenAI: gpt-6-luna / gpt-6.1-sol / gpt-6.2-astra. The GPT-4o, GPT-4.1 and GPT-5 families are deprecated
+ *   (shutdown 2027-01-14 and 2026-12-11), so the current GPT-6 models are used; all three are reasoning models.
+ * - Anthropic: claude-haiku-4-5 / claude-sonnet-5-5 / claude-opus-5-5. Claude Opus 4.5 and Sonnet 4.5 are
+ *   deprecated. Haiku 4.5 (not 5.5) for the simple tier: it does not think unless asked, so the small output
+ *   budgets of the simple tasks (10 tokens for a label) hold, and it accepts `temperature: 0`.
  * - DashScope: qwen-turbo / qwen-plus / qwen-max (stable aliases in the compatible-mode API).
  * - OpenAI-compatible (Ollama, LM Studio, vLLM, gateways): the user's own model names; `llama3.2` by default.
  */
 export const DEFAULT_TIER_MODELS: Readonly<TierTable> = Object.freeze({
-  openai: { simple: 'gpt-4o-mini', medium: 'gpt-4o', complex: 'gpt-4.1' },
-  anthropic: { simple: 'claude-haiku-4-5', medium: 'claude-sonnet-4-5', complex: 'claude-opus-4-5' },
+  openai: { simple: 'gpt-6-luna', medium: 'gpt-6.1-sol', complex: 'gpt-6.2-astra' },
+  anthropic: { simple: 'claude-haiku-4-5', medium: 'claude-sonnet-5-5', complex: 'claude-opus-5-5' },
   dashscope: { simple: 'qwen-turbo', medium: 'qwen-plus', complex: 'qwen-max' },
   openaiCompatible: { simple: 'llama3.2', medium: 'llama3.2', complex: 'llama3.2' },
 });

@@ -269,6 +269,22 @@ describe('pricing: ledger queries', () => {
     assert.ok(Math.abs(opus.topTierUsd - (1000 * 15 + 1000 * 1.5 + 100 * 75) / 1e6) < 1e-12);
   });
 
+  it('compares each record with the top tier of its own provider and keeps a loss negative', () => {
+    const tops: Record<string, string> = { openai: 'gpt-6.2-astra', anthropic: 'claude-opus-5-5' };
+    const cheap = rec({ provider: 'openai', model: 'gpt-6-luna', usage: usage(10_000, 1000) });
+    const sonnet = rec({ provider: 'anthropic', model: 'claude-sonnet-5-5', usage: usage(10_000, 1000) });
+    const t = topTierComparison([cheap, sonnet], cat, undefined, (p) => tops[p]);
+    // gpt-6.2-astra $8/$40, claude-opus-5-5 $4/$20 per M.
+    const expectTop = (10_000 * 8 + 1000 * 40) / 1e6 + (10_000 * 4 + 1000 * 20) / 1e6;
+    assert.ok(Math.abs(t.topTierUsd - expectTop) < 1e-12, `${t.topTierUsd}`);
+    assert.ok(t.savedUsd > 0);
+    // A request sent to a model dearer than its provider's top tier: the saving is negative, not hidden as 0.
+    const dear = rec({ provider: 'anthropic', model: 'claude-fable-5-1', usage: usage(10_000, 1000) });
+    const loss = topTierComparison([dear], cat, undefined, (p) => tops[p]);
+    assert.ok(loss.savedUsd < 0);
+    assert.ok(Math.abs(loss.savedUsd - ((10_000 * 4 + 1000 * 20) - (10_000 * 10 + 1000 * 50)) / 1e6) < 1e-12);
+  });
+
   it('exports CSV with escaping', () => {
     const csv = toCsv([rec({ task: 'say "hi", then\nleave' }), rec({ task: '=cmd()' })]);
     const lines = csv.split('\r\n');

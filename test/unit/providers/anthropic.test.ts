@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { ManualClock, type Clock } from '../../../src/core/clock';
 import { createProvider } from '../../../src/core/providers';
+import { buildMessagesBody } from '../../../src/core/providers/anthropic';
 import type { ChatRequest } from '../../../src/core/types';
 import { countTokens, defaultAnswer, startFakeProvider, type FakeProvider, type Scenario } from '../../fake-provider/server';
 import { collect, waitFor } from './collect';
@@ -76,6 +77,15 @@ describe('providers/anthropic (@anthropic-ai/sdk against the fake provider)', ()
     assert.equal(rec.body.max_tokens, 1024);
     assert.equal(rec.body.temperature, 0.5);
     assert.equal(rec.body.stream, true);
+  });
+
+  it('leaves temperature out for models that refuse a non-default one (Sonnet 5+, Opus 4.7+, Fable)', async () => {
+    for (const model of ['claude-sonnet-5-5', 'claude-opus-5-5', 'claude-opus-4-7', 'claude-fable-5-1', 'claude-haiku-5-5']) {
+      assert.equal((buildMessagesBody(req({ model, temperature: 0 })) as { temperature?: number }).temperature, undefined, model);
+    }
+    for (const model of ['claude-haiku-4-5', 'claude-sonnet-4-5', 'claude-opus-4-6', 'claude-3-haiku-20240307']) {
+      assert.equal((buildMessagesBody(req({ model, temperature: 0 })) as { temperature?: number }).temperature, 0, model);
+    }
   });
 
   it('adds input_tokens to the cache read and write tokens (Anthropic input_tokens excludes them)', async () => {

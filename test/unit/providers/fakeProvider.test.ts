@@ -88,7 +88,7 @@ describe('fake provider', () => {
       model: 'claude-x',
       max_tokens: 1000,
       stream: true,
-      system: [{ type: 'text', text: 'S'.repeat(400), cache_control: { type: 'ephemeral' } }],
+      system: [{ type: 'text', text: 'S'.repeat(4400), cache_control: { type: 'ephemeral' } }],
       messages: [{ role: 'user', content: 'hi' }],
     };
     const first = sse(await (await post(`${fake.url}/v1/messages`, body)).text());
@@ -97,14 +97,65 @@ describe('fake provider', () => {
       ['message_start', 'content_block_start', 'ping', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop'],
     );
     const start = JSON.parse(first[0]!.data).message.usage;
-    assert.equal(start.cache_creation_input_tokens, 103);
+    assert.equal(start.cache_creation_input_tokens, 1103);
     assert.equal(start.cache_read_input_tokens, 0);
-    assert.equal(start.input_tokens, countTokens(body, 'anthropic') - 103);
+    assert.equal(start.input_tokens, countTokens(body, 'anthropic') - 1103);
     const second = sse(await (await post(`${fake.url}/v1/messages`, body)).text());
     const delta = JSON.parse(second.find((e) => e.event === 'message_delta')!.data);
-    assert.equal(delta.usage.cache_read_input_tokens, 103);
+    assert.equal(delta.usage.cache_read_input_tokens, 1103);
     assert.equal(delta.usage.cache_creation_input_tokens, 0);
     assert.equal(delta.delta.stop_reason, 'end_turn');
+  });
+
+  describe('Anthropic prompt cache simulation', () => {
+    const usageOf = async (body: unknown) => JSON.parse(sse(await (await post(`${fake.url}/v1/messages`, body)).text())[0]!.data).message.usage;
+    const block = (text: string, cache = true) => ({ type: 'text', text, ...(cache ? { cache_control: { type: 'ephemeral' } } : {}) });
+    const msgs = (...blocks: unknown[]) => [{ role: 'user', content: blocks }];
+
+    it('caches nothing below the model minimum, without an error', async () => {
+      // 2,000 tokens: enough for Sonnet (1024), too short for Haiku 4.5 (4096).
+      const doc = block('d'.repeat(8000));
+      const haiku = await usageOf({ model: 'claude-haiku-4-5', max_tokens: 10, stream: true, messages: msgs(doc, block('q', false)) });
+      assert.equal(haiku.cache_creation_input_tokens, 0);
+      assert.equal(haiku.cache_read_input_tokens, 0);
+      const sonnet = await usageOf({ model: 'claude-sonnet-5-5', max_tokens: 10, stream: true, messages: msgs(doc, block('q', false)) });
+      assert.equal(sonnet.cache_creation_input_tokens, 3 + 2000);
+    });
+
+    it('reads the longest cached prefix among the breakpoints and writes the rest', async () => {
+      const a = block('a'.repeat(6000));
+      const b = block('b'.repeat(6000));
+      const model = 'claude-sonnet-5-5';
+      const first = await usageOf({ model, max_tokens: 10, stream: true, messages: msgs(a, block('q1', false)) });
+      assert.deepEqual([first.cache_creation_input_tokens, first.cache_read_input_tokens], [1503, 0]);
+      const second = await usageOf({ model, max_tokens: 10, stream: true, messages: msgs(a, b, block('q2', false)) });
+      assert.deepEqual([second.cache_creation_input_tokens, second.cache_read_input_tokens], [1500, 1503]);
+      // Another model has its own cache.
+      const other = await usageOf({ model: 'claude-opus-5-5', max_tokens: 10, stream: true, messages: msgs(a, b, block('q3', false)) });
+      assert.equal(other.cache_read_input_tokens, 0);
+    });
+
+    it('forgets an entry 5 minutes after its last use, on the server clock', async () => {
+      let t = 1_000_000;
+      fake.setLimits({ now: () => t });
+      const body = { model: 'claude-sonnet-5-5', max_tokens: 10, stream: true, messages: msgs(block('x'.repeat(6000)), block('q', false)) };
+      assert.equal((await usageOf(body)).cache_creation_input_tokens, 1503);
+      t += 4 * 60_000;
+      assert.equal((await usageOf(body)).cache_read_input_tokens, 1503, 'a hit within 5 minutes refreshes the entry');
+      t += 4 * 60_000;
+      assert.equal((await usageOf(body)).cache_read_input_tokens, 1503);
+      t += 6 * 60_000;
+      const late = await usageOf(body);
+      assert.deepEqual([late.cache_creation_input_tokens, late.cache_read_input_tokens], [1503, 0]);
+    });
+
+    it('refuses more than 4 cache_control blocks like the API', async () => {
+      const res = await post(`${fake.url}/v1/messages`, { model: 'claude-sonnet-5-5', max_tokens: 10, stream: true, messages: msgs(...[1, 2, 3, 4, 5].map((i) => block(`b${i}`))) });
+      assert.equal(res.status, 400);
+      const j = await res.json();
+      assert.equal(j.error.type, 'invalid_request_error');
+      assert.equal(j.error.message, 'A maximum of 4 blocks with cache_control may be provided. Found 5.');
+    });
   });
 
   it('answers count_tokens', async () => {

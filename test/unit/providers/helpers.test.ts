@@ -81,7 +81,7 @@ describe('providers: helpers', () => {
   });
 
   it('recognises reasoning model families', () => {
-    for (const m of ['o1', 'o3-mini', 'o4-mini', 'gpt-5', 'gpt-5-nano', 'openai/o3']) assert.ok(isReasoningModel(m), m);
+    for (const m of ['o1', 'o3-mini', 'o4-mini', 'gpt-5', 'gpt-5-nano', 'openai/o3', 'gpt-6-luna', 'gpt-6.1-sol', 'gpt-6.2-astra']) assert.ok(isReasoningModel(m), m);
     for (const m of ['gpt-4o', 'gpt-4.1-mini', 'qwen-plus', 'llama3']) assert.ok(!isReasoningModel(m), m);
   });
 

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { ManualClock, type Clock } from '../../../src/core/clock';
 import { createProvider, DASHSCOPE_BASE_URLS, defaultBaseUrl } from '../../../src/core/providers';
+import { toOpenAIMessages } from '../../../src/core/providers/openaiCompatible';
+import { DEFAULT_TASKS, buildMessages, buildUserContent } from '../../../src/core/routing/tasks';
 import type { ChatRequest } from '../../../src/core/types';
 import { countTokens, defaultAnswer, startFakeProvider, type FakeProvider } from '../../fake-provider/server';
 import { collect, waitFor } from './collect';
@@ -356,5 +358,22 @@ describe('providers/openaiCompatible (openai SDK against the fake provider)', ()
       assert.equal(c.result!.usage.outputTokens, Math.ceil(defaultAnswer('local').length / 4));
       assert.ok(c.result!.usage.inputTokens > 0);
     });
+  });
+
+  it('sends an editor request as system + one user message: the selection first, the question after it', () => {
+    const input = { selectionText: 'const x = 1;', languageId: 'typescript', question: 'What is x?' };
+    const built = buildMessages(DEFAULT_TASKS.answer, input);
+    assert.equal(built.messages.length, 2, 'two user messages in the core request');
+    const wire = toOpenAIMessages({ provider: 'openai', model: 'gpt-6.1-sol', system: built.system, messages: built.messages, maxTokens: 100 });
+    assert.deepEqual(wire, [
+      { role: 'system', content: DEFAULT_TASKS.answer.system },
+      { role: 'user', content: buildUserContent(DEFAULT_TASKS.answer, input) },
+    ]);
+    // Few-shot pairs keep their turns; a marked message is never merged.
+    const fewShot = buildMessages(DEFAULT_TASKS.classify, { selectionText: 'ok', question: 'a, b' });
+    const w2 = toOpenAIMessages({ provider: 'openai', model: 'm', messages: fewShot.messages, maxTokens: 5 });
+    assert.deepEqual(w2.map((m) => m.role), ['user', 'assistant', 'user', 'assistant', 'user']);
+    const marked = toOpenAIMessages({ provider: 'dashscope', model: 'm', messages: [{ role: 'user', content: 'doc', cacheBreakpoint: true }, { role: 'user', content: 'q' }], maxTokens: 5 });
+    assert.equal(marked.length, 2);
   });
 });

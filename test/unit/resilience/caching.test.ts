@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { applyPromptCaching, countCacheBreakpoints, minCacheableTokens, stableFirst } from '../../../src/core/resilience/caching';
+import { PrefixMemory, applyPromptCaching, withoutCacheMarks, countCacheBreakpoints, minCacheableTokens, prefixHash, stableFirst } from '../../../src/core/resilience/caching';
+import { DEFAULT_TASKS, buildMessages } from '../../../src/core/routing/tasks';
 import type { ChatRequest } from '../../../src/core/types';
 
 const tokens = (t: string) => Math.ceil(t.length / 4);
@@ -26,6 +27,16 @@ describe('resilience/caching', () => {
     assert.equal(minCacheableTokens('anthropic', 'claude-haiku-4-5'), 4096);
     assert.equal(minCacheableTokens('anthropic', 'claude-opus-4-6'), 4096);
     assert.equal(minCacheableTokens('openai', 'gpt-4o'), 1024);
+  });
+
+  it('caching off removes every mark, even a prompt file\'s own', () => {
+    const r: ChatRequest = { ...anthropic(words(1500), words(2000), 'q'), systemCacheBreakpoint: true };
+    r.messages[0] = { ...r.messages[0]!, cacheBreakpoint: true };
+    const out = withoutCacheMarks(r);
+    assert.equal(countCacheBreakpoints(out), 0);
+    assert.deepEqual(out.messages.map((m) => m.content), r.messages.map((m) => m.content));
+    const plain = anthropic(undefined, 'q');
+    assert.equal(withoutCacheMarks(plain), plain);
   });
 
   it('is a no-op when disabled', () => {
@@ -93,5 +104,68 @@ describe('resilience/caching', () => {
     const doc = { role: 'user' as const, content: 'doc' };
     const h = { role: 'assistant' as const, content: 'h' };
     assert.deepEqual(stableFirst({ question: q, history: [h], shared: [doc] }), [doc, h, q]);
+  });
+
+  describe('editor requests (selection as its own stable message)', () => {
+    const selection = words(4300);
+    function editor(question?: string, model = 'claude-sonnet-4-5'): ChatRequest {
+      const task = question ? DEFAULT_TASKS.answer : DEFAULT_TASKS.explainCode;
+      const built = buildMessages(task, { selectionText: selection, languageId: 'typescript', question });
+      return { provider: 'anthropic', model, system: built.system, messages: built.messages, maxTokens: 500 };
+    }
+
+    it('marks the selection, not the question, so two questions share the cached prefix', () => {
+      const a = applyPromptCaching(editor('What does it do?'), on);
+      const b = applyPromptCaching(editor('Is it thread-safe?'), on);
+      assert.deepEqual(a.messages.map((m) => !!m.cacheBreakpoint), [true, false]);
+      assert.deepEqual(b.messages.map((m) => !!m.cacheBreakpoint), [true, false]);
+      assert.deepEqual(a.messages[0], b.messages[0]);
+    });
+
+    it('marks a stable last message (Explain: no question)', () => {
+      const out = applyPromptCaching(editor(), on);
+      assert.equal(out.messages.length, 1);
+      assert.equal(out.messages[0]!.cacheBreakpoint, true);
+    });
+
+    it('marks nothing below the model minimum', () => {
+      const small = applyPromptCaching(editor('q'), { ...on, minTokens: 8192 });
+      assert.equal(countCacheBreakpoints(small), 0);
+    });
+
+    it('whenSeen: no mark (no write premium) the first time a prefix is sent, marks from the second time', () => {
+      let t = 0;
+      const memory = new PrefixMemory(() => t);
+      const req = { ...editor('First question'), cachePolicy: 'whenSeen' as const };
+      assert.equal(countCacheBreakpoints(applyPromptCaching(req, { ...on, memory })), 0);
+      t += 60_000;
+      const again = { ...editor('Another question'), cachePolicy: 'whenSeen' as const };
+      assert.equal(countCacheBreakpoints(applyPromptCaching(again, { ...on, memory })), 1);
+      // Without a memory a whenSeen request is never marked; an 'always' request is marked the first time.
+      assert.equal(countCacheBreakpoints(applyPromptCaching(req, on)), 0);
+      assert.equal(countCacheBreakpoints(applyPromptCaching(editor('x'), { ...on, memory: new PrefixMemory(() => 0) })), 1);
+    });
+
+    it('the memory forgets after its lifetime and holds a bounded number of hashes, never the text', () => {
+      let t = 0;
+      const m = new PrefixMemory(() => t, 1000, 3);
+      assert.equal(m.seenBefore('a'), false);
+      assert.equal(m.seenBefore('a'), true);
+      t = 5000;
+      assert.equal(m.seenBefore('a'), false, 'expired');
+      for (const k of ['b', 'c', 'd', 'e']) m.seenBefore(k);
+      assert.equal(m.size, 3);
+      assert.equal(m.seenBefore('a'), false, 'oldest dropped');
+      const h = prefixHash(['anthropic', 'claude', selection]);
+      assert.match(h, /^[0-9a-f]{16}$/);
+      assert.notEqual(h, prefixHash(['anthropic', 'claude', selection + 'x']));
+      assert.notEqual(prefixHash(['ab', 'c']), prefixHash(['a', 'bc']));
+    });
+
+    it('other providers get no marks (their caches are automatic) and the same stable-first prefix', () => {
+      const out = applyPromptCaching({ ...editor('q'), provider: 'openai', model: 'gpt-6-sol' }, on);
+      assert.equal(countCacheBreakpoints(out), 0);
+      assert.equal(out.messages[0]!.content.includes(selection), true);
+    });
   });
 });

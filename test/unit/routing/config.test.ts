@@ -12,7 +12,8 @@ import {
 describe('routing / tier models', () => {
   it('has a model for every provider and tier, and keeps the seed names available', () => {
     for (const p of PROVIDER_IDS) for (const t of TIERS) assert.ok(DEFAULT_TIER_MODELS[p][t], `${p}.${t}`);
-    assert.deepEqual(DEFAULT_TIER_MODELS.openai, { simple: 'gpt-4o-mini', medium: 'gpt-4o', complex: 'gpt-4.1' });
+    assert.deepEqual(DEFAULT_TIER_MODELS.openai, { simple: 'gpt-6-luna', medium: 'gpt-6.1-sol', complex: 'gpt-6.2-astra' });
+    assert.deepEqual(DEFAULT_TIER_MODELS.anthropic, { simple: 'claude-haiku-4-5', medium: 'claude-sonnet-5-5', complex: 'claude-opus-5-5' });
     assert.deepEqual(DEFAULT_TIER_MODELS.dashscope, { simple: 'qwen-turbo', medium: 'qwen-plus', complex: 'qwen-max' });
     assert.deepEqual(SEED_TIER_MODELS.anthropic, {
       simple: 'claude-3-5-haiku-latest',
@@ -34,7 +35,7 @@ describe('routing / tier models', () => {
       openaiCompatible: 'llama3.2',
     });
     assert.equal(table.openai.complex, 'o3');
-    assert.equal(table.openai.simple, 'gpt-4o-mini');
+    assert.equal(table.openai.simple, 'gpt-6-luna');
     assert.equal(table.dashscope.medium, 'qwen-plus');
     assert.deepEqual(problems, [
       'tierwise.tiers.dashscope.medium: must be a model name without spaces; ignored.',
@@ -42,7 +43,7 @@ describe('routing / tier models', () => {
       'tierwise.tiers.anthropic.huge: unknown tier (known: simple, medium, complex); ignored.',
       'tierwise.tiers.openaiCompatible: must be an object with simple, medium and complex; ignored.',
     ]);
-    assert.equal(DEFAULT_TIER_MODELS.openai.complex, 'gpt-4.1', 'defaults untouched');
+    assert.equal(DEFAULT_TIER_MODELS.openai.complex, 'gpt-6.2-astra', 'defaults untouched');
   });
 
   it('parses "provider/model" references, models may contain slashes', () => {

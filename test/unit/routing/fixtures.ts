@@ -16,6 +16,17 @@ export const CATALOGUE: Record<string, ModelInfo> = {
 
 export const CNY_TO_USD = 0.14;
 
+/**
+ * The tier table the router tests are written against (the models of the fake catalogue above), pinned so that
+ * routing behaviour is tested independently of the shipped defaults.
+ */
+export const TEST_TIERS = {
+  openai: { simple: 'gpt-4o-mini', medium: 'gpt-4o', complex: 'gpt-4.1' },
+  anthropic: { simple: 'claude-haiku-4-5', medium: 'claude-sonnet-4-5', complex: 'claude-opus-4-5' },
+  dashscope: { simple: 'qwen-turbo', medium: 'qwen-plus', complex: 'qwen-max' },
+  openaiCompatible: { simple: 'llama3.2', medium: 'llama3.2', complex: 'llama3.2' },
+};
+
 export function ports(available: ProviderId[], extra: Record<string, ModelInfo> = {}): RoutingPorts {
   const table = { ...CATALOGUE, ...extra };
   return {

@@ -5,12 +5,12 @@ import { defaultRoutingConfig, routingConfigFromSettings } from '../../../src/co
 import type { Route, RouteError, RouteInput } from '../../../src/core/routing/router';
 import { Router, isRouteError } from '../../../src/core/routing/router';
 import { DEFAULT_TASKS } from '../../../src/core/routing/tasks';
-import { CNY_TO_USD, ports } from './fixtures';
+import { CNY_TO_USD, TEST_TIERS, ports } from './fixtures';
 
 const ALL: ProviderId[] = ['openai', 'anthropic', 'dashscope', 'openaiCompatible'];
 
 function cfg(patch: Partial<RoutingConfig> = {}): RoutingConfig {
-  return { ...defaultRoutingConfig('openai'), ...patch };
+  return { ...defaultRoutingConfig('openai'), tiers: structuredClone(TEST_TIERS), ...patch };
 }
 
 function input(task: string, inputTokens: number, extra: Partial<RouteInput> = {}): RouteInput {
@@ -93,7 +93,7 @@ describe('routing / router: routing table per policy', () => {
   it('tier models come from the settings, per provider and tier', () => {
     const { config, problems } = routingConfigFromSettings({
       provider: 'openaiCompatible',
-      tiers: { openaiCompatible: { simple: 'qwen2.5:3b', complex: 'qwen2.5-coder:32b' } },
+      tiers: { ...TEST_TIERS, openaiCompatible: { simple: 'qwen2.5:3b', complex: 'qwen2.5-coder:32b' } },
     });
     assert.deepEqual(problems, []);
     const router = new Router(config, ports(ALL));
@@ -391,12 +391,15 @@ describe('routing / router: overrides, escalate button, request and fallbacks', 
     assert.deepEqual(r.request.messages.at(-1), {
       role: 'user',
       content: 'File: review.md (markdown)\n\nInput:\n```\nGreat tool!\n```',
+      stable: true,
     });
+    assert.equal(r.request.cachePolicy, 'whenSeen', 'a simple-tier task pays for a cache write only on a repeated prefix');
+    assert.equal(ok(router.route(input('explainCode', 5))).request.cachePolicy, undefined);
     assert.equal(ok(router.route(input('explainCode', 5))).request.temperature, undefined);
   });
 
   it('carries the configured fallback chain, keeping only available models that hold the input', () => {
-    const { config } = routingConfigFromSettings({
+    const { config } = routingConfigFromSettings({ tiers: TEST_TIERS,
       fallback: {
         simple: ['dashscope/qwen-turbo', 'openai/gpt-4o-mini', 'anthropic/claude-haiku-4-5'],
         medium: ['dashscope/qwen-max', 'anthropic/claude-sonnet-4-5', 'dashscope/qwen-plus'],

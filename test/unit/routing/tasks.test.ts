@@ -85,12 +85,31 @@ describe('routing / task catalogue', () => {
     assert.equal(built.system, DEFAULT_TASKS.classify.system);
     assert.deepEqual(
       built.messages.map((m) => m.role),
-      ['user', 'assistant', 'user', 'assistant', 'user'],
+      ['user', 'assistant', 'user', 'assistant', 'user', 'user'],
     );
+    // The selection is its own message, marked as the end of the stable prefix; the question comes last.
+    assert.deepEqual(built.messages.at(-2), {
+      role: 'user',
+      content: 'File: notes.txt (plaintext)\n\nInput:\n```\nI love it\n```',
+      stable: true,
+    });
+    assert.deepEqual(built.messages.at(-1), { role: 'user', content: 'Labels: happy, sad' });
     assert.equal(
-      built.messages.at(-1)!.content,
+      buildUserContent(DEFAULT_TASKS.classify, { selectionText: 'I love it', languageId: 'plaintext', fileName: 'notes.txt', question: 'happy, sad' }),
       'File: notes.txt (plaintext)\n\nInput:\n```\nI love it\n```\n\nLabels: happy, sad',
     );
+  });
+
+  it('keeps the prefix identical for two questions about the same selection', () => {
+    const a = buildMessages(DEFAULT_TASKS.answer, { selectionText: 'const x = 1;', languageId: 'typescript', question: 'What is x?' });
+    const b = buildMessages(DEFAULT_TASKS.answer, { selectionText: 'const x = 1;', languageId: 'typescript', question: 'Why const?' });
+    assert.equal(a.system, b.system);
+    assert.deepEqual(a.messages.slice(0, -1), b.messages.slice(0, -1));
+    assert.notDeepEqual(a.messages.at(-1), b.messages.at(-1));
+    // No question: the selection is the last message and still marked stable.
+    const e = buildMessages(DEFAULT_TASKS.explainCode, { selectionText: 'let y;', languageId: 'typescript' });
+    assert.equal(e.messages.length, 1);
+    assert.equal(e.messages[0]!.stable, true);
   });
 
   it('fences code with its language id and says which language when there is no file name', () => {

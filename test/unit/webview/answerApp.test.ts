@@ -135,6 +135,7 @@ describe('AnswerApp (DOM)', () => {
         { type: 'answer.delta', id: 'a2', text: 'Second' },
         { type: 'answer.status', id: 'a2', text: '429 rate limited, retrying in 2.0 s, attempt 2 of 4' },
         { type: 'answer.meta', id: 'a1', meta: { ttftMs: 412, tokensPerSecond: 61.25, inputTokens: 1200, outputTokens: 40, cachedTokens: 1024, cost: '$0.0031' } },
+        { type: 'answer.meta', id: 'a2', meta: { inputTokens: 5000, cacheWriteTokens: 4300, cacheWriteCost: '$0.0161, $0.0032 above the input price' } },
       ],
     });
     frames.run();
@@ -143,7 +144,10 @@ describe('AnswerApp (DOM)', () => {
     assert.match(a1.querySelector('.answer-body')!.textContent!, /First \*\*answer\*\*/); // shown at once, formatted later
     assert.equal(a2.querySelector('.answer-status')?.textContent, '429 rate limited, retrying in 2.0 s, attempt 2 of 4');
     const meta = a1.querySelector('.answer-meta')!.textContent!;
-    for (const s of ['412 ms', '61.3 tok/s', '1,200', '1,024', '$0.0031']) assert.ok(meta.includes(s), `${s} in ${meta}`);
+    for (const s of ['412 ms', '61.3 tok/s', '1,200', 'Cache read1,024 tokens', '$0.0031']) assert.ok(meta.includes(s), `${s} in ${meta}`);
+    const meta2 = a2.querySelector('.answer-meta')!.textContent!;
+    assert.ok(meta2.includes('Cache write4,300 tokens, $0.0161, $0.0032 above the input price'), meta2);
+    assert.ok(!meta2.includes('Cache read'), meta2);
     assert.match(a1.querySelector('.route-provider')!.textContent!, /OpenAI/);
     assert.equal(a1.querySelector('.answer-body')!.getAttribute('aria-busy'), 'true');
     // Streaming: Stop is offered, Retry/Escalate are not.

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ReportApp, moneyFormatter } from '../../../src/webview/reportApp';
+import { ReportApp, moneyFormatter, savingCard } from '../../../src/webview/reportApp';
 import type { ReportViewToHost } from '../../../src/shared/protocol';
 import { makeWindow } from './dom';
 import { sampleReport } from './fixtures';
@@ -34,5 +34,24 @@ describe('cost report (DOM)', () => {
     assert.equal(f(0.000412), '$0.000412');
     assert.equal(f(12.5), '$12.50');
     assert.equal(moneyFormatter('CNY')(3), 'CN¥3.00');
+  });
+
+  it('shows a negative tiering or caching saving as a cost, never as $0 saved', () => {
+    const win = makeWindow();
+    const app = new ReportApp(win.document.body, win.document, () => {});
+    const data = sampleReport();
+    data.savings = { ...data.savings, topTierCost: 0.5, tieringCost: -0.12, cacheCost: -0.004 };
+    data.prices = 'LiteLLM price list of 2026-12-02';
+    app.render(data);
+    assert.match(win.document.querySelector('.period')!.textContent!, /LiteLLM price list of 2026-12-02/);
+    const cards = win.document.querySelector('.cards')!.textContent!;
+    assert.match(cards, /Tiering cost more\$0\.12 more than the top tier/);
+    assert.match(cards, /Caching cost more\$0\.004 more than sending without the cache/);
+    assert.doesNotMatch(cards, /Saved by tiering/);
+    assert.equal(win.document.querySelectorAll('.card.loss').length, 2);
+    assert.match(win.document.querySelector('[aria-live]')!.textContent!, /tiering cost \$0\.12 more than the top tier/);
+    const money = moneyFormatter('USD');
+    assert.deepEqual(savingCard('tiering', 1.48, 2.1, money).value, '$1.48 (70%)');
+    assert.equal(savingCard('tiering', 0, 0, money).label, 'Saved by tiering');
   });
 });

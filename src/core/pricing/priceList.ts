@@ -1,0 +1,167 @@
+/**
+ * Prices without a release: LiteLLM's public `model_prices_and_context_window.json` (the price list most LLM tools
+ * share) read into catalogue updates, and what they would change. Pure: the host fetches or reads the file.
+ *
+ * Only OpenAI and Anthropic chat models are taken. DashScope stays on the built-in catalogue: its China prices are
+ * in CNY, which LiteLLM does not carry.
+ */
+import type { ProviderId } from '../types';
+import type { Catalogue, ModelEntry } from './catalogue';
+import { modelIdCandidates } from './catalogue';
+
+/** LiteLLM's own default location of the file. */
+export const LITELLM_PRICES_URL = 'https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json';
+
+/** The fields a price list may set on a model. */
+export type PriceFields = Pick<
+  ModelEntry,
+  'inputPerM' | 'outputPerM' | 'cachedInputPerM' | 'cacheWritePerM' | 'batchInputPerM' | 'batchOutputPerM' | 'maxInput' | 'maxOutput' | 'endOfLife'
+>;
+
+export interface PriceListModel extends Partial<PriceFields> {
+  provider: ProviderId;
+  id: string;
+  inputPerM: number;
+  outputPerM: number;
+  /** Only used when the model is new to the catalogue. */
+  contextWindow?: number;
+  /** Only used when the model is new to the catalogue (a guess from the name). */
+  tier: ModelEntry['tier'];
+}
+
+/** A price list as stored in global storage. */
+export interface PriceList {
+  /** "LiteLLM". */
+  name: string;
+  /** The URL or file it was read from. */
+  from: string;
+  /** When it was read (YYYY-MM-DD). */
+  date: string;
+  models: PriceListModel[];
+}
+
+export interface ParseResult {
+  list: PriceList;
+  /** Entries of OpenAI / Anthropic that could not be used, with the reason (for the log). */
+  problems: string[];
+}
+
+const PROVIDERS: Record<string, ProviderId> = { openai: 'openai', anthropic: 'anthropic' };
+const CHAT_MODES = new Set(['chat', 'responses', undefined]);
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Per-token USD → per million, rounded to 10 significant digits so 2.5e-06 reads as 2.5. */
+function perM(v: unknown): number | undefined {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) return undefined;
+  return Number((v * 1_000_000).toPrecision(10));
+}
+
+function count(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined;
+}
+
+/**
+ * Reads LiteLLM's JSON (an object of model name → fields). Keeps chat models of OpenAI and Anthropic with an input
+ * and an output price; undated names only (a dated snapshot is priced through its undated name).
+ */
+export function parseLiteLlmPrices(json: unknown, meta: { from: string; date: string }): ParseResult {
+  const problems: string[] = [];
+  const models: PriceListModel[] = [];
+  if (!isRecord(json)) throw new Error('not a LiteLLM price list: expected a JSON object of models');
+  for (const [key, raw] of Object.entries(json)) {
+    if (key === 'sample_spec' || !isRecord(raw)) continue;
+    const provider = PROVIDERS[String(raw.litellm_provider)];
+    if (!provider) continue;
+    if (!CHAT_MODES.has(raw.mode as string | undefined)) continue;
+    const id = key.replace(/^(openai|anthropic)\//, '');
+    if (id.includes('/') || id.startsWith('ft:')) continue;
+    if (modelIdCandidates(id).length > 1) continue; // dated or versioned snapshot
+    const inputPerM = perM(raw.input_cost_per_token);
+    const outputPerM = perM(raw.output_cost_per_token);
+    if (inputPerM === undefined || outputPerM === undefined) {
+      problems.push(`${key}: no input or output price; skipped.`);
+      continue;
+    }
+    const m: PriceListModel = { provider, id, inputPerM, outputPerM, tier: guessTier(id) };
+    const set = <K extends keyof PriceListModel>(k: K, v: PriceListModel[K] | undefined) => {
+      if (v !== undefined) m[k] = v;
+    };
+    set('cachedInputPerM', perM(raw.cache_read_input_token_cost));
+    set('cacheWritePerM', perM(raw.cache_creation_input_token_cost));
+    set('batchInputPerM', perM(raw.input_cost_per_token_batches));
+    set('batchOutputPerM', perM(raw.output_cost_per_token_batches));
+    set('maxOutput', count(raw.max_output_tokens));
+    const maxIn = count(raw.max_input_tokens);
+    set('contextWindow', maxIn);
+    if (typeof raw.deprecation_date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(raw.deprecation_date)) set('endOfLife', raw.deprecation_date);
+    models.push(m);
+  }
+  models.sort((a, b) => (a.provider + a.id).localeCompare(b.provider + b.id));
+  return { list: { name: 'LiteLLM', from: meta.from, date: meta.date, models }, problems };
+}
+
+export interface PriceChange {
+  provider: ProviderId;
+  id: string;
+  field: keyof PriceFields;
+  from: number | string | undefined;
+  to: number | string;
+}
+
+export interface PriceDiff {
+  added: PriceListModel[];
+  changed: PriceChange[];
+  /** Models of the list whose prices equal the catalogue's. */
+  unchanged: number;
+}
+
+const COMPARED: (keyof PriceFields)[] = ['inputPerM', 'outputPerM', 'cachedInputPerM', 'cacheWritePerM', 'batchInputPerM', 'batchOutputPerM', 'maxOutput', 'endOfLife'];
+
+/** What applying `list` to `catalogue` would change: new models, and each changed price. */
+export function diffPriceList(catalogue: Catalogue, list: PriceList): PriceDiff {
+  const added: PriceListModel[] = [];
+  const changed: PriceChange[] = [];
+  let unchanged = 0;
+  for (const m of list.models) {
+    const e = catalogue.get(m.provider, m.id);
+    if (!e || e.id.toLowerCase() !== m.id.toLowerCase()) {
+      added.push(m);
+      continue;
+    }
+    let same = true;
+    for (const f of COMPARED) {
+      const to = m[f];
+      if (to === undefined || to === e[f]) continue;
+      changed.push({ provider: m.provider, id: m.id, field: f, from: e[f], to });
+      same = false;
+    }
+    if (same) unchanged++;
+  }
+  return { added, changed, unchanged };
+}
+
+/** A guess at the tier of a model new to the catalogue, from its name. */
+export function guessTier(id: string): ModelEntry['tier'] {
+  const m = id.toLowerCase();
+  if (/mini|nano|haiku|luna|flash|lite|small/.test(m)) return 'simple';
+  if (/opus|astra|fable|mythos|-pro\b|pro$|^o\d/.test(m)) return 'complex';
+  return 'medium';
+}
+
+/** One line per change, for the confirmation. */
+export function describeDiff(d: PriceDiff, max = 40): string[] {
+  const lines: string[] = [];
+  const fmt = (v: number | string | undefined) => (v === undefined ? '—' : typeof v === 'number' ? String(v) : v);
+  for (const m of d.added) lines.push(`new: ${m.provider}/${m.id} $${m.inputPerM} in / $${m.outputPerM} out per M`);
+  for (const c of d.changed) lines.push(`${c.provider}/${c.id} ${c.field}: ${fmt(c.from)} → ${fmt(c.to)}`);
+  if (lines.length > max) return [...lines.slice(0, max), `… and ${lines.length - max} more`];
+  return lines;
+}
+
+/** "built-in prices of 2026-12-01" or "LiteLLM price list of 2026-12-03". */
+export function describePriceSource(list: Pick<PriceList, 'name' | 'date'> | undefined, builtInDate: string): string {
+  return list ? `${list.name} price list of ${list.date} (DashScope: built-in of ${builtInDate})` : `built-in prices of ${builtInDate}`;
+}

@@ -1,0 +1,149 @@
+import * as vscode from 'vscode';
+import type { PriceDiff, PriceList } from '../core/pricing';
+import { loadCalls } from './lazy';
+import type { Services } from './services';
+
+/** Where the applied price list lives (global state: the same for every workspace). */
+export const PRICE_LIST_KEY = 'tierwise.priceList';
+const URL_SETTING = 'pricing.updateUrl';
+/** LiteLLM's raw file on GitHub (also the setting's default in package.json). */
+const DEFAULT_URL = 'https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json';
+const MAX_BYTES = 50 * 1024 * 1024;
+
+function isPriceList(v: unknown): v is PriceList {
+  const o = v as PriceList | undefined;
+  if (!o || typeof o.name !== 'string' || typeof o.date !== 'string' || typeof o.from !== 'string' || !Array.isArray(o.models)) return false;
+  return o.models.every(
+    (m) =>
+      !!m &&
+      (m.provider === 'openai' || m.provider === 'anthropic') &&
+      typeof m.id === 'string' &&
+      m.id.length > 0 &&
+      Number.isFinite(m.inputPerM) &&
+      Number.isFinite(m.outputPerM),
+  );
+}
+
+/** The stored price list, if one was applied and it is well formed. */
+export function storedPriceList(context: vscode.ExtensionContext): PriceList | undefined {
+  const v = context.globalState.get<unknown>(PRICE_LIST_KEY);
+  return isPriceList(v) ? v : undefined;
+}
+
+/**
+ * The URL to read: the user's own setting or the default. A workspace value is ignored: a folder you open must
+ * not choose where your prices come from.
+ */
+export function priceListUrl(): string {
+  const i = vscode.workspace.getConfiguration('tierwise').inspect<string>(URL_SETTING);
+  const v = (i?.globalValue ?? i?.defaultValue ?? DEFAULT_URL).trim();
+  return v || DEFAULT_URL;
+}
+
+export interface LoadedPrices {
+  list: PriceList;
+  diff: PriceDiff;
+  /** One line per change, for the confirmation. */
+  lines: string[];
+  problems: string[];
+}
+
+/** Reads, compares and applies price lists; the command below is the UI around it. */
+export class PriceUpdater {
+  constructor(private readonly s: Services) {}
+
+  /** Reads a LiteLLM price list from an http(s) URL or a local file and compares it with the prices in use. */
+  async load(from: { url: string } | { file: vscode.Uri }, signal?: AbortSignal): Promise<LoadedPrices> {
+    let text: string;
+    let where: string;
+    if ('url' in from) {
+      const url = new URL(from.url);
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`the price list URL must be http(s), not ${url.protocol}`);
+      const res = await fetch(url, { signal: signal ?? AbortSignal.timeout(60_000), headers: { accept: 'application/json' } });
+      if (!res.ok) throw new Error(`${url.host} answered ${res.status} ${res.statusText}`);
+      text = await res.text();
+      where = url.toString();
+    } else {
+      const bytes = await vscode.workspace.fs.readFile(from.file);
+      if (bytes.byteLength > MAX_BYTES) throw new Error(`the file is larger than ${MAX_BYTES / 1024 / 1024} MB`);
+      text = new TextDecoder().decode(bytes);
+      where = from.file.scheme === 'file' ? from.file.fsPath : from.file.toString();
+    }
+    if (text.length > MAX_BYTES) throw new Error(`the price list is larger than ${MAX_BYTES / 1024 / 1024} MB`);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      throw new Error(`not JSON (${e instanceof Error ? e.message : String(e)})`);
+    }
+    const calls = loadCalls();
+    const { list, problems } = calls.parseLiteLlmPrices(json, { from: where, date: new Date().toISOString().slice(0, 10) });
+    if (list.models.length === 0) throw new Error('no OpenAI or Anthropic chat model with prices in it');
+    // Compare with the built-in prices (not with a list applied earlier; settings corrections apply on top either way).
+    const base = new calls.Catalogue({ dashscopeRegion: 'cn' });
+    const diff = calls.diffPriceList(base, list);
+    return { list, diff, lines: calls.describeDiff(diff), problems };
+  }
+
+  /** Stores the list (with its date) and reprices from it. */
+  async apply(list: PriceList): Promise<void> {
+    await this.s.context.globalState.update(PRICE_LIST_KEY, list);
+    this.refresh();
+  }
+
+  /** Back to the built-in prices. */
+  async reset(): Promise<void> {
+    await this.s.context.globalState.update(PRICE_LIST_KEY, undefined);
+    this.refresh();
+  }
+
+  private refresh(): void {
+    this.s.pricingIfLoaded()?.update(this.s.config());
+    this.s.statusBar?.schedule();
+  }
+}
+
+/** "Tierwise: Update Prices…": from the URL or a file, shows the changes, applies them on the user's yes. */
+export function registerUpdatePrices(s: Services, updater: PriceUpdater): vscode.Disposable {
+  return vscode.commands.registerCommand('tierwise.updatePrices', async () => {
+    const url = priceListUrl();
+    type Item = vscode.QuickPickItem & { action: 'url' | 'file' | 'reset' };
+    const items: Item[] = [
+      { label: '$(cloud-download) From the price list URL', description: url, detail: 'tierwise.pricing.updateUrl (LiteLLM by default)', action: 'url' },
+      { label: '$(file) From a local file…', description: 'a copy of model_prices_and_context_window.json', action: 'file' },
+    ];
+    if (storedPriceList(s.context)) items.push({ label: '$(discard) Use the built-in prices again', description: s.pricing().priceSource(), action: 'reset' });
+    const picked = await vscode.window.showQuickPick(items, { title: `Tierwise: Update Prices (now: ${s.pricing().priceSource()})` });
+    if (!picked) return;
+    if (picked.action === 'reset') {
+      await updater.reset();
+      void vscode.window.showInformationMessage(`Tierwise: using the ${s.pricing().priceSource()}.`);
+      return;
+    }
+    let from: { url: string } | { file: vscode.Uri } = { url };
+    if (picked.action === 'file') {
+      const files = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'LiteLLM price list': ['json'] }, title: 'Tierwise: LiteLLM price list (model_prices_and_context_window.json)' });
+      if (!files?.[0]) return;
+      from = { file: files[0] };
+    }
+    let loaded: LoadedPrices;
+    try {
+      loaded = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Tierwise: reading the price list…' }, () => updater.load(from));
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Tierwise: could not read the price list: ${e instanceof Error ? e.message : String(e)}. Nothing was changed.`);
+      return;
+    }
+    for (const p of loaded.problems) s.log.info(`price list: ${p}`);
+    const { added, changed, unchanged } = loaded.diff;
+    const models = new Set(changed.map((c) => `${c.provider}/${c.id}`)).size;
+    const summary = `${added.length} new model${added.length === 1 ? '' : 's'}, ${changed.length} changed price${changed.length === 1 ? '' : 's'} on ${models} model${models === 1 ? '' : 's'}, ${unchanged} unchanged`;
+    const choice = await vscode.window.showInformationMessage(
+      `Tierwise: ${summary}. Apply these prices (OpenAI and Anthropic; DashScope keeps its built-in CNY prices)?`,
+      { modal: true, detail: loaded.lines.join('\n') || 'No price differs from the built-in catalogue.' },
+      'Apply',
+    );
+    if (choice !== 'Apply') return;
+    await updater.apply(loaded.list);
+    void vscode.window.showInformationMessage(`Tierwise: now using the ${s.pricing().priceSource()}.`);
+  });
+}
