@@ -53,7 +53,7 @@ export class BatchService implements vscode.Disposable {
 
   /** Build the items from the editor, pick the task, route, confirm and submit. Resolves to the job id once submitted. */
   async run(taskArg?: string, splitArg?: BatchSplit): Promise<string | undefined> {
-    const editor = vscode.window.activeTextEditor;
+    const editor = this.s.editors.current();
     if (!editor) {
       void vscode.window.showWarningMessage('Tierwise: open a file and select the text to send as a batch first.');
       return undefined;

@@ -18,7 +18,7 @@ export function registerCostCommands(s: Services): vscode.Disposable[] {
     report,
     vscode.commands.registerCommand('tierwise.showCostReport', () => report.show()),
     vscode.commands.registerCommand('tierwise.compareCosts', async () => {
-      const editor = vscode.window.activeTextEditor;
+      const editor = s.editors.current();
       if (!editor) {
         void vscode.window.showWarningMessage('Tierwise: open a file and select some text to compare costs.');
         return;

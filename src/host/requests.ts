@@ -38,9 +38,12 @@ export class RequestService implements vscode.Disposable {
 
   constructor(private readonly s: Services) {}
 
-  /** Builds the request from the active editor: its selection, or the whole document (and says so). */
+  /**
+   * Builds the request from the active editor (or the last active one while a Tierwise panel has focus): its
+   * selection, or the whole document (and says so).
+   */
   fromEditor(task: string, title: string, question?: string): PendingRequest | undefined {
-    const editor = vscode.window.activeTextEditor;
+    const editor = this.s.editors.current();
     if (!editor) {
       void vscode.window.showWarningMessage('Tierwise: open a file and select some code or text first.');
       return undefined;

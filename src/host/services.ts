@@ -15,6 +15,7 @@ import type { AnswerPanel } from './panels/answerPanel';
 import type { StatusBar } from './statusBar';
 import { Pricing } from './pricing';
 import { Budget, Ledger } from './ledger';
+import { EditorTracker } from './editors';
 
 /** Token counting for the host: a worker-backed counter, started on first use. */
 export class Tokens implements vscode.Disposable {
@@ -67,6 +68,8 @@ export class Services implements vscode.Disposable {
   readonly settingsReporter: SettingsReporter;
   statusBar!: StatusBar;
   panel!: () => AnswerPanel;
+  /** The editor commands act on (the last active one while a panel has focus). */
+  readonly editors = new EditorTracker();
 
   constructor(
     readonly context: vscode.ExtensionContext,
@@ -250,6 +253,7 @@ export class Services implements vscode.Disposable {
 
   dispose(): void {
     for (const d of this.subs) d.dispose();
+    this.editors.dispose();
     this.tokens_.dispose();
   }
 }

@@ -62,6 +62,22 @@ suite('Requests through the fake provider', () => {
     assert.equal(body.max_tokens, DEFAULT_TASKS.extractKeywords.maxTokens);
   });
 
+  test('a command run while a panel has focus uses the last active editor and its selection', async () => {
+    const editor = await openFixture('notes.md');
+    editor.selection = new vscode.Selection(2, 0, 3, 60);
+    const expected = editor.document.getText(editor.selection);
+    const panel = vscode.window.createWebviewPanel('tierwise.test.focus', 'Focus', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, {});
+    try {
+      await until('the panel to take focus', () => vscode.window.activeTextEditor === undefined);
+      await vscode.commands.executeCommand('tierwise.runTask', 'extractKeywords');
+      const req = await until('a request', async () => (await fakeRequests()).find((x) => x.path.endsWith('/chat/completions')));
+      const body = req.body as { messages: { content: string }[] };
+      assert.ok(body.messages[body.messages.length - 1]!.content.includes(expected), 'the selection of the editor beside the panel is sent');
+    } finally {
+      panel.dispose();
+    }
+  });
+
   test('a provider base URL set in settings is where calls go (DashScope)', async () => {
     const app = await tierwise();
     await app.keys.set('dashscope', 'sk-test-dashscope-0123456789');
