@@ -4,7 +4,7 @@ import { DisposableStore } from './disposable';
 import { KeyStore } from './keys';
 import { Log } from './log';
 import { AnswerPanel } from './panels/answerPanel';
-import { registerBatchCommands } from './batch';
+import { BatchService, registerBatchCommands } from './batch';
 import { registerCostCommands } from './costs';
 import { registerPromptSupport } from './promptSupport';
 import { RequestService } from './requests';
@@ -18,6 +18,7 @@ export class Tierwise implements vscode.Disposable {
   readonly services: Services;
   readonly requests: RequestService;
   readonly statusBar: StatusBar;
+  readonly batches: BatchService;
   private readonly store = new DisposableStore();
 
   constructor(readonly context: vscode.ExtensionContext) {
@@ -27,11 +28,12 @@ export class Tierwise implements vscode.Disposable {
     const s = (this.services = add(new Services(context, this.log, this.keys)));
     this.requests = add(new RequestService(s));
     this.statusBar = s.statusBar = add(new StatusBar(s));
+    const batches = (this.batches = new BatchService(s));
     const panel = add(
       AnswerPanel.register(context, {
         onStop: (id) => this.requests.stop(id),
-        onRetry: (id) => void this.requests.retry(id),
-        onEscalate: (id) => void this.requests.escalate(id),
+        onRetry: (id) => void (batches.owns(id) ? batches.retry(id) : this.requests.retry(id)),
+        onEscalate: (id) => void (batches.owns(id) ? batches.escalate(id) : this.requests.escalate(id)),
       }),
     );
     s.panel = () => panel;
@@ -42,7 +44,7 @@ export class Tierwise implements vscode.Disposable {
     add(vscode.commands.registerCommand('tierwise.manageEndpoints', () => s.destinations.manage()));
     for (const d of registerEditorCommands(s, this.requests)) add(d);
     for (const d of registerCostCommands(s)) add(d);
-    for (const d of registerBatchCommands(s)) add(d);
+    for (const d of registerBatchCommands(s, batches)) add(d);
     add(registerPromptSupport(context, s, this.requests));
     add(this.keys.onDidChange(() => void s.refreshAvailable()));
 

@@ -278,11 +278,12 @@ export class RequestService implements vscode.Disposable {
   async retry(id: string): Promise<void> {
     const prev = this.finished.get(id) ?? this.running.get(id);
     if (prev) await this.send(prev.pending);
+    else this.gone();
   }
 
   async escalate(id: string): Promise<void> {
     const prev = this.finished.get(id) ?? this.running.get(id);
-    if (!prev) return;
+    if (!prev) return this.gone();
     const up = this.s.router().escalate(prev.route, prev.input);
     if (!up) {
       void vscode.window.showInformationMessage('Tierwise: this answer already came from the top tier.');
@@ -294,6 +295,11 @@ export class RequestService implements vscode.Disposable {
     }
     const pending = { ...prev.pending, override: { tier: up.tier } };
     await this.send(pending, { route: up, input: { ...prev.input, override: { tier: up.tier } } });
+  }
+
+  /** An answer restored from an earlier window: its request is no longer known, so say so rather than do nothing. */
+  private gone(): void {
+    void vscode.window.showInformationMessage('Tierwise: this answer is from an earlier window session, so it cannot be sent again from here. Select the text and run the command again.');
   }
 
   /** A quick pick to change tier or model for one request. */
