@@ -208,13 +208,12 @@ export class BatchService implements vscode.Disposable {
     const estimate = priced
       ? `up to ${fmt(batchMax)} at batch prices (up to ${fmt(interactiveMax)} interactive)`
       : `price unknown for ${model}`;
-    const budgetLeft = this.s.budget().remainingUsd();
-    const budgetReasons = budgetLeft !== undefined && batchMax > budgetLeft ? [`This batch may cost up to ${fmt(batchMax)}, over the remaining budget of ${fmt(Math.max(0, budgetLeft))}.`] : [];
     const ok = await confirmSpend(
       this.s,
       batchMax,
       (max, threshold) => `This batch of ${n} request${n === 1 ? '' : 's'} on ${model} may cost up to ${max} at batch prices (up to ${fmt(interactiveMax)} interactive), more than your ${threshold} threshold.`,
-      budgetReasons,
+      [],
+      `This batch of ${n} request${n === 1 ? '' : 's'}`,
     );
     if (!ok) return undefined;
     if (!(await ensureKey(this.s, provider, () => this.submit(task, texts, question, where, split, tierOverride), 'this batch'))) return undefined;

@@ -91,6 +91,8 @@ export class Budget {
     private settings: { dailyUsd: number; monthlyUsd: number },
     private readonly spend: () => Spend,
     private readonly calls: () => typeof Calls,
+    /** USD amounts in the display currency (`Pricing.formatUsdAll`). */
+    private readonly fmt?: (usd: readonly number[]) => string[],
   ) {}
 
   update(settings: { dailyUsd: number; monthlyUsd: number }): void {
@@ -100,9 +102,16 @@ export class Budget {
   state(): { level: BudgetLevel; message: string } {
     if (!this.settings.dailyUsd && !this.settings.monthlyUsd) return { level: 'none', message: '' };
     const s = this.spend();
-    const st = this.calls().budgetStatus(s.todayUsd, s.monthUsd, this.settings);
+    const st = this.calls().budgetStatus(s.todayUsd, s.monthUsd, this.settings, this.fmt);
     const message = st.message || `Budget: ${Math.round((st.daily.fraction ?? st.monthly.fraction ?? 0) * 100)}% used.`;
     return { level: st.state, message };
+  }
+
+  /** Whether a call of `estimateUsd` (worst case) needs the user's yes because of a budget (see `budgetCheck`). */
+  check(estimateUsd: number): ReturnType<typeof Calls.budgetCheck> {
+    if (!this.settings.dailyUsd && !this.settings.monthlyUsd) return { kind: 'none' };
+    const s = this.spend();
+    return this.calls().budgetCheck(s.todayUsd, s.monthUsd, estimateUsd, this.settings);
   }
 
   remainingUsd(): number | undefined {

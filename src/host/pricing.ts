@@ -4,6 +4,7 @@ import type { Catalogue, CatalogueOverrides, DashScopeRegion, ModelEntry } from 
 import type { Currency, ProviderId, Usage } from '../core/types';
 import { noCheaperThanKnown } from '../core/modelSettings';
 import type { TierwiseConfig } from './config';
+import { formatMoneyAll } from '../core/pricing/currency';
 
 /** Prices for the host: the catalogue with the user's overrides, costs in USD and display formatting. */
 export class Pricing {
@@ -72,6 +73,15 @@ export class Pricing {
   formatUsd(usd: number): string {
     const { display, cnyPerUsd } = this.cfg.currency;
     return this.calls.formatMoney(this.calls.convert(usd, 'USD', display, cnyPerUsd), display);
+  }
+
+  /** USD amounts read together, in the display currency, each with enough digits to differ from the others. */
+  formatUsdAll(usd: readonly number[]): string[] {
+    const { display, cnyPerUsd } = this.cfg.currency;
+    return formatMoneyAll(
+      usd.map((x) => this.calls.convert(x, 'USD', display, cnyPerUsd)),
+      display,
+    );
   }
 
   /** "$2.50 / $10.00 per M" in the model's own currency (for hovers). */

@@ -117,12 +117,8 @@ export class RequestService implements vscode.Disposable {
 
   /** Budget, price and escalation checks that need the user's yes. */
   private async confirm(route: Route): Promise<boolean> {
-    return confirmSpend(
-      this.s,
-      route.estimatedUsd?.max ?? 0,
-      (max, threshold) => `This request may cost up to ${max} on ${route.model} (more than your ${threshold} threshold).`,
-      route.needsConfirmation ? [route.needsConfirmation] : [],
-    );
+    // The router's own budget sentence is in dollars; confirmSpend words the budget rule in the display currency.
+    return confirmSpend(this.s, route.estimatedUsd?.max ?? 0, (max, threshold) => `This request may cost up to ${max} on ${route.model} (more than your ${threshold} threshold).`);
   }
 
   /** A missing key offers "Set API Key" and, once set, sends the same request. */

@@ -146,7 +146,7 @@ export class Services implements vscode.Disposable {
   }
 
   budget(): Budget {
-    this.budget_ ??= new Budget(this.config().budget, () => this.ledger().spend(), loadCalls);
+    this.budget_ ??= new Budget(this.config().budget, () => this.ledger().spend(), loadCalls, (usd) => this.pricing().formatUsdAll(usd));
     return this.budget_;
   }
   budgetIfLoaded(): Budget | undefined {

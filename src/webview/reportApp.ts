@@ -1,11 +1,13 @@
 /** The cost report's UI, independent of the webview API so it can be tested under jsdom. */
 import type { CostPoint, CostReportData, ReportViewToHost } from '../shared/protocol';
 import { barChart, dataTable, dayChart, type Formatter } from './charts';
+import { formatMoney } from '../core/pricing/currency';
+import type { Currency } from '../core/types';
 
+/** Amounts in the report's currency, through the one money formatter ("¥0.0086", never "CN¥"). */
 export function moneyFormatter(currency: string): Formatter {
-  const big = new Intl.NumberFormat('en-US', { style: 'currency', currency, maximumFractionDigits: 2 });
-  const small = new Intl.NumberFormat('en-US', { style: 'currency', currency, maximumSignificantDigits: 3 });
-  return (n) => (n !== 0 && Math.abs(n) < 1 ? small.format(n) : big.format(n));
+  const cur: Currency = currency === 'CNY' ? 'CNY' : 'USD';
+  return (n) => formatMoney(n, cur);
 }
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 

@@ -115,20 +115,18 @@ suite('Batch jobs through the fake provider', () => {
       return a && a.title.startsWith('Batch:') && a.outcome ? a : undefined;
     });
     assert.ok(app.batches.owns(answer.id), 'the batch answer is known to the batch service');
-    await fakeReset();
+    const uploads = async () => (await fakeRequests()).filter((r) => r.method === 'POST' && r.path === '/v1/files');
+    const modelsOf = (u: { body: Record<string, unknown> }) => (u.body.content as string).split('\n').filter((l) => l.trim()).map((l) => (JSON.parse(l) as { body: { model: string } }).body.model);
+    const seen = (await uploads()).length;
     const again = await app.batches.retry(answer.id);
     assert.ok(again && again !== id, `a new batch, got ${String(again)}`);
-    const upload = (await fakeRequests()).find((r) => r.method === 'POST' && r.path === '/v1/files');
-    const lines = (upload!.body.content as string).split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { body: { model: string } });
-    assert.equal(lines.length, 2, 'every item was answered, so the whole batch runs again');
-    assert.equal(lines[0]!.body.model, 'gpt-4o-mini');
-    await fakeReset();
+    const retried = (await uploads())[seen]!;
+    assert.deepEqual(modelsOf(retried), ['gpt-4o-mini', 'gpt-4o-mini'], 'every item was answered, so the whole batch runs again');
     const up = await app.batches.escalate(answer.id);
-    assert.ok(up);
-    const upUpload = (await fakeRequests()).find((r) => r.method === 'POST' && r.path === '/v1/files');
-    const upLines = (upUpload!.body.content as string).split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { body: { model: string } });
-    assert.equal(upLines[0]!.body.model, 'gpt-4o', 'one tier up: medium');
-    await until('the re-run batches to finish', () => app.services.ledger().all().length >= before + 6);
+    assert.ok(up && up !== again);
+    const escalated = (await uploads())[seen + 1]!;
+    assert.deepEqual(modelsOf(escalated), ['gpt-4o', 'gpt-4o'], 'one tier up: medium');
+    await until('the re-run batches to be recorded', () => app.services.ledger().all().length >= before + 6, 60_000);
   });
 
   test('several selections on Anthropic: one Message Batch, one item per selection', async () => {
