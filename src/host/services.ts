@@ -249,6 +249,8 @@ export class Services implements vscode.Disposable {
   }
   setCurrentTask(task: string): void {
     this.task = task;
+    // The status bar's estimate and tooltip describe the current task.
+    this.statusBar?.render();
   }
 
   dispose(): void {

@@ -17,9 +17,10 @@ export class StatusBar implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private busy = false;
   private generation = 0;
-  private last: { count: TokenCount; route?: Route; scope: string } | undefined;
+  private last: { count: TokenCount; scope: string; languageId: string; empty: boolean } | undefined;
   /** Exposed for tests: the latest text and tooltip. */
   text = '';
+  tooltipText = '';
 
   constructor(private readonly s: Services) {
     this.item = vscode.window.createStatusBarItem('tierwise.status', vscode.StatusBarAlignment.Right, 100);
@@ -72,18 +73,24 @@ export class StatusBar implements vscode.Disposable {
     const cfg = this.s.config().routing.config;
     const provider = cfg.activeProvider;
     const model = cfg.tiers[provider].medium;
+    const empty = text.trim() === '';
     this.s.tokens().counter().live('status', provider, model, text, (count) => {
       if (gen !== this.generation) return;
-      let route: Route | undefined;
-      try {
-        const r = this.s.router().route({ task: this.s.currentTask(), inputTokens: count.tokens, selectionText: '', languageId: doc.languageId });
-        route = isRouteError(r) ? undefined : r;
-      } catch (e) {
-        this.s.log.debug(`status route: ${String(e)}`);
-      }
-      this.last = { count, route, scope };
+      this.last = { count, scope, languageId: doc.languageId, empty };
       this.render();
     }, (e) => this.s.log.warn(`token count failed: ${String(e)}`));
+  }
+
+  /** The route of the current task (the last command's) for the counted text, at render time so it follows the task. */
+  private route(): Route | undefined {
+    if (!this.last || this.last.empty) return undefined;
+    try {
+      const r = this.s.router().route({ task: this.s.currentTask(), inputTokens: this.last.count.tokens, selectionText: '', languageId: this.last.languageId });
+      return isRouteError(r) ? undefined : r;
+    } catch (e) {
+      this.s.log.debug(`status route: ${String(e)}`);
+      return undefined;
+    }
   }
 
   render(): void {
@@ -91,9 +98,11 @@ export class StatusBar implements vscode.Disposable {
     const spend = this.s.spendIfLoaded();
     const budget = this.s.budgetIfLoaded()?.state();
     const parts: string[] = [this.busy ? '$(sync~spin)' : '$(pulse)'];
+    const route = this.route();
     if (this.last) {
-      const { count, route } = this.last;
+      const { count } = this.last;
       parts.push(`${count.exact ? '' : '≈'}${count.tokens.toLocaleString('en-US')} tok`);
+      // An empty file or selection has nothing to send, so it has no price.
       if (route?.estimatedUsd && pricing) parts.push(`· ~${pricing.formatUsd(route.estimatedUsd.min)}`);
     } else {
       parts.push('Tierwise');
@@ -106,23 +115,25 @@ export class StatusBar implements vscode.Disposable {
         : budget?.level === 'warn'
           ? new vscode.ThemeColor('statusBarItem.warningBackground')
           : undefined;
-    this.item.tooltip = this.tooltip();
+    const tip = this.tooltip(route);
+    this.tooltipText = tip.value;
+    this.item.tooltip = tip;
   }
 
-  private tooltip(): vscode.MarkdownString {
+  private tooltip(route: Route | undefined): vscode.MarkdownString {
     const md = new vscode.MarkdownString(undefined, true);
     md.supportThemeIcons = true;
     md.appendMarkdown('**Tierwise**\n\n');
     const pricing = this.s.pricingIfLoaded();
     if (this.last) {
-      const { count, route, scope } = this.last;
+      const { count, scope } = this.last;
       const how = count.exact ? `exact (${count.method})` : `estimate (${count.method})`;
       md.appendMarkdown(`${scope === 'selection' ? 'Selection' : 'Document'}: **${count.exact ? '' : '≈'}${count.tokens.toLocaleString('en-US')} tokens**, ${how}\n\n`);
-      if (route) {
+      if (this.last.empty) md.appendMarkdown(`The ${scope} is empty: there is nothing to send.\n\n`);
+      else if (route) {
         md.appendMarkdown(`Task *${route.task.label}* → ${route.reason}\n\n`);
         if (pricing) {
-          md.appendMarkdown('| tier | model | input | up to max_tokens |\n|---|---|---:|---:|\n');
-          const cfg = this.s.config().routing.config;
+          md.appendMarkdown('| tier | model | input alone | input + a full answer (max_tokens) |\n|---|---|---:|---:|\n');
           for (const tier of TIERS) {
             const r = this.s.router().route({ task: route.task.id, inputTokens: count.tokens, selectionText: '', override: { tier } });
             if (isRouteError(r)) continue;
@@ -131,7 +142,6 @@ export class StatusBar implements vscode.Disposable {
             md.appendMarkdown(
               `| ${tier} | ${r.model}${price ? ` <small>(${price})</small>` : ''} | ${est ? pricing.formatUsd(est.min) : '?'} | ${est ? pricing.formatUsd(est.max) : '?'} |\n`,
             );
-            void cfg;
           }
           md.appendMarkdown('\n');
         }
