@@ -92,7 +92,10 @@ async function compareHtml(s: Services, text: string, scope: string, languageId:
       const native = entry ? `${calls.formatMoney(entry.inputPerM, entry.currency)} / ${calls.formatMoney(entry.outputPerM, entry.currency)} per M (${entry.currency})` : '';
       const cls = !r.fitsContext ? 'nofit' : r.total === cheapest ? 'best' : '';
       const note = r.fitsContext ? '' : '<div class="warn">too long for this model</div>';
-      return `<tr class="${cls}"><td title="${esc(native)}"><div class="model">${esc(r.model)}</div><div class="prov">${esc(PROVIDER_LABELS[r.provider])} · ${r.tier}</div>${note}</td><td class="n"><b>${fmt(r.total)}</b></td><td class="n">${fmt(r.cachedTotal)}</td><td class="n">${fmt(r.batchTotal)}</td><td class="n">${r.tokensExact ? '' : '≈'}${r.tokens.toLocaleString('en-US')}</td><td class="n">${fmt(r.input)}</td><td class="n">${fmt(r.outputAtMax)}</td></tr>`;
+      // Four columns, so that nothing is cut off at the default editor width: the token count goes under the model,
+      // the input and output parts under the total.
+      const tokens = `${r.tokensExact ? '' : '≈'}${r.tokens.toLocaleString('en-US')} tokens`;
+      return `<tr class="${cls}"><td title="${esc(native)}"><div class="model">${esc(r.model)}</div><div class="prov">${esc(PROVIDER_LABELS[r.provider])} · ${r.tier} · ${tokens}</div>${note}</td><td class="n"><b>${fmt(r.total)}</b><div class="parts">in ${fmt(r.input)}</div><div class="parts">out ≤ ${fmt(r.outputAtMax)}</div></td><td class="n">${fmt(r.cachedTotal)}</td><td class="n">${fmt(r.batchTotal)}</td></tr>`;
     })
     .join('\n');
   const nonce = randomBytes(16).toString('base64');
@@ -108,7 +111,8 @@ table{border-collapse:collapse;width:100%;margin-top:8px}
 th,td{padding:4px 7px;border-bottom:1px solid var(--vscode-editorWidget-border,rgba(128,128,128,.3));text-align:left;vertical-align:top}
 td.n,th.n{white-space:nowrap}
 .model{font-weight:600;white-space:nowrap}
-.prov{color:var(--vscode-descriptionForeground);font-size:.9em;white-space:nowrap}
+.prov{color:var(--vscode-descriptionForeground);font-size:.9em}
+.parts{color:var(--vscode-descriptionForeground);font-size:.9em;font-weight:normal}
 .warn{color:var(--vscode-errorForeground);font-size:.9em}
 th{font-weight:600;color:var(--vscode-descriptionForeground)}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
@@ -119,7 +123,7 @@ tr.nofit td{opacity:.55}
 <h1>Compare costs</h1>
 <p class="sub">${esc(task.label)} on ${esc(scope)}: the prompt (with the task's system prompt and examples) and up to ${maxTokens.toLocaleString('en-US')} output tokens, in ${cfg.currency.display}.</p>
 <div class="wrap"><table aria-label="Cost of this request on every tier of every provider">
-<thead><tr><th>Model</th><th class="n">Total</th><th class="n">Cached prompt</th><th class="n">Batch</th><th class="n">Tokens</th><th class="n">Input</th><th class="n">Output at max</th></tr></thead>
+<thead><tr><th>Model</th><th class="n">Total <span class="parts">(input + output at max)</span></th><th class="n">Cached prompt</th><th class="n">Batch</th></tr></thead>
 <tbody>
 ${body}
 </tbody></table></div>
