@@ -47,6 +47,8 @@ export function dataTable(doc: Document, caption: string, points: CostPoint[], m
 }
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
+/** "1 request", "3 requests". */
+export const requests = (n: number) => `${int(n)} request${Math.round(n) === 1 ? '' : 's'}`;
 
 /** Horizontal bars, largest first: one row per point (provider, model, tier, task). */
 export function barChart(doc: Document, title: string, points: CostPoint[], money: Formatter, maxBars = 12): SVGSVGElement {
@@ -69,7 +71,7 @@ export function barChart(doc: Document, title: string, points: CostPoint[], mone
     const w = Math.max(p.cost > 0 ? 1 : 0, (p.cost / max) * barW);
     const bar = svgEl(doc, 'rect', { x: labelW, y: y + 3, width: w.toFixed(1), height: row - 6, rx: 2, class: `bar series-${i % 6}` });
     const tip = svgEl(doc, 'title', {});
-    tip.textContent = `${name}: ${money(p.cost)}, ${int(p.requests)} requests`;
+    tip.textContent = `${name}: ${money(p.cost)}, ${requests(p.requests)}`;
     bar.append(tip);
     const value = svgEl(doc, 'text', { x: labelW + w + 6, y: y + row / 2, class: 'value', 'dominant-baseline': 'middle' });
     value.textContent = money(p.cost);
@@ -128,7 +130,7 @@ export function dayChart(doc: Document, title: string, points: CostPoint[], mone
     const x = left + i * slot + (slot - barW) / 2;
     const bar = svgEl(doc, 'rect', { x: x.toFixed(1), y: (top + plotH - h).toFixed(1), width: barW.toFixed(1), height: h.toFixed(1), class: 'bar series-0' });
     const tip = svgEl(doc, 'title', {});
-    tip.textContent = `${p.label ?? p.key}: ${money(p.cost)}, ${int(p.requests)} requests`;
+    tip.textContent = `${p.label ?? p.key}: ${money(p.cost)}, ${requests(p.requests)}`;
     bar.append(tip);
     svg.append(bar);
     if (i % every === 0) {

@@ -1,6 +1,6 @@
 /** The cost report's UI, independent of the webview API so it can be tested under jsdom. */
 import type { CostPoint, CostReportData, ReportViewToHost } from '../shared/protocol';
-import { barChart, dataTable, dayChart, type Formatter } from './charts';
+import { barChart, dataTable, dayChart, requests, type Formatter } from './charts';
 import { formatMoney } from '../core/pricing/currency';
 import type { Currency } from '../core/types';
 
@@ -69,7 +69,7 @@ export class ReportApp {
       c.append(el('h2', 'card-label', label), el('div', 'card-value', value), el('div', 'card-sub', sub));
       cards.append(c);
     };
-    card('Spent', money(t.cost), `${int(t.requests)} requests · ${int(t.inputTokens)} in / ${int(t.outputTokens)} out tokens`);
+    card('Spent', money(t.cost), `${requests(t.requests)} · ${int(t.inputTokens)} in / ${int(t.outputTokens)} out tokens`);
     const pct = s.topTierCost > 0 ? ` (${Math.round((s.tieringCost / s.topTierCost) * 100)}%)` : '';
     card('Saved by tiering', money(s.tieringCost) + pct, `the same requests on the top tier: ${money(s.topTierCost)}`, 'saving');
     card('Saved by caching', money(s.cacheCost), `${int(s.cacheTokens)} input tokens read from cache`, 'saving');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { ReportApp, moneyFormatter } from '../../../src/webview/reportApp';
-import { dayChart, niceStep } from '../../../src/webview/charts';
+import { dayChart, niceStep, requests } from '../../../src/webview/charts';
 import type { ReportViewToHost } from '../../../src/shared/protocol';
 import { makeWindow } from './dom';
 import { sampleReport } from './fixtures';
@@ -54,5 +54,7 @@ describe('cost report (DOM)', () => {
     assert.equal(niceStep(0.00029), 0.0005);
     assert.equal(niceStep(3), 5);
     assert.equal(niceStep(0.1), 0.1);
+    assert.equal(requests(1), '1 request');
+    assert.equal(requests(2), '2 requests');
   });
 });
