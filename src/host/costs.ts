@@ -7,6 +7,7 @@ import { isRouteError } from '../core/routing';
 import { CostReportPanel } from './panels/costReport';
 import type { Services } from './services';
 import { loadCalls } from './lazy';
+import { serverTokenCount } from '../core/setup/local';
 
 const COMPARE_VIEW = 'tierwise.compare';
 
@@ -59,6 +60,14 @@ async function compareHtml(s: Services, text: string, scope: string, languageId:
       counts.set(`${provider}/${model}`, c);
     }
   }
+  // A local llama.cpp or vLLM server counts tokens itself: exact counts for the local rows.
+  if (s.pricing().isLocal('openaiCompatible')) {
+    const baseUrl = cfg.providers.openaiCompatible.baseUrl || loadCalls().defaultBaseUrl('openaiCompatible');
+    for (const model of new Set(Object.values(cfg.routing.config.tiers.openaiCompatible))) {
+      const n = await serverTokenCount(fetch, baseUrl, model, text, { timeoutMs: 1500 });
+      if (n !== undefined) counts.set(`openaiCompatible/${model}`, { tokens: n, exact: true });
+    }
+  }
   // Anthropic's count_tokens endpoint gives exact counts of the whole request when a key is set.
   const exactWhole = new Map<string, number>();
   for (const model of new Set(Object.values(cfg.routing.config.tiers.anthropic))) {
@@ -95,6 +104,9 @@ async function compareHtml(s: Services, text: string, scope: string, languageId:
       // Four columns, so that nothing is cut off at the default editor width: the token count goes under the model,
       // the input and output parts under the total.
       const tokens = `${r.tokensExact ? '' : '≈'}${r.tokens.toLocaleString('en-US')} tokens`;
+      if (pricing.isLocal(r.provider) && r.total === 0) {
+        return `<tr class="${cls} local"><td title="A server on this machine: calls cost nothing"><div class="model">${esc(r.model)}</div><div class="prov">${esc(PROVIDER_LABELS[r.provider])} (local) · ${r.tier} · ${tokens}</div>${note}</td><td class="n"><b>free</b><div class="parts">local server</div></td><td class="n">free</td><td class="n">—</td></tr>`;
+      }
       return `<tr class="${cls}"><td title="${esc(native)}"><div class="model">${esc(r.model)}</div><div class="prov">${esc(PROVIDER_LABELS[r.provider])} · ${r.tier} · ${tokens}</div>${note}</td><td class="n"><b>${fmt(r.total)}</b><div class="parts">in ${fmt(r.input)}</div><div class="parts">out ≤ ${fmt(r.outputAtMax)}</div></td><td class="n">${fmt(r.cachedTotal)}</td><td class="n">${fmt(r.batchTotal)}</td></tr>`;
     })
     .join('\n');
@@ -150,6 +162,7 @@ export async function costReportData(s: Services): Promise<CostReportData> {
     }));
   const top = calls.topTierComparison(records, s.pricing().entries, cfg.currency.cnyPerUsd, (p) => cfg.routing.config.tiers[p].complex);
   const batch = batchSavings(records, s);
+  const local = localSavings(records, s);
   const days = records.map((r) => new Date(r.time).toISOString().slice(0, 10)).sort();
   const today = new Date().toISOString().slice(0, 10);
   const totalUsd = records.reduce((a, r) => a + r.costUsd, 0);
@@ -177,6 +190,8 @@ export async function costReportData(s: Services): Promise<CostReportData> {
       batchCost: toDisplay(batch.savedUsd),
       topTierCost: toDisplay(top.topTierUsd),
       tieringCost: toDisplay(Math.max(0, top.savedUsd)),
+      localRequests: local.requests,
+      localCost: toDisplay(local.savedUsd),
     },
   };
 }
@@ -194,3 +209,24 @@ function batchSavings(records: readonly LedgerRecord[], s: Services): { tokens: 
   return { tokens, savedUsd };
 }
 
+
+/**
+ * What calls answered by a local server saved: each priced at the cloud model its tier would have used (the active
+ * provider's, or OpenAI's when the local endpoint is the active provider). A saving, never a loss: a local model
+ * priced above the cloud (tierwise.models) counts as no saving.
+ */
+function localSavings(records: readonly LedgerRecord[], s: Services): { requests: number; savedUsd: number } {
+  const cfg = s.config().routing.config;
+  const cloud: ProviderId = cfg.activeProvider !== 'openaiCompatible' ? cfg.activeProvider : (s.available().find((p) => p !== 'openaiCompatible') ?? 'openai');
+  let requests = 0;
+  let savedUsd = 0;
+  for (const r of records) {
+    const isLocal = r.costSource === 'local' || (r.provider === 'openaiCompatible' && r.costUsd === 0 && r.costSource !== 'gateway');
+    if (!isLocal) continue;
+    requests++;
+    const model = cfg.tiers[cloud][r.tier ?? 'simple'];
+    const price = s.pricing().cost(cloud, model, { inputTokens: r.inputTokens, outputTokens: r.outputTokens, cacheReadTokens: r.cacheReadTokens, cacheWriteTokens: r.cacheWriteTokens, reasoningTokens: r.reasoningTokens }, !!r.batch);
+    if (price) savedUsd += Math.max(0, price.usd - r.costUsd);
+  }
+  return { requests, savedUsd };
+}

@@ -17,6 +17,10 @@ export interface CallRecordInput {
   retries: number;
   outcome: Outcome;
   error?: string;
+  /** The cost the gateway reported for this call (LiteLLM `x-litellm-response-cost`), in USD: recorded as is. */
+  gatewayCostUsd?: number;
+  /** The call went to a server on this machine (free unless priced in tierwise.models). */
+  local?: boolean;
 }
 
 /**
@@ -57,7 +61,10 @@ export class Ledger {
   }
 
   async record(call: CallRecordInput): Promise<LedgerRecord> {
-    const rec = this.calls.makeRecord(this.pricing().entries, { ...call, time: Date.now(), session: this.session }, this.cnyPerUsd());
+    const { gatewayCostUsd, local, ...rest } = call;
+    let rec = this.calls.makeRecord(this.pricing().entries, { ...rest, time: Date.now(), session: this.session }, this.cnyPerUsd());
+    if (gatewayCostUsd !== undefined) rec = { ...rec, cost: gatewayCostUsd, currency: 'USD', costUsd: gatewayCostUsd, costSource: 'gateway' };
+    else if (local) rec = { ...rec, costSource: 'local' };
     this.records.push(rec);
     this.onChange();
     this.changed.fire();

@@ -9,6 +9,7 @@ import type { AnswerHandle } from './panels/answerPanel';
 import type { Services } from './services';
 import { describeError } from './errors';
 import { confirmSpend, countedRouteInput, ensureKey } from './sendChecks';
+import { gatewayReportedCost } from '../core/setup/local';
 
 /** What the user asked for, kept whole so that Retry, Escalate and "Set API Key, then run" can run it again. */
 export interface PendingRequest {
@@ -198,9 +199,20 @@ export class RequestService implements vscode.Disposable {
     const price = this.s.pricing().cost(provider, model, usage, route.request.batch);
     const fmt = (usd: number) => this.s.pricing().formatUsd(usd);
     const timing = o.result?.timing;
+    // A gateway that reports the call's cost (LiteLLM) is believed over the catalogue; a local server is free.
+    const gatewayCostUsd = provider === 'openaiCompatible' && o.result ? gatewayReportedCost(o.result.headers) : undefined;
+    const local = this.s.pricing().isLocal(provider);
+    const cost =
+      gatewayCostUsd !== undefined
+        ? { cost: `${fmt(gatewayCostUsd)} (reported by the gateway)` }
+        : local && price && price.usd === 0
+          ? { cost: 'free (local model)' }
+          : price
+            ? { cost: fmt(price.usd), cacheSavings: price.savingsUsd > 0 ? `saved ${fmt(price.savingsUsd)}` : undefined }
+            : { cost: 'price unknown' };
     const finalMeta = {
       ...usageMeta(usage),
-      ...(price ? { cost: fmt(price.usd), cacheSavings: price.savingsUsd > 0 ? `saved ${fmt(price.savingsUsd)}` : undefined } : { cost: 'price unknown' }),
+      ...cost,
       // Tokens written to the provider's cache (Anthropic, DashScope explicit cache) cost more than plain input once.
       ...(price && usage.cacheWriteTokens > 0
         ? { notes: [`Cache: ${usage.cacheWriteTokens.toLocaleString('en-US')} prompt tokens written to the cache${price.writePremiumUsd > 0 ? ` (${fmt(price.writePremiumUsd)} above the input price)` : ''}; later requests with the same start read them at the cached price.`] }
@@ -240,6 +252,8 @@ export class RequestService implements vscode.Disposable {
       retries: o.retries,
       outcome: outcome === 'done' ? (o.result?.finishReason === 'length' ? 'truncated' : 'ok') : outcome,
       error: o.error?.kind,
+      ...(gatewayCostUsd !== undefined ? { gatewayCostUsd } : {}),
+      ...(local ? { local } : {}),
     });
     this.warnOnBudget();
   }

@@ -103,7 +103,7 @@ export class StatusBar implements vscode.Disposable {
       const { count } = this.last;
       parts.push(`${count.exact ? '' : '≈'}${count.tokens.toLocaleString('en-US')} tok`);
       // An empty file or selection has nothing to send, so it has no price.
-      if (route?.estimatedUsd && pricing) parts.push(`· ~${pricing.formatUsd(route.estimatedUsd.min)}`);
+      if (route?.estimatedUsd && pricing) parts.push(pricing.isLocal(route.provider) && route.estimatedUsd.max === 0 ? '· free (local)' : `· ~${pricing.formatUsd(route.estimatedUsd.min)}`);
     } else {
       parts.push('Tierwise');
     }

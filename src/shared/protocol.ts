@@ -217,6 +217,10 @@ export interface CostReportData {
     topTierCost: number;
     /** topTierCost − totals.cost: the saving from tiering. */
     tieringCost: number;
+    /** Requests answered by a local server (free). */
+    localRequests: number;
+    /** What those requests would have cost on the cloud model of the same tier. */
+    localCost: number;
   };
 }
 
@@ -440,7 +444,7 @@ export function isCostReportData(v: unknown): v is CostReportData {
     typeof v.to === 'string' &&
     series.every((s) => Array.isArray(v[s]) && (v[s] as unknown[]).every(isCostPoint)) &&
     allNumbers(v.totals, ['cost', 'requests', 'inputTokens', 'outputTokens', 'cachedTokens']) &&
-    allNumbers(v.savings, ['cacheTokens', 'cacheCost', 'batchTokens', 'batchCost', 'topTierCost', 'tieringCost'])
+    allNumbers(v.savings, ['cacheTokens', 'cacheCost', 'batchTokens', 'batchCost', 'topTierCost', 'tieringCost', 'localRequests', 'localCost'])
   );
 }
 

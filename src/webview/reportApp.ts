@@ -74,6 +74,7 @@ export class ReportApp {
     card('Saved by tiering', money(s.tieringCost) + pct, `the same requests on the top tier: ${money(s.topTierCost)}`, 'saving');
     card('Saved by caching', money(s.cacheCost), `${int(s.cacheTokens)} input tokens read from cache`, 'saving');
     card('Saved by batch', money(s.batchCost), `${int(s.batchTokens)} tokens sent as batch`, 'saving');
+    if (s.localRequests > 0) card('Saved by local models', money(s.localCost), `${requests(s.localRequests)} answered locally for free, priced at the cloud model of their tier`, 'saving');
 
     const charts = el('div', 'charts');
     const figure = (title: string, points: CostPoint[], kind: 'day' | 'bar') => {

@@ -35,6 +35,8 @@ export interface LedgerRecord {
   outcome: Outcome;
   /** Error kind (ProviderError.kind) for failed requests. */
   error?: string;
+  /** Where the cost came from when not the catalogue: the gateway's own report (LiteLLM), or a local server (free). */
+  costSource?: 'gateway' | 'local';
 }
 
 export function usageOf(r: LedgerRecord): Usage {

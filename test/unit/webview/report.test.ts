@@ -22,6 +22,7 @@ describe('cost report (DOM)', () => {
     assert.match(cards, /Spent\$0\.62/);
     assert.match(cards, /Saved by tiering\$1\.48 \(70%\)/);
     assert.match(cards, /top tier: \$2\.10/);
+    assert.match(cards, /Saved by local models\$0\.05/);
     // Days are drawn oldest first.
     const titles = Array.from(doc.querySelectorAll('.day-chart rect.bar title')).map((t) => t.textContent);
     assert.match(titles[0]!, /^2026-11-01/);
