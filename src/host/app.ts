@@ -10,6 +10,7 @@ import { registerPromptSupport } from './promptSupport';
 import { RequestService } from './requests';
 import { Services } from './services';
 import { StatusBar } from './statusBar';
+import { SetupService } from './setup';
 
 /** The extension's composition root: owns every service and registration, disposed as one. */
 export class Tierwise implements vscode.Disposable {
@@ -19,6 +20,7 @@ export class Tierwise implements vscode.Disposable {
   readonly requests: RequestService;
   readonly statusBar: StatusBar;
   readonly batches: BatchService;
+  readonly setup: SetupService;
   private readonly store = new DisposableStore();
 
   constructor(readonly context: vscode.ExtensionContext) {
@@ -46,6 +48,7 @@ export class Tierwise implements vscode.Disposable {
     for (const d of registerCostCommands(s)) add(d);
     for (const d of registerBatchCommands(s, batches)) add(d);
     add(registerPromptSupport(context, s, this.requests));
+    this.setup = add(new SetupService(s));
     add(this.keys.onDidChange(() => void s.refreshAvailable()));
 
     // After start-up: nothing here loads an SDK, a tokenizer or the price catalogue.
