@@ -256,6 +256,8 @@ export class RequestService implements vscode.Disposable {
       ...(local ? { local } : {}),
     });
     this.warnOnBudget();
+    // A gateway's key budget moved with this call.
+    if (provider === 'openaiCompatible') void this.s.statusBar.refreshGateway();
   }
 
   private budgetLevel: string = 'none';

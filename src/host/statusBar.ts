@@ -3,9 +3,12 @@ import type { Route } from '../core/routing';
 import { isRouteError } from '../core/routing';
 import type { TokenCount } from '../core/tokens/client';
 import { TIERS } from '../core/types';
+import { gatewayBudget, type GatewayBudget } from '../core/setup/local';
 import type { Services } from './services';
 
 const DEBOUNCE_MS = 120;
+/** How often the gateway's key budget is asked for again. */
+const GATEWAY_REFRESH_MS = 60_000;
 
 /**
  * The status bar item: tokens of the selection (or document) for the active provider's model, the estimated
@@ -21,6 +24,10 @@ export class StatusBar implements vscode.Disposable {
   /** Exposed for tests: the latest text and tooltip. */
   text = '';
   tooltipText = '';
+  /** The gateway key's spend and budget (LiteLLM /key/info), when the OpenAI-compatible endpoint has one. */
+  private gateway: { budget?: GatewayBudget; at: number; url: string } | undefined;
+  private gatewayFetching = false;
+  private gatewayWarned = false;
 
   constructor(private readonly s: Services) {
     this.item = vscode.window.createStatusBarItem('tierwise.status', vscode.StatusBarAlignment.Right, 100);
@@ -109,10 +116,12 @@ export class StatusBar implements vscode.Disposable {
     }
     if (spend && pricing) parts.push(`${this.last ? '· ' : ''}session ${pricing.formatUsd(spend.sessionUsd)}`);
     this.setText(parts.join(' '));
+    const gw = this.gateway?.budget?.level;
+    if (this.gatewayStale()) void this.refreshGateway();
     this.item.backgroundColor =
-      budget?.level === 'over'
+      budget?.level === 'over' || gw === 'over'
         ? new vscode.ThemeColor('statusBarItem.errorBackground')
-        : budget?.level === 'warn'
+        : budget?.level === 'warn' || gw === 'warn'
           ? new vscode.ThemeColor('statusBarItem.warningBackground')
           : undefined;
     const tip = this.tooltip(route);
@@ -153,8 +162,52 @@ export class StatusBar implements vscode.Disposable {
     }
     const budget = this.s.budgetIfLoaded()?.state();
     if (budget && budget.level !== 'none') md.appendMarkdown(`${budget.level === 'ok' ? '' : '$(warning) '}${budget.message}\n\n`);
+    const gw = this.gateway?.budget;
+    if (gw && pricing) {
+      const pct = gw.fraction !== undefined ? ` (${Math.round(gw.fraction * 100)}%)` : '';
+      const [spent, max] = pricing.formatUsdAll([gw.spendUsd, gw.maxBudgetUsd ?? 0]);
+      md.appendMarkdown(
+        `${gw.level === 'ok' ? '' : '$(warning) '}Gateway key: ${spent}${gw.maxBudgetUsd !== undefined ? ` of ${max}` : ''} spent${pct}${gw.level === 'over' ? ', budget reached: the gateway may refuse calls' : gw.level === 'warn' ? ', over 80% of its budget' : ''}.\n\n`,
+      );
+    }
     md.appendMarkdown('Click for the cost report.');
     return md;
+  }
+
+  /** The OpenAI-compatible endpoint, when routing uses it (a gateway's budget is worth showing then). */
+  private gatewayUrl(): string | undefined {
+    const cfg = this.s.config();
+    const r = cfg.routing.config;
+    const used = r.activeProvider === 'openaiCompatible' || r.localSimpleTier || (r.policy === 'perTier' && Object.values(r.perTier).includes('openaiCompatible'));
+    return used && cfg.providers.openaiCompatible.baseUrl ? cfg.providers.openaiCompatible.baseUrl : undefined;
+  }
+
+  private gatewayStale(): boolean {
+    const url = this.gatewayUrl();
+    if (!url) {
+      this.gateway = undefined;
+      return false;
+    }
+    return !this.gatewayFetching && (!this.gateway || this.gateway.url !== url || Date.now() - this.gateway.at > GATEWAY_REFRESH_MS);
+  }
+
+  /** Asks the gateway for its key's spend and budget (LiteLLM /key/info); warns once when it passes 80%. */
+  async refreshGateway(): Promise<void> {
+    const url = this.gatewayUrl();
+    if (!url || this.gatewayFetching) return;
+    this.gatewayFetching = true;
+    try {
+      const budget = await gatewayBudget(fetch, url, await this.s.keys.get('openaiCompatible'));
+      // A gateway without /key/info is asked again only after the refresh interval.
+      this.gateway = { ...(budget ? { budget } : {}), at: Date.now(), url };
+      if (budget && budget.level !== 'ok' && !this.gatewayWarned) {
+        this.gatewayWarned = true;
+        void vscode.window.showWarningMessage(`Tierwise: the gateway key has used ${Math.round((budget.fraction ?? 0) * 100)}% of its budget.`);
+      }
+    } finally {
+      this.gatewayFetching = false;
+    }
+    this.render();
   }
 
   dispose(): void {

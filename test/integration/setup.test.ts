@@ -120,6 +120,10 @@ suite('Check Setup and local servers', () => {
         return a?.outcome ? a : undefined;
       });
       assert.match(String(answer.live.cost), /reported by the gateway/);
+      // The key's budget from /key/info, in the status bar tooltip, with a warning past 80%.
+      await app.statusBar.refreshGateway();
+      assert.match(app.statusBar.tooltipText, /\$\(warning\) Gateway key: \$8\.50 of \$10\.00 spent \(85%\), over 80% of its budget/);
+      assert.ok((await fakeRequests()).some((r) => r.path === '/key/info'), 'asked the gateway for the key budget');
     } finally {
       await gateway(undefined);
       await setting('provider', 'openai');
