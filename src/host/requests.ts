@@ -240,6 +240,7 @@ export class RequestService implements vscode.Disposable {
       }
     }
     handle.end(outcome, message, finalMeta);
+    if (outcome === 'done') void vscode.commands.executeCommand('setContext', 'tierwise.answered', true);
     await this.s.ledger().record({
       provider,
       model,

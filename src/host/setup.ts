@@ -13,6 +13,15 @@ import { loadCalls } from './lazy';
 import type { Services } from './services';
 
 const CHECK_VIEW = 'tierwise.checkSetup';
+
+const SAMPLE_CODE = `export function debounce<T extends unknown[]>(fn: (...args: T) => void, ms: number): (...args: T) => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return (...args: T) => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), ms);
+  };
+}
+`;
 /** The commands the Check Setup view may run from its buttons (command links; the view runs no script). */
 const FIX_COMMANDS = ['tierwise.setApiKey', 'tierwise.findLocalModels', 'tierwise.checkSetup', 'tierwise.setup.setDashScopeRegion', 'tierwise.showLog', 'workbench.action.openSettings'];
 
@@ -34,7 +43,52 @@ export class SetupService implements vscode.Disposable {
         await vscode.workspace.getConfiguration('tierwise').update('providers.dashscope.region', region, vscode.ConfigurationTarget.Global);
         await this.check();
       }),
+      vscode.commands.registerCommand('tierwise.chooseProvider', (id?: unknown) => this.chooseProvider(typeof id === 'string' ? id : undefined)),
+      vscode.commands.registerCommand('tierwise.openSamplePrompt', () => this.openSample('sample.prompt.md', 'tierwise-prompt')),
+      vscode.commands.registerCommand('tierwise.tryExplain', async () => {
+        const editor = await this.openSample(undefined, 'typescript', SAMPLE_CODE);
+        editor.selection = new vscode.Selection(0, 0, editor.document.lineCount, 0);
+        await vscode.commands.executeCommand('tierwise.explain');
+      }),
+      s.keys.onDidChange(() => void this.updateReady()),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('tierwise') && void this.updateReady()),
     );
+    void this.updateReady();
+  }
+
+  /** Context `tierwise.providerReady`: the active provider has its key, or is an OpenAI-compatible endpoint that is set. */
+  private async updateReady(): Promise<void> {
+    const cfg = this.s.config();
+    const id = cfg.routing.config.activeProvider;
+    const ready = this.s.needsKey(id) ? await this.s.keys.has(id) : !!cfg.providers.openaiCompatible.baseUrl;
+    await vscode.commands.executeCommand('setContext', 'tierwise.providerReady', ready);
+  }
+
+  /** Writes `tierwise.provider` (user settings) from a quick pick. */
+  async chooseProvider(preset?: string): Promise<ProviderId | undefined> {
+    let id = PROVIDER_IDS.find((p) => p === preset);
+    if (!id) {
+      const picked = await vscode.window.showQuickPick(
+        PROVIDER_IDS.map((p) => ({ label: PROVIDER_LABELS[p], description: p === 'openaiCompatible' ? 'a local server (free, no key) or a team gateway' : 'needs an API key', id: p })),
+        { title: 'Tierwise: which provider should answer?' },
+      );
+      id = picked?.id;
+    }
+    if (!id) return undefined;
+    await vscode.workspace.getConfiguration('tierwise').update('provider', id, vscode.ConfigurationTarget.Global);
+    const next = this.s.needsKey(id) ? 'Set API Key' : 'Find Local Models';
+    const choice = await vscode.window.showInformationMessage(`Tierwise: ${PROVIDER_LABELS[id]} answers every tier now.`, next);
+    if (choice === 'Set API Key') void vscode.commands.executeCommand('tierwise.setApiKey', id);
+    else if (choice === 'Find Local Models') void vscode.commands.executeCommand('tierwise.findLocalModels');
+    return id;
+  }
+
+  /** A sample as a new untitled editor (nothing is written to the workspace). */
+  private async openSample(file: string | undefined, language: string, content?: string): Promise<vscode.TextEditor> {
+    let text = content ?? '';
+    if (file) text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.s.context.extensionUri, 'media', 'walkthrough', file)));
+    const doc = await vscode.workspace.openTextDocument({ content: text, language });
+    return vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One });
   }
 
   /** The providers worth checking: those routing uses, those with a key, and a configured OpenAI-compatible endpoint. */
