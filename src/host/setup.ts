@@ -69,17 +69,19 @@ export class SetupService implements vscode.Disposable {
     let id = PROVIDER_IDS.find((p) => p === preset);
     if (!id) {
       const picked = await vscode.window.showQuickPick(
-        PROVIDER_IDS.map((p) => ({ label: PROVIDER_LABELS[p], description: p === 'openaiCompatible' ? 'a local server (free, no key) or a team gateway' : 'needs an API key', id: p })),
-        { title: 'Tierwise: which provider should answer?' },
+        PROVIDER_IDS.map((p) => ({ label: PROVIDER_LABELS[p], description: p === 'openaiCompatible' ? vscode.l10n.t('a local server (free, no key) or a team gateway') : vscode.l10n.t('needs an API key'), id: p })),
+        { title: vscode.l10n.t('Tierwise: which provider should answer?') },
       );
       id = picked?.id;
     }
     if (!id) return undefined;
     await vscode.workspace.getConfiguration('tierwise').update('provider', id, vscode.ConfigurationTarget.Global);
-    const next = this.s.needsKey(id) ? 'Set API Key' : 'Find Local Models';
-    const choice = await vscode.window.showInformationMessage(`Tierwise: ${PROVIDER_LABELS[id]} answers every tier now.`, next);
-    if (choice === 'Set API Key') void vscode.commands.executeCommand('tierwise.setApiKey', id);
-    else if (choice === 'Find Local Models') void vscode.commands.executeCommand('tierwise.findLocalModels');
+    const setKey = vscode.l10n.t('Set API Key');
+    const findLocal = vscode.l10n.t('Find Local Models');
+    const next = this.s.needsKey(id) ? setKey : findLocal;
+    const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Tierwise: {0} answers every tier now.', PROVIDER_LABELS[id]), next);
+    if (choice === setKey) void vscode.commands.executeCommand('tierwise.setApiKey', id);
+    else if (choice === findLocal) void vscode.commands.executeCommand('tierwise.findLocalModels');
     return id;
   }
 
@@ -111,7 +113,7 @@ export class SetupService implements vscode.Disposable {
   async check(): Promise<ProviderCheck[]> {
     const cfg = this.s.config();
     const ids = await this.configured();
-    const results = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Tierwise: checking the setup…' }, () =>
+    const results = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Tierwise: checking the setup…') }, () =>
       Promise.all(
         ids.map(async (id) => {
           const key = await this.s.keys.get(id);
@@ -197,11 +199,12 @@ export class SetupService implements vscode.Disposable {
    * the endpoint, the tier models and either the active provider (all tiers) or the hybrid simple tier.
    */
   async findLocalModels(preset?: { baseUrl?: string; model?: string; use?: LocalUse }): Promise<boolean> {
-    const found = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Tierwise: looking for local model servers…' }, () => this.discover());
+    const found = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Tierwise: looking for local model servers…') }, () => this.discover());
     if (!found.length) {
       const ports = LOCAL_SERVERS.map((k) => `${k.label} ${this.ports()[k.id] ?? k.defaultPort}`).join(', ');
-      const choice = await vscode.window.showWarningMessage(`Tierwise: no local model server answered on 127.0.0.1 (${ports}). Start one (for example "ollama serve"), or set its port in tierwise.local.ports.`, 'Open Setting');
-      if (choice === 'Open Setting') void vscode.commands.executeCommand('workbench.action.openSettings', 'tierwise.local.ports');
+      const open = vscode.l10n.t('Open Setting');
+      const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Tierwise: no local model server answered on 127.0.0.1 ({0}). Start one (for example "ollama serve"), or set its port in tierwise.local.ports.', ports), open);
+      if (choice === open) void vscode.commands.executeCommand('workbench.action.openSettings', 'tierwise.local.ports');
       return false;
     }
     for (const f of found) this.s.pricing().addLocalModels(f.models);
@@ -216,10 +219,10 @@ export class SetupService implements vscode.Disposable {
       const items: Item[] = [];
       for (const f of found) {
         items.push({ label: `${f.kind.label} on port ${f.port}`, kind: vscode.QuickPickItemKind.Separator });
-        if (!f.models.length) items.push({ label: '$(info) no models yet', description: f.kind.id === 'ollama' ? 'pull one: ollama pull llama3.2' : 'load a model in the server' });
+        if (!f.models.length) items.push({ label: `$(info) ${vscode.l10n.t('no models yet')}`, description: f.kind.id === 'ollama' ? vscode.l10n.t('pull one: ollama pull llama3.2') : vscode.l10n.t('load a model in the server') });
         for (const m of f.models) items.push({ label: m, description: `${f.kind.label} · free`, server: f, model: m });
       }
-      const picked = await vscode.window.showQuickPick(items, { title: 'Tierwise: pick a local model', placeHolder: 'Local calls are free and stay on this machine' });
+      const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Tierwise: pick a local model'), placeHolder: vscode.l10n.t('Local calls are free and stay on this machine') });
       if (!picked?.server || !picked.model) return false;
       server = picked.server;
       model = picked.model;
@@ -228,10 +231,10 @@ export class SetupService implements vscode.Disposable {
     if (!use) {
       const picked = await vscode.window.showQuickPick(
         [
-          { label: 'All tiers', description: 'make the local server the active provider (no cloud key needed)', use: 'all' as const },
-          { label: 'The simple tier only', description: 'hybrid: simple tasks run locally, the rest on your cloud provider', use: 'simple' as const },
+          { label: vscode.l10n.t('All tiers'), description: vscode.l10n.t('make the local server the active provider (no cloud key needed)'), use: 'all' as const },
+          { label: vscode.l10n.t('The simple tier only'), description: vscode.l10n.t('hybrid: simple tasks run locally, the rest on your cloud provider'), use: 'simple' as const },
         ],
-        { title: `Tierwise: use ${model} for…` },
+        { title: vscode.l10n.t('Tierwise: use {0} for…', model) },
       );
       if (!picked) return false;
       use = picked.use;
@@ -244,7 +247,7 @@ export class SetupService implements vscode.Disposable {
     if (use === 'all') await c.update('provider', 'openaiCompatible', G);
     else await c.update('routing.localSimpleTier', true, G);
     await this.s.refreshAvailable();
-    void vscode.window.setStatusBarMessage(`Tierwise: ${model} on ${server.kind.label} now answers ${use === 'all' ? 'every tier' : 'the simple tier'} (free)`, 8000);
+    void vscode.window.setStatusBarMessage(use === 'all' ? vscode.l10n.t('Tierwise: {0} on {1} now answers every tier (free)', model, server.kind.label) : vscode.l10n.t('Tierwise: {0} on {1} now answers the simple tier (free)', model, server.kind.label), 8000);
     return true;
   }
 
