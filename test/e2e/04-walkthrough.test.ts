@@ -38,6 +38,10 @@ describe('Walkthrough on a fresh user-data folder', function () {
     if (workspace) rmSync(workspace, { recursive: true, force: true });
   });
 
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await shot(`failed-walkthrough-${this.currentTest.title.replace(/[^\w]+/g, '-').slice(0, 40)}`).catch(() => undefined);
+  });
+
   async function shot(name: string): Promise<void> {
     mkdirSync(screenshotDir, { recursive: true });
     await page.screenshot({ path: path.join(screenshotDir, `${name}.png`) });
@@ -55,6 +59,12 @@ describe('Walkthrough on a fresh user-data folder', function () {
   }
 
   async function openWalkthrough(): Promise<void> {
+    const tab = page.locator('.tabs-container .tab', { hasText: 'Walkthrough: Tierwise' }).first();
+    if (await tab.count()) {
+      await tab.click();
+      await page.locator('.getting-started-step').first().waitFor({ timeout: 15_000 });
+      return;
+    }
     await palette('Welcome: Open Walkthrough...');
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with Tierwise' }).first();
     await row.waitFor({ timeout: 15_000 });
