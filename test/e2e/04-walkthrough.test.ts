@@ -44,6 +44,7 @@ describe('Walkthrough on a fresh user-data folder', function () {
 
   async function shot(name: string): Promise<void> {
     mkdirSync(screenshotDir, { recursive: true });
+    await page.mouse.move(700, 700); // no hover tooltip over the picture
     await page.screenshot({ path: path.join(screenshotDir, `${name}.png`) });
   }
 
