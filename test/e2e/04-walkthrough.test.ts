@@ -25,7 +25,7 @@ describe('Walkthrough on a fresh user-data folder', function () {
   before(async () => {
     const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
     workspace = fixtureWorkspace('tierwise-e2e-walk-');
-    server = await startCodeServer({ workspace, installVsix: [path.join(root, `tierwise-${version}.vsix`)], settings: fakeProviderSettings(e2e().fake) });
+    server = await startCodeServer({ workspace, installVsix: [path.join(root, `tierwise-${version}.vsix`)], settings: { ...fakeProviderSettings(e2e().fake), 'tierwise.batch.pollSeconds': 1 } });
     browser = await launchBrowser();
     page = await newPage(browser);
     await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
@@ -160,6 +160,26 @@ describe('Walkthrough on a fresh user-data folder', function () {
     await waitComplete('costReport');
     assert.deepEqual(await completed(), [...STEPS], 'every step is done');
     await shot('11-walkthrough-done');
+  });
+
+  it('a batch of three lines comes back as one answer at batch prices', async () => {
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'notes.md' }).first().click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'notes.md' }).first().waitFor({ timeout: 15_000 });
+    await page.locator('.editor-instance .monaco-editor .view-lines >> visible=true').first().click();
+    await page.keyboard.press('Control+A');
+    await palette('Tierwise: Run Task as Batch (Half Price)…');
+    const input = page.locator('.quick-input-widget input');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'One item per non-empty line' }).first().waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Extract keywords' }).first().waitFor({ timeout: 15_000 });
+    await input.fill('Extract keywords');
+    await page.keyboard.press('Enter');
+    const frame = await webviewFrame(page, 'article.answer', 30_000);
+    const batch = frame.locator('article.answer', { hasText: 'Batch: Extract keywords' }).first();
+    await batch.waitFor({ timeout: 60_000 });
+    await frame.locator('article.answer[data-state="done"]', { hasText: 'Batch: Extract keywords' }).first().waitFor({ timeout: 60_000 });
+    assert.match(await batch.innerText(), /Batch price/);
+    await shot('13-batch');
   });
 
   it('Check Setup shows each provider with a fix for each problem', async () => {
