@@ -93,9 +93,17 @@ async function compareHtml(s: Services, text: string, scope: string, languageId:
       return { tokens: c.tokens + overhead, exact: c.exact };
     },
   });
+  type Row = (typeof rows)[number];
   const fmt = (x: number | undefined) => (x === undefined ? '—' : calls.formatMoney(x, cfg.currency.display));
   const cheapest = Math.min(...rows.filter((r) => r.fitsContext).map((r) => r.total));
-  const body = rows
+  // One row per model: a model several tiers use (a local model on every tier) is listed once, with its tiers.
+  const merged: (Row & { tierList: string })[] = [];
+  for (const r of rows) {
+    const same = merged.find((m) => m.provider === r.provider && m.model === r.model && m.tokens === r.tokens);
+    if (same) same.tierList += `, ${r.tier}`;
+    else merged.push({ ...r, tierList: r.tier });
+  }
+  const body = merged
     .map((r) => {
       const entry = pricing.entry(r.provider, r.model);
       const native = entry ? `${calls.formatMoney(entry.inputPerM, entry.currency)} / ${calls.formatMoney(entry.outputPerM, entry.currency)} per M (${entry.currency})` : '';
@@ -105,9 +113,9 @@ async function compareHtml(s: Services, text: string, scope: string, languageId:
       // the input and output parts under the total.
       const tokens = `${r.tokensExact ? '' : '≈'}${r.tokens.toLocaleString('en-US')} tokens`;
       if (pricing.isLocal(r.provider) && r.total === 0) {
-        return `<tr class="${cls} local"><td title="A server on this machine: calls cost nothing"><div class="model">${esc(r.model)}</div><div class="prov">${esc(PROVIDER_LABELS[r.provider])} (local) · ${r.tier} · ${tokens}</div>${note}</td><td class="n"><b>free</b><div class="parts">local server</div></td><td class="n">free</td><td class="n">—</td></tr>`;
+        return `<tr class="${cls} local"><td title="A server on this machine: calls cost nothing"><div class="model">${esc(r.model)}</div><div class="prov">Local server · ${esc(r.tierList)} · ${tokens}</div>${note}</td><td class="n"><b>free</b></td><td class="n">free</td><td class="n">—</td></tr>`;
       }
-      return `<tr class="${cls}"><td title="${esc(native)}"><div class="model">${esc(r.model)}</div><div class="prov">${esc(PROVIDER_LABELS[r.provider])} · ${r.tier} · ${tokens}</div>${note}</td><td class="n"><b>${fmt(r.total)}</b><div class="parts">in ${fmt(r.input)}</div><div class="parts">out ≤ ${fmt(r.outputAtMax)}</div></td><td class="n">${fmt(r.cachedTotal)}</td><td class="n">${fmt(r.batchTotal)}</td></tr>`;
+      return `<tr class="${cls}"><td title="${esc(native)}"><div class="model">${esc(r.model)}</div><div class="prov">${esc(PROVIDER_LABELS[r.provider])} · ${esc(r.tierList)} · ${tokens}</div>${note}</td><td class="n"><b>${fmt(r.total)}</b><div class="parts">in ${fmt(r.input)}</div><div class="parts">out ≤ ${fmt(r.outputAtMax)}</div></td><td class="n">${fmt(r.cachedTotal)}</td><td class="n">${fmt(r.batchTotal)}</td></tr>`;
     })
     .join('\n');
   const nonce = randomBytes(16).toString('base64');
@@ -135,11 +143,11 @@ tr.nofit td{opacity:.55}
 <h1>Compare costs</h1>
 <p class="sub">${esc(task.label)} on ${esc(scope)}: the prompt (with the task's system prompt and examples) and up to ${maxTokens.toLocaleString('en-US')} output tokens, in ${cfg.currency.display}.</p>
 <div class="wrap"><table aria-label="Cost of this request on every tier of every provider">
-<thead><tr><th>Model</th><th class="n">Total <span class="parts">(input + output at max)</span></th><th class="n">Cached prompt</th><th class="n">Batch</th></tr></thead>
+<thead><tr><th>Model</th><th class="n">Total<div class="parts">in + out at max</div></th><th class="n">Cached</th><th class="n">Batch</th></tr></thead>
 <tbody>
 ${body}
 </tbody></table></div>
-<p class="legend">The cheapest model that fits is highlighted. “≈” marks an estimated count (the provider's tokenizer is not available offline; with an Anthropic key set, Anthropic's own count is used). Cached prompt: the total when the whole prompt is read from the provider's prompt cache. Batch: through the provider's Batch API (about half price, answers within 24 h). Hover a model for its native price.</p>
+<p class="legend">The cheapest model that fits is highlighted. “≈” marks an estimated count (the provider's tokenizer is not available offline; with an Anthropic key set, Anthropic's own count is used). Cached: the total when the whole prompt is read from the provider's prompt cache. Batch: through the provider's Batch API (about half price, answers within 24 h). Hover a model for its native price.</p>
 </body></html>`;
 }
 

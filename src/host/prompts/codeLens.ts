@@ -8,11 +8,11 @@ export const RUN_COMMAND = 'tierwise.runPromptFile';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
-/** Short: "simple · gpt-4o-mini $0.00012/call"; the rest is in `costTooltip`. */
+/** Short: "simple · $0.00012/call" (the model and the rest are in `costTooltip`), so three fit beside each other. */
 export function costTitle(c: ModelCost): string {
-  const name = c.label === 'file' ? c.target.model : `${c.label} · ${c.target.model}`;
-  if (!c.price || c.perCall === undefined) return `${name}: no price known`;
-  return `${name} ${formatMoney(c.perCall, c.price.currency)}/call`;
+  const name = c.label === 'file' ? c.target.model : c.label;
+  if (!c.price || c.perCall === undefined) return `${name} · no price known`;
+  return `${name} · ${formatMoney(c.perCall, c.price.currency)}/call`;
 }
 
 /** The details a cost lens leaves out: per 1,000 calls, cached, worst-case output. */
