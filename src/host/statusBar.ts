@@ -3,12 +3,14 @@ import type { Route } from '../core/routing';
 import { isRouteError } from '../core/routing';
 import type { TokenCount } from '../core/tokens/client';
 import { TIERS } from '../core/types';
-import { gatewayBudget, type GatewayBudget } from '../core/setup/local';
+import { gatewayBudget, serverTokenCount, type GatewayBudget } from '../core/setup/local';
 import type { Services } from './services';
 
 const DEBOUNCE_MS = 120;
 /** How often the gateway's key budget is asked for again. */
 const GATEWAY_REFRESH_MS = 60_000;
+/** Larger selections are not sent to a local server's /tokenize on every change. */
+const SERVER_COUNT_MAX_CHARS = 200_000;
 
 /**
  * The status bar item: tokens of the selection (or document) for the active provider's model, the estimated
@@ -20,7 +22,7 @@ export class StatusBar implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private busy = false;
   private generation = 0;
-  private last: { count: TokenCount; scope: string; languageId: string; empty: boolean } | undefined;
+  private last: { count: TokenCount; scope: string; languageId: string; empty: boolean; text: string } | undefined;
   /** Exposed for tests: the latest text and tooltip. */
   text = '';
   tooltipText = '';
@@ -83,9 +85,21 @@ export class StatusBar implements vscode.Disposable {
     const empty = text.trim() === '';
     this.s.tokens().counter().live('status', provider, model, text, (count) => {
       if (gen !== this.generation) return;
-      this.last = { count, scope, languageId: doc.languageId, empty };
+      // Keep a local server's own count once it came (the local estimate is only a stand-in).
+      if (this.last?.count.method === 'provider' && this.last.text === text) return;
+      this.last = { count, scope, languageId: doc.languageId, empty, text };
       this.render();
     }, (e) => this.s.log.warn(`token count failed: ${String(e)}`));
+    // A local llama.cpp or vLLM server counts exactly with its own tokenizer (POST /tokenize).
+    const pricing = this.s.pricingIfLoaded();
+    if (provider === 'openaiCompatible' && pricing?.isLocal(provider) && !empty && text.length <= SERVER_COUNT_MAX_CHARS) {
+      const baseUrl = this.s.config().providers.openaiCompatible.baseUrl || 'http://localhost:11434/v1';
+      void serverTokenCount(fetch, baseUrl, model, text, { timeoutMs: 1500 }).then((n) => {
+        if (n === undefined || gen !== this.generation) return;
+        this.last = { count: { tokens: n, exact: true, method: 'provider' }, scope, languageId: doc.languageId, empty, text };
+        this.render();
+      });
+    }
   }
 
   /** The route of the current task (the last command's) for the counted text, at render time so it follows the task. */
@@ -136,7 +150,7 @@ export class StatusBar implements vscode.Disposable {
     const pricing = this.s.pricingIfLoaded();
     if (this.last) {
       const { count, scope } = this.last;
-      const how = count.exact ? `exact (${count.method})` : `estimate (${count.method})`;
+      const how = count.method === 'provider' ? 'exact (counted by the server)' : count.exact ? `exact (${count.method})` : `estimate (${count.method})`;
       md.appendMarkdown(`${scope === 'selection' ? 'Selection' : 'Document'}: **${count.exact ? '' : '≈'}${count.tokens.toLocaleString('en-US')} tokens**, ${how}\n\n`);
       if (this.last.empty) md.appendMarkdown(`The ${scope} is empty: there is nothing to send.\n\n`);
       else if (route) {

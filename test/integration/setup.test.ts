@@ -3,6 +3,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import { fakeRequests, fakeReset, fakeUrl, openFixture, setting, tierwise, until } from './helpers';
+import { textTokens } from '../fake-provider/server';
 
 /** A stand-in for Ollama on its own port: its model listing only (GET /api/tags; /v1/models lists nothing). */
 async function fakeOllama(models: string[]): Promise<{ port: number; close(): Promise<void> }> {
@@ -94,6 +95,10 @@ suite('Check Setup and local servers', () => {
       });
       assert.equal(answer.live.cost, 'free (local model)');
       await until('the status bar to say free', () => app.statusBar.text.includes('free (local)') && app.statusBar.text);
+      // The local server counts the selection itself (POST /tokenize): an exact count, said so.
+      await until('the server count', () => app.statusBar.tooltipText.includes('exact (counted by the server)'));
+      assert.ok(app.statusBar.text.includes(`${textTokens(editor.document.getText(editor.selection)).toLocaleString('en-US')} tok`), app.statusBar.text);
+      assert.ok(!app.statusBar.text.includes('≈'), 'not marked as an estimate');
     } finally {
       await ollama.close();
       await setting('local.ports', undefined);
