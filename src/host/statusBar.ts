@@ -28,7 +28,7 @@ export class StatusBar implements vscode.Disposable {
   tooltipText = '';
   /** The gateway key's spend and budget (LiteLLM /key/info), when the OpenAI-compatible endpoint has one. */
   private gateway: { budget?: GatewayBudget; at: number; url: string } | undefined;
-  private gatewayFetching = false;
+  private gatewayRun: Promise<void> | undefined;
   private gatewayWarned = false;
 
   constructor(private readonly s: Services) {
@@ -202,14 +202,26 @@ export class StatusBar implements vscode.Disposable {
       this.gateway = undefined;
       return false;
     }
-    return !this.gatewayFetching && (!this.gateway || this.gateway.url !== url || Date.now() - this.gateway.at > GATEWAY_REFRESH_MS);
+    return !this.gatewayRun && (!this.gateway || this.gateway.url !== url || Date.now() - this.gateway.at > GATEWAY_REFRESH_MS);
   }
 
   /** Asks the gateway for its key's spend and budget (LiteLLM /key/info); warns once when it passes 80%. */
   async refreshGateway(): Promise<void> {
+    // One request at a time; a refresh asked for during one runs after it (the spend may have moved since).
+    while (this.gatewayRun) await this.gatewayRun;
+    const run = this.fetchGateway();
+    this.gatewayRun = run;
+    try {
+      await run;
+    } finally {
+      if (this.gatewayRun === run) this.gatewayRun = undefined;
+    }
+    this.render();
+  }
+
+  private async fetchGateway(): Promise<void> {
     const url = this.gatewayUrl();
-    if (!url || this.gatewayFetching) return;
-    this.gatewayFetching = true;
+    if (!url) return;
     try {
       const budget = await gatewayBudget(fetch, url, await this.s.keys.get('openaiCompatible'));
       // A gateway without /key/info is asked again only after the refresh interval.
@@ -218,10 +230,10 @@ export class StatusBar implements vscode.Disposable {
         this.gatewayWarned = true;
         void vscode.window.showWarningMessage(`Tierwise: the gateway key has used ${Math.round((budget.fraction ?? 0) * 100)}% of its budget.`);
       }
-    } finally {
-      this.gatewayFetching = false;
+    } catch (e) {
+      this.gateway = { at: Date.now(), url };
+      this.s.log.debug(`gateway key budget: ${String(e)}`);
     }
-    this.render();
   }
 
   dispose(): void {
