@@ -42,7 +42,7 @@ export class StatusBar implements vscode.Disposable {
       vscode.window.onDidChangeTextEditorSelection(() => this.schedule()),
       vscode.window.onDidChangeActiveTextEditor(() => this.schedule()),
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.document === vscode.window.activeTextEditor?.document) this.schedule();
+        if (e.document === this.s.editors.current()?.document) this.schedule();
       }),
     );
     // An editor restored at start-up raises no event: count it once activation is over.
@@ -68,7 +68,8 @@ export class StatusBar implements vscode.Disposable {
   }
 
   private async update(): Promise<void> {
-    const editor = vscode.window.activeTextEditor;
+    // While a Tierwise panel has focus, the counts stay those of the editor beside it (the one commands act on).
+    const editor = this.s.editors.current();
     const gen = ++this.generation;
     if (!editor || editor.document.uri.scheme === 'output') {
       this.last = undefined;
