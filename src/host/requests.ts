@@ -204,9 +204,9 @@ export class RequestService implements vscode.Disposable {
     const local = this.s.pricing().isLocal(provider);
     const cost =
       gatewayCostUsd !== undefined
-        ? { cost: `${fmt(gatewayCostUsd)} (reported by the gateway)` }
+        ? { cost: vscode.l10n.t('{0} (reported by the gateway)', fmt(gatewayCostUsd)) }
         : local && price && price.usd === 0
-          ? { cost: 'free (local model)' }
+          ? { cost: vscode.l10n.t('free (local model)') }
           : price
             ? { cost: fmt(price.usd), cacheSavings: price.savingsUsd > 0 ? `saved ${fmt(price.savingsUsd)}` : undefined }
             : { cost: 'price unknown' };
@@ -312,7 +312,7 @@ export class RequestService implements vscode.Disposable {
 
   /** An answer restored from an earlier window: its request is no longer known, so say so rather than do nothing. */
   private gone(): void {
-    void vscode.window.showInformationMessage('Tierwise: this answer is from an earlier window session, so it cannot be sent again from here. Select the text and run the command again.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Tierwise: this answer is from an earlier window session, so it cannot be sent again from here. Select the text and run the command again.'));
   }
 
   /** A quick pick to change tier or model for one request. */

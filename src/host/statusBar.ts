@@ -125,7 +125,7 @@ export class StatusBar implements vscode.Disposable {
       const { count } = this.last;
       parts.push(`${count.exact ? '' : '≈'}${count.tokens.toLocaleString('en-US')} tok`);
       // An empty file or selection has nothing to send, so it has no price.
-      if (route?.estimatedUsd && pricing) parts.push(pricing.isLocal(route.provider) && route.estimatedUsd.max === 0 ? '· free (local)' : `· ~${pricing.formatUsd(route.estimatedUsd.min)}`);
+      if (route?.estimatedUsd && pricing) parts.push(pricing.isLocal(route.provider) && route.estimatedUsd.max === 0 ? `· ${vscode.l10n.t('free (local)')}` : `· ~${pricing.formatUsd(route.estimatedUsd.min)}`);
     } else {
       parts.push('Tierwise');
     }
@@ -153,7 +153,7 @@ export class StatusBar implements vscode.Disposable {
       const { count, scope } = this.last;
       const how = count.method === 'provider' ? 'exact (counted by the server)' : count.exact ? `exact (${count.method})` : `estimate (${count.method})`;
       md.appendMarkdown(`${scope === 'selection' ? 'Selection' : 'Document'}: **${count.exact ? '' : '≈'}${count.tokens.toLocaleString('en-US')} tokens**, ${how}\n\n`);
-      if (this.last.empty) md.appendMarkdown(`The ${scope} is empty: there is nothing to send.\n\n`);
+      if (this.last.empty) md.appendMarkdown(`${scope === 'selection' ? vscode.l10n.t('The selection is empty: there is nothing to send.') : vscode.l10n.t('The document is empty: there is nothing to send.')}\n\n`);
       else if (route) {
         md.appendMarkdown(`Task *${route.task.label}* → ${route.reason}\n\n`);
         if (pricing) {
@@ -229,7 +229,7 @@ export class StatusBar implements vscode.Disposable {
       this.gateway = { ...(budget ? { budget } : {}), at: Date.now(), url };
       if (budget && budget.level !== 'ok' && !this.gatewayWarned) {
         this.gatewayWarned = true;
-        void vscode.window.showWarningMessage(`Tierwise: the gateway key has used ${Math.round((budget.fraction ?? 0) * 100)}% of its budget.`);
+        void vscode.window.showWarningMessage(vscode.l10n.t('Tierwise: the gateway key has used {0}% of its budget.', Math.round((budget.fraction ?? 0) * 100)));
       }
     } catch (e) {
       this.gateway = { at: Date.now(), url };
