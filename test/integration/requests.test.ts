@@ -142,6 +142,8 @@ suite('Compare costs', () => {
 suite('Status bar', () => {
   test('an empty file shows no price; the tooltip follows the task of the last command', async () => {
     const app = await tierwise();
+    await app.keys.set('openai', KEY);
+    await setting('provider', 'openai');
     const doc = await vscode.workspace.openTextDocument({ content: '', language: 'plaintext' });
     await vscode.window.showTextDocument(doc);
     await until('a count of the empty file', () => /(^|\s)0 tok/.test(app.statusBar.text));
