@@ -39,7 +39,7 @@ export class SetupService implements vscode.Disposable {
       vscode.commands.registerCommand('tierwise.checkSetup', () => this.check()),
       vscode.commands.registerCommand('tierwise.findLocalModels', (arg?: unknown) => this.findLocalModels(parseFindArg(arg))),
       vscode.commands.registerCommand('tierwise.setup.setDashScopeRegion', async (region?: unknown) => {
-        if (region !== 'china' && region !== 'international') return;
+        if (region !== 'china' && region !== 'international' && region !== 'us') return;
         await vscode.workspace.getConfiguration('tierwise').update('providers.dashscope.region', region, vscode.ConfigurationTarget.Global);
         await this.check();
       }),

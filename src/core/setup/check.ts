@@ -28,7 +28,7 @@ export interface ProviderCheckInput {
   hasKey: boolean;
   baseUrl: string;
   /** DashScope: the region setting. */
-  region?: 'china' | 'international';
+  region?: 'china' | 'international' | 'us';
   /** The models the tiers name on this provider. */
   tierModels: readonly string[];
   /** A local server (loopback): free, no key. */
@@ -67,7 +67,7 @@ function messageOf(e: unknown): string {
   return typeof code === 'string' ? `${e.message.replace(/[.\s]+$/, '')}: ${code}` : e.message;
 }
 
-const REGION_LABEL = { china: 'China (Beijing)', international: 'International (Singapore)' } as const;
+const REGION_LABEL = { china: 'China (Beijing)', international: 'International (Singapore)', us: 'US (Virginia)' } as const;
 
 export async function checkProvider(input: ProviderCheckInput, ports: ProviderCheckPorts): Promise<ProviderCheck> {
   const items: CheckItem[] = [];
@@ -112,7 +112,7 @@ export async function checkProvider(input: ProviderCheckInput, ports: ProviderCh
     }
   }
   if (input.provider === 'dashscope' && input.region) {
-    const other = input.region === 'china' ? 'international' : 'china';
+    const other = input.region === 'international' ? 'china' : 'international';
     const rejected = items.some((i) => i.area === 'endpoint' && i.state === 'problem' && /rejected the key/.test(i.text));
     items.push({
       area: 'region',
