@@ -102,7 +102,7 @@ async function main(): Promise<void> {
       byDay: [p('2026-11-01', 0.2), p('2026-11-02', 0.5)], byProvider: [p('openai', 0.4)], byModel: [p('gpt', 0.4)],
       byTier: [p('simple', 0.1)], byTask: [p('explain', 0.3)],
       totals: { cost: 0.7, requests: 4, inputTokens: 200, outputTokens: 40, cachedTokens: 0 },
-      savings: { cacheTokens: 0, cacheCost: 0, batchTokens: 0, batchCost: 0, topTierCost: 2, tieringCost: 1.3 },
+      savings: { cacheTokens: 0, cacheCost: 0, batchTokens: 0, batchCost: 0, topTierCost: 2, tieringCost: 1.3, localRequests: 0, localCost: 0 },
     };
     await report.evaluate((d) => window.postMessage({ type: 'report.data', data: d }, '*'), data);
     await report.waitForFunction(() => document.querySelectorAll("svg.chart").length === 5, undefined, { timeout: 5000 });

@@ -4,7 +4,7 @@ import { DisposableStore } from './disposable';
 import { KeyStore } from './keys';
 import { Log } from './log';
 import { AnswerPanel } from './panels/answerPanel';
-import { registerBatchCommands } from './batch';
+import { BatchService, registerBatchCommands } from './batch';
 import { registerCostCommands } from './costs';
 import { registerPromptSupport } from './promptSupport';
 import { registerLearnedRoutingCommands } from './learnedRouting';
@@ -12,6 +12,7 @@ import { RequestService } from './requests';
 import { Services } from './services';
 import { StatusBar } from './statusBar';
 import { PriceUpdater, registerUpdatePrices } from './updatePrices';
+import { SetupService } from './setup';
 
 /** The extension's composition root: owns every service and registration, disposed as one. */
 export class Tierwise implements vscode.Disposable {
@@ -21,6 +22,8 @@ export class Tierwise implements vscode.Disposable {
   readonly requests: RequestService;
   readonly statusBar: StatusBar;
   readonly prices: PriceUpdater;
+  readonly batches: BatchService;
+  readonly setup: SetupService;
   private readonly store = new DisposableStore();
 
   constructor(readonly context: vscode.ExtensionContext) {
@@ -30,11 +33,12 @@ export class Tierwise implements vscode.Disposable {
     const s = (this.services = add(new Services(context, this.log, this.keys)));
     this.requests = add(new RequestService(s));
     this.statusBar = s.statusBar = add(new StatusBar(s));
+    const batches = (this.batches = new BatchService(s));
     const panel = add(
       AnswerPanel.register(context, {
         onStop: (id) => this.requests.stop(id),
-        onRetry: (id) => void this.requests.retry(id),
-        onEscalate: (id) => void this.requests.escalate(id),
+        onRetry: (id) => void (batches.owns(id) ? batches.retry(id) : this.requests.retry(id)),
+        onEscalate: (id) => void (batches.owns(id) ? batches.escalate(id) : this.requests.escalate(id)),
         log: (m) => this.log.warn(m),
       }),
     );
@@ -46,11 +50,12 @@ export class Tierwise implements vscode.Disposable {
     add(vscode.commands.registerCommand('tierwise.manageEndpoints', () => s.destinations.manage()));
     for (const d of registerEditorCommands(s, this.requests)) add(d);
     for (const d of registerCostCommands(s)) add(d);
-    for (const d of registerBatchCommands(s)) add(d);
+    for (const d of registerBatchCommands(s, batches)) add(d);
     for (const d of registerLearnedRoutingCommands(() => s.learnedRouting())) add(d);
     this.prices = new PriceUpdater(s);
     add(registerUpdatePrices(s, this.prices));
     add(registerPromptSupport(context, s, this.requests));
+    this.setup = add(new SetupService(s));
     add(this.keys.onDidChange(() => void s.refreshAvailable()));
 
     // After start-up: nothing here loads an SDK, a tokenizer or the price catalogue.

@@ -12,7 +12,7 @@ import { mayUseStoredUrl } from '../core/destinations';
 import { isProviderError } from '../core/errors';
 import type { Route, RouteInput, TaskDef } from '../core/routing';
 import { isRouteError } from '../core/routing';
-import { PROVIDER_LABELS, ZERO_USAGE, type Usage } from '../core/types';
+import { PROVIDER_LABELS, TIERS, ZERO_USAGE, type Tier, type Usage } from '../core/types';
 import { BatchJobStore, type BatchJobRecord } from './batchJobs';
 import { describeError } from './errors';
 import { loadCalls } from './lazy';
@@ -20,8 +20,7 @@ import { confirmSpend, countedRouteInput, ensureKey } from './sendChecks';
 import type { Services } from './services';
 
 /** The two batch commands; pending jobs resume polling shortly after start-up. */
-export function registerBatchCommands(s: Services): vscode.Disposable[] {
-  const batches = new BatchService(s);
+export function registerBatchCommands(s: Services, batches = new BatchService(s)): vscode.Disposable[] {
   return [
     batches,
     vscode.commands.registerCommand('tierwise.runBatch', (task?: unknown, split?: unknown) =>
@@ -39,9 +38,23 @@ interface PlannedItem {
   route: Route;
 }
 
+/** What a job was made of, kept in memory (never in the global state) so its answer's Retry and Escalate can re-run it. */
+interface Rerun {
+  task: TaskDef;
+  texts: string[];
+  question: string | undefined;
+  where: { languageId: string; fileName: string };
+  split: BatchSplit;
+  tier: Tier;
+}
+
 export class BatchService implements vscode.Disposable {
   readonly store: BatchJobStore;
   private readonly watching = new Map<string, AbortController>();
+  /** Job id → its items, for jobs submitted in this window. */
+  private readonly reruns = new Map<string, Rerun>();
+  /** Answer id → the job and the items that got no answer. */
+  private readonly answers = new Map<string, { rerun: Rerun; failed: number[] }>();
   private resumeTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
 
@@ -54,7 +67,7 @@ export class BatchService implements vscode.Disposable {
 
   /** Build the items from the editor, pick the task, route, confirm and submit. Resolves to the job id once submitted. */
   async run(taskArg?: string, splitArg?: BatchSplit): Promise<string | undefined> {
-    const editor = vscode.window.activeTextEditor;
+    const editor = this.s.editors.current();
     if (!editor) {
       void vscode.window.showWarningMessage('Tierwise: open a file and select the text to send as a batch first.');
       return undefined;
@@ -129,11 +142,11 @@ export class BatchService implements vscode.Disposable {
    * Route every item; the job runs on the route of the largest item (one provider and model for the whole batch),
    * each item keeping its own max_tokens on that model.
    */
-  private async plan(task: TaskDef, texts: readonly string[], question: string | undefined, where: { languageId: string; fileName: string }): Promise<{ items: PlannedItem[]; lead: Route } | undefined> {
+  private async plan(task: TaskDef, texts: readonly string[], question: string | undefined, where: { languageId: string; fileName: string }, tier?: Tier): Promise<{ items: PlannedItem[]; lead: Route } | undefined> {
     const router = this.s.router();
     const inputs: RouteInput[] = [];
     for (const text of texts) {
-      inputs.push(await countedRouteInput(this.s, { task: task.id, selectionText: text, question, ...where }, `${question ?? ''}\n${text}`));
+      inputs.push(await countedRouteInput(this.s, { task: task.id, selectionText: text, question, ...where, ...(tier ? { override: { tier } } : {}) }, `${question ?? ''}\n${text}`));
     }
     let largest = 0;
     inputs.forEach((inp, i) => {
@@ -171,8 +184,8 @@ export class BatchService implements vscode.Disposable {
     return { items: planned, lead };
   }
 
-  private async submit(task: TaskDef, texts: string[], question: string | undefined, where: { languageId: string; fileName: string }, split: BatchSplit): Promise<string | undefined> {
-    const plan = await this.plan(task, texts, question, where);
+  private async submit(task: TaskDef, texts: string[], question: string | undefined, where: { languageId: string; fileName: string }, split: BatchSplit, tierOverride?: Tier): Promise<string | undefined> {
+    const plan = await this.plan(task, texts, question, where, tierOverride);
     if (!plan) return undefined;
     const { items: planned, lead } = plan;
     const calls = loadCalls();
@@ -196,16 +209,15 @@ export class BatchService implements vscode.Disposable {
     const estimate = priced
       ? `up to ${fmt(batchMax)} at batch prices (up to ${fmt(interactiveMax)} interactive)`
       : `price unknown for ${model}`;
-    const budgetLeft = this.s.budget().remainingUsd();
-    const budgetReasons = budgetLeft !== undefined && batchMax > budgetLeft ? [`This batch may cost up to ${fmt(batchMax)}, over the remaining budget of ${fmt(Math.max(0, budgetLeft))}.`] : [];
     const ok = await confirmSpend(
       this.s,
       batchMax,
       (max, threshold) => `This batch of ${n} request${n === 1 ? '' : 's'} on ${model} may cost up to ${max} at batch prices (up to ${fmt(interactiveMax)} interactive), more than your ${threshold} threshold.`,
-      budgetReasons,
+      [],
+      `This batch of ${n} request${n === 1 ? '' : 's'}`,
     );
     if (!ok) return undefined;
-    if (!(await ensureKey(this.s, provider, () => this.submit(task, texts, question, where, split), 'this batch'))) return undefined;
+    if (!(await ensureKey(this.s, provider, () => this.submit(task, texts, question, where, split, tierOverride), 'this batch'))) return undefined;
     if (!(await this.s.checkDestination(provider))) return undefined;
 
     const ids = calls.batchCustomIds(n);
@@ -248,6 +260,7 @@ export class BatchService implements vscode.Disposable {
       counts: info.counts,
     };
     await this.store.add(job);
+    this.reruns.set(job.id, { task, texts, question, where, split, tier });
     this.s.log.info(`batch: ${job.id} submitted (${info.rawStatus}); ${estimate}`);
     void vscode.window.setStatusBarMessage(`Tierwise: batch submitted, ${n} item${n === 1 ? '' : 's'}, ${estimate}`, 10_000);
     void this.watch(job);
@@ -399,6 +412,11 @@ export class BatchService implements vscode.Disposable {
       meta: { provider: job.provider, model: job.model, tier: job.tier, reason: job.reason, task: job.taskLabel },
     });
     handle.append(answer.markdown);
+    const rerun = this.reruns.get(job.id);
+    if (rerun) {
+      const failed = answer.outcomes.flatMap((o, i) => (o.result?.ok ? [] : [i]));
+      this.answers.set(handle.id, { rerun, failed });
+    }
     const failedPart = answer.failed ? `${answer.failed} of ${n} item${n === 1 ? '' : 's'} got no answer.` : '';
     const statusPart = info.status === 'completed' ? '' : `The job ended as ${info.rawStatus}.`;
     const message = [statusPart, failedPart, ...info.errors].filter(Boolean).join(' ') || undefined;
@@ -428,6 +446,36 @@ export class BatchService implements vscode.Disposable {
       });
     }
     this.s.log.info(`batch: ${job.id} ${info.rawStatus}: ${answer.succeeded}/${n} answered, ${saving}`);
+  }
+
+  // ---- Retry and Escalate on a batch answer ---------------------------------------------------------------------
+
+  /** Whether an answer in the panel is a batch job's result. */
+  owns(answerId: string): boolean {
+    return this.answers.has(answerId);
+  }
+
+  /** Retry: submit the items that got no answer again, or the whole batch when every item was answered. */
+  async retry(answerId: string): Promise<string | undefined> {
+    const a = this.answers.get(answerId);
+    if (!a) return undefined;
+    const { task, texts, question, where, split, tier } = a.rerun;
+    const again = a.failed.length ? a.failed.map((i) => texts[i]!) : texts;
+    void vscode.window.setStatusBarMessage(`Tierwise: submitting ${a.failed.length ? `the ${again.length} item${again.length === 1 ? '' : 's'} without an answer` : 'the batch'} again`, 5000);
+    return this.submit(task, again, question, where, split, tier);
+  }
+
+  /** Escalate: submit the whole batch again one tier up. */
+  async escalate(answerId: string): Promise<string | undefined> {
+    const a = this.answers.get(answerId);
+    if (!a) return undefined;
+    const { task, texts, question, where, split, tier } = a.rerun;
+    const up = TIERS[TIERS.indexOf(tier) + 1];
+    if (!up) {
+      void vscode.window.showInformationMessage('Tierwise: this batch already ran on the top tier.');
+      return undefined;
+    }
+    return this.submit(task, texts, question, where, split, up);
   }
 
   // ---- the jobs list -------------------------------------------------------------------------------------------

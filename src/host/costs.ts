@@ -7,6 +7,7 @@ import { isRouteError, routingSavings } from '../core/routing';
 import { CostReportPanel } from './panels/costReport';
 import type { Services } from './services';
 import { loadCalls } from './lazy';
+import { serverTokenCount } from '../core/setup/local';
 
 const COMPARE_VIEW = 'tierwise.compare';
 
@@ -18,7 +19,7 @@ export function registerCostCommands(s: Services): vscode.Disposable[] {
     report,
     vscode.commands.registerCommand('tierwise.showCostReport', () => report.show()),
     vscode.commands.registerCommand('tierwise.compareCosts', async () => {
-      const editor = vscode.window.activeTextEditor;
+      const editor = s.editors.current();
       if (!editor) {
         void vscode.window.showWarningMessage('Tierwise: open a file and select some text to compare costs.');
         return;
@@ -59,6 +60,14 @@ async function compareHtml(s: Services, text: string, scope: string, languageId:
       counts.set(`${provider}/${model}`, c);
     }
   }
+  // A local llama.cpp or vLLM server counts tokens itself: exact counts for the local rows.
+  if (s.pricing().isLocal('openaiCompatible')) {
+    const baseUrl = cfg.providers.openaiCompatible.baseUrl || loadCalls().defaultBaseUrl('openaiCompatible');
+    for (const model of new Set(Object.values(cfg.routing.config.tiers.openaiCompatible))) {
+      const n = await serverTokenCount(fetch, baseUrl, model, text, { timeoutMs: 1500 });
+      if (n !== undefined) counts.set(`openaiCompatible/${model}`, { tokens: n, exact: true });
+    }
+  }
   // Anthropic's count_tokens endpoint gives exact counts of the whole request when a key is set.
   const exactWhole = new Map<string, number>();
   for (const model of new Set(Object.values(cfg.routing.config.tiers.anthropic))) {
@@ -84,15 +93,29 @@ async function compareHtml(s: Services, text: string, scope: string, languageId:
       return { tokens: c.tokens + overhead, exact: c.exact };
     },
   });
+  type Row = (typeof rows)[number];
   const fmt = (x: number | undefined) => (x === undefined ? '—' : calls.formatMoney(x, cfg.currency.display));
   const cheapest = Math.min(...rows.filter((r) => r.fitsContext).map((r) => r.total));
-  const body = rows
+  // One row per model: a model several tiers use (a local model on every tier) is listed once, with its tiers.
+  const merged: (Row & { tierList: string })[] = [];
+  for (const r of rows) {
+    const same = merged.find((m) => m.provider === r.provider && m.model === r.model && m.tokens === r.tokens);
+    if (same) same.tierList += `, ${r.tier}`;
+    else merged.push({ ...r, tierList: r.tier });
+  }
+  const body = merged
     .map((r) => {
       const entry = pricing.entry(r.provider, r.model);
       const native = entry ? `${calls.formatMoney(entry.inputPerM, entry.currency)} / ${calls.formatMoney(entry.outputPerM, entry.currency)} per M (${entry.currency})` : '';
       const cls = !r.fitsContext ? 'nofit' : r.total === cheapest ? 'best' : '';
       const note = r.fitsContext ? '' : '<div class="warn">too long for this model</div>';
-      return `<tr class="${cls}"><td title="${esc(native)}"><div class="model">${esc(r.model)}</div><div class="prov">${esc(PROVIDER_LABELS[r.provider])} · ${r.tier}</div>${note}</td><td class="n"><b>${fmt(r.total)}</b></td><td class="n">${fmt(r.cachedTotal)}</td><td class="n">${fmt(r.batchTotal)}</td><td class="n">${r.tokensExact ? '' : '≈'}${r.tokens.toLocaleString('en-US')}</td><td class="n">${fmt(r.input)}</td><td class="n">${fmt(r.outputAtMax)}</td></tr>`;
+      // Four columns, so that nothing is cut off at the default editor width: the token count goes under the model,
+      // the input and output parts under the total.
+      const tokens = `${r.tokensExact ? '' : '≈'}${r.tokens.toLocaleString('en-US')} tokens`;
+      if (pricing.isLocal(r.provider) && r.total === 0) {
+        return `<tr class="${cls} local"><td title="A server on this machine: calls cost nothing"><div class="model">${esc(r.model)}</div><div class="prov">Local server · ${esc(r.tierList)} · ${tokens}</div>${note}</td><td class="n"><b>free</b></td><td class="n">free</td><td class="n">—</td></tr>`;
+      }
+      return `<tr class="${cls}"><td title="${esc(native)}"><div class="model">${esc(r.model)}</div><div class="prov">${esc(PROVIDER_LABELS[r.provider])} · ${esc(r.tierList)} · ${tokens}</div>${note}</td><td class="n"><b>${fmt(r.total)}</b><div class="parts">in ${fmt(r.input)}</div><div class="parts">out ≤ ${fmt(r.outputAtMax)}</div></td><td class="n">${fmt(r.cachedTotal)}</td><td class="n">${fmt(r.batchTotal)}</td></tr>`;
     })
     .join('\n');
   const nonce = randomBytes(16).toString('base64');
@@ -108,7 +131,8 @@ table{border-collapse:collapse;width:100%;margin-top:8px}
 th,td{padding:4px 7px;border-bottom:1px solid var(--vscode-editorWidget-border,rgba(128,128,128,.3));text-align:left;vertical-align:top}
 td.n,th.n{white-space:nowrap}
 .model{font-weight:600;white-space:nowrap}
-.prov{color:var(--vscode-descriptionForeground);font-size:.9em;white-space:nowrap}
+.prov{color:var(--vscode-descriptionForeground);font-size:.9em}
+.parts{color:var(--vscode-descriptionForeground);font-size:.9em;font-weight:normal}
 .warn{color:var(--vscode-errorForeground);font-size:.9em}
 th{font-weight:600;color:var(--vscode-descriptionForeground)}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
@@ -119,7 +143,7 @@ tr.nofit td{opacity:.55}
 <h1>Compare costs</h1>
 <p class="sub">${esc(task.label)} on ${esc(scope)}: the prompt (with the task's system prompt and examples) and up to ${maxTokens.toLocaleString('en-US')} output tokens, in ${cfg.currency.display}.</p>
 <div class="wrap"><table aria-label="Cost of this request on every tier of every provider">
-<thead><tr><th>Model</th><th class="n">Total</th><th class="n">Cached prompt</th><th class="n">Batch</th><th class="n">Tokens</th><th class="n">Input</th><th class="n">Output at max</th></tr></thead>
+<thead><tr><th>Model</th><th class="n">Total<div class="parts">in + out at max</div></th><th class="n">Cached</th><th class="n">Batch</th></tr></thead>
 <tbody>
 ${body}
 </tbody></table></div>
@@ -146,6 +170,7 @@ export async function costReportData(s: Services): Promise<CostReportData> {
     }));
   const top = calls.topTierComparison(records, s.pricing().entries, cfg.currency.cnyPerUsd, (p) => cfg.routing.config.tiers[p].complex);
   const batch = batchSavings(records, s);
+  const local = localSavings(records, s);
   const days = records.map((r) => new Date(r.time).toISOString().slice(0, 10)).sort();
   const today = new Date().toISOString().slice(0, 10);
   const totalUsd = records.reduce((a, r) => a + r.costUsd, 0);
@@ -175,6 +200,8 @@ export async function costReportData(s: Services): Promise<CostReportData> {
       topTierCost: toDisplay(top.topTierUsd),
       // Signed: a loss is shown as a cost, never as "$0 saved".
       tieringCost: toDisplay(top.savedUsd),
+      localRequests: local.requests,
+      localCost: toDisplay(local.savedUsd),
     },
     ...routingSection(records, toDisplay),
   };
@@ -227,3 +254,24 @@ function batchSavings(records: readonly LedgerRecord[], s: Services): { tokens: 
   return { tokens, savedUsd };
 }
 
+
+/**
+ * What calls answered by a local server saved: each priced at the cloud model its tier would have used (the active
+ * provider's, or OpenAI's when the local endpoint is the active provider). A saving, never a loss: a local model
+ * priced above the cloud (tierwise.models) counts as no saving.
+ */
+function localSavings(records: readonly LedgerRecord[], s: Services): { requests: number; savedUsd: number } {
+  const cfg = s.config().routing.config;
+  const cloud: ProviderId = cfg.activeProvider !== 'openaiCompatible' ? cfg.activeProvider : (s.available().find((p) => p !== 'openaiCompatible') ?? 'openai');
+  let requests = 0;
+  let savedUsd = 0;
+  for (const r of records) {
+    const isLocal = r.costSource === 'local' || (r.provider === 'openaiCompatible' && r.costUsd === 0 && r.costSource !== 'gateway');
+    if (!isLocal) continue;
+    requests++;
+    const model = cfg.tiers[cloud][r.tier ?? 'simple'];
+    const price = s.pricing().cost(cloud, model, { inputTokens: r.inputTokens, outputTokens: r.outputTokens, cacheReadTokens: r.cacheReadTokens, cacheWriteTokens: r.cacheWriteTokens, reasoningTokens: r.reasoningTokens }, !!r.batch);
+    if (price) savedUsd += Math.max(0, price.usd - r.costUsd);
+  }
+  return { requests, savedUsd };
+}

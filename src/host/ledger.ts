@@ -19,6 +19,10 @@ export interface CallRecordInput {
   error?: string;
   routing?: RoutingInfo;
   overhead?: 'routing';
+  /** The cost the gateway reported for this call (LiteLLM `x-litellm-response-cost`), in USD: recorded as is. */
+  gatewayCostUsd?: number;
+  /** The call went to a server on this machine (free unless priced in tierwise.models). */
+  local?: boolean;
 }
 
 /**
@@ -68,7 +72,10 @@ export class Ledger {
   }
 
   async record(call: CallRecordInput): Promise<LedgerRecord> {
-    const rec = this.calls.makeRecord(this.pricing().entries, { ...call, time: Date.now(), session: this.session }, this.cnyPerUsd());
+    const { gatewayCostUsd, local, ...rest } = call;
+    let rec = this.calls.makeRecord(this.pricing().entries, { ...rest, time: Date.now(), session: this.session }, this.cnyPerUsd());
+    if (gatewayCostUsd !== undefined) rec = { ...rec, cost: gatewayCostUsd, currency: 'USD', costUsd: gatewayCostUsd, costSource: 'gateway' };
+    else if (local) rec = { ...rec, costSource: 'local' };
     this.records.push(rec);
     this.onChange();
     this.changed.fire();
@@ -102,6 +109,8 @@ export class Budget {
     private settings: { dailyUsd: number; monthlyUsd: number },
     private readonly spend: () => Spend,
     private readonly calls: () => typeof Calls,
+    /** USD amounts in the display currency (`Pricing.formatUsdAll`). */
+    private readonly fmt?: (usd: readonly number[]) => string[],
   ) {}
 
   update(settings: { dailyUsd: number; monthlyUsd: number }): void {
@@ -111,9 +120,16 @@ export class Budget {
   state(): { level: BudgetLevel; message: string } {
     if (!this.settings.dailyUsd && !this.settings.monthlyUsd) return { level: 'none', message: '' };
     const s = this.spend();
-    const st = this.calls().budgetStatus(s.todayUsd, s.monthUsd, this.settings);
+    const st = this.calls().budgetStatus(s.todayUsd, s.monthUsd, this.settings, this.fmt);
     const message = st.message || `Budget: ${Math.round((st.daily.fraction ?? st.monthly.fraction ?? 0) * 100)}% used.`;
     return { level: st.state, message };
+  }
+
+  /** Whether a call of `estimateUsd` (worst case) needs the user's yes because of a budget (see `budgetCheck`). */
+  check(estimateUsd: number): ReturnType<typeof Calls.budgetCheck> {
+    if (!this.settings.dailyUsd && !this.settings.monthlyUsd) return { kind: 'none' };
+    const s = this.spend();
+    return this.calls().budgetCheck(s.todayUsd, s.monthUsd, estimateUsd, this.settings);
   }
 
   remainingUsd(): number | undefined {

@@ -4,6 +4,8 @@ import type { Catalogue, CatalogueOverrides, DashScopeRegion, ModelEntry, PriceL
 import type { Currency, ProviderId, Usage } from '../core/types';
 import { noCheaperThanKnown } from '../core/modelSettings';
 import type { TierwiseConfig } from './config';
+import { formatMoneyAll } from '../core/pricing/currency';
+import { isLoopbackUrl } from '../core/setup/local';
 
 /** Prices for the host: the catalogue with the user's overrides, costs in USD and display formatting. */
 export class Pricing {
@@ -30,16 +32,30 @@ export class Pricing {
   private build(cfg: TierwiseConfig): Catalogue {
     const dashscopeRegion = priceRegion(cfg.dashscopeRegion);
     const priceList = this.priceList();
-    const mine = new this.calls.Catalogue({ overrides: overridesFromSettings(cfg.models), dashscopeRegion, priceList });
+    const mine = new this.calls.Catalogue({ overrides: withLocalModelsFree(overridesFromSettings(cfg.models), cfg, this.localModels), dashscopeRegion, priceList });
     if (!cfg.workspaceModels.length) return mine;
     const ws = noCheaperThanKnown(cfg.workspaceModels, (p, id) => mine.get(p, id));
     for (const m of ws.loosened) this.onIgnored(m);
-    return new this.calls.Catalogue({ overrides: overridesFromSettings([...cfg.models, ...ws.entries]), dashscopeRegion, priceList });
+    return new this.calls.Catalogue({ overrides: withLocalModelsFree(overridesFromSettings([...cfg.models, ...ws.entries]), cfg, this.localModels), dashscopeRegion, priceList });
   }
 
   /** Which prices are in use: "built-in prices of 2026-12-01" or "LiteLLM price list of …". */
   priceSource(): string {
     return this.calls.describePriceSource(this.priceList(), this.calls.Catalogue.builtInDate());
+  }
+
+  /** Models a local server listed (Check Setup, Find Local Models): they are priced as free too. */
+  private localModels: string[] = [];
+  addLocalModels(models: readonly string[]): void {
+    const next = [...new Set([...this.localModels, ...models])];
+    if (next.length === this.localModels.length) return;
+    this.localModels = next;
+    this.catalogue = this.build(this.cfg);
+  }
+
+  /** Whether the OpenAI-compatible endpoint is a server on this machine (its calls cost nothing). */
+  isLocal(provider: ProviderId): boolean {
+    return provider === 'openaiCompatible' && isLocalEndpoint(this.cfg);
   }
 
   get entries(): Catalogue {
@@ -89,6 +105,15 @@ export class Pricing {
     return this.calls.formatMoney(this.calls.convert(usd, 'USD', display, cnyPerUsd), display);
   }
 
+  /** USD amounts read together, in the display currency, each with enough digits to differ from the others. */
+  formatUsdAll(usd: readonly number[]): string[] {
+    const { display, cnyPerUsd } = this.cfg.currency;
+    return formatMoneyAll(
+      usd.map((x) => this.calls.convert(x, 'USD', display, cnyPerUsd)),
+      display,
+    );
+  }
+
   /** "$2.50 / $10.00 per M" in the model's own currency (for hovers). */
   describePrice(provider: ProviderId, model: string): string | undefined {
     const e = this.entry(provider, model);
@@ -132,6 +157,37 @@ export function overridesFromSettings(list: unknown[]): CatalogueOverrides {
       batchInputPerM: n('batchInput'),
       batchOutputPerM: n('batchOutput'),
       currency: m.currency === 'CNY' || m.currency === 'USD' ? m.currency : undefined,
+    };
+  }
+  return out;
+}
+
+/** The OpenAI-compatible endpoint is local: a loopback base URL, or none (the default is Ollama on localhost). */
+export function isLocalEndpoint(cfg: Pick<TierwiseConfig, 'providers'>): boolean {
+  const url = cfg.providers.openaiCompatible.baseUrl;
+  return !url || isLoopbackUrl(url);
+}
+
+/**
+ * A model on a local server costs nothing: each OpenAI-compatible tier model (and each listed local model) gets a
+ * price of 0 unless `tierwise.models` gives it one. A gateway (not on loopback) keeps "price unknown" unless priced
+ * there or by the gateway's own cost header.
+ */
+export function withLocalModelsFree(overrides: CatalogueOverrides, cfg: Pick<TierwiseConfig, 'providers' | 'routing'>, listed: readonly string[] = []): CatalogueOverrides {
+  if (!isLocalEndpoint(cfg)) return overrides;
+  const out = { ...overrides };
+  const models = new Set([...Object.values(cfg.routing.config.tiers.openaiCompatible), ...listed]);
+  for (const id of models) {
+    const key = `openaiCompatible/${id}`;
+    const user = out[key];
+    out[key] = {
+      provider: 'openaiCompatible',
+      id,
+      currency: 'USD',
+      ...(user ?? {}),
+      inputPerM: user?.inputPerM ?? 0,
+      outputPerM: user?.outputPerM ?? 0,
+      source: user && (user.inputPerM !== undefined || user.outputPerM !== undefined) ? 'settings (tierwise.models)' : 'local server: free',
     };
   }
   return out;

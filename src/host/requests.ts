@@ -13,6 +13,7 @@ import type { Services } from './services';
 import { describeError } from './errors';
 import { HUGE_TEXT_CHARS, confirmSpend, countedRouteInput, ensureKey } from './sendChecks';
 import { takeTurns } from '../core/resilience/turns';
+import { gatewayReportedCost } from '../core/setup/local';
 
 /** What the user asked for, kept whole so that Retry, Escalate and "Set API Key, then run" can run it again. */
 export interface PendingRequest {
@@ -51,9 +52,12 @@ export class RequestService implements vscode.Disposable {
 
   constructor(private readonly s: Services) {}
 
-  /** Builds the request from the active editor: its selection, or the whole document (and says so). */
+  /**
+   * Builds the request from the active editor (or the last active one while a Tierwise panel has focus): its
+   * selection, or the whole document (and says so).
+   */
   fromEditor(task: string, title: string, question?: string): PendingRequest | undefined {
-    const editor = vscode.window.activeTextEditor;
+    const editor = this.s.editors.current();
     if (!editor) {
       void vscode.window.showWarningMessage(noEditorMessage());
       return undefined;
@@ -213,7 +217,8 @@ export class RequestService implements vscode.Disposable {
 
   /** Budget, price and escalation checks that need the user's yes. */
   private async confirm(route: Route, text: string): Promise<boolean> {
-    const reasons = route.needsConfirmation ? [route.needsConfirmation] : [];
+    // The router's own budget sentence is in dollars; confirmSpend words the budget rule in the display currency.
+    const reasons: string[] = [];
     // A large text is never sent without the user seeing its size first.
     const bytes = text.length >= LARGE_TEXT_BYTES / 4 ? byteSize(text) : 0;
     if (bytes >= LARGE_TEXT_BYTES) {
@@ -306,9 +311,20 @@ export class RequestService implements vscode.Disposable {
     const price = this.s.pricing().cost(provider, model, usage, route.request.batch);
     const fmt = (usd: number) => this.s.pricing().formatUsd(usd);
     const timing = o.result?.timing;
+    // A gateway that reports the call's cost (LiteLLM) is believed over the catalogue; a local server is free.
+    const gatewayCostUsd = provider === 'openaiCompatible' && o.result ? gatewayReportedCost(o.result.headers) : undefined;
+    const local = this.s.pricing().isLocal(provider);
+    const cost =
+      gatewayCostUsd !== undefined
+        ? { cost: vscode.l10n.t('{0} (reported by the gateway)', fmt(gatewayCostUsd)) }
+        : local && price && price.usd === 0
+          ? { cost: vscode.l10n.t('free (local model)') }
+          : price
+            ? { cost: fmt(price.usd), ...cacheMeta(price, fmt) }
+            : { cost: 'price unknown' };
     const finalMeta = {
       ...usageMeta(usage),
-      ...(price ? { cost: fmt(price.usd), ...cacheMeta(price, fmt) } : { cost: 'price unknown' }),
+      ...cost,
       ttftMs: timing?.timeToFirstTokenMs,
       tokensPerSecond: timing?.tokensPerSecond,
       retries: o.retries,
@@ -340,6 +356,7 @@ export class RequestService implements vscode.Disposable {
       }
     }
     handle.end(outcome, message, finalMeta);
+    if (outcome === 'done') void vscode.commands.executeCommand('setContext', 'tierwise.answered', true);
     await this.s.ledger().record({
       provider,
       model,
@@ -353,8 +370,12 @@ export class RequestService implements vscode.Disposable {
       outcome: outcome === 'done' ? (o.result?.finishReason === 'length' ? 'truncated' : 'ok') : outcome,
       error: o.error?.kind,
       ...(route.auto ? { routing: this.routingInfo(route, provider, usage) } : {}),
+      ...(gatewayCostUsd !== undefined ? { gatewayCostUsd } : {}),
+      ...(local ? { local } : {}),
     });
     this.warnOnBudget();
+    // A gateway's key budget moved with this call.
+    if (provider === 'openaiCompatible') void this.s.statusBar.refreshGateway();
     if (resend) await this.send(resend);
   }
 
@@ -404,11 +425,12 @@ export class RequestService implements vscode.Disposable {
   async retry(id: string): Promise<void> {
     const prev = this.finished.get(id) ?? this.running.get(id);
     if (prev) await this.send(prev.pending);
+    else this.gone();
   }
 
   async escalate(id: string): Promise<void> {
     const prev = this.finished.get(id) ?? this.running.get(id);
-    if (!prev) return;
+    if (!prev) return this.gone();
     const up = this.s.router().escalate(prev.route, prev.input);
     if (!up) {
       void vscode.window.showInformationMessage('Tierwise: this answer already came from the top tier.');
@@ -422,6 +444,11 @@ export class RequestService implements vscode.Disposable {
     void this.s.learnedRouting().record(prev.route.auto, up.tier, prev.route.tier);
     const pending = { ...prev.pending, override: { tier: up.tier }, overrideChosen: false };
     await this.send(pending, { route: up, input: { ...prev.input, override: { tier: up.tier } } });
+  }
+
+  /** An answer restored from an earlier window: its request is no longer known, so say so rather than do nothing. */
+  private gone(): void {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Tierwise: this answer is from an earlier window session, so it cannot be sent again from here. Select the text and run the command again.'));
   }
 
   /** A quick pick to change tier or model for one request. */

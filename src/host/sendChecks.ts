@@ -20,22 +20,45 @@ export async function countedRouteInput(s: Services, input: Omit<RouteInput, 'in
 }
 
 /**
- * Budget and price checks that need the user's yes: a budget already spent, the route's own reasons, and an
- * estimate above `tierwise.confirmAboveUsd`. `overThreshold` words the last one from the formatted estimate and
- * threshold.
+ * Budget and price checks that need the user's yes. The budget rule (README "Budgets"): a warning from 80% (after
+ * the call that crosses it), a question before every call from 100%, and before that a question only when this call
+ * alone could cross the budget (its worst case, all of max_tokens, is more than what is left), saying so. Then the
+ * route's own reasons and an estimate above `tierwise.confirmAboveUsd`; `overThreshold` words the last one from the
+ * formatted estimate and threshold. `subject` names what is sent ("This request", "This batch of 3 requests").
  */
-export async function confirmSpend(s: Services, maxUsd: number, overThreshold: (max: string, threshold: string) => string, otherReasons: readonly string[] = []): Promise<boolean> {
-  const cfg = s.config();
-  const budget = s.budget().state();
-  const reasons: string[] = [];
-  if (budget.level === 'over') reasons.push(budget.message);
-  reasons.push(...otherReasons);
-  if (cfg.confirmAboveUsd > 0 && maxUsd > cfg.confirmAboveUsd) {
-    reasons.push(overThreshold(s.pricing().formatUsd(maxUsd), s.pricing().formatUsd(cfg.confirmAboveUsd)));
-  }
+export async function confirmSpend(
+  s: Services,
+  maxUsd: number,
+  overThreshold: (max: string, threshold: string) => string,
+  otherReasons: readonly string[] = [],
+  subject = 'This request',
+): Promise<boolean> {
+  const reasons = spendReasons(s, maxUsd, overThreshold, otherReasons, subject);
   if (!reasons.length) return true;
   const choice = await vscode.window.showWarningMessage(`Tierwise: ${reasons.join(' ')}`, { modal: true }, 'Send Anyway');
   return choice === 'Send Anyway';
+}
+
+/** The sentences of the confirmation (none: no question). Exported for tests. */
+export function spendReasons(s: Services, maxUsd: number, overThreshold: (max: string, threshold: string) => string, otherReasons: readonly string[] = [], subject = 'This request'): string[] {
+  const cfg = s.config();
+  const pricing = s.pricing();
+  const reasons: string[] = [];
+  const b = s.budget().check(maxUsd);
+  if (b.kind !== 'none') {
+    const [spent, limit, left, max] = pricing.formatUsdAll([b.spentUsd, b.limitUsd, b.leftUsd, b.estimateUsd]);
+    reasons.push(
+      b.kind === 'over'
+        ? `The ${b.budget} budget is used up: ${spent} of ${limit} spent. ${subject} may cost up to ${max}.`
+        : `${subject} alone could cross the ${b.budget} budget: it may cost up to ${max} (if the answer uses all of max_tokens), and ${left} of ${limit} is left.`,
+    );
+  }
+  reasons.push(...otherReasons);
+  if (cfg.confirmAboveUsd > 0 && maxUsd > cfg.confirmAboveUsd) {
+    const [max, threshold] = pricing.formatUsdAll([maxUsd, cfg.confirmAboveUsd]);
+    reasons.push(overThreshold(max!, threshold!));
+  }
+  return reasons;
 }
 
 /**

@@ -18,6 +18,7 @@ import { Budget, Ledger } from './ledger';
 import { takeTurns } from '../core/resilience/turns';
 import { LearnedRoutingStore } from './learnedRouting';
 import { storedPriceList } from './updatePrices';
+import { EditorTracker } from './editors';
 
 /** Token counting for the host: a worker-backed counter, started on first use. */
 export class Tokens implements vscode.Disposable {
@@ -71,6 +72,8 @@ export class Services implements vscode.Disposable {
   readonly settingsReporter: SettingsReporter;
   statusBar!: StatusBar;
   panel!: () => AnswerPanel;
+  /** The editor commands act on (the last active one while a panel has focus). */
+  readonly editors = new EditorTracker();
 
   constructor(
     readonly context: vscode.ExtensionContext,
@@ -147,7 +150,7 @@ export class Services implements vscode.Disposable {
   }
 
   budget(): Budget {
-    this.budget_ ??= new Budget(this.config().budget, () => this.ledger().spend(), loadCalls);
+    this.budget_ ??= new Budget(this.config().budget, () => this.ledger().spend(), loadCalls, (usd) => this.pricing().formatUsdAll(usd));
     return this.budget_;
   }
   budgetIfLoaded(): Budget | undefined {
@@ -258,10 +261,13 @@ export class Services implements vscode.Disposable {
   }
   setCurrentTask(task: string): void {
     this.task = task;
+    // The status bar's estimate and tooltip describe the current task.
+    this.statusBar?.render();
   }
 
   dispose(): void {
     for (const d of this.subs) d.dispose();
+    this.editors.dispose();
     this.tokens_.dispose();
   }
 }

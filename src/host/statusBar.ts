@@ -3,6 +3,7 @@ import type { Route } from '../core/routing';
 import { isRouteError } from '../core/routing';
 import type { TokenCount } from '../core/tokens/client';
 import { TIERS } from '../core/types';
+import { gatewayBudget, serverTokenCount, type GatewayBudget } from '../core/setup/local';
 import type { Services } from './services';
 
 const DEBOUNCE_MS = 120;
@@ -26,6 +27,10 @@ function sampleText(doc: vscode.TextDocument, ranges: [number, number][], total:
   }
   return parts.join('');
 }
+/** How often the gateway's key budget is asked for again. */
+const GATEWAY_REFRESH_MS = 60_000;
+/** Larger selections are not sent to a local server's /tokenize on every change. */
+const SERVER_COUNT_MAX_CHARS = 200_000;
 
 /**
  * The status bar item: tokens of the selection (or document) for the active provider's model, the estimated
@@ -37,9 +42,14 @@ export class StatusBar implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private busy = false;
   private generation = 0;
-  private last: { count: TokenCount; route?: Route; scope: string } | undefined;
+  private last: { count: TokenCount; scope: string; languageId: string; empty: boolean; text: string } | undefined;
   /** Exposed for tests: the latest text and tooltip. */
   text = '';
+  tooltipText = '';
+  /** The gateway key's spend and budget (LiteLLM /key/info), when the OpenAI-compatible endpoint has one. */
+  private gateway: { budget?: GatewayBudget; at: number; url: string } | undefined;
+  private gatewayRun: Promise<void> | undefined;
+  private gatewayWarned = false;
 
   constructor(private readonly s: Services) {
     this.item = vscode.window.createStatusBarItem('tierwise.status', vscode.StatusBarAlignment.Right, 100);
@@ -52,7 +62,7 @@ export class StatusBar implements vscode.Disposable {
       vscode.window.onDidChangeTextEditorSelection(() => this.schedule()),
       vscode.window.onDidChangeActiveTextEditor(() => this.schedule()),
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.document === vscode.window.activeTextEditor?.document) this.schedule();
+        if (e.document === this.s.editors.current()?.document) this.schedule();
       }),
     );
     // An editor restored at start-up raises no event: count it once activation is over.
@@ -78,7 +88,8 @@ export class StatusBar implements vscode.Disposable {
   }
 
   private async update(): Promise<void> {
-    const editor = vscode.window.activeTextEditor;
+    // While a Tierwise panel has focus, the counts stay those of the editor beside it (the one commands act on).
+    const editor = this.s.editors.current();
     const gen = ++this.generation;
     if (!editor || editor.document.uri.scheme === 'output') {
       this.last = undefined;
@@ -91,16 +102,11 @@ export class StatusBar implements vscode.Disposable {
     const cfg = this.s.config().routing.config;
     const provider = cfg.activeProvider;
     const model = cfg.tiers[provider].medium;
-    const show = (count: TokenCount) => {
+    const show = (count: TokenCount, text: string, empty: boolean) => {
       if (gen !== this.generation) return;
-      let route: Route | undefined;
-      try {
-        const r = this.s.router().route({ task: this.s.currentTask(), inputTokens: count.tokens, selectionText: '', languageId: doc.languageId });
-        route = isRouteError(r) ? undefined : r;
-      } catch (e) {
-        this.s.log.debug(`status route: ${String(e)}`);
-      }
-      this.last = { count, route, scope };
+      // Keep a local server's own count once it came (the local estimate is only a stand-in).
+      if (this.last?.count.method === 'provider' && this.last.text === text) return;
+      this.last = { count, scope, languageId: doc.languageId, empty, text };
       this.render();
     };
     // A huge text (a 50 MB file) is neither copied nor counted whole on every cursor move: it is estimated from
@@ -112,11 +118,34 @@ export class StatusBar implements vscode.Disposable {
     if (total > SAMPLE_ABOVE_CHARS) {
       const sample = sampleText(doc, ranges, total);
       const approx = this.s.tokens().counter().approximate(provider, model, sample);
-      show({ tokens: Math.round((approx.tokens * total) / Math.max(1, sample.length)), exact: false, method: 'estimate' });
+      show({ tokens: Math.round((approx.tokens * total) / Math.max(1, sample.length)), exact: false, method: 'estimate' }, '', false);
       return;
     }
     const text = selected.length ? selected.map((sel) => doc.getText(sel)).join('\n') : doc.getText();
-    this.s.tokens().counter().live('status', provider, model, text, show, (e) => this.s.log.warn(`token count failed: ${String(e)}`));
+    const empty = text.trim() === '';
+    this.s.tokens().counter().live('status', provider, model, text, (count) => show(count, text, empty), (e) => this.s.log.warn(`token count failed: ${String(e)}`));
+    // A local llama.cpp or vLLM server counts exactly with its own tokenizer (POST /tokenize).
+    const pricing = this.s.pricingIfLoaded();
+    if (provider === 'openaiCompatible' && pricing?.isLocal(provider) && !empty && text.length <= SERVER_COUNT_MAX_CHARS) {
+      const baseUrl = this.s.config().providers.openaiCompatible.baseUrl || 'http://localhost:11434/v1';
+      void serverTokenCount(fetch, baseUrl, model, text, { timeoutMs: 1500 }).then((n) => {
+        if (n === undefined || gen !== this.generation) return;
+        this.last = { count: { tokens: n, exact: true, method: 'provider' }, scope, languageId: doc.languageId, empty, text };
+        this.render();
+      });
+    }
+  }
+
+  /** The route of the current task (the last command's) for the counted text, at render time so it follows the task. */
+  private route(): Route | undefined {
+    if (!this.last || this.last.empty) return undefined;
+    try {
+      const r = this.s.router().route({ task: this.s.currentTask(), inputTokens: this.last.count.tokens, selectionText: '', languageId: this.last.languageId });
+      return isRouteError(r) ? undefined : r;
+    } catch (e) {
+      this.s.log.debug(`status route: ${String(e)}`);
+      return undefined;
+    }
   }
 
   render(): void {
@@ -124,39 +153,45 @@ export class StatusBar implements vscode.Disposable {
     const spend = this.s.spendIfLoaded();
     const budget = this.s.budgetIfLoaded()?.state();
     const parts: string[] = [this.busy ? '$(sync~spin)' : '$(pulse)'];
+    const route = this.route();
     if (this.last) {
-      const { count, route } = this.last;
+      const { count } = this.last;
       parts.push(`${count.exact ? '' : '≈'}${count.tokens.toLocaleString('en-US')} tok`);
-      if (route?.estimatedUsd && pricing) parts.push(`· ~${pricing.formatUsd(route.estimatedUsd.min)}`);
+      // An empty file or selection has nothing to send, so it has no price.
+      if (route?.estimatedUsd && pricing) parts.push(pricing.isLocal(route.provider) && route.estimatedUsd.max === 0 ? `· ${vscode.l10n.t('free (local)')}` : `· ~${pricing.formatUsd(route.estimatedUsd.min)}`);
     } else {
       parts.push('Tierwise');
     }
     if (spend && pricing) parts.push(`${this.last ? '· ' : ''}session ${pricing.formatUsd(spend.sessionUsd)}`);
     this.setText(parts.join(' '));
+    const gw = this.gateway?.budget?.level;
+    if (this.gatewayStale()) void this.refreshGateway();
     this.item.backgroundColor =
-      budget?.level === 'over'
+      budget?.level === 'over' || gw === 'over'
         ? new vscode.ThemeColor('statusBarItem.errorBackground')
-        : budget?.level === 'warn'
+        : budget?.level === 'warn' || gw === 'warn'
           ? new vscode.ThemeColor('statusBarItem.warningBackground')
           : undefined;
-    this.item.tooltip = this.tooltip();
+    const tip = this.tooltip(route);
+    this.tooltipText = tip.value;
+    this.item.tooltip = tip;
   }
 
   /** The tooltip as it shows now (public for tests). */
-  tooltip(): vscode.MarkdownString {
+  tooltip(route: Route | undefined = this.route()): vscode.MarkdownString {
     const md = new vscode.MarkdownString(undefined, true);
     md.supportThemeIcons = true;
     md.appendMarkdown('**Tierwise**\n\n');
     const pricing = this.s.pricingIfLoaded();
     if (this.last) {
-      const { count, route, scope } = this.last;
-      const how = count.exact ? `exact (${count.method})` : `estimate (${count.method})`;
+      const { count, scope } = this.last;
+      const how = count.method === 'provider' ? 'exact (counted by the server)' : count.exact ? `exact (${count.method})` : `estimate (${count.method})`;
       md.appendMarkdown(`${scope === 'selection' ? 'Selection' : 'Document'}: **${count.exact ? '' : '≈'}${count.tokens.toLocaleString('en-US')} tokens**, ${how}\n\n`);
-      if (route) {
+      if (this.last.empty) md.appendMarkdown(`${scope === 'selection' ? vscode.l10n.t('The selection is empty: there is nothing to send.') : vscode.l10n.t('The document is empty: there is nothing to send.')}\n\n`);
+      else if (route) {
         md.appendMarkdown(`Task *${route.task.label}* → ${route.reason}\n\n`);
         if (pricing) {
-          md.appendMarkdown('| tier | model | input | up to max_tokens |\n|---|---|---:|---:|\n');
-          const cfg = this.s.config().routing.config;
+          md.appendMarkdown('| tier | model | input alone | input + a full answer (max_tokens) |\n|---|---|---:|---:|\n');
           for (const tier of TIERS) {
             const r = this.s.router().route({ task: route.task.id, inputTokens: count.tokens, selectionText: '', override: { tier } });
             if (isRouteError(r)) continue;
@@ -165,7 +200,6 @@ export class StatusBar implements vscode.Disposable {
             md.appendMarkdown(
               `| ${tier} | ${r.model}${price ? ` <small>(${price})</small>` : ''} | ${est ? pricing.formatUsd(est.min) : '?'} | ${est ? pricing.formatUsd(est.max) : '?'} |\n`,
             );
-            void cfg;
           }
           md.appendMarkdown('\n');
         }
@@ -177,9 +211,65 @@ export class StatusBar implements vscode.Disposable {
     }
     const budget = this.s.budgetIfLoaded()?.state();
     if (budget && budget.level !== 'none') md.appendMarkdown(`${budget.level === 'ok' ? '' : '$(warning) '}${budget.message}\n\n`);
+    const gw = this.gateway?.budget;
+    if (gw && pricing) {
+      const pct = gw.fraction !== undefined ? ` (${Math.round(gw.fraction * 100)}%)` : '';
+      const [spent, max] = pricing.formatUsdAll([gw.spendUsd, gw.maxBudgetUsd ?? 0]);
+      md.appendMarkdown(
+        `${gw.level === 'ok' ? '' : '$(warning) '}Gateway key: ${spent}${gw.maxBudgetUsd !== undefined ? ` of ${max}` : ''} spent${pct}${gw.level === 'over' ? ', budget reached: the gateway may refuse calls' : gw.level === 'warn' ? ', over 80% of its budget' : ''}.\n\n`,
+      );
+    }
     if (pricing) md.appendMarkdown(`Prices: ${pricing.priceSource()}\n\n`);
     md.appendMarkdown('Click for the cost report.');
     return md;
+  }
+
+  /** The OpenAI-compatible endpoint, when routing uses it (a gateway's budget is worth showing then). */
+  private gatewayUrl(): string | undefined {
+    const cfg = this.s.config();
+    const r = cfg.routing.config;
+    const used = r.activeProvider === 'openaiCompatible' || r.localSimpleTier || (r.policy === 'perTier' && Object.values(r.perTier).includes('openaiCompatible'));
+    return used && cfg.providers.openaiCompatible.baseUrl ? cfg.providers.openaiCompatible.baseUrl : undefined;
+  }
+
+  private gatewayStale(): boolean {
+    const url = this.gatewayUrl();
+    if (!url) {
+      this.gateway = undefined;
+      return false;
+    }
+    return !this.gatewayRun && (!this.gateway || this.gateway.url !== url || Date.now() - this.gateway.at > GATEWAY_REFRESH_MS);
+  }
+
+  /** Asks the gateway for its key's spend and budget (LiteLLM /key/info); warns once when it passes 80%. */
+  async refreshGateway(): Promise<void> {
+    // One request at a time; a refresh asked for during one runs after it (the spend may have moved since).
+    while (this.gatewayRun) await this.gatewayRun;
+    const run = this.fetchGateway();
+    this.gatewayRun = run;
+    try {
+      await run;
+    } finally {
+      if (this.gatewayRun === run) this.gatewayRun = undefined;
+    }
+    this.render();
+  }
+
+  private async fetchGateway(): Promise<void> {
+    const url = this.gatewayUrl();
+    if (!url) return;
+    try {
+      const budget = await gatewayBudget(fetch, url, await this.s.keys.get('openaiCompatible'));
+      // A gateway without /key/info is asked again only after the refresh interval.
+      this.gateway = { ...(budget ? { budget } : {}), at: Date.now(), url };
+      if (budget && budget.level !== 'ok' && !this.gatewayWarned) {
+        this.gatewayWarned = true;
+        void vscode.window.showWarningMessage(vscode.l10n.t('Tierwise: the gateway key has used {0}% of its budget.', Math.round((budget.fraction ?? 0) * 100)));
+      }
+    } catch (e) {
+      this.gateway = { at: Date.now(), url };
+      this.s.log.debug(`gateway key budget: ${String(e)}`);
+    }
   }
 
   dispose(): void {

@@ -32,5 +32,6 @@ export function costReportToCsv(data: CostReportData): string {
   rows.push(['saving', 'cache', `${s.cacheTokens} cached input tokens`, s.cacheCost, data.currency, '', s.cacheTokens, '']);
   rows.push(['saving', 'batch', `${s.batchTokens} batch tokens`, s.batchCost, data.currency, '', '', '']);
   rows.push(['saving', 'tiering', `top tier would cost ${s.topTierCost}`, s.tieringCost, data.currency, '', '', '']);
+  rows.push(['saving', 'local', `${s.localRequests} local requests, priced at their cloud tier`, s.localCost, data.currency, s.localRequests, '', '']);
   return rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
 }

@@ -230,6 +230,10 @@ export interface CostReportData {
      * tiering. Negative when tiering cost more than the top tier would have.
      */
     tieringCost: number;
+    /** Requests answered by a local server (free). */
+    localRequests: number;
+    /** What those requests would have cost on the cloud model of the same tier. */
+    localCost: number;
   };
   /** Auto-routed requests (Ask About Selection, tier `auto`); absent when there are none. */
   routing?: RoutingReport;
@@ -500,7 +504,7 @@ export function isCostReportData(v: unknown): v is CostReportData {
     typeof v.to === 'string' &&
     series.every((s) => Array.isArray(v[s]) && (v[s] as unknown[]).every(isCostPoint)) &&
     allNumbers(v.totals, ['cost', 'requests', 'inputTokens', 'outputTokens', 'cachedTokens']) &&
-    allNumbers(v.savings, ['cacheTokens', 'cacheCost', 'batchTokens', 'batchCost', 'topTierCost', 'tieringCost']) &&
+    allNumbers(v.savings, ['cacheTokens', 'cacheCost', 'batchTokens', 'batchCost', 'topTierCost', 'tieringCost', 'localRequests', 'localCost']) &&
     (v.routing === undefined || allNumbers(v.routing, ROUTING_REPORT_KEYS))
   );
 }

@@ -331,7 +331,7 @@ export class AnswerApp {
         break;
       case 'answer.end': {
         e.end(u.outcome, u.message, u.meta);
-        const what = `${e.snap.title}: ${OUTCOME_LABEL[u.outcome]}${u.message ? `. ${u.message}` : ''}.`;
+        const what = sentence(`${e.snap.title}: ${OUTCOME_LABEL[u.outcome]}${u.message ? `. ${u.message}` : ''}`);
         const text = e.snap.text.length > 600 ? `${e.snap.text.slice(0, 600)}…` : e.snap.text;
         this.announce(u.outcome === 'done' ? `${what} ${text}` : what, true);
         break;
@@ -401,4 +401,10 @@ export class AnswerApp {
       this.ports.setTimer(() => (el.textContent = before), 1500);
     });
   }
+}
+
+/** Ends a summary with one full stop: "Done. The answer reached max_tokens." never "…max_tokens..". */
+export function sentence(text: string): string {
+  const t = text.trimEnd();
+  return /[.!?…]$/.test(t) ? t : `${t}.`;
 }

@@ -47,6 +47,8 @@ export function dataTable(doc: Document, caption: string, points: CostPoint[], m
 }
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
+/** "1 request", "3 requests". */
+export const requests = (n: number) => `${int(n)} request${Math.round(n) === 1 ? '' : 's'}`;
 
 /** Horizontal bars, largest first: one row per point (provider, model, tier, task). */
 export function barChart(doc: Document, title: string, points: CostPoint[], money: Formatter, maxBars = 12): SVGSVGElement {
@@ -69,7 +71,7 @@ export function barChart(doc: Document, title: string, points: CostPoint[], mone
     const w = Math.max(p.cost > 0 ? 1 : 0, (p.cost / max) * barW);
     const bar = svgEl(doc, 'rect', { x: labelW, y: y + 3, width: w.toFixed(1), height: row - 6, rx: 2, class: `bar series-${i % 6}` });
     const tip = svgEl(doc, 'title', {});
-    tip.textContent = `${name}: ${money(p.cost)}, ${int(p.requests)} requests`;
+    tip.textContent = `${name}: ${money(p.cost)}, ${requests(p.requests)}`;
     bar.append(tip);
     const value = svgEl(doc, 'text', { x: labelW + w + 6, y: y + row / 2, class: 'value', 'dominant-baseline': 'middle' });
     value.textContent = money(p.cost);
@@ -83,27 +85,41 @@ export function barChart(doc: Document, title: string, points: CostPoint[], mone
   return svg;
 }
 
+/** Width of one character of an axis label (10px font, report.css), rounded up for wide glyphs such as "¥". */
+const AXIS_CHAR_PX = 6.5;
+
+/** The smallest of 1, 2 and 5 × 10ⁿ at least `x` (1 for nothing to show). */
+export function niceStep(x: number): number {
+  if (!(x > 0) || !Number.isFinite(x)) return 0.25;
+  const p = 10 ** Math.floor(Math.log10(x));
+  for (const m of [1, 2, 5, 10]) if (m * p >= x * (1 - 1e-9)) return m * p;
+  return 10 * p;
+}
+
 /** Columns per day, oldest left, with a few axis ticks. */
 export function dayChart(doc: Document, title: string, points: CostPoint[], money: Formatter): SVGSVGElement {
   const days = [...points].sort((a, b) => a.key.localeCompare(b.key));
   const width = 560;
   const height = 200;
-  const left = 64;
+  const highest = Math.max(...days.map((p) => p.cost), 0);
+  // Ticks at round steps (1, 2 or 5 × 10ⁿ), so their labels are short; the left margin fits the longest label.
+  const step = niceStep(highest / 4);
+  const max = step * 4;
+  const ticks = [0, 1, 2, 3, 4].map((i) => money(step * i));
+  const left = Math.ceil(Math.max(40, ...ticks.map((l) => l.length * AXIS_CHAR_PX + 10)));
   const bottom = 24;
   const top = 8;
   const plotW = width - left - 8;
   const plotH = height - top - bottom;
-  const max = Math.max(...days.map((p) => p.cost), 0) || 1;
   const svg = svgEl(doc, 'svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart day-chart', role: 'img' });
   const t = svgEl(doc, 'title', {});
-  t.textContent = `${title}: ${days.length} days, highest ${money(max)}`;
+  t.textContent = `${title}: ${days.length} days, highest ${money(highest)}`;
   svg.append(t);
   for (let i = 0; i <= 4; i++) {
-    const v = (max * i) / 4;
     const y = top + plotH - (plotH * i) / 4;
     svg.append(svgEl(doc, 'line', { x1: left, x2: width - 8, y1: y, y2: y, class: 'grid' }));
     const lab = svgEl(doc, 'text', { x: left - 6, y, class: 'axis', 'text-anchor': 'end', 'dominant-baseline': 'middle' });
-    lab.textContent = money(v);
+    lab.textContent = ticks[i]!;
     svg.append(lab);
   }
   const slot = plotW / Math.max(1, days.length);
@@ -114,7 +130,7 @@ export function dayChart(doc: Document, title: string, points: CostPoint[], mone
     const x = left + i * slot + (slot - barW) / 2;
     const bar = svgEl(doc, 'rect', { x: x.toFixed(1), y: (top + plotH - h).toFixed(1), width: barW.toFixed(1), height: h.toFixed(1), class: 'bar series-0' });
     const tip = svgEl(doc, 'title', {});
-    tip.textContent = `${p.label ?? p.key}: ${money(p.cost)}, ${int(p.requests)} requests`;
+    tip.textContent = `${p.label ?? p.key}: ${money(p.cost)}, ${requests(p.requests)}`;
     bar.append(tip);
     svg.append(bar);
     if (i % every === 0) {

@@ -1,11 +1,13 @@
 /** The cost report's UI, independent of the webview API so it can be tested under jsdom. */
 import type { CostPoint, CostReportData, ReportViewToHost } from '../shared/protocol';
-import { barChart, dataTable, dayChart, type Formatter } from './charts';
+import { barChart, dataTable, dayChart, requests, type Formatter } from './charts';
+import { formatMoney } from '../core/pricing/currency';
+import type { Currency } from '../core/types';
 
+/** Amounts in the report's currency, through the one money formatter ("¥0.0086", never "CN¥"). */
 export function moneyFormatter(currency: string): Formatter {
-  const big = new Intl.NumberFormat('en-US', { style: 'currency', currency, maximumFractionDigits: 2 });
-  const small = new Intl.NumberFormat('en-US', { style: 'currency', currency, maximumSignificantDigits: 3 });
-  return (n) => (n !== 0 && Math.abs(n) < 1 ? small.format(n) : big.format(n));
+  const cur: Currency = currency === 'CNY' ? 'CNY' : 'USD';
+  return (n) => formatMoney(n, cur);
 }
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
@@ -88,19 +90,20 @@ export class ReportApp {
       c.append(el('h2', 'card-label', label), el('div', 'card-value', value), el('div', 'card-sub', sub));
       cards.append(c);
     };
-    card('Spent', money(t.cost), `${int(t.requests)} requests · ${int(t.inputTokens)} in / ${int(t.outputTokens)} out tokens`);
+    card('Spent', money(t.cost), `${requests(t.requests)} · ${int(t.inputTokens)} in / ${int(t.outputTokens)} out tokens`);
     const tiering = savingCard('tiering', s.tieringCost, s.topTierCost, money);
     card(tiering.label, tiering.value, `the same requests on each provider's top tier: ${money(s.topTierCost)}`, tiering.cls);
     const caching = savingCard('caching', s.cacheCost, undefined, money);
     card(caching.label, caching.value, `${int(s.cacheTokens)} input tokens read from cache`, caching.cls);
     card('Saved by batch', money(s.batchCost), `${int(s.batchTokens)} tokens sent as batch`, 'saving');
+    if (s.localRequests > 0) card('Saved by local models', money(s.localCost), `${requests(s.localRequests)} answered locally for free, priced at the cloud model of their tier`, 'saving');
     const r = data.routing;
     if (r) {
       // Against the default tier; a loss is shown as a cost, never as a saving.
       const saved = r.defaultTierCost - r.cost;
       const esc = `${int(r.escalations)} escalation${r.escalations === 1 ? '' : 's'}`;
       const judge = r.judgeCalls ? ` · judge: ${int(r.judgeCalls)} calls, ${money(r.judgeCost)}` : '';
-      const sub = `${int(r.requests)} auto-routed requests cost ${money(r.cost)}; on their default tier ${money(r.defaultTierCost)}, on the top tier ${money(r.topTierCost)} · ${esc}${r.learned ? ` · ${int(r.learned)} routed by your past choices` : ''}${judge}${r.unpriced ? ` · ${int(r.unpriced)} without a price left out` : ''}`;
+      const sub = `${int(r.requests)} auto-routed ${r.requests === 1 ? 'request' : 'requests'} cost ${money(r.cost)}; on their default tier ${money(r.defaultTierCost)}, on the top tier ${money(r.topTierCost)} · ${esc}${r.learned ? ` · ${int(r.learned)} routed by your past choices` : ''}${judge}${r.unpriced ? ` · ${int(r.unpriced)} without a price left out` : ''}`;
       if (saved > 0) card('Saved by routing', money(saved), sub, 'saving');
       else card('Routing vs default tier', saved < 0 ? `${money(-saved)} more` : money(0), sub);
     }

@@ -84,6 +84,21 @@ export interface Scenario {
   delayMs?: number;
 }
 
+/** LiteLLM-style gateway behaviour of the fake: the cost header of each answer, and the key's spend and budget. */
+export interface FakeGateway {
+  costUsd?: number;
+  spend?: number;
+  maxBudget?: number;
+}
+
+/** The models GET /v1/models (and Ollama's /api/tags for the local ones) lists. */
+export const FAKE_MODELS = {
+  openai: ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1'],
+  anthropic: ['claude-haiku-4-5', 'claude-sonnet-4-5', 'claude-opus-4-5'],
+  dashscope: ['qwen-turbo', 'qwen-plus', 'qwen-max'],
+  openaiCompatible: ['llama3.2', 'qwen2.5-coder:7b'],
+} as const;
+
 export interface FakeLimits {
   rpm?: number;
   /** Tokens per minute, counted as the request's input tokens (see countTokens). */
@@ -305,6 +320,8 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
   const requests: RecordedRequest[] = [];
   let queue: Scenario[] = [];
   let limits: FakeLimits | undefined;
+  /** LiteLLM gateway behaviour (POST /__fake/gateway): a cost header on OpenAI-style answers and /key/info. */
+  let gateway: FakeGateway | undefined;
   let seq = 0;
   /** Anthropic cache: prefix key -> time of last write or read. */
   let anthropicCache = new Map<string, number>();
@@ -545,6 +562,7 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
       h['x-request-id'] = ctx.requestId;
       if (ctx.protocol === 'dashscope') h['x-dashscope-request-id'] = ctx.requestId;
       else h['openai-processing-ms'] = '12';
+      if (ctx.protocol === 'openai' && gateway?.costUsd !== undefined) h['x-litellm-response-cost'] = String(gateway.costUsd);
     }
     return h;
   }
@@ -894,6 +912,7 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
     windows = new Map();
     files = new Map();
     batches = new Map();
+    gateway = undefined;
   }
 
   async function handleControl(req: http.IncomingMessage, res: http.ServerResponse, path: string, raw: string) {
@@ -928,6 +947,10 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
     }
     if (path === '/__fake/reset' && req.method === 'POST') {
       resetState();
+      return json(200, { ok: true });
+    }
+    if (path === '/__fake/gateway' && req.method === 'POST') {
+      gateway = parsed && typeof parsed === 'object' ? (parsed as FakeGateway) : undefined;
       return json(200, { ok: true });
     }
     if (path === '/__fake/limits' && req.method === 'POST') {
@@ -1184,6 +1207,41 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
     return notFound();
   }
 
+  // ---- listings, token counts and the gateway's key budget (local servers, LiteLLM) ------------------------------
+  /** GET /v1/models (OpenAI, Anthropic, DashScope, local servers), GET /api/tags (Ollama), POST /tokenize (llama.cpp,
+   * vLLM), GET /key/info (LiteLLM). Recorded like every request. */
+  function handleListing(req: http.IncomingMessage, res: http.ServerResponse, path: string, raw: string): boolean {
+    const method = req.method ?? 'GET';
+    const isListing =
+      (method === 'GET' && (path === '/v1/models' || path === '/compatible-mode/v1/models' || path === '/api/tags' || path === '/key/info')) || (method === 'POST' && path === '/tokenize');
+    if (!isListing) return false;
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+    let body: unknown = raw;
+    try {
+      body = raw ? JSON.parse(raw) : {};
+    } catch {
+      // keep the raw text
+    }
+    requests.push({ method, path, headers, body, at: now() });
+    const reply = (status: number, payload: unknown) => send(res, status, { 'content-type': 'application/json' }, payload);
+    if (path === '/key/info') {
+      if (!gateway) return (reply(404, { detail: 'Not Found' }), true);
+      return (reply(200, { key: 'sk-…', info: { spend: gateway.spend ?? 0, max_budget: gateway.maxBudget ?? null } }), true);
+    }
+    if (path === '/tokenize') {
+      const b = (body && typeof body === 'object' ? body : {}) as { prompt?: unknown; content?: unknown };
+      const text = typeof b.prompt === 'string' ? b.prompt : typeof b.content === 'string' ? b.content : '';
+      const n = textTokens(text);
+      return (reply(200, { count: n, max_model_len: 32768, tokens: Array.from({ length: n }, (_, i) => i) }), true);
+    }
+    if (path === '/api/tags') return (reply(200, { models: FAKE_MODELS.openaiCompatible.map((name) => ({ name, model: name, size: 2_000_000_000 })) }), true);
+    const protocol: Protocol = path.startsWith('/compatible-mode/') ? 'dashscope' : headers['x-api-key'] !== undefined ? 'anthropic' : 'openai';
+    const ids = protocol === 'dashscope' ? FAKE_MODELS.dashscope : protocol === 'anthropic' ? FAKE_MODELS.anthropic : [...FAKE_MODELS.openai, ...FAKE_MODELS.openaiCompatible];
+    reply(200, { object: 'list', data: ids.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'fake' })) });
+    return true;
+  }
+
   const API_ROUTES = new Set(['/v1/chat/completions', '/compatible-mode/v1/chat/completions', '/v1/messages', '/v1/messages/count_tokens']);
 
   const server = http.createServer((req, res) => {
@@ -1193,6 +1251,7 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
       const buf = Buffer.concat(chunks);
       const raw = buf.toString('utf8');
       const path = new URL(req.url ?? '/', 'http://x').pathname;
+      if (!path.startsWith('/__fake/') && handleListing(req, res, path, raw)) return;
       const run = path.startsWith('/__fake/')
         ? handleControl(req, res, path, raw)
         : API_ROUTES.has(path) && req.method === 'POST'

@@ -102,6 +102,33 @@ suite('Batch jobs through the fake provider', () => {
     assert.ok(!JSON.stringify(jobs).includes(OPENAI_KEY), 'no key in global state');
   });
 
+  test('Retry on a batch answer submits the batch again; Escalate submits it one tier up', async () => {
+    const app = await tierwise();
+    const editor = await editorWith(`${LINES[0]}\n${LINES[1]}\n`);
+    editor.selection = new vscode.Selection(0, 0, editor.document.lineCount, 0);
+    const before = app.services.ledger().all().length;
+    const id = await vscode.commands.executeCommand<string | undefined>('tierwise.runBatch', 'extractKeywords', 'lines');
+    assert.ok(id);
+    await until('two batch ledger records', () => app.services.ledger().all().length >= before + 2);
+    const answer = await until('the batch answer', () => {
+      const a = app.services.panel().latest();
+      return a && a.title.startsWith('Batch:') && a.outcome ? a : undefined;
+    });
+    assert.ok(app.batches.owns(answer.id), 'the batch answer is known to the batch service');
+    const uploads = async () => (await fakeRequests()).filter((r) => r.method === 'POST' && r.path === '/v1/files');
+    const modelsOf = (u: { body: Record<string, unknown> }) => (u.body.content as string).split('\n').filter((l) => l.trim()).map((l) => (JSON.parse(l) as { body: { model: string } }).body.model);
+    const seen = (await uploads()).length;
+    const again = await app.batches.retry(answer.id);
+    assert.ok(again && again !== id, `a new batch, got ${String(again)}`);
+    const retried = (await uploads())[seen]!;
+    assert.deepEqual(modelsOf(retried), ['gpt-4o-mini', 'gpt-4o-mini'], 'every item was answered, so the whole batch runs again');
+    const up = await app.batches.escalate(answer.id);
+    assert.ok(up && up !== again);
+    const escalated = (await uploads())[seen + 1]!;
+    assert.deepEqual(modelsOf(escalated), ['gpt-4o', 'gpt-4o'], 'one tier up: medium');
+    await until('the re-run batches to be recorded', () => app.services.ledger().all().length >= before + 6, 60_000);
+  });
+
   test('several selections on Anthropic: one Message Batch, one item per selection', async () => {
     const app = await tierwise();
     await app.keys.set('anthropic', ANTHROPIC_KEY);

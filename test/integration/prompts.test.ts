@@ -138,6 +138,15 @@ suite('Prompt files', () => {
     const run = lenses.find((l) => l.command?.title === '▶ Run')!;
     assert.equal(run.command!.command, 'tierwise.runPromptFile');
     for (const tier of ['simple', 'medium', 'complex']) assert.ok(titles.some((t) => t.startsWith(`${tier} · `)), `no cost lens for ${tier}: ${titles.join(' | ')}`);
+    // Run comes first on the top line, which stays short enough for a narrow editor; tier costs are on the next line.
+    const topLine = run.range.start.line;
+    const top = lenses.filter((l) => l.range.start.line === topLine && !/^\d[\d,]* tokens?/.test(l.command?.title ?? ''));
+    assert.equal(top[0]!.command!.title, '▶ Run');
+    const topWidth = top.map((l) => l.command!.title).join(' | ').length;
+    assert.ok(topWidth <= 80, `top lens line is ${topWidth} characters: ${top.map((l) => l.command!.title).join(' | ')}`);
+    const costLenses = lenses.filter((l) => /^(simple|medium|complex) · /.test(l.command?.title ?? ''));
+    assert.ok(costLenses.every((l) => l.range.start.line === topLine + 1), 'tier costs on the line after Run');
+    assert.ok(costLenses.map((l) => l.command!.title).join(' | ').length <= 120, costLenses.map((l) => l.command!.title).join(' | '));
     // Section lenses sit on the section headers.
     const headerLines = doc.getText().split('\n').map((l, i) => (l.startsWith('## ') ? i : -1)).filter((i) => i >= 0);
     const sectionLines = lenses.filter((l) => /^\d[\d,]* tokens?/.test(l.command?.title ?? '')).map((l) => l.range.start.line);

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { DEFAULT_TASKS } from '../../src/core/routing';
 import { countTokens, defaultAnswer, outputTokensOf } from '../fake-provider/server';
 import { fakeRequests, fakeReset, openFixture, setting, tierwise, until } from './helpers';
+import { spendReasons } from '../../src/host/sendChecks';
 
 const KEY = 'sk-test-integration-0123456789abcdef';
 
@@ -62,6 +63,44 @@ suite('Requests through the fake provider', () => {
     assert.equal(body.max_tokens ?? body.max_completion_tokens, DEFAULT_TASKS.extractKeywords.maxTokens);
   });
 
+  test('a command run while a panel has focus uses the last active editor and its selection', async () => {
+    const editor = await openFixture('notes.md');
+    editor.selection = new vscode.Selection(2, 0, 3, 60);
+    const expected = editor.document.getText(editor.selection);
+    const panel = vscode.window.createWebviewPanel('tierwise.test.focus', 'Focus', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, {});
+    try {
+      await until('the panel to take focus', () => vscode.window.activeTextEditor === undefined);
+      await vscode.commands.executeCommand('tierwise.runTask', 'extractKeywords');
+      const req = await until('a request', async () => (await fakeRequests()).find((x) => x.path.endsWith('/chat/completions')));
+      const body = req.body as { messages: { content: string }[] };
+      assert.ok(body.messages[body.messages.length - 1]!.content.includes(expected), 'the selection of the editor beside the panel is sent');
+    } finally {
+      panel.dispose();
+    }
+  });
+
+  test('budget questions follow one rule and use the display currency with amounts that differ', async () => {
+    const app = await tierwise();
+    await app.services.ledger().loaded;
+    const spent = app.services.ledger().spend().todayUsd;
+    const words = (max: string, t: string) => `over ${max} > ${t}`;
+    try {
+      await setting('currency.display', 'CNY');
+      await setting('budget.dailyUsd', spent + 0.0001);
+      await until('the settings to apply', () => app.services.config().currency.display === 'CNY' && app.services.config().budget.dailyUsd > 0);
+      assert.deepEqual(spendReasons(app.services, 0.00005, words), [], 'a call that fits asks nothing, whatever was spent');
+      const [crossing] = spendReasons(app.services, 0.00011, words);
+      assert.match(crossing!, /^This request alone could cross the daily budget: it may cost up to ¥0\.00079\d* .* and ¥0\.00072\d* of ¥/);
+      assert.ok(!crossing!.includes('$'), crossing);
+      await setting('budget.dailyUsd', Math.max(1e-9, spent / 2));
+      await until('the budget to apply', () => app.services.config().budget.dailyUsd < spent || spent === 0);
+      if (spent > 0) assert.match(spendReasons(app.services, 0, words)[0]!, /^The daily budget is used up: ¥/);
+    } finally {
+      await setting('budget.dailyUsd', undefined);
+      await setting('currency.display', undefined);
+    }
+  });
+
   test('a provider base URL set in settings is where calls go (DashScope)', async () => {
     const app = await tierwise();
     await app.keys.set('dashscope', 'sk-test-dashscope-0123456789');
@@ -101,6 +140,24 @@ suite('Compare costs', () => {
 });
 
 suite('Status bar', () => {
+  test('an empty file shows no price; the tooltip follows the task of the last command', async () => {
+    const app = await tierwise();
+    await app.keys.set('openai', KEY);
+    await setting('provider', 'openai');
+    const doc = await vscode.workspace.openTextDocument({ content: '', language: 'plaintext' });
+    await vscode.window.showTextDocument(doc);
+    await until('a count of the empty file', () => /(^|\s)0 tok/.test(app.statusBar.text));
+    assert.ok(!/~[$¥]/.test(app.statusBar.text), app.statusBar.text);
+    assert.match(app.statusBar.tooltipText, /empty: there is nothing to send/);
+    const editor = await openFixture('notes.md');
+    editor.selection = new vscode.Selection(2, 0, 3, 60);
+    await vscode.commands.executeCommand('tierwise.explain');
+    await until('the tooltip to name Explain', () => app.statusBar.tooltipText.includes(`*${DEFAULT_TASKS.explainCode.label}*`));
+    await vscode.commands.executeCommand('tierwise.runTask', 'extractKeywords');
+    await until('the tooltip to follow the new task', () => app.statusBar.tooltipText.includes(`*${DEFAULT_TASKS.extractKeywords.label}*`));
+    assert.match(app.statusBar.tooltipText, /\| input alone \| input \+ a full answer \(max_tokens\) \|/);
+  });
+
   test('counts the selection and updates as it changes', async () => {
     const app = await tierwise();
     const editor = await openFixture('notes.md');

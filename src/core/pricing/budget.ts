@@ -1,4 +1,4 @@
-import { formatMoney } from './currency';
+import { formatMoneyAll } from './currency';
 
 export type BudgetState = 'ok' | 'warn' | 'over';
 
@@ -36,7 +36,11 @@ function line(spent: number, limit: number | undefined, warnAt: number): BudgetL
 
 const RANK: Record<BudgetState, number> = { ok: 0, warn: 1, over: 2 };
 
-export function budgetStatus(spentTodayUsd: number, spentMonthUsd: number, settings: BudgetSettings): BudgetStatus {
+/** Formats a USD amount for a message (the display currency); defaults to dollars. */
+export type UsdFormatter = (amountsUsd: readonly number[]) => string[];
+const dollars: UsdFormatter = (a) => formatMoneyAll(a, 'USD');
+
+export function budgetStatus(spentTodayUsd: number, spentMonthUsd: number, settings: BudgetSettings, fmt: UsdFormatter = dollars): BudgetStatus {
   const warnAt = settings.warnAt ?? 0.8;
   const daily = line(spentTodayUsd, settings.dailyUsd, warnAt);
   const monthly = line(spentMonthUsd, settings.monthlyUsd, warnAt);
@@ -48,11 +52,8 @@ export function budgetStatus(spentTodayUsd: number, spentMonthUsd: number, setti
   ] as const) {
     if (l.state === 'ok' || l.limitUsd === undefined) continue;
     const pct = Math.round((l.fraction ?? 0) * 100);
-    parts.push(
-      l.state === 'over'
-        ? `Over the ${name} budget: ${formatMoney(l.spentUsd, 'USD')} of ${formatMoney(l.limitUsd, 'USD')} (${pct}%).`
-        : `${pct}% of the ${name} budget used: ${formatMoney(l.spentUsd, 'USD')} of ${formatMoney(l.limitUsd, 'USD')}.`,
-    );
+    const [spent, limit] = fmt([l.spentUsd, l.limitUsd]);
+    parts.push(l.state === 'over' ? `Over the ${name} budget: ${spent} of ${limit} (${pct}%).` : `${pct}% of the ${name} budget used: ${spent} of ${limit}.`);
   }
   return { state, daily, monthly, message: parts.join(' ') };
 }
@@ -68,4 +69,30 @@ export function remainingUsd(spentTodayUsd: number, spentMonthUsd: number, setti
 /** The status after spending `estimateUsd` more: what a confirmation before sending should look at. */
 export function statusAfter(spentTodayUsd: number, spentMonthUsd: number, estimateUsd: number, settings: BudgetSettings): BudgetStatus {
   return budgetStatus(spentTodayUsd + estimateUsd, spentMonthUsd + estimateUsd, settings);
+}
+
+/**
+ * When a call needs the user's yes because of a budget. One rule:
+ *   - below 80% of every budget: no question;
+ *   - from 80%: a warning (no question);
+ *   - at 100% (or over): every call asks first (`over`);
+ *   - before that, a call asks only when it alone could cross a budget: its worst-case estimate (all of max_tokens)
+ *     is more than what is left (`crossing`).
+ */
+export type BudgetCheck =
+  | { kind: 'none' }
+  | { kind: 'over' | 'crossing'; budget: 'daily' | 'monthly'; spentUsd: number; limitUsd: number; leftUsd: number; estimateUsd: number };
+
+export function budgetCheck(spentTodayUsd: number, spentMonthUsd: number, estimateUsd: number, settings: BudgetSettings): BudgetCheck {
+  const lines: { budget: 'daily' | 'monthly'; spent: number; limit: number }[] = [];
+  if (settings.dailyUsd && settings.dailyUsd > 0) lines.push({ budget: 'daily', spent: spentTodayUsd, limit: settings.dailyUsd });
+  if (settings.monthlyUsd && settings.monthlyUsd > 0) lines.push({ budget: 'monthly', spent: spentMonthUsd, limit: settings.monthlyUsd });
+  const over = lines.find((l) => l.spent >= l.limit);
+  if (over) return { kind: 'over', budget: over.budget, spentUsd: over.spent, limitUsd: over.limit, leftUsd: 0, estimateUsd };
+  // The budget with the least left decides whether this call alone could cross one.
+  const tight = [...lines].sort((a, b) => a.limit - a.spent - (b.limit - b.spent))[0];
+  if (tight && estimateUsd > tight.limit - tight.spent) {
+    return { kind: 'crossing', budget: tight.budget, spentUsd: tight.spent, limitUsd: tight.limit, leftUsd: tight.limit - tight.spent, estimateUsd };
+  }
+  return { kind: 'none' };
 }

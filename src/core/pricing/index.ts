@@ -12,7 +12,7 @@ export {
   type PriceChange,
 } from './priceList';
 export { costOf, priceTier, ratesFor, type Cost, type PriceSource, type RateOptions, type Rates } from './cost';
-export { DEFAULT_CNY_PER_USD, DEFAULT_CURRENCY, convert, formatIn, formatMoney, toUsd, type CurrencySettings } from './currency';
+export { DEFAULT_CNY_PER_USD, DEFAULT_CURRENCY, convert, formatIn, formatMoney, formatMoneyAll, toUsd, type CurrencySettings } from './currency';
 export { compareTable, estimateCost, type CompareInput, type CompareRow, type CostEstimate, type EstimateOptions, type TierModels } from './estimate';
 export {
   Ledger,
@@ -37,4 +37,4 @@ export {
   type Spend,
   type TopTierComparison,
 } from './ledger';
-export { budgetStatus, remainingUsd, statusAfter, type BudgetLine, type BudgetSettings, type BudgetState, type BudgetStatus } from './budget';
+export { budgetCheck, budgetStatus, remainingUsd, statusAfter, type BudgetCheck, type UsdFormatter, type BudgetLine, type BudgetSettings, type BudgetState, type BudgetStatus } from './budget';

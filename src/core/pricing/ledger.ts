@@ -55,6 +55,8 @@ export interface LedgerRecord {
   routing?: RoutingInfo;
   /** `routing`: a call made to route another request (the judge), not an answer. */
   overhead?: 'routing';
+  /** Where the cost came from when not the catalogue: the gateway's own report (LiteLLM), or a local server (free). */
+  costSource?: 'gateway' | 'local';
 }
 
 export function usageOf(r: LedgerRecord): Usage {

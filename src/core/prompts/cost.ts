@@ -30,10 +30,5 @@ export function cacheSaving(price: PromptPrice, prefixTokens: number): number | 
   return (prefixTokens * (price.input - price.cachedInput)) / 1_000_000;
 }
 
-export function formatMoney(amount: number, currency: Currency): string {
-  const symbol = currency === 'USD' ? '$' : '¥';
-  if (amount === 0) return `${symbol}0`;
-  const abs = Math.abs(amount);
-  const digits = abs >= 100 ? 0 : abs >= 1 ? 2 : Math.min(8, Math.max(2, 1 - Math.floor(Math.log10(abs))));
-  return `${amount < 0 ? '-' : ''}${symbol}${abs.toFixed(digits)}`;
-}
+/** The one money formatter (src/core/pricing/currency.ts), re-exported for the prompt modules. */
+export { formatMoney } from '../pricing/currency';

@@ -80,6 +80,8 @@ const CLASSIFY_WORDS = /\b(classify|classif(?:y|ies|ied|ication)|categori[sz]e|c
 const SUMMARIZE_WORDS = /\bsummari[sz]e\b/i;
 const EXTRACT_WORDS = /\bextract\b/i;
 const FORMAT_WORDS = /\b(json|yaml|xml|csv|schema|table|format)\b/i;
+/** Words asking for more than a label: a structured answer or a written reply. */
+const LONGER_REPLY_WORDS = /\b(json|yaml|xml|csv|schema|table|answer|answers|reply|respond|explain|explanation|reason(?:s|ing)?|justify|why|paragraphs?|sentences?|describe|write|steps?)\b/i;
 
 /**
  * Shortest prefix a model caches: 1,024 tokens for OpenAI, Qwen and most Claude models; 2,048 for Claude Haiku 3 /
@@ -119,7 +121,17 @@ export function outputNeed(file: PromptFile, countTokens: CountTokens): number |
     const longest = Math.max(...answers.map((s) => safeCount(countTokens, s.text)));
     return nicePowerOfTwo(Math.max(8, longest * 2));
   }
+  // A label-sized cap only fits a prompt that asks for a label: one that also asks for JSON, a reply or an
+  // explanation gets no suggestion (a cap of 16 would cut that answer off).
+  if (base <= 32 && LONGER_REPLY_WORDS.test(instructionText(file))) return undefined;
   return base;
+}
+
+function instructionText(file: PromptFile): string {
+  return file.sections
+    .filter((s) => !s.example)
+    .map((s) => s.text)
+    .join('\n');
 }
 
 function safeCount(count: CountTokens, text: string): number {

@@ -191,11 +191,12 @@ function isMalformed(e: unknown): boolean {
   return /could not parse|unexpected (token|end of json|event order)|is not valid json|unterminated string/i.test(msg);
 }
 
-function describeCause(e: unknown): string {
+export function describeCause(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
   const cause = (e as { cause?: unknown }).cause;
-  const c = cause instanceof Error ? `: ${(cause as { code?: string }).code ?? cause.message}` : '';
-  return `${e.message}${c}`;
+  const c = cause instanceof Error ? (cause as { code?: string }).code ?? cause.message : '';
+  // "Connection error." + cause → "Connection error: ECONNREFUSED" (no "error.:").
+  return c ? `${e.message.replace(/[.\s]+$/, '')}: ${c}` : e.message;
 }
 
 /** The first `code` (ENOTFOUND, ECONNREFUSED…) along an error's cause chain (fetch wraps it twice). */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { budgetStatus, remainingUsd, statusAfter } from '../../../src/core/pricing';
+import { budgetCheck, budgetStatus, formatMoneyAll, remainingUsd, statusAfter } from '../../../src/core/pricing';
 
 describe('pricing: budgets', () => {
   it('ok below 80%, warn from 80%, over from 100%', () => {
@@ -27,5 +27,30 @@ describe('pricing: budgets', () => {
     assert.equal(remainingUsd(2, 0, { dailyUsd: 1 }), 0);
     assert.equal(remainingUsd(2, 0, {}), Infinity);
     assert.equal(statusAfter(0.7, 0, 0.35, { dailyUsd: 1 }).state, 'over');
+  });
+
+  it('confirmation rule: none below 100% unless this call alone could cross; always at 100%', () => {
+    const s = { dailyUsd: 1, monthlyUsd: 20 };
+    assert.deepEqual(budgetCheck(0, 0, 0.5, s), { kind: 'none' }, 'nothing spent, a call well inside the budget');
+    assert.deepEqual(budgetCheck(0.85, 5, 0.1, s), { kind: 'none' }, 'at 85% a call that fits only warns');
+    const crossing = budgetCheck(0.9, 5, 0.2, s);
+    assert.ok(crossing.kind === 'crossing');
+    assert.equal(crossing.budget, 'daily');
+    assert.ok(Math.abs(crossing.leftUsd - 0.1) < 1e-12);
+    assert.equal(budgetCheck(0, 0, 1.5, s).kind, 'crossing', 'at 0% only a call that alone is over the budget asks');
+    assert.equal(budgetCheck(1, 5, 0, s).kind, 'over');
+    assert.equal(budgetCheck(0.1, 20, 0, s).kind, 'over', 'the monthly budget too');
+    const monthly = budgetCheck(0.1, 19.95, 0.1, s);
+    assert.equal(monthly.kind === 'crossing' && monthly.budget, 'monthly', 'the budget with least left decides');
+    assert.deepEqual(budgetCheck(100, 100, 100, {}), { kind: 'none' });
+  });
+
+  it('messages use the formatter given (the display currency) and amounts that differ read differently', () => {
+    const cny = (a: readonly number[]) => formatMoneyAll(a.map((x) => x * 7.2), 'CNY');
+    assert.equal(budgetStatus(0.8, 0, { dailyUsd: 1 }, cny).message, '80% of the daily budget used: ¥5.76 of ¥7.20.');
+    assert.deepEqual(formatMoneyAll([0.00021, 0.00024], 'USD'), ['$0.00021', '$0.00024']);
+    assert.deepEqual(formatMoneyAll([0.000214, 0.000206], 'USD'), ['$0.000214', '$0.000206']);
+    assert.deepEqual(formatMoneyAll([0.5, 0.5], 'CNY'), ['¥0.50', '¥0.50']);
+    assert.deepEqual(formatMoneyAll([1.004, 1.001], 'USD'), ['$1.004', '$1.001']);
   });
 });

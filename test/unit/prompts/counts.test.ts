@@ -72,7 +72,7 @@ describe('prompts: cost and targets', () => {
     assert.equal(maxOutputCost(price, 100), 0.0015);
     assert.equal(formatMoney(0.0012, 'USD'), '$0.0012');
     assert.equal(formatMoney(1.234, 'CNY'), '¥1.23');
-    assert.equal(formatMoney(0, 'USD'), '$0');
+    assert.equal(formatMoney(0, 'USD'), '$0.00');
     assert.equal(formatMoney(0.5, 'USD'), '$0.50');
   });
 

@@ -84,8 +84,20 @@ describe('prompts: lint', () => {
       const essay = parsePromptMd(md(['---', 'max_tokens: 4096', '---', '## user', 'Write a story about {{r}}']));
       assert.ok(!codes(lintPrompt(essay, ctx())).some((c) => c.startsWith('max-tokens')));
     });
+    it('offers no label-sized cap for a classification that also asks for JSON or a reply', () => {
+      const json = parsePromptMd(md(['---', 'max_tokens: 2048', '---', '## system', 'Classify the ticket and reply with JSON: {"label": …, "reply": "a short answer to the customer"}.', '## user', '{{t}}']));
+      assert.equal(inferTask(json), 'classify');
+      assert.equal(outputNeed(json, o200k), undefined);
+      assert.ok(!codes(lintPrompt(json, ctx())).includes('max-tokens-excessive'));
+      const missing = parsePromptMd(md(['## system', 'Classify the question, then explain why in two sentences.', '## user', '{{t}}']));
+      const d = one(lintPrompt(missing, ctx()), 'max-tokens-missing');
+      assert.equal(parsePromptMd(applyFix(missing, d)).config.maxTokens, 1024);
+      // The support assistant answers in paragraphs: "Classify the question first" must not cap it at 16.
+      const support = parsePrompty(example('support-assistant.prompty').replace('max_tokens: 400', 'max_tokens: 8000').replace('using only the product notes below.', 'using only the product notes below. Classify the question first.'));
+      assert.ok(!codes(lintPrompt(support, ctx())).includes('max-tokens-excessive'));
+    });
     it('prompty: the fix edits model.parameters.max_tokens, or adds parameters under model', () => {
-      const text = example('support-assistant.prompty').replace('max_tokens: 400', 'max_tokens: 8000').replace('using only the product notes below.', 'using only the product notes below. Classify the question first.');
+      const text = md(['---', 'model:', '  configuration:', '    type: openai', '    name: gpt-4o', '  parameters:', '    max_tokens: 8000', '---', 'system:', 'Classify the ticket as bug or feature.', 'user:', '{{t}}']);
       const file = parsePrompty(text);
       const d = one(lintPrompt(file, ctx()), 'max-tokens-excessive');
       assert.equal(parsePrompty(applyFix(file, d)).config.maxTokens, 16);

@@ -10,7 +10,7 @@ import {
   providerNeedsKey,
   scrubSecret,
 } from '../../../src/core/providers';
-import { contextNumbers, errorDetails, toProviderError, type AttemptContext } from '../../../src/core/providers/errorMapping';
+import { contextNumbers, describeCause, errorDetails, toProviderError, type AttemptContext } from '../../../src/core/providers/errorMapping';
 import { mergeAnthropicUsage } from '../../../src/core/providers/usage';
 import { uncachedInputTokens } from '../../../src/core/types';
 
@@ -123,5 +123,13 @@ describe('providers: helpers', () => {
     assert.equal(toProviderError({ cls: 'other', message: '', cause: new SyntaxError('Unexpected token') }, ctx()).kind, 'malformed');
     assert.equal(toProviderError({ cls: 'other', message: '', cause: new TypeError('terminated') }, ctx({ partialText: 'a' })).kind, 'streamInterrupted');
     assert.equal(toProviderError({ cls: 'other', message: '', cause: new TypeError('terminated') }, ctx({ responseStarted: true })).kind, 'network');
+  });
+});
+
+describe('describeCause', () => {
+  it('joins a message and its cause without "error.:"', () => {
+    const e = new Error('Connection error.', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }) });
+    assert.equal(describeCause(e), 'Connection error: ECONNREFUSED');
+    assert.equal(describeCause(new Error('Connection error.')), 'Connection error.');
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { AnswerApp } from '../../../src/webview/answerApp';
+import { AnswerApp, sentence } from '../../../src/webview/answerApp';
 import { createSanitizer } from '../../../src/webview/sanitize';
 import { StreamView } from '../../../src/webview/streamView';
 import { getMarkdown } from '../../../src/webview/markdown';
@@ -180,6 +180,11 @@ describe('AnswerApp (DOM)', () => {
     assert.match(app.live.textContent!, /Answer started/);
     app.handle({ type: 'answer.end', id: 'a1', outcome: 'done' });
     assert.match(app.live.textContent!, /Explain: Done\. token by token/);
+    app.handle({ type: 'answer.start', id: 'a2', title: 'Review', meta: { ...META }, startedAt: 2 });
+    app.handle({ type: 'answer.end', id: 'a2', outcome: 'error', message: 'OpenAI rejected the API key (401).' });
+    assert.equal(app.live.textContent, 'Review: Error. OpenAI rejected the API key (401).');
+    assert.equal(sentence('Done'), 'Done.');
+    assert.equal(sentence('Done. Stopped…'), 'Done. Stopped…');
   });
 
   it('sends stop/retry/escalate and code actions with sequence numbers, and shows the reply', async () => {

@@ -60,7 +60,7 @@ export function sampleReport(): CostReportData {
     byTier: [p('simple', 0.1), p('complex', 0.52)],
     byTask: [p('=explain', 0.62)],
     totals: { cost: 0.62, requests: 6, inputTokens: 2000, outputTokens: 400, cachedTokens: 500 },
-    savings: { cacheTokens: 500, cacheCost: 0.01, batchTokens: 0, batchCost: 0, topTierCost: 2.1, tieringCost: 1.48 },
+    savings: { cacheTokens: 500, cacheCost: 0.01, batchTokens: 0, batchCost: 0, topTierCost: 2.1, tieringCost: 1.48, localRequests: 3, localCost: 0.05 },
   };
 }
 

@@ -163,11 +163,12 @@ describe('cost report CSV', () => {
     const csv = costReportToCsv(sampleReport());
     const lines = csv.trimEnd().split('\r\n');
     assert.equal(lines[0], 'section,key,label,cost,currency,requests,input_tokens,output_tokens');
-    assert.equal(lines.length, 1 + 2 + 2 + 2 + 2 + 1 + 1 + 3);
+    assert.equal(lines.length, 1 + 2 + 2 + 2 + 2 + 1 + 1 + 4);
     assert.ok(lines.includes('provider,anthropic,Anthropic,0.22,USD,3,1000,200'));
     assert.ok(lines.some((l) => l.startsWith('model,"claude-sonnet-4, ""quoted""",')));
     assert.ok(lines.some((l) => l.startsWith(`task,'=explain,`)));
     assert.ok(lines.includes('saving,tiering,top tier would cost 2.1,1.48,USD,,,'));
+    assert.ok(lines.includes('saving,local,"3 local requests, priced at their cloud tier",0.05,USD,3,,'));
     assert.equal(csvField('-1+2'), `'-1+2`);
   });
 });

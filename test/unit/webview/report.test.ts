@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { ReportApp, moneyFormatter, savingCard } from '../../../src/webview/reportApp';
+import { dayChart, niceStep, requests } from '../../../src/webview/charts';
 import type { ReportViewToHost } from '../../../src/shared/protocol';
 import { makeWindow } from './dom';
 import { sampleReport } from './fixtures';
@@ -21,6 +22,7 @@ describe('cost report (DOM)', () => {
     assert.match(cards, /Spent\$0\.62/);
     assert.match(cards, /Saved by tiering\$1\.48 \(70%\)/);
     assert.match(cards, /top tier: \$2\.10/);
+    assert.match(cards, /Saved by local models\$0\.05/);
     // Days are drawn oldest first.
     const titles = Array.from(doc.querySelectorAll('.day-chart rect.bar title')).map((t) => t.textContent);
     assert.match(titles[0]!, /^2026-11-01/);
@@ -31,9 +33,30 @@ describe('cost report (DOM)', () => {
 
   it('formats small amounts with significant digits', () => {
     const f = moneyFormatter('USD');
-    assert.equal(f(0.000412), '$0.000412');
+    assert.equal(f(0.000412), '$0.00041');
     assert.equal(f(12.5), '$12.50');
-    assert.equal(moneyFormatter('CNY')(3), 'CN¥3.00');
+    assert.equal(moneyFormatter('CNY')(3), '¥3.00', 'the same symbol as everywhere else');
+    assert.equal(moneyFormatter('CNY')(0.0086), '¥0.0086');
+  });
+
+  it('day chart: round axis ticks in ¥, with a left margin that fits the longest label', () => {
+    const win = makeWindow();
+    const money = moneyFormatter('CNY');
+    const pts = [
+      { key: '2026-11-01', cost: 0.00116, requests: 2, inputTokens: 300, outputTokens: 40 },
+      { key: '2026-11-02', cost: 0.000805, requests: 1, inputTokens: 200, outputTokens: 20 },
+    ];
+    const svg = dayChart(win.document, 'Spend by day', pts, money);
+    const axis = Array.from(svg.querySelectorAll('text.axis[text-anchor="end"]'));
+    const labels = axis.map((t) => t.textContent!);
+    assert.deepEqual(labels, ['¥0.00', '¥0.0005', '¥0.001', '¥0.0015', '¥0.002']);
+    const x = Number(axis[0]!.getAttribute('x'));
+    for (const l of labels) assert.ok(l.length * 6.5 <= x, `${l} fits left of the axis at ${x}`);
+    assert.equal(niceStep(0.00029), 0.0005);
+    assert.equal(niceStep(3), 5);
+    assert.equal(niceStep(0.1), 0.1);
+    assert.equal(requests(1), '1 request');
+    assert.equal(requests(2), '2 requests');
   });
 
   it('shows a negative tiering or caching saving as a cost, never as $0 saved', () => {

@@ -1,0 +1,330 @@
+/**
+ * First-run commands: "Check Setup" (every configured provider: key, endpoint and region, models, latency of one
+ * tiny call, with a fix button for each problem) and "Find Local Models" (local servers on loopback, their models,
+ * assigned to tiers in the user settings).
+ */
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import { systemClock } from '../core/clock';
+import { checkProvider, type CheckItem, type ProviderCheck } from '../core/setup/check';
+import { discoverLocalServers, isLoopbackUrl, listModels, modelIdsOf, LOCAL_SERVERS, type FoundServer, type LocalPorts } from '../core/setup/local';
+import { PROVIDER_IDS, PROVIDER_LABELS, TIERS, type ProviderId, type Usage } from '../core/types';
+import { loadCalls } from './lazy';
+import type { Services } from './services';
+
+const CHECK_VIEW = 'tierwise.checkSetup';
+
+const SAMPLE_CODE = `export function debounce<T extends unknown[]>(fn: (...args: T) => void, ms: number): (...args: T) => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return (...args: T) => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), ms);
+  };
+}
+`;
+/** The commands the Check Setup view may run from its buttons (command links; the view runs no script). */
+const FIX_COMMANDS = ['tierwise.setApiKey', 'tierwise.findLocalModels', 'tierwise.checkSetup', 'tierwise.setup.setDashScopeRegion', 'tierwise.showLog', 'workbench.action.openSettings'];
+
+/** Where a local model should go: every tier (the active provider) or only the simple tier (hybrid with the cloud). */
+export type LocalUse = 'all' | 'simple';
+
+export class SetupService implements vscode.Disposable {
+  private view: vscode.WebviewPanel | undefined;
+  /** The latest results, for tests and the walkthrough. */
+  lastCheck: ProviderCheck[] | undefined;
+  private readonly subs: vscode.Disposable[] = [];
+
+  constructor(private readonly s: Services) {
+    this.subs.push(
+      vscode.commands.registerCommand('tierwise.checkSetup', () => this.check()),
+      vscode.commands.registerCommand('tierwise.findLocalModels', (arg?: unknown) => this.findLocalModels(parseFindArg(arg))),
+      vscode.commands.registerCommand('tierwise.setup.setDashScopeRegion', async (region?: unknown) => {
+        if (region !== 'china' && region !== 'international' && region !== 'us') return;
+        await vscode.workspace.getConfiguration('tierwise').update('providers.dashscope.region', region, vscode.ConfigurationTarget.Global);
+        await this.check();
+      }),
+      vscode.commands.registerCommand('tierwise.chooseProvider', (id?: unknown) => this.chooseProvider(typeof id === 'string' ? id : undefined)),
+      vscode.commands.registerCommand('tierwise.openSamplePrompt', () => this.openSample('sample.prompt.md', 'tierwise-prompt')),
+      vscode.commands.registerCommand('tierwise.tryExplain', async () => {
+        const editor = await this.openSample(undefined, 'typescript', SAMPLE_CODE);
+        editor.selection = new vscode.Selection(0, 0, editor.document.lineCount, 0);
+        await vscode.commands.executeCommand('tierwise.explain');
+      }),
+      s.keys.onDidChange(() => void this.updateReady()),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('tierwise') && void this.updateReady()),
+    );
+    void this.updateReady();
+  }
+
+  /** Context `tierwise.providerReady`: the active provider has its key, or is an OpenAI-compatible endpoint that is set. */
+  private async updateReady(): Promise<void> {
+    const cfg = this.s.config();
+    const id = cfg.routing.config.activeProvider;
+    const ready = this.s.needsKey(id) ? await this.s.keys.has(id) : !!cfg.providers.openaiCompatible.baseUrl;
+    await vscode.commands.executeCommand('setContext', 'tierwise.providerReady', ready);
+  }
+
+  /** Writes `tierwise.provider` (user settings) from a quick pick. */
+  async chooseProvider(preset?: string): Promise<ProviderId | undefined> {
+    let id = PROVIDER_IDS.find((p) => p === preset);
+    if (!id) {
+      const picked = await vscode.window.showQuickPick(
+        PROVIDER_IDS.map((p) => ({ label: PROVIDER_LABELS[p], description: p === 'openaiCompatible' ? vscode.l10n.t('a local server (free, no key) or a team gateway') : vscode.l10n.t('needs an API key'), id: p })),
+        { title: vscode.l10n.t('Tierwise: which provider should answer?') },
+      );
+      id = picked?.id;
+    }
+    if (!id) return undefined;
+    await vscode.workspace.getConfiguration('tierwise').update('provider', id, vscode.ConfigurationTarget.Global);
+    const setKey = vscode.l10n.t('Set API Key');
+    const findLocal = vscode.l10n.t('Find Local Models');
+    const next = this.s.needsKey(id) ? setKey : findLocal;
+    const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Tierwise: {0} answers every tier now.', PROVIDER_LABELS[id]), next);
+    if (choice === setKey) void vscode.commands.executeCommand('tierwise.setApiKey', id);
+    else if (choice === findLocal) void vscode.commands.executeCommand('tierwise.findLocalModels');
+    return id;
+  }
+
+  /** A sample as a new untitled editor (nothing is written to the workspace). */
+  private async openSample(file: string | undefined, language: string, content?: string): Promise<vscode.TextEditor> {
+    let text = content ?? '';
+    if (file) text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.s.context.extensionUri, 'media', 'walkthrough', file)));
+    const doc = await vscode.workspace.openTextDocument({ content: text, language });
+    return vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One });
+  }
+
+  /** The providers worth checking: those routing uses, those with a key, and a configured OpenAI-compatible endpoint. */
+  private async configured(): Promise<ProviderId[]> {
+    const cfg = this.s.config();
+    const r = cfg.routing.config;
+    const used = new Set<ProviderId>([r.activeProvider]);
+    if (r.policy === 'perTier') for (const t of TIERS) if (r.perTier[t]) used.add(r.perTier[t]!);
+    if (r.localSimpleTier) used.add('openaiCompatible');
+    for (const id of PROVIDER_IDS) if (this.s.needsKey(id) && (await this.s.keys.has(id))) used.add(id);
+    if (cfg.providers.openaiCompatible.baseUrl) used.add('openaiCompatible');
+    return PROVIDER_IDS.filter((id) => used.has(id));
+  }
+
+  private baseUrl(id: ProviderId): string {
+    const cfg = this.s.config();
+    return cfg.providers[id].baseUrl || loadCalls().defaultBaseUrl(id, cfg.dashscopeRegion);
+  }
+
+  async check(): Promise<ProviderCheck[]> {
+    const cfg = this.s.config();
+    const ids = await this.configured();
+    const results = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Tierwise: checking the setup…') }, () =>
+      Promise.all(
+        ids.map(async (id) => {
+          const key = await this.s.keys.get(id);
+          const baseUrl = this.baseUrl(id);
+          const tierModels = [...new Set(TIERS.map((t) => cfg.routing.config.tiers[id][t]))];
+          const result = await checkProvider(
+            {
+              provider: id,
+              label: PROVIDER_LABELS[id],
+              needsKey: this.s.needsKey(id),
+              hasKey: !!key,
+              baseUrl,
+              ...(id === 'dashscope' ? { region: cfg.dashscopeRegion } : {}),
+              tierModels,
+              local: id === 'openaiCompatible' && isLoopbackUrl(baseUrl),
+            },
+            {
+              listModels: () => listProviderModels(id, baseUrl, key),
+              tinyCall: (model) => this.tinyCall(id, model, key, baseUrl),
+              now: () => performance.now(),
+            },
+          );
+          if (id === 'openaiCompatible' && isLoopbackUrl(baseUrl)) this.s.pricing().addLocalModels(result.models);
+          return result;
+        }),
+      ),
+    );
+    this.lastCheck = results;
+    this.show(results);
+    const problems = results.reduce((n, r) => n + r.items.filter((i) => i.state === 'problem').length, 0);
+    void vscode.commands.executeCommand('setContext', 'tierwise.setupChecked', true);
+    this.s.log.info(`check setup: ${results.length} provider(s), ${problems} problem(s)`);
+    return results;
+  }
+
+  /** One call of max_tokens 1, recorded in the ledger like any other call. */
+  private async tinyCall(id: ProviderId, model: string, key: string | undefined, baseUrl: string): Promise<void> {
+    const calls = loadCalls();
+    const cfg = this.s.config();
+    const provider = calls.createProvider({ id, apiKey: key, baseUrl, region: cfg.dashscopeRegion }, systemClock);
+    const started = Date.now();
+    let usage: Usage | undefined;
+    let reported = false;
+    for await (const ev of provider.stream({ provider: id, model, messages: [{ role: 'user', content: 'Hi' }], maxTokens: 1 }, AbortSignal.timeout(20_000))) {
+      if (ev.type === 'finish') {
+        usage = ev.result.usage;
+        reported = ev.result.usageReported;
+      }
+    }
+    if (usage) {
+      await this.s.ledger().record({ provider: id, model, task: 'checkSetup', usage, usageReported: reported, latencyMs: Date.now() - started, retries: 0, outcome: 'ok', ...(id === 'openaiCompatible' && isLoopbackUrl(baseUrl) ? { local: true } : {}) });
+    }
+  }
+
+  private show(results: ProviderCheck[]): void {
+    const html = checkHtml(results, this.s.config().routing.config.activeProvider);
+    if (!this.view) {
+      this.view = vscode.window.createWebviewPanel(CHECK_VIEW, 'Tierwise: Check Setup', { viewColumn: vscode.ViewColumn.Active }, { enableScripts: false, enableCommandUris: FIX_COMMANDS, localResourceRoots: [] });
+      this.view.onDidDispose(() => (this.view = undefined));
+    } else this.view.reveal();
+    this.view.webview.html = html;
+  }
+
+  // ---- local servers -----------------------------------------------------------------------------------------------
+
+  private ports(): LocalPorts {
+    const raw = vscode.workspace.getConfiguration('tierwise').get<Record<string, unknown>>('local.ports') ?? {};
+    const out: LocalPorts = {};
+    for (const k of LOCAL_SERVERS) {
+      const v = raw[k.id];
+      if (typeof v === 'number' && Number.isInteger(v) && v > 0 && v < 65536) out[k.id] = v;
+    }
+    return out;
+  }
+
+  /** Servers found on loopback, with their models. */
+  async discover(): Promise<FoundServer[]> {
+    return discoverLocalServers(fetch, { ports: this.ports() });
+  }
+
+  /**
+   * Finds the local servers, lets the user pick a model and where it goes, and writes the user settings:
+   * the endpoint, the tier models and either the active provider (all tiers) or the hybrid simple tier.
+   */
+  async findLocalModels(preset?: { baseUrl?: string; model?: string; use?: LocalUse }): Promise<boolean> {
+    const found = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Tierwise: looking for local model servers…') }, () => this.discover());
+    if (!found.length) {
+      const ports = LOCAL_SERVERS.map((k) => `${k.label} ${this.ports()[k.id] ?? k.defaultPort}`).join(', ');
+      const open = vscode.l10n.t('Open Setting');
+      const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Tierwise: no local model server answered on 127.0.0.1 ({0}). Start one (for example "ollama serve"), or set its port in tierwise.local.ports.', ports), open);
+      if (choice === open) void vscode.commands.executeCommand('workbench.action.openSettings', 'tierwise.local.ports');
+      return false;
+    }
+    for (const f of found) this.s.pricing().addLocalModels(f.models);
+    type Item = vscode.QuickPickItem & { server?: FoundServer; model?: string };
+    let server: FoundServer | undefined;
+    let model: string | undefined;
+    if (preset?.baseUrl && preset.model) {
+      server = found.find((f) => f.baseUrl === preset.baseUrl);
+      model = server?.models.includes(preset.model) ? preset.model : undefined;
+      if (!server || !model) return false;
+    } else {
+      const items: Item[] = [];
+      for (const f of found) {
+        items.push({ label: `${f.kind.label} on port ${f.port}`, kind: vscode.QuickPickItemKind.Separator });
+        if (!f.models.length) items.push({ label: `$(info) ${vscode.l10n.t('no models yet')}`, description: f.kind.id === 'ollama' ? vscode.l10n.t('pull one: ollama pull llama3.2') : vscode.l10n.t('load a model in the server') });
+        for (const m of f.models) items.push({ label: m, description: `${f.kind.label} · free`, server: f, model: m });
+      }
+      const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Tierwise: pick a local model'), placeHolder: vscode.l10n.t('Local calls are free and stay on this machine') });
+      if (!picked?.server || !picked.model) return false;
+      server = picked.server;
+      model = picked.model;
+    }
+    let use = preset?.use;
+    if (!use) {
+      const picked = await vscode.window.showQuickPick(
+        [
+          { label: vscode.l10n.t('All tiers'), description: vscode.l10n.t('make the local server the active provider (no cloud key needed)'), use: 'all' as const },
+          { label: vscode.l10n.t('The simple tier only'), description: vscode.l10n.t('hybrid: simple tasks run locally, the rest on your cloud provider'), use: 'simple' as const },
+        ],
+        { title: vscode.l10n.t('Tierwise: use {0} for…', model) },
+      );
+      if (!picked) return false;
+      use = picked.use;
+    }
+    const c = vscode.workspace.getConfiguration('tierwise');
+    const G = vscode.ConfigurationTarget.Global;
+    await c.update('providers.openaiCompatible.baseUrl', server.baseUrl, G);
+    const tiers = use === 'all' ? TIERS : (['simple'] as const);
+    for (const t of tiers) await c.update(`tiers.openaiCompatible.${t}`, model, G);
+    if (use === 'all') await c.update('provider', 'openaiCompatible', G);
+    else await c.update('routing.localSimpleTier', true, G);
+    await this.s.refreshAvailable();
+    void vscode.window.setStatusBarMessage(use === 'all' ? vscode.l10n.t('Tierwise: {0} on {1} now answers every tier (free)', model, server.kind.label) : vscode.l10n.t('Tierwise: {0} on {1} now answers the simple tier (free)', model, server.kind.label), 8000);
+    return true;
+  }
+
+  dispose(): void {
+    for (const d of this.subs) d.dispose();
+    this.view?.dispose();
+  }
+}
+
+function parseFindArg(arg: unknown): { baseUrl?: string; model?: string; use?: LocalUse } | undefined {
+  if (!arg || typeof arg !== 'object') return undefined;
+  const a = arg as Record<string, unknown>;
+  return {
+    ...(typeof a.baseUrl === 'string' ? { baseUrl: a.baseUrl } : {}),
+    ...(typeof a.model === 'string' ? { model: a.model } : {}),
+    ...(a.use === 'all' || a.use === 'simple' ? { use: a.use } : {}),
+  };
+}
+
+/** The models a provider lists, with its own authentication; the key goes only to the configured base URL. */
+async function listProviderModels(id: ProviderId, baseUrl: string, key: string | undefined): Promise<string[]> {
+  if (id === 'anthropic') {
+    const r = await fetch(`${baseUrl.replace(/\/+$/, '')}/v1/models`, { headers: { 'x-api-key': key ?? '', 'anthropic-version': '2023-06-01' }, signal: AbortSignal.timeout(5000) });
+    if (!r.ok) throw Object.assign(new Error(`HTTP ${r.status} from ${baseUrl}`), { status: r.status });
+    return modelIdsOf(await r.json());
+  }
+  return listModels(fetch, baseUrl, { apiKey: key, timeoutMs: 5000 });
+}
+
+function esc(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+function commandLink(title: string, command: string, args?: unknown[]): string {
+  const q = args && args.length ? `?${encodeURIComponent(JSON.stringify(args))}` : '';
+  return `<a class="fix" href="command:${esc(command)}${q}">${esc(title)}</a>`;
+}
+
+const ICON: Record<CheckItem['state'], string> = { ok: '✓', problem: '✗', skipped: '–', info: 'ℹ' };
+const AREA: Record<CheckItem['area'], string> = { key: 'Key', endpoint: 'Endpoint', region: 'Region', models: 'Models', latency: 'Latency' };
+
+/** The results as one page: a section per provider, a row per check, a fix button for each problem. No script. */
+export function checkHtml(results: readonly ProviderCheck[], active: ProviderId): string {
+  const nonce = randomBytes(16).toString('base64');
+  const problems = results.reduce((n, r) => n + r.items.filter((i) => i.state === 'problem').length, 0);
+  const sections = results
+    .map((r) => {
+      const rows = r.items
+        .map((i) => `<tr class="${i.state}"><td class="icon" aria-label="${i.state}">${ICON[i.state]}</td><th scope="row">${AREA[i.area]}</th><td>${esc(i.text)}</td><td class="act">${i.fix ? commandLink(i.fix.title, i.fix.command, i.fix.args) : ''}</td></tr>`)
+        .join('\n');
+      return `<section><h2>${esc(r.label)}${r.provider === active ? ' <span class="tag">active</span>' : ''} <span class="${r.ok ? 'good' : 'bad'}">${r.ok ? 'ready' : 'needs attention'}</span></h2><table>${rows}</table></section>`;
+    })
+    .join('\n');
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}';">
+<title>Tierwise: Check Setup</title>
+<style nonce="${nonce}">
+body{font-family:var(--vscode-font-family);font-size:var(--vscode-font-size);color:var(--vscode-foreground);background:var(--vscode-editor-background);padding:0 16px 16px;max-width:900px}
+h1{font-size:1.3em;font-weight:600}
+h2{font-size:1.1em;font-weight:600;margin:18px 0 6px}
+p.sub{color:var(--vscode-descriptionForeground);margin-top:-6px}
+table{border-collapse:collapse;width:100%}
+th,td{padding:4px 7px;border-bottom:1px solid var(--vscode-editorWidget-border,rgba(128,128,128,.3));text-align:left;vertical-align:top}
+th{font-weight:600;white-space:nowrap;width:6em}
+td.icon{width:1.2em;text-align:center}
+tr.ok td.icon,.good{color:var(--vscode-testing-iconPassed,#388a34)}
+tr.problem td.icon,.bad{color:var(--vscode-errorForeground)}
+tr.skipped,tr.info td.icon{color:var(--vscode-descriptionForeground)}
+.good,.bad,.tag{font-size:.8em;font-weight:normal;margin-left:6px}
+.tag{border:1px solid var(--vscode-editorWidget-border,rgba(128,128,128,.5));border-radius:3px;padding:0 4px}
+td.act{white-space:nowrap;text-align:right}
+a.fix{display:inline-block;padding:2px 10px;border-radius:2px;background:var(--vscode-button-background);color:var(--vscode-button-foreground);text-decoration:none}
+a.fix:hover{background:var(--vscode-button-hoverBackground)}
+a.fix:focus{outline:1px solid var(--vscode-focusBorder);outline-offset:2px}
+</style></head><body>
+<h1>Check Setup</h1>
+<p class="sub">${results.length} provider${results.length === 1 ? '' : 's'} checked: ${problems ? `${problems} problem${problems === 1 ? '' : 's'}, each with a fix` : 'no problems'}. ${commandLink('Check Again', 'tierwise.checkSetup')} ${commandLink('Find Local Models', 'tierwise.findLocalModels')}</p>
+${sections}
+</body></html>`;
+}
