@@ -35,14 +35,14 @@ describe('Ask About Selection routes by what you ask', () => {
     await setApiKey(e2e().page, 'OpenAI', 'sk-test-e2e-openai-0123456789');
     const a = await ask('What language is this written in?');
     assert.match(a.route, /simple tier: asks for a lookup/);
-    assert.match(a.route, /gpt-4o-mini/);
-    assert.deepEqual(a.models, ['gpt-4o-mini']);
+    assert.match(a.route, /gpt-6-luna/);
+    assert.deepEqual(a.models, ['gpt-6-luna']);
     await screenshot('08-ask-routed');
   });
 
   it('the ⚙ of the question box chooses the tier for this one request', async () => {
     const a = await ask('Which language is this file written in?', 'complex');
     assert.match(a.route, /complex tier \(your choice\): asks for a lookup/);
-    assert.deepEqual(a.models, ['gpt-4.1']);
+    assert.deepEqual(a.models, ['gpt-6.2-astra']);
   });
 });

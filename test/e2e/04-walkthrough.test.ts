@@ -187,7 +187,7 @@ describe('Walkthrough on a fresh user-data folder', function () {
     const frame = await webviewFrame(page, 'section h2', 30_000);
     const text = await frame.locator('body').innerText();
     assert.match(text, /OpenAI/);
-    assert.match(text, /One call of max_tokens 1 on gpt-4o-mini: \d+ ms/);
+    assert.match(text, /One call of max_tokens 1 on gpt-6-luna: \d+ ms/);
     await shot('12-check-setup');
   });
 });

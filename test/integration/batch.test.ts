@@ -121,11 +121,11 @@ suite('Batch jobs through the fake provider', () => {
     const again = await app.batches.retry(answer.id);
     assert.ok(again && again !== id, `a new batch, got ${String(again)}`);
     const retried = (await uploads())[seen]!;
-    assert.deepEqual(modelsOf(retried), ['gpt-4o-mini', 'gpt-4o-mini'], 'every item was answered, so the whole batch runs again');
+    assert.deepEqual(modelsOf(retried), ['gpt-6-luna', 'gpt-6-luna'], 'every item was answered, so the whole batch runs again');
     const up = await app.batches.escalate(answer.id);
     assert.ok(up && up !== again);
     const escalated = (await uploads())[seen + 1]!;
-    assert.deepEqual(modelsOf(escalated), ['gpt-4o', 'gpt-4o'], 'one tier up: medium');
+    assert.deepEqual(modelsOf(escalated), ['gpt-6.1-sol', 'gpt-6.1-sol'], 'one tier up: medium');
     await until('the re-run batches to be recorded', () => app.services.ledger().all().length >= before + 6, 60_000);
   });
 

@@ -123,7 +123,7 @@ suite('Faults end to end', () => {
       const { answer, records } = await explain();
       assert.equal(answer.outcome, 'interrupted');
       assert.ok(answer.text.length >= 12, `partial text: ${JSON.stringify(answer.text)}`);
-      assert.match(answer.message ?? '', /OpenAI stopped sending \(stream stalled: nothing for 400 ms\)\. If gpt-4o is slow rather than stuck, raise the setting tierwise\.timeouts\.idleMs\./);
+      assert.match(answer.message ?? '', /OpenAI stopped sending \(stream stalled: nothing for 400 ms\)\. If gpt-6.1-sol is slow rather than stuck, raise the setting tierwise\.timeouts\.idleMs\./);
       assert.match(answer.message ?? '', /partial answer is kept/);
       assert.equal(records[0]!.outcome, 'interrupted');
     } finally {

@@ -178,7 +178,7 @@ suite('Keys never leak', () => {
       const t = await vscode.workspace.fs.readFile(csvUri).then((b) => new TextDecoder().decode(b), () => '');
       return t.length > 0 ? t : undefined;
     });
-    assert.match(csv, /gpt-4o/);
+    assert.match(csv, /gpt-6/);
 
     // Everything to search.
     const log = await flushedLog();

@@ -43,21 +43,21 @@ suite('Routing free-form requests', () => {
     const n = app.services.ledger().all().length;
     const a = await askAndWait('What language is this written in?');
     assert.equal(a.meta.tier, 'simple');
-    assert.match(a.meta.reason, /^simple tier: asks for a lookup, [\d,]+ input tokens → gpt-4o-mini$/);
+    assert.match(a.meta.reason, /^simple tier: asks for a lookup, [\d,]+ input tokens → gpt-6-luna$/);
     const [body] = await chatBodies();
-    assert.equal(body!.model, 'gpt-4o-mini');
+    assert.equal(body!.model, 'gpt-6-luna');
     assert.ok((body!.max_tokens ?? body!.max_completion_tokens)! < 500, 'sized for a short answer');
     const rec = await until('the ledger record', () => app.services.ledger().all()[n]);
     assert.equal(rec.task, 'answer');
     assert.equal(rec.routing?.routedTier, 'simple');
     assert.equal(rec.routing?.defaultTier, 'medium');
     assert.equal(rec.routing?.source, 'rules');
-    assert.ok(rec.routing!.defaultTierUsd! > rec.costUsd, 'the same usage on gpt-4o costs more');
+    assert.ok(rec.routing!.defaultTierUsd! > rec.costUsd, 'the same usage on gpt-6.1-sol costs more');
 
     await fakeReset();
     const b = await askAndWait('Prove that this terminates for every input, or give a counterexample.');
     assert.equal(b.meta.tier, 'complex');
-    assert.equal((await chatBodies())[0]!.model, 'gpt-4.1');
+    assert.equal((await chatBodies())[0]!.model, 'gpt-6.2-astra');
   });
 
   test('an escalated auto-routed answer teaches the router; Reset Learned Routing forgets it', async () => {
@@ -101,7 +101,7 @@ suite('Routing free-form requests', () => {
     }, 30_000);
     assert.equal(a.meta.tier, 'complex');
     assert.match(a.meta.reason, /^complex tier \(your choice\): asks for a lookup/);
-    assert.deepEqual((await chatBodies()).map((b) => b.model), ['gpt-4.1']);
+    assert.deepEqual((await chatBodies()).map((b) => b.model), ['gpt-6.2-astra']);
     assert.equal(app.services.learnedRouting().size, 1);
     await app.requests.retry(a.id);
     await until('the retried answer', () => {
@@ -121,12 +121,12 @@ suite('Routing free-form requests', () => {
       const a = await askAndWait('Thoughts?');
       const sent = await chatBodies();
       assert.equal(sent.length, 2);
-      assert.equal(sent[0]!.model, 'gpt-4o-mini');
+      assert.equal(sent[0]!.model, 'gpt-6-luna');
       assert.equal(sent[0]!.max_tokens ?? sent[0]!.max_completion_tokens, 5);
       assert.match(sent[0]!.messages.at(-1)!.content, /^Request: Thoughts\?\nSelection: \d+ tokens of typescript code\.$/);
-      assert.equal(sent[1]!.model, 'gpt-4.1');
+      assert.equal(sent[1]!.model, 'gpt-6.2-astra');
       assert.equal(a.meta.tier, 'complex');
-      assert.match(a.meta.reason, /judged complex by gpt-4o-mini/);
+      assert.match(a.meta.reason, /judged complex by gpt-6-luna/);
       const judge = app.services.ledger().all().slice(n).find((r) => r.task === 'routing-judge');
       assert.ok(judge, 'the judge call is in the ledger');
       assert.equal(judge.overhead, 'routing');
@@ -135,7 +135,7 @@ suite('Routing free-form requests', () => {
       // A clear request is not judged.
       await fakeReset();
       await askAndWait('Convert this to YAML.');
-      assert.deepEqual((await chatBodies()).map((b) => b.model), ['gpt-4o-mini']);
+      assert.deepEqual((await chatBodies()).map((b) => b.model), ['gpt-6-luna']);
 
       // The judge fails: the local decision stands.
       await fakeReset();

@@ -122,10 +122,10 @@ describe('routing / router: auto tasks', () => {
     const router = new Router(defaultRoutingConfig('openai'), ports(['openai']));
     const simple = ok(router.route(ask('What language is this written in?')));
     assert.equal(simple.tier, 'simple');
-    assert.equal(simple.model, 'gpt-4o-mini');
-    assert.equal(simple.reason, 'simple tier: asks for a lookup, 180 input tokens → gpt-4o-mini');
+    assert.equal(simple.model, 'gpt-6-luna');
+    assert.equal(simple.reason, 'simple tier: asks for a lookup, 180 input tokens → gpt-6-luna');
     const complex = ok(router.route(ask('Prove that it terminates and then implement a faster version.')));
-    assert.equal(complex.reason, 'complex tier: asks for a proof and an implementation (2 steps), 180 input tokens → gpt-4.1');
+    assert.equal(complex.reason, 'complex tier: asks for a proof and an implementation (2 steps), 180 input tokens → gpt-6.2-astra');
     assert.equal(complex.auto?.defaultTier, 'medium');
     assert.equal(complex.auto?.source, 'rules');
     // max_tokens sized for the answer, not the task's fixed 500.
@@ -137,7 +137,7 @@ describe('routing / router: auto tasks', () => {
     const router = new Router(defaultRoutingConfig('openai'), ports(['openai']));
     const forced = ok(router.route(ask('What language is this written in?', { override: { tier: 'complex' } })));
     assert.equal(forced.tier, 'complex');
-    assert.equal(forced.reason, 'complex tier (your choice): asks for a lookup, 180 input tokens → gpt-4.1');
+    assert.equal(forced.reason, 'complex tier (your choice): asks for a lookup, 180 input tokens → gpt-6.2-astra');
     assert.equal(forced.auto?.source, 'override');
     assert.equal(forced.auto?.routedTier, 'simple');
     const input = ask('What language is this written in?');
@@ -147,8 +147,8 @@ describe('routing / router: auto tasks', () => {
     assert.equal(up.tier, 'medium');
     assert.equal(up.auto?.source, 'escalated');
     assert.equal(up.maxTokens, r.maxTokens);
-    const model = ok(router.route(ask('What language is this written in?', { override: { provider: 'openai', model: 'gpt-4.1' } })));
-    assert.equal(model.model, 'gpt-4.1');
+    const model = ok(router.route(ask('What language is this written in?', { override: { provider: 'openai', model: 'gpt-6.2-astra' } })));
+    assert.equal(model.model, 'gpt-6.2-astra');
     assert.equal(model.auto?.source, 'override');
   });
 
@@ -168,7 +168,7 @@ describe('routing / router: auto tasks', () => {
     assert.equal(r.tier, 'complex');
     const review = ok(router.route({ task: 'reviewCode', selectionText: FN, inputTokens: 100 }));
     assert.equal(review.auto, undefined);
-    assert.equal(review.reason, 'complex tier: code review, 100 input tokens → gpt-4.1');
+    assert.equal(review.reason, 'complex tier: code review, 100 input tokens → gpt-6.2-astra');
     // Ask About Selection can be pinned back to a fixed tier.
     const pinned = routingConfigFromSettings({ tasks: { answer: { tier: 'medium' } } }).config;
     assert.equal(pinned.tasks.answer!.auto, false);
@@ -185,13 +185,13 @@ describe('routing / router: auto tasks', () => {
     const again = ok(router.route(ask('Explain how this function works.')));
     assert.equal(again.tier, 'complex');
     assert.equal(again.auto?.source, 'learned');
-    assert.equal(again.reason, 'complex tier: like a past request you moved to complex (asks for an explanation), 180 input tokens → gpt-4.1');
+    assert.equal(again.reason, 'complex tier: like a past request you moved to complex (asks for an explanation), 180 input tokens → gpt-6.2-astra');
     // A different kind of request is not affected.
     assert.equal(ok(router.route(ask('What language is this written in?'))).tier, 'simple');
     // The judge's tier is used and named when given.
-    const judged = ok(router.route(ask('Thoughts?', { judged: { tier: 'simple', model: 'gpt-4o-mini' } })));
+    const judged = ok(router.route(ask('Thoughts?', { judged: { tier: 'simple', model: 'gpt-6-luna' } })));
     assert.equal(judged.tier, 'simple');
-    assert.equal(judged.reason, 'simple tier: judged simple by gpt-4o-mini (the rules were unsure: no clear task in the request), 180 input tokens → gpt-4o-mini');
+    assert.equal(judged.reason, 'simple tier: judged simple by gpt-6-luna (the rules were unsure: no clear task in the request), 180 input tokens → gpt-6-luna');
   });
 });
 
