@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { REASONING_ROOM_TOKENS } from '../../src/core/providers/reasoning';
 import type { Frame } from 'playwright-core';
 import { e2e, openFile, runCommand, screenshot, selectAll, setApiKey, statusBarText, webviewFrame } from './harness';
 
@@ -132,7 +133,7 @@ describe('Prompt files', () => {
     const body = sent[0]!.body as { max_tokens?: number; max_completion_tokens?: number; model: string; messages: { role: string; content: string }[] };
     assert.match(body.messages[0]!.content, /You classify product reviews/, 'the file\'s own system prompt is sent');
     assert.equal(body.messages.length, 8, 'system, three few-shot pairs, the user message');
-    assert.equal(body.max_tokens ?? body.max_completion_tokens, 10, 'the file sets max_tokens: 10');
+    assert.equal(body.max_tokens ?? body.max_completion_tokens! - REASONING_ROOM_TOKENS, 10, 'the file sets max_tokens: 10 (a reasoning model gets room for its reasoning on top)');
     assert.equal(body.model, 'gpt-6-luna', 'tier: simple');
   });
 });

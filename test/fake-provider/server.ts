@@ -93,8 +93,9 @@ export interface FakeGateway {
 
 /** The models GET /v1/models (and Ollama's /api/tags for the local ones) lists. */
 export const FAKE_MODELS = {
-  openai: ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1'],
-  anthropic: ['claude-haiku-4-5', 'claude-sonnet-4-5', 'claude-opus-4-5'],
+  // The current default tiers, and the older models tests still name.
+  openai: ['gpt-6-luna', 'gpt-6.1-sol', 'gpt-6.2-astra', 'gpt-4o-mini', 'gpt-4o', 'gpt-4.1'],
+  anthropic: ['claude-haiku-4-5', 'claude-sonnet-5-5', 'claude-opus-5-5', 'claude-sonnet-4-5', 'claude-opus-4-5'],
   dashscope: ['qwen-turbo', 'qwen-plus', 'qwen-max'],
   openaiCompatible: ['llama3.2', 'qwen2.5-coder:7b'],
 } as const;

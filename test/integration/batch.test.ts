@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { REASONING_ROOM_TOKENS } from '../../src/core/providers/reasoning';
 import * as vscode from 'vscode';
 import { Catalogue, costOf } from '../../src/core/pricing';
 import { DEFAULT_TASKS } from '../../src/core/routing';
@@ -73,7 +74,7 @@ suite('Batch jobs through the fake provider', () => {
       assert.equal(l.method, 'POST');
       assert.equal(l.url, '/v1/chat/completions');
       assert.equal(l.body.model, 'gpt-6-luna', 'keyword extraction is a simple-tier task');
-      assert.equal(l.body.max_tokens ?? l.body.max_completion_tokens, maxTokens);
+      assert.equal(l.body.max_tokens ?? l.body.max_completion_tokens! - REASONING_ROOM_TOKENS, maxTokens);
       assert.equal(l.body.messages[0]!.content, DEFAULT_TASKS.extractKeywords.system);
       assert.ok(l.body.messages[l.body.messages.length - 1]!.content.includes(LINES[i]!), `request ${i + 1} carries line ${i + 1}`);
     });

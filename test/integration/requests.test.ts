@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { REASONING_ROOM_TOKENS } from '../../src/core/providers/reasoning';
 import * as vscode from 'vscode';
 import { DEFAULT_TASKS } from '../../src/core/routing';
 import { countTokens, defaultAnswer, outputTokensOf } from '../fake-provider/server';
@@ -28,7 +29,7 @@ suite('Requests through the fake provider', () => {
     });
     const body = reqs[0]!.body as { model: string; max_tokens?: number; max_completion_tokens?: number; stream: boolean; stream_options?: { include_usage: boolean }; messages: { role: string; content: string }[] };
     assert.equal(body.model, 'gpt-6.1-sol', 'explain is a medium-tier task: gpt-6.1-sol on OpenAI');
-    assert.equal(body.max_tokens ?? body.max_completion_tokens, DEFAULT_TASKS.explainCode.maxTokens);
+    assert.equal(body.max_tokens ?? body.max_completion_tokens! - REASONING_ROOM_TOKENS, DEFAULT_TASKS.explainCode.maxTokens);
     assert.equal(body.stream, true);
     assert.equal(body.stream_options?.include_usage, true);
     assert.equal(body.messages[0]!.role, 'system');
@@ -60,7 +61,7 @@ suite('Requests through the fake provider', () => {
     const req = await until('a request', async () => (await fakeRequests()).find((x) => x.path.endsWith('/chat/completions')));
     const body = req.body as { model: string; max_tokens?: number; max_completion_tokens?: number };
     assert.equal(body.model, 'gpt-6-luna');
-    assert.equal(body.max_tokens ?? body.max_completion_tokens, DEFAULT_TASKS.extractKeywords.maxTokens);
+    assert.equal(body.max_tokens ?? body.max_completion_tokens! - REASONING_ROOM_TOKENS, DEFAULT_TASKS.extractKeywords.maxTokens);
   });
 
   test('a command run while a panel has focus uses the last active editor and its selection', async () => {

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { REASONING_ROOM_TOKENS } from '../../src/core/providers/reasoning';
 import * as vscode from 'vscode';
 import type { AnswerSnapshot as Answer } from '../../src/shared/protocol';
 import { fakeEnqueue, fakeRequests, fakeReset, openFixture, setting, tierwise, until } from './helpers';
@@ -46,7 +47,7 @@ suite('Routing free-form requests', () => {
     assert.match(a.meta.reason, /^simple tier: asks for a lookup, [\d,]+ input tokens → gpt-6-luna$/);
     const [body] = await chatBodies();
     assert.equal(body!.model, 'gpt-6-luna');
-    assert.ok((body!.max_tokens ?? body!.max_completion_tokens)! < 500, 'sized for a short answer');
+    assert.ok((body!.max_tokens ?? body!.max_completion_tokens! - REASONING_ROOM_TOKENS) < 500, 'sized for a short answer');
     const rec = await until('the ledger record', () => app.services.ledger().all()[n]);
     assert.equal(rec.task, 'answer');
     assert.equal(rec.routing?.routedTier, 'simple');
@@ -122,7 +123,7 @@ suite('Routing free-form requests', () => {
       const sent = await chatBodies();
       assert.equal(sent.length, 2);
       assert.equal(sent[0]!.model, 'gpt-6-luna');
-      assert.equal(sent[0]!.max_tokens ?? sent[0]!.max_completion_tokens, 5);
+      assert.equal(sent[0]!.max_tokens ?? sent[0]!.max_completion_tokens! - REASONING_ROOM_TOKENS, 5);
       assert.match(sent[0]!.messages.at(-1)!.content, /^Request: Thoughts\?\nSelection: \d+ tokens of typescript code\.$/);
       assert.equal(sent[1]!.model, 'gpt-6.2-astra');
       assert.equal(a.meta.tier, 'complex');

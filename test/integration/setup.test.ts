@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { REASONING_ROOM_TOKENS } from '../../src/core/providers/reasoning';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
@@ -39,7 +40,7 @@ suite('Check Setup and local servers', () => {
       const reqs = await fakeRequests();
       assert.ok(reqs.some((r) => r.method === 'GET' && r.path === '/v1/models' && r.headers.authorization === 'Bearer sk-test-setup-0123456789abcdef'), 'models listed with the key');
       const tiny = reqs.find((r) => r.path === '/v1/chat/completions')!;
-      assert.equal((tiny.body as { max_tokens?: number; max_completion_tokens?: number }).max_tokens ?? (tiny.body as { max_completion_tokens?: number }).max_completion_tokens, 1, 'the latency call asks for one token');
+      assert.equal((tiny.body as { max_tokens?: number; max_completion_tokens?: number }).max_tokens ?? (tiny.body as { max_completion_tokens: number }).max_completion_tokens - REASONING_ROOM_TOKENS, 1, 'the latency call asks for one token');
       const anthropic = results.find((r) => r.provider === 'anthropic')!;
       assert.equal(anthropic.ok, false);
       const key = anthropic.items.find((i) => i.area === 'key')!;

@@ -1,5 +1,6 @@
 /** OpenAI Batch API wire format: input JSONL lines, the Batch object, output and error file lines. */
-import { isReasoningModel, toOpenAIMessages } from '../providers/openaiCompatible';
+import { toOpenAIMessages } from '../providers/openaiCompatible';
+import { isReasoningModel, reasoningRoomTokens } from '../providers/reasoning';
 import { mapOpenAIFinishReason } from '../providers/finishReason';
 import { fromOpenAIUsage, type OpenAIWireUsage } from '../providers/usage';
 import type { ChatRequest } from '../types';
@@ -13,7 +14,7 @@ export const OPENAI_BATCH_ENDPOINT = '/v1/chat/completions';
 export function openAIBatchBody(req: ChatRequest): Record<string, unknown> {
   const reasoning = isReasoningModel(req.model);
   const body: Record<string, unknown> = { model: req.model, messages: toOpenAIMessages(req) };
-  if (reasoning) body.max_completion_tokens = req.maxTokens;
+  if (reasoning) body.max_completion_tokens = req.maxTokens + reasoningRoomTokens('openai', req.model);
   else body.max_tokens = req.maxTokens;
   if (req.temperature !== undefined && !reasoning) body.temperature = req.temperature;
   return body;

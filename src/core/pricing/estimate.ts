@@ -1,3 +1,4 @@
+import { reasoningRoomTokens } from '../providers/reasoning';
 import type { Currency, ProviderId, Tier } from '../types';
 import { PROVIDER_IDS, TIERS } from '../types';
 import type { Catalogue, ModelEntry } from './catalogue';
@@ -98,7 +99,9 @@ export function compareTable(input: CompareInput): CompareRow[] {
       const model = configured ?? entry.id;
       const { tokens, exact } = input.tokensFor(provider, model);
       const cv = (x: number) => convert(x, entry.currency, input.currency.display, input.currency.cnyPerUsd);
-      const std = estimateCost(entry, tokens, input.maxTokens);
+      // A reasoning model's hidden reasoning is billed as output too (see reasoningRoomTokens).
+      const output = input.maxTokens + reasoningRoomTokens(provider, model);
+      const std = estimateCost(entry, tokens, output);
       const row: CompareRow = {
         provider,
         tier,
@@ -106,14 +109,14 @@ export function compareTable(input: CompareInput): CompareRow[] {
         name: entry.name,
         tokens,
         tokensExact: exact,
-        fitsContext: entry.contextWindow <= 0 || tokens + input.maxTokens <= entry.contextWindow,
+        fitsContext: entry.contextWindow <= 0 || tokens + output <= entry.contextWindow,
         currency: input.currency.display,
         input: cv(std.input),
         outputAtMax: cv(std.outputMax),
         total: cv(std.totalMax),
       };
-      if (entry.cachedInputPerM !== undefined) row.cachedTotal = cv(estimateCost(entry, tokens, input.maxTokens, { cachedInputTokens: tokens }).totalMax);
-      if (entry.batchInputPerM !== undefined && (input.batchAvailable?.(provider, model) ?? true)) row.batchTotal = cv(estimateCost(entry, tokens, input.maxTokens, { batch: true }).totalMax);
+      if (entry.cachedInputPerM !== undefined) row.cachedTotal = cv(estimateCost(entry, tokens, output, { cachedInputTokens: tokens }).totalMax);
+      if (entry.batchInputPerM !== undefined && (input.batchAvailable?.(provider, model) ?? true)) row.batchTotal = cv(estimateCost(entry, tokens, output, { batch: true }).totalMax);
       rows.push(row);
     }
   }

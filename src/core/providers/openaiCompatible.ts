@@ -11,11 +11,9 @@ import { mapOpenAIFinishReason } from './finishReason';
 import type { Provider, ProviderConfig } from './types';
 import { fromOpenAIUsage } from './usage';
 
-/** o-series and gpt-5 / gpt-6 (and later) models take `max_completion_tokens` and only the default temperature. */
-export function isReasoningModel(model: string): boolean {
-  const m = model.toLowerCase().replace(/^.*\//, '');
-  return /^o\d/.test(m) || /^gpt-([5-9]|\d{2,})/.test(m);
-}
+import { isReasoningModel, reasoningRoomTokens } from './reasoning';
+
+export { isReasoningModel };
 
 /** A text part carrying DashScope's explicit-cache mark (the OpenAI types do not know `cache_control`). */
 interface CachedTextPart {
@@ -64,7 +62,7 @@ export function buildChatBody(cfg: Pick<ProviderConfig, 'id'>, req: ChatRequest)
   };
   const reasoning = isReasoningModel(req.model);
   // OpenAI deprecated max_tokens and rejects it for reasoning models; DashScope and local servers expect max_tokens.
-  if (cfg.id === 'openai' && reasoning) body.max_completion_tokens = req.maxTokens;
+  if (cfg.id === 'openai' && reasoning) body.max_completion_tokens = req.maxTokens + reasoningRoomTokens(cfg.id, req.model);
   else body.max_tokens = req.maxTokens;
   if (req.temperature !== undefined && !reasoning) body.temperature = req.temperature;
   return body;

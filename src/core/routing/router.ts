@@ -12,6 +12,7 @@ import { buildMessages, taskMaxTokens, taskOverheadTokens } from './tasks';
 import type { ModelRef } from './tiers';
 import { nextTier, tiersFrom } from './tiers';
 import { formatCount, formatUsd, roughTokens } from './text';
+import { reasoningRoomTokens } from '../providers/reasoning';
 import type { Assessment } from './complexity';
 import { assessComplexity } from './complexity';
 import type { LearnedMatch } from './learned';
@@ -295,8 +296,10 @@ export class Router {
     if (info && info.maxOutput > 0) maxTokens = Math.max(1, Math.min(maxTokens, info.maxOutput));
     const window = info && info.contextWindow > 0 ? info.contextWindow : undefined;
     const inputCap = info?.maxInput && info.maxInput > 0 ? info.maxInput : undefined;
-    const fits = (window === undefined || prompt + maxTokens <= window) && (inputCap === undefined || prompt <= inputCap);
-    const cost = info ? this.estimate(info, prompt, maxTokens) : undefined;
+    // A reasoning model also spends its hidden reasoning inside the output budget sent (see reasoningRoomTokens).
+    const output = maxTokens + reasoningRoomTokens(provider, model);
+    const fits = (window === undefined || prompt + output <= window) && (inputCap === undefined || prompt <= inputCap);
+    const cost = info ? this.estimate(info, prompt, output) : undefined;
     const c: Candidate = { provider, model, tier, info, window, maxTokens, fits, cost };
     return c;
   }

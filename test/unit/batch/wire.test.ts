@@ -1,3 +1,4 @@
+import { REASONING_ROOM_TOKENS } from '../../../src/core/providers/reasoning';
 import assert from 'node:assert/strict';
 import { ProviderError } from '../../../src/core/errors';
 import type { ChatRequest } from '../../../src/core/types';
@@ -57,11 +58,11 @@ describe('batch / request building', () => {
     ]);
   });
 
-  it('OpenAI: reasoning models get max_completion_tokens and no temperature', () => {
+  it('OpenAI: reasoning models get max_completion_tokens (the answer plus room for reasoning) and no temperature', () => {
     const [line] = parseJsonl(buildOpenAIBatchJsonl([{ customId: 'r', request: req({ model: 'gpt-5-nano' }) }])).values as {
       body: Record<string, unknown>;
     }[];
-    assert.equal(line!.body.max_completion_tokens, 10);
+    assert.equal(line!.body.max_completion_tokens, 10 + REASONING_ROOM_TOKENS);
     assert.equal(line!.body.max_tokens, undefined);
     assert.equal(line!.body.temperature, undefined);
   });

@@ -1,3 +1,4 @@
+import { REASONING_ROOM_TOKENS } from '../../../src/core/providers/reasoning';
 import assert from 'node:assert/strict';
 import { ManualClock, type Clock } from '../../../src/core/clock';
 import { createProvider, DASHSCOPE_BASE_URLS, defaultBaseUrl } from '../../../src/core/providers';
@@ -91,11 +92,11 @@ describe('providers/openaiCompatible (openai SDK against the fake provider)', ()
     assert.equal(rec.headers['x-stainless-retry-count'], '0');
   });
 
-  it('uses max_completion_tokens and drops temperature for o-series and gpt-5 models', async () => {
+  it('uses max_completion_tokens, with room for the reasoning, and drops temperature for o-series and gpt-5 models', async () => {
     await collect(openai().stream(req({ model: 'o4-mini', temperature: 0.3 })));
     await collect(openai().stream(req({ model: 'gpt-5-nano', temperature: 0.3 })));
     for (const rec of fake.requests) {
-      assert.equal(rec.body.max_completion_tokens, 512);
+      assert.equal(rec.body.max_completion_tokens, 512 + REASONING_ROOM_TOKENS);
       assert.equal(rec.body.max_tokens, undefined);
       assert.equal(rec.body.temperature, undefined);
     }
