@@ -4,7 +4,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import { fakeRequests, fakeReset, fakeUrl, openFixture, setting, tierwise, until } from './helpers';
-import { textTokens } from '../fake-provider/server';
+import { FAKE_MODELS, textTokens } from '../fake-provider/server';
 
 /** A stand-in for Ollama on its own port: its model listing only (GET /api/tags; /v1/models lists nothing). */
 async function fakeOllama(models: string[]): Promise<{ port: number; close(): Promise<void> }> {
@@ -70,7 +70,7 @@ suite('Check Setup and local servers', () => {
         found.map((f) => [f.kind.id, f.models]),
         [
           ['ollama', ['llama3.2:latest', 'phi4-mini']],
-          ['lmstudio', ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1', 'llama3.2', 'qwen2.5-coder:7b']],
+          ['lmstudio', [...FAKE_MODELS.openai, ...FAKE_MODELS.openaiCompatible]],
         ],
       );
       const ok = await vscode.commands.executeCommand<boolean>('tierwise.findLocalModels', { baseUrl: `http://127.0.0.1:${fakePort}/v1`, model: 'qwen2.5-coder:7b', use: 'all' });
