@@ -1,6 +1,5 @@
 import type { Currency, ProviderId, Tier } from '../types';
 import data from './catalogue.json';
-import type { PriceList } from './priceList';
 
 /** DashScope price lists: China (Beijing, CNY), international (Singapore, USD), US (Virginia, USD). */
 export type DashScopeRegion = 'cn' | 'intl' | 'us';
@@ -122,6 +121,34 @@ export function laddersRise(steps: readonly Pick<ModelEntry, 'inputPerM' | 'outp
     if (b.inputPerM === a.inputPerM && b.outputPerM === a.outputPerM) return false;
   }
   return true;
+}
+
+/** The fields a price list may set on a model. */
+export type PriceFields = Pick<
+  ModelEntry,
+  'inputPerM' | 'outputPerM' | 'cachedInputPerM' | 'cacheWritePerM' | 'batchInputPerM' | 'batchOutputPerM' | 'maxInput' | 'maxOutput' | 'endOfLife'
+>;
+
+export interface PriceListModel extends Partial<PriceFields> {
+  provider: ProviderId;
+  id: string;
+  inputPerM: number;
+  outputPerM: number;
+  /** Only used when the model is new to the catalogue. */
+  contextWindow?: number;
+  /** Only used when the model is new to the catalogue (a guess from the name). */
+  tier: ModelEntry['tier'];
+}
+
+/** A price list as stored in global storage. */
+export interface PriceList {
+  /** "LiteLLM". */
+  name: string;
+  /** The URL or file it was read from. */
+  from: string;
+  /** When it was read (YYYY-MM-DD). */
+  date: string;
+  models: PriceListModel[];
 }
 
 export class Catalogue {

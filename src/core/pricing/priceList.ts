@@ -6,39 +6,13 @@
  * in CNY, which LiteLLM does not carry.
  */
 import type { ProviderId } from '../types';
-import type { Catalogue, ModelEntry } from './catalogue';
+import type { Catalogue, ModelEntry, PriceFields, PriceList, PriceListModel } from './catalogue';
 import { modelIdCandidates } from './catalogue';
 
 /** LiteLLM's own default location of the file. */
 export const LITELLM_PRICES_URL = 'https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json';
 
-/** The fields a price list may set on a model. */
-export type PriceFields = Pick<
-  ModelEntry,
-  'inputPerM' | 'outputPerM' | 'cachedInputPerM' | 'cacheWritePerM' | 'batchInputPerM' | 'batchOutputPerM' | 'maxInput' | 'maxOutput' | 'endOfLife'
->;
-
-export interface PriceListModel extends Partial<PriceFields> {
-  provider: ProviderId;
-  id: string;
-  inputPerM: number;
-  outputPerM: number;
-  /** Only used when the model is new to the catalogue. */
-  contextWindow?: number;
-  /** Only used when the model is new to the catalogue (a guess from the name). */
-  tier: ModelEntry['tier'];
-}
-
-/** A price list as stored in global storage. */
-export interface PriceList {
-  /** "LiteLLM". */
-  name: string;
-  /** The URL or file it was read from. */
-  from: string;
-  /** When it was read (YYYY-MM-DD). */
-  date: string;
-  models: PriceListModel[];
-}
+export type { PriceFields, PriceList, PriceListModel } from './catalogue';
 
 export interface ParseResult {
   list: PriceList;
