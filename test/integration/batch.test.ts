@@ -103,14 +103,16 @@ suite('Batch jobs through the fake provider', () => {
     assert.ok(!JSON.stringify(jobs).includes(OPENAI_KEY), 'no key in global state');
   });
 
-  test('Retry on a batch answer submits the batch again; Escalate submits it one tier up', async () => {
+  test('Retry on a batch answer submits the batch again; Escalate submits it one tier up', async function () {
+    // Three batches one after the other, each polled until done: room for a slow poll on a busy machine.
+    this.timeout(180_000);
     const app = await tierwise();
     const editor = await editorWith(`${LINES[0]}\n${LINES[1]}\n`);
     editor.selection = new vscode.Selection(0, 0, editor.document.lineCount, 0);
     const before = app.services.ledger().all().length;
     const id = await vscode.commands.executeCommand<string | undefined>('tierwise.runBatch', 'extractKeywords', 'lines');
     assert.ok(id);
-    await until('two batch ledger records', () => app.services.ledger().all().length >= before + 2);
+    await until('two batch ledger records', () => app.services.ledger().all().length >= before + 2, 60_000);
     const answer = await until('the batch answer', () => {
       const a = app.services.panel().latest();
       return a && a.title.startsWith('Batch:') && a.outcome ? a : undefined;
@@ -127,7 +129,7 @@ suite('Batch jobs through the fake provider', () => {
     assert.ok(up && up !== again);
     const escalated = (await uploads())[seen + 1]!;
     assert.deepEqual(modelsOf(escalated), ['gpt-6.1-sol', 'gpt-6.1-sol'], 'one tier up: medium');
-    await until('the re-run batches to be recorded', () => app.services.ledger().all().length >= before + 6, 60_000);
+    await until('the re-run batches to be recorded', () => app.services.ledger().all().length >= before + 6, 120_000);
   });
 
   test('several selections on Anthropic: one Message Batch, one item per selection', async () => {
