@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import type { Page, Request } from 'playwright-core';
-import { e2e, openFile, runCommand, screenshot, selectAll, setApiKey, statusBarText, webviewFrame, withUserSettings } from './harness';
-import { corpus, hostileNames, hostileSettings } from './hostile';
+import { e2e, openFile, runCommand, screenshot, selectAll, setApiKey, statusBarText, webviewFrame } from './harness';
+import { corpus, hostileNames } from './hostile';
 
 /** Every frame of the page: no trap flag on any window, no trapped title. */
 async function trapsInFrames(page: Page): Promise<string[]> {
@@ -50,7 +50,6 @@ describe('Hostile content in the webviews', () => {
     }
     requests.push({ url: r.url(), frame, main });
   };
-  let restoreSettings: (() => Promise<void>) | undefined;
   before(async () => {
     e2e().page.context().on('request', onRequest);
     // The trap works: a script that does run (here, in a blank page of the same browser) is seen.
@@ -63,12 +62,9 @@ describe('Hostile content in the webviews', () => {
     // Also when this file runs alone (TIERWISE_TEST_GREP).
     await statusBarText(e2e().page, 60_000);
     await setApiKey(e2e().page, 'OpenAI', 'sk-test-e2e-openai-0123456789');
-    // Hostile task labels and model names, in the user settings for this suite only.
-    restoreSettings = await withUserSettings(hostileSettings(e2e().trap.url));
   });
   after(async () => {
     e2e().page.context().off('request', onRequest);
-    await restoreSettings?.();
   });
 
   async function assertNoTrapFired(where: string): Promise<void> {

@@ -2,7 +2,7 @@
  * What the end-to-end tests share: a code-server with the packaged .vsix installed the way a user installs it,
  * the fake provider it talks to, and a Chromium page on the workbench. Set up by test/runner/e2e.ts.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import type { FakeProvider } from '../fake-provider/server';
@@ -28,22 +28,6 @@ export function setEnv(e: E2EEnv | undefined): void {
 export function e2e(): E2EEnv {
   if (!env) throw new Error('The end-to-end environment is not set up: run the tests through test/runner/e2e.ts');
   return env;
-}
-
-/**
- * Adds `patch` to the user settings (User/settings.json, as a user edits it) and returns what puts them back, so
- * that a suite's settings never reach the suites after it, whatever their order. The workbench watches the file;
- * both calls wait a moment for the change to reach the extension host.
- */
-export async function withUserSettings(patch: Record<string, unknown>): Promise<() => Promise<void>> {
-  const file = path.join(e2e().userDataDir, 'User', 'settings.json');
-  const before = readFileSync(file, 'utf8');
-  writeFileSync(file, JSON.stringify({ ...(JSON.parse(before) as Record<string, unknown>), ...patch }, null, 2));
-  await e2e().page.waitForTimeout(2000);
-  return async () => {
-    writeFileSync(file, before);
-    await e2e().page.waitForTimeout(2000);
-  };
 }
 
 export const screenshotDir = path.resolve(__dirname, '..', '..', 'test-results', 'screenshots');

@@ -12,7 +12,7 @@ import { ensureTestEnvironment, fixtureWorkspace, runMain, say } from './setup';
 import { fakeProviderSettings } from './settings';
 import { startFakeProvider } from '../fake-provider/server';
 import { runCommand, screenshot, setEnv, waitForWorkbench } from '../e2e/harness';
-import { startTrap } from '../e2e/hostile';
+import { hostileSettings, startTrap } from '../e2e/hostile';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -31,13 +31,13 @@ async function main(): Promise<number> {
   rmSync(path.join(root, 'test-results', 'screenshots'), { recursive: true, force: true });
   const fake = await startFakeProvider();
   say(`fake provider listening on ${fake.url}`);
-  // Hostile content aims at this local trap server (test/e2e/04-hostile.test.ts).
+  // Hostile task labels and model names live in the user settings from the start (test/e2e/04-hostile.test.ts).
   const trap = await startTrap();
   const workspace = fixtureWorkspace('tierwise-e2e-ws-');
   const server = await startCodeServer({
     workspace,
     installVsix: [vsix],
-    settings: fakeProviderSettings(fake),
+    settings: { ...fakeProviderSettings(fake), ...hostileSettings(trap.url) },
   });
   const browser = await launchBrowser();
   const page = await newPage(browser);
