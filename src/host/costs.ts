@@ -130,7 +130,7 @@ table{border-collapse:collapse;width:100%;margin-top:8px}
 .wrap{overflow-x:auto}
 th,td{padding:4px 7px;border-bottom:1px solid var(--vscode-editorWidget-border,rgba(128,128,128,.3));text-align:left;vertical-align:top}
 td.n,th.n{white-space:nowrap}
-.model{font-weight:600;white-space:nowrap}
+.model{font-weight:600;overflow-wrap:anywhere;min-width:10ch}
 .prov{color:var(--vscode-descriptionForeground);font-size:.9em}
 .parts{color:var(--vscode-descriptionForeground);font-size:.9em;font-weight:normal}
 .warn{color:var(--vscode-errorForeground);font-size:.9em}
