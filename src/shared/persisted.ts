@@ -1,4 +1,4 @@
-import { isAnswerSnapshot, type AnswerSnapshot } from './protocol';
+import { isAnswerSnapshot, type AnswerSnapshot } from './protocol/answer';
 
 /** What the answer webview stores with `vscode.setState` (and the serializer hands back after a reload). */
 export interface PersistedState {
