@@ -1,6 +1,6 @@
 /** Entry of the answer panel webview (bundled to dist/webview.js). */
 import './main.css';
-import { parseHostToAnswerView } from '../shared/protocol';
+import { parseHostToAnswerView } from '../shared/protocol/answer';
 import { AnswerApp } from './answerApp';
 import { createSanitizer } from './sanitize';
 import { revivePersisted } from '../shared/persisted';

@@ -1,6 +1,6 @@
 /** Entry of the cost report webview (bundled to dist/report.js). */
 import './report.css';
-import { isHostToReportView } from '../shared/protocol';
+import { isHostToReportView } from '../shared/protocol/report';
 import { ReportApp } from './reportApp';
 import { acquireVsCode } from './vscodeApi';
 

@@ -7,14 +7,14 @@
  * a window reload from what the webview stored with `setState`.
  */
 import * as vscode from 'vscode';
-import type { AnswerMeta, AnswerOutcome, AnswerSnapshot, AnswerViewToHost, HostToAnswerView, LiveMeta } from '../../shared/protocol';
-import { ANSWER_VIEW_TYPE, mergeLive, parseAnswerViewMessage } from '../../shared/protocol';
+import type { AnswerMeta, AnswerOutcome, AnswerSnapshot, AnswerViewToHost, HostToAnswerView, LiveMeta } from '../../shared/protocol/answer';
+import { ANSWER_VIEW_TYPE, mergeLive, parseAnswerViewMessage } from '../../shared/protocol/answer';
 import { revivePersisted } from '../../shared/persisted';
 import { WebviewChannel } from './channel';
 import { UpdateCoalescer, type TimerPort, systemTimers } from './coalescer';
 import { bindChannel, webviewHtml, webviewOptions } from './html';
 
-export type { AnswerMeta, AnswerOutcome, LiveMeta } from '../../shared/protocol';
+export type { AnswerMeta, AnswerOutcome, LiveMeta } from '../../shared/protocol/answer';
 
 export interface AnswerTarget {
   uri: vscode.Uri;

@@ -3,7 +3,7 @@
  * (anything else is counted and dropped); requests are answered with a `reply` carrying their sequence number.
  * Written against a minimal webview shape so tests need no editor.
  */
-import type { ReplyMsg } from '../../shared/protocol';
+import type { ReplyMsg } from '../../shared/protocol/common';
 
 export interface WebviewLike {
   postMessage(msg: unknown): Thenable<boolean>;

@@ -3,8 +3,8 @@
  * frame (~16 ms). Within a frame, consecutive deltas of one answer are joined, live-meta updates merged and only the
  * latest status kept. Pure TypeScript (no vscode), so tests and the render benchmark drive it with a fake timer.
  */
-import type { AnswerUpdate, BatchMsg } from '../../shared/protocol';
-import { mergeLive } from '../../shared/protocol';
+import type { AnswerUpdate, BatchMsg } from '../../shared/protocol/answer';
+import { mergeLive } from '../../shared/protocol/answer';
 
 export interface TimerPort {
   setTimeout(cb: () => void, ms: number): unknown;

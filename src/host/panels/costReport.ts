@@ -5,8 +5,8 @@
  */
 import * as vscode from 'vscode';
 import { costReportToCsv } from '../../shared/costCsv';
-import type { CostReportData, HostToReportView, ReportViewToHost } from '../../shared/protocol';
-import { isCostReportData, parseReportViewMessage, REPORT_VIEW_TYPE } from '../../shared/protocol';
+import type { CostReportData, HostToReportView, ReportViewToHost } from '../../shared/protocol/report';
+import { isCostReportData, parseReportViewMessage, REPORT_VIEW_TYPE } from '../../shared/protocol/report';
 import { WebviewChannel } from './channel';
 import { bindChannel, webviewHtml, webviewOptions } from './html';
 
