@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 import type { LedgerRecord } from '../core/pricing';
 import type { CostPoint, CostReportData } from '../shared/protocol';
 import { PROVIDER_IDS, PROVIDER_LABELS, type ProviderId } from '../core/types';
 import { isRouteError, routingSavings } from '../core/routing';
 import { CostReportPanel } from './panels/costReport';
+import { escapeHtml as esc, buildPage } from './panels/page';
 import type { Services } from './services';
 import { loadCalls } from './lazy';
 import { serverTokenCount } from '../core/setup/local';
@@ -39,10 +39,6 @@ export function registerCostCommands(s: Services): vscode.Disposable[] {
     }),
     { dispose: () => compare?.dispose() },
   ];
-}
-
-function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 /** The same request priced on every tier of every configured provider, in the display currency. */
@@ -118,12 +114,22 @@ async function compareHtml(s: Services, text: string, scope: string, languageId:
       return `<tr class="${cls}"><td title="${esc(native)}"><div class="model">${esc(r.model)}</div><div class="prov">${esc(PROVIDER_LABELS[r.provider])} · ${esc(r.tierList)} · ${tokens}</div>${note}</td><td class="n"><b>${fmt(r.total)}</b><div class="parts">in ${fmt(r.input)}</div><div class="parts">out ≤ ${fmt(r.outputAtMax)}</div></td><td class="n">${fmt(r.cachedTotal)}</td><td class="n">${fmt(r.batchTotal)}</td></tr>`;
     })
     .join('\n');
-  const nonce = randomBytes(16).toString('base64');
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}';">
-<title>Tierwise: Compare Costs</title>
-<style nonce="${nonce}">
-body{font-family:var(--vscode-font-family);font-size:var(--vscode-font-size);color:var(--vscode-foreground);background:var(--vscode-editor-background);padding:0 16px 16px}
+  return buildPage({
+    title: vscode.l10n.t('Tierwise: Compare Costs'),
+    style: COMPARE_STYLE,
+    body: `<h1>${esc(vscode.l10n.t('Compare costs'))}</h1>
+<p class="sub">${esc(vscode.l10n.t("{0} on {1}: the prompt (with the task's system prompt and examples) and up to {2} output tokens, in {3}.", task.label, scope, maxTokens.toLocaleString('en-US'), cfg.currency.display))}</p>
+<div class="wrap"><table aria-label="${esc(vscode.l10n.t('Cost of this request on every tier of every provider'))}">
+<thead><tr><th>${esc(vscode.l10n.t('Model'))}</th><th class="n">${esc(vscode.l10n.t('Total'))}<div class="parts">${esc(vscode.l10n.t('in + out at max'))}</div></th><th class="n">${esc(vscode.l10n.t('Cached'))}</th><th class="n">${esc(vscode.l10n.t('Batch'))}</th></tr></thead>
+<tbody>
+${body}
+</tbody></table></div>
+<p class="legend">${esc(vscode.l10n.t("The cheapest model that fits is highlighted. “≈” marks an estimated count (the provider's tokenizer is not available offline; with an Anthropic key set, Anthropic's own count is used). Cached prompt: the total when the whole prompt is read from the provider's prompt cache. Batch: through the provider's Batch API (about half price, answers within 24 h). Hover a model for its native price. Prices: {0}.", pricing.priceSource()))}</p>`,
+  });
+}
+
+/** Compare Costs' own styles (the page loads nothing: they go inline, under the page's nonce). */
+const COMPARE_STYLE = `body{font-family:var(--vscode-font-family);font-size:var(--vscode-font-size);color:var(--vscode-foreground);background:var(--vscode-editor-background);padding:0 16px 16px}
 h1{font-size:1.3em;font-weight:600}
 p.sub{color:var(--vscode-descriptionForeground);margin-top:-6px}
 table{border-collapse:collapse;width:100%;margin-top:8px}
@@ -138,18 +144,7 @@ th{font-weight:600;color:var(--vscode-descriptionForeground)}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 tr.best td{background:var(--vscode-diffEditor-insertedLineBackground,rgba(0,160,0,.12))}
 tr.nofit td{opacity:.55}
-.legend{color:var(--vscode-descriptionForeground);margin-top:12px;line-height:1.5}
-</style></head><body>
-<h1>Compare costs</h1>
-<p class="sub">${esc(task.label)} on ${esc(scope)}: the prompt (with the task's system prompt and examples) and up to ${maxTokens.toLocaleString('en-US')} output tokens, in ${cfg.currency.display}.</p>
-<div class="wrap"><table aria-label="Cost of this request on every tier of every provider">
-<thead><tr><th>Model</th><th class="n">Total<div class="parts">in + out at max</div></th><th class="n">Cached</th><th class="n">Batch</th></tr></thead>
-<tbody>
-${body}
-</tbody></table></div>
-<p class="legend">The cheapest model that fits is highlighted. “≈” marks an estimated count (the provider's tokenizer is not available offline; with an Anthropic key set, Anthropic's own count is used). Cached prompt: the total when the whole prompt is read from the provider's prompt cache. Batch: through the provider's Batch API (about half price, answers within 24 h). Hover a model for its native price. Prices: ${esc(pricing.priceSource())}.</p>
-</body></html>`;
-}
+.legend{color:var(--vscode-descriptionForeground);margin-top:12px;line-height:1.5}`;
 
 /** The ledger's records as the cost report's series, in the display currency. */
 export async function costReportData(s: Services): Promise<CostReportData> {

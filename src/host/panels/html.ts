@@ -1,9 +1,7 @@
 import * as vscode from 'vscode';
-import { contentSecurityPolicy, nonce } from './csp';
+import { buildPage } from './page';
 
-export { contentSecurityPolicy, nonce } from './csp';
-
-/** Webview options shared by Tierwise's panels: scripts on, resources only from dist/ and media/. */
+/** Webview options shared by Tierwise's bundled panels: scripts on, resources only from dist/ and media/. */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
   return {
     enableScripts: true,
@@ -15,25 +13,19 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   };
 }
 
+/** Options of a static page (Compare Costs): no scripts, no resources from anywhere. */
+export const staticPageOptions: vscode.WebviewOptions & vscode.WebviewPanelOptions = { enableScripts: false, localResourceRoots: [] };
+
 /** The page of a bundled webview: `dist/<bundle>.js` and `dist/<bundle>.css`, under a strict CSP with a nonce. */
 export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, bundle: string, title: string): string {
-  const n = nonce();
   const asset = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', file)).toString();
-  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(webview.cspSource, n)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${esc(asset(`${bundle}.css`))}" nonce="${n}">
-<title>${esc(title)}</title>
-</head>
-<body>
-<main id="app"></main>
-<script nonce="${n}" src="${esc(asset(`${bundle}.js`))}"></script>
-</body>
-</html>`;
+  return buildPage({
+    title,
+    cspSource: webview.cspSource,
+    stylesheets: [asset(`${bundle}.css`)],
+    scripts: [asset(`${bundle}.js`)],
+    body: '<main id="app"></main>',
+  });
 }
 
 /** Ties a channel to its panel: not ready while the panel is hidden, and `onClosed` once the panel is closed. */
