@@ -10,9 +10,9 @@ import * as vscode from 'vscode';
 import type { AnswerMeta, AnswerOutcome, AnswerSnapshot, AnswerViewToHost, HostToAnswerView, LiveMeta } from '../../shared/protocol/answer';
 import { ANSWER_VIEW_TYPE, mergeLive, parseAnswerViewMessage } from '../../shared/protocol/answer';
 import { revivePersisted } from '../../shared/persisted';
-import { WebviewChannel } from './channel';
+import type { WebviewChannel } from './channel';
 import { UpdateCoalescer, type TimerPort, systemTimers } from './coalescer';
-import { bindChannel, webviewHtml, webviewOptions } from './html';
+import { ChannelPanel } from './panelHost';
 
 export type { AnswerMeta, AnswerOutcome, LiveMeta } from '../../shared/protocol/answer';
 
@@ -56,46 +56,38 @@ export interface AnswerHandle {
 
 const MAX_KEPT = 50;
 
-export class AnswerPanel implements vscode.Disposable {
-  private panel: vscode.WebviewPanel | undefined;
-  private channel: WebviewChannel<HostToAnswerView, AnswerViewToHost> | undefined;
-  private panelSubs: vscode.Disposable[] = [];
-  private readonly subs: vscode.Disposable[] = [];
+export class AnswerPanel extends ChannelPanel<HostToAnswerView, AnswerViewToHost> {
   private readonly answers = new Map<string, AnswerSnapshot>();
   private readonly targets = new Map<string, AnswerTarget>();
   private readonly coalescer: UpdateCoalescer;
   private lastEditor: vscode.TextEditor | undefined;
   private counter = 0;
-  private disposed = false;
 
-  /** Create the panel controller, register its serializer and push both onto `context.subscriptions`. */
+  /** Create the panel controller and register its serializer; the caller disposes it (once). */
   static register(context: vscode.ExtensionContext, handlers: AnswerPanelHandlers): AnswerPanel {
-    const p = new AnswerPanel(context.extensionUri, handlers);
-    context.subscriptions.push(p);
-    return p;
+    return new AnswerPanel(context.extensionUri, handlers);
   }
 
   constructor(
-    private readonly extensionUri: vscode.Uri,
+    extensionUri: vscode.Uri,
     private readonly handlers: AnswerPanelHandlers,
     timers: TimerPort = systemTimers,
   ) {
+    super(
+      extensionUri,
+      { viewType: ANSWER_VIEW_TYPE, title: vscode.l10n.t('Tierwise Answers'), column: vscode.ViewColumn.Beside, preserveFocus: true, icon: 'icon.png', restorable: true },
+      { bundle: 'webview', parse: parseAnswerViewMessage, logName: 'answer panel', log: (m) => handlers.log?.(m) },
+    );
     // Before `ready` nothing is sent: the webview gets the whole model as `state.restore` when it is ready.
-    this.coalescer = new UpdateCoalescer((m) => {
-      if (this.channel?.ready) this.channel.post(m);
-    }, timers);
+    this.coalescer = this.subs.add(
+      new UpdateCoalescer((m) => {
+        if (this.channel?.ready) this.channel.post(m);
+      }, timers),
+    );
     this.lastEditor = vscode.window.activeTextEditor;
-    this.subs.push(
+    this.subs.add(
       vscode.window.onDidChangeActiveTextEditor((e) => {
         if (e) this.lastEditor = e;
-      }),
-      vscode.window.registerWebviewPanelSerializer(ANSWER_VIEW_TYPE, {
-        deserializeWebviewPanel: async (panel, state: unknown) => {
-          for (const a of revivePersisted(state)) if (!this.answers.has(a.id)) this.answers.set(a.id, a);
-          this.trim();
-          if (this.panel) panel.dispose(); // one answer panel: the live one already shows everything
-          else this.attach(panel);
-        },
       }),
     );
   }
@@ -110,24 +102,9 @@ export class AnswerPanel implements vscode.Disposable {
     return this.coalescer.pushed;
   }
 
-  /** Messages from the webview rejected by validation. */
-  get rejectedMessages(): number {
-    return this.channel?.rejected ?? 0;
-  }
-
   /** Show the panel beside the editor without taking focus (creating it if needed). */
   reveal(): void {
-    if (this.panel) {
-      this.panel.reveal(this.panel.viewColumn ?? vscode.ViewColumn.Beside, true);
-      return;
-    }
-    const panel = vscode.window.createWebviewPanel(
-      ANSWER_VIEW_TYPE,
-      'Tierwise Answers',
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      webviewOptions(this.extensionUri),
-    );
-    this.attach(panel);
+    this.open();
   }
 
   /** Start a new answer: reveals the panel and returns the handle to stream into. */
@@ -156,13 +133,15 @@ export class AnswerPanel implements vscode.Disposable {
     return last && structuredClone(last);
   }
 
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.coalescer.dispose();
-    this.panel?.dispose();
-    this.detach();
-    for (const d of this.subs) d.dispose();
+  protected override restoreState(state: unknown): void {
+    for (const a of revivePersisted(state)) if (!this.answers.has(a.id)) this.answers.set(a.id, a);
+    this.trim();
+  }
+
+  protected override onReady(channel: WebviewChannel<HostToAnswerView, AnswerViewToHost>): void {
+    // The webview (re)started: send it the whole model instead of whatever was queued.
+    this.coalescer.clear();
+    channel.post({ type: 'state.restore', answers: [...this.answers.values()] });
   }
 
   private handle(snap: AnswerSnapshot): AnswerHandle {
@@ -202,43 +181,7 @@ export class AnswerPanel implements vscode.Disposable {
     };
   }
 
-  private attach(panel: vscode.WebviewPanel): void {
-    this.detach();
-    this.panel = panel;
-    panel.webview.options = webviewOptions(this.extensionUri);
-    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.png');
-    const channel = new WebviewChannel<HostToAnswerView, AnswerViewToHost>(panel.webview, {
-      parse: parseAnswerViewMessage,
-      onReady: () => {
-        // The webview (re)started: send it the whole model instead of whatever was queued.
-        this.coalescer.clear();
-        channel.clearQueue();
-        channel.post({ type: 'state.restore', answers: [...this.answers.values()] });
-      },
-      onRequest: (msg) => this.onRequest(msg),
-      onInvalid: (raw, count) => {
-        if (count === 1) this.handlers.log?.(`answer panel: ignored a malformed or unknown message from the webview (further ones are dropped without a log line): ${preview(raw)}`);
-      },
-    });
-    this.channel = channel;
-    this.panelSubs.push(
-      ...bindChannel(panel, channel, () => {
-        if (this.panel === panel) {
-          this.detach();
-          this.panel = undefined;
-        }
-      }),
-    );
-    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, 'webview', 'Tierwise Answers');
-  }
-
-  private detach(): void {
-    for (const d of this.panelSubs) d.dispose();
-    this.panelSubs = [];
-    this.channel = undefined;
-  }
-
-  private async onRequest(msg: Exclude<AnswerViewToHost, { type: 'ready' }>): Promise<void> {
+  protected override async onRequest(msg: Exclude<AnswerViewToHost, { type: 'ready' }>): Promise<void> {
     switch (msg.type) {
       case 'stop':
         await this.handlers.onStop(msg.id);
@@ -270,7 +213,7 @@ export class AnswerPanel implements vscode.Disposable {
 
   /** Insert at the cursor / replace the selection of the answer's editor (opening it again if it was closed). */
   private async applyToEditor(kind: 'insert' | 'replace', text: string, target: AnswerTarget | undefined): Promise<void> {
-    if (!target) throw new Error('No text editor to put the code in. Open a file and try again.');
+    if (!target) throw new Error(vscode.l10n.t('No text editor to put the code in. Open a file and try again.'));
     const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === target.uri.toString());
     const editor =
       visible ??
@@ -281,7 +224,7 @@ export class AnswerPanel implements vscode.Disposable {
       if (kind === 'insert') eb.insert(sel.active, text);
       else eb.replace(sel, text);
     });
-    if (!ok) throw new Error('The editor refused the edit.');
+    if (!ok) throw new Error(vscode.l10n.t('The editor refused the edit.'));
   }
 
   private trim(): void {
@@ -298,12 +241,4 @@ function defined(m: Partial<LiveMeta>): LiveMeta {
   return Object.fromEntries(
     Object.entries(m).filter(([, v]) => v !== undefined && (typeof v !== 'number' || (Number.isFinite(v) && v >= 0))),
   ) as LiveMeta;
-}
-
-function preview(raw: unknown): string {
-  try {
-    return String(JSON.stringify(raw)).slice(0, 200);
-  } catch {
-    return typeof raw;
-  }
 }

@@ -27,14 +27,3 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, b
     body: '<main id="app"></main>',
   });
 }
-
-/** Ties a channel to its panel: not ready while the panel is hidden, and `onClosed` once the panel is closed. */
-export function bindChannel(panel: vscode.WebviewPanel, channel: { notReady(): void } & vscode.Disposable, onClosed: () => void): vscode.Disposable[] {
-  return [
-    channel,
-    panel.onDidChangeViewState((e) => {
-      if (!e.webviewPanel.visible) channel.notReady();
-    }),
-    panel.onDidDispose(onClosed),
-  ];
-}
