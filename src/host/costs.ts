@@ -5,6 +5,8 @@ import { PROVIDER_IDS, PROVIDER_LABELS, type ProviderId } from '../core/types';
 import { isRouteError, routingSavings } from '../core/routing';
 import { CostReportPanel } from './panels/costReport';
 import { escapeHtml as esc, buildPage } from './panels/page';
+import { StaticPanel } from './panels/panelHost';
+import { staticPageOptions } from './panels/html';
 import type { Services } from './services';
 import { loadCalls } from './lazy';
 import { serverTokenCount } from '../core/setup/local';
@@ -14,9 +16,17 @@ const COMPARE_VIEW = 'tierwise.compare';
 /** "Show Cost Report" and "Compare Costs for Selection". */
 export function registerCostCommands(s: Services): vscode.Disposable[] {
   const report = CostReportPanel.register(s.context, () => costReportData(s), (m) => s.log.warn(m));
-  let compare: vscode.WebviewPanel | undefined;
+  const compare = new StaticPanel(s.context.extensionUri, {
+    viewType: COMPARE_VIEW,
+    title: vscode.l10n.t('Tierwise: Compare Costs'),
+    column: vscode.ViewColumn.Active,
+    preserveFocus: false,
+    options: staticPageOptions,
+    restorable: false,
+  });
   return [
     report,
+    compare,
     vscode.commands.registerCommand('tierwise.showCostReport', () => report.show()),
     vscode.commands.registerCommand('tierwise.compareCosts', async () => {
       const editor = s.editors.current();
@@ -31,13 +41,8 @@ export function registerCostCommands(s: Services): vscode.Disposable[] {
         return;
       }
       const html = await compareHtml(s, text, editor.selection.isEmpty ? 'the whole document' : 'the selection', doc.languageId);
-      if (!compare) {
-        compare = vscode.window.createWebviewPanel(COMPARE_VIEW, 'Tierwise: Compare Costs', { viewColumn: vscode.ViewColumn.Active }, { enableScripts: false, localResourceRoots: [] });
-        compare.onDidDispose(() => (compare = undefined));
-      } else compare.reveal();
-      compare.webview.html = html;
+      compare.show(html);
     }),
-    { dispose: () => compare?.dispose() },
   ];
 }
 
