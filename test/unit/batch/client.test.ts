@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { ManualClock, flushMicrotasks } from '../../../src/core/clock';
-import { ProviderError } from '../../../src/core/errors';
 import type { ChatRequest } from '../../../src/core/types';
 import { BatchClient } from '../../../src/core/batch/client';
 import type { BatchInfo, BatchItem } from '../../../src/core/batch/types';
 import { parseJsonl } from '../../../src/core/batch/jsonl';
 import { FakeFetch, json, text } from './fakeFetch';
+import { caught } from '../../helpers/errors';
 
 const OA = 'http://fake.test/v1';
 const AN = 'http://fake.test';
@@ -47,16 +47,6 @@ const anBatch = (status: string, extra: Record<string, unknown> = {}) => ({
   results_url: null,
   ...extra,
 });
-
-async function caught(p: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof ProviderError, String(e));
-    return e;
-  }
-  assert.fail('expected a rejection');
-}
 
 describe('batch / OpenAI client', () => {
   it('uploads the JSONL file with purpose batch, then creates the batch', async () => {

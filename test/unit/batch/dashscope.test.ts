@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../../src/core/clock';
-import { ProviderError } from '../../../src/core/errors';
 import { BatchClient } from '../../../src/core/batch/client';
 import { dashscopeBatchModels, dashscopeBatchRefusal, dashscopeBatchSupports } from '../../../src/core/batch/dashscope';
 import type { BatchItem } from '../../../src/core/batch/types';
 import { Catalogue, costOf } from '../../../src/core/pricing';
 import type { ChatRequest } from '../../../src/core/types';
-import { countTokens, defaultAnswer, outputTokensOf, startFakeProvider, type FakeProvider } from '../../fake-provider/server';
+import { countTokens, defaultAnswer, outputTokensOf } from '../../fake-provider/server';
+import { useFakeProvider } from '../../helpers/fakeProvider';
+import { caught } from '../../helpers/errors';
 
 const KEY = 'sk-test-dashscope-batch-SECRET-0123';
 
@@ -15,16 +16,6 @@ function items(model: string, n = 2, over: Partial<ChatRequest> = {}): BatchItem
     customId: `item-${i + 1}`,
     request: { provider: 'dashscope', model, system: 'Extract keywords.', messages: [{ role: 'user', content: `line ${i + 1}` }], maxTokens: 300, batch: true, ...over },
   }));
-}
-
-async function caught(p: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof ProviderError, String(e));
-    return e;
-  }
-  assert.fail('expected a rejection');
 }
 
 describe('batch: DashScope models per region (data)', () => {
@@ -44,17 +35,10 @@ describe('batch: DashScope models per region (data)', () => {
 });
 
 describe('batch: DashScope through its OpenAI-compatible endpoints (fake provider over HTTP)', () => {
-  let fake: FakeProvider;
-  before(async () => {
-    fake = await startFakeProvider();
-  });
-  after(async () => {
-    await fake.close();
-  });
-  beforeEach(() => fake.reset());
+  const fx = useFakeProvider();
 
   const client = (region: 'china' | 'international' | 'us' = 'china') =>
-    new BatchClient({ provider: 'dashscope', apiKey: KEY, baseUrl: fake.dashscopeBaseUrl, dashscopeRegion: region, clock: new ManualClock() });
+    fx.batchClient('dashscope', { apiKey: KEY, dashscopeRegion: region, clock: new ManualClock() });
 
   it('uploads, creates, polls and fetches the results under the compatible-mode base URL; priced at batch prices', async () => {
     const c = client('international');
@@ -64,7 +48,7 @@ describe('batch: DashScope through its OpenAI-compatible endpoints (fake provide
     const info = await c.submit(submitted, { metadata: { source: 'tierwise' } });
     assert.equal(info.provider, 'dashscope');
     assert.match(info.id, /^batch_/);
-    const [upload, create] = fake.requests;
+    const [upload, create] = fx.fake.requests;
     assert.equal(upload!.path, '/compatible-mode/v1/files');
     assert.equal(upload!.body.purpose, 'batch');
     assert.equal(upload!.headers.authorization, `Bearer ${KEY}`);
@@ -83,7 +67,7 @@ describe('batch: DashScope through its OpenAI-compatible endpoints (fake provide
 
     const done = await c.waitForCompletion(info.id, { pollMs: 1000 });
     assert.equal(done.status, 'completed');
-    assert.equal(fake.requests.at(-1)!.path, `/compatible-mode/v1/batches/${info.id}`);
+    assert.equal(fx.fake.requests.at(-1)!.path, `/compatible-mode/v1/batches/${info.id}`);
     const { results, unreadable } = await c.results(done, { order: ['item-1', 'item-2'] });
     assert.deepEqual(unreadable, []);
     assert.equal(results.length, 2);
@@ -103,7 +87,7 @@ describe('batch: DashScope through its OpenAI-compatible endpoints (fake provide
 
   it('reads the error file too: a failed item comes back with its code and HTTP status', async () => {
     const c = client('china');
-    fake.enqueue({ kind: 'ok' }, { kind: 'error', errorType: 'bad_request' });
+    fx.fake.enqueue({ kind: 'ok' }, { kind: 'error', errorType: 'bad_request' });
     const info = await c.submit(items('qwen-turbo', 2));
     const done = await c.waitForCompletion(info.id);
     assert.ok(done.outputFileId && done.errorFileId);
@@ -118,7 +102,7 @@ describe('batch: DashScope through its OpenAI-compatible endpoints (fake provide
     const c = client('china');
     const info = await c.submit(items('qwen-max', 1));
     const cancelled = await c.cancel(info.id);
-    assert.equal(fake.requests.at(-1)!.path, `/compatible-mode/v1/batches/${info.id}/cancel`);
+    assert.equal(fx.fake.requests.at(-1)!.path, `/compatible-mode/v1/batches/${info.id}/cancel`);
     assert.equal(cancelled.status, 'cancelling');
     assert.equal((await c.retrieve(info.id)).status, 'cancelled');
   });
@@ -131,7 +115,7 @@ describe('batch: DashScope through its OpenAI-compatible endpoints (fake provide
     assert.match(us.message, /not offered for the US \(Virginia\) region/);
     const mixed = [...items('qwen-plus', 1), { customId: 'x', request: { ...items('qwen-max', 1)[0]!.request } }];
     assert.match((await caught(client('china').submit(mixed))).message, /one model per batch/);
-    assert.deepEqual(fake.requests, []);
+    assert.deepEqual(fx.fake.requests, []);
   });
 
   it('goes to the region\'s own host by default', async () => {
@@ -143,7 +127,7 @@ describe('batch: DashScope through its OpenAI-compatible endpoints (fake provide
         dashscopeRegion: region,
         fetch: (url, init) => {
           seen.push(url);
-          return fetch(url.replace(/^https:\/\/[^/]+\/compatible-mode\/v1/, fake.dashscopeBaseUrl), init);
+          return fetch(url.replace(/^https:\/\/[^/]+\/compatible-mode\/v1/, fx.fake.dashscopeBaseUrl), init);
         },
       });
       await c.submit(items('qwen-plus', 1));

@@ -2,18 +2,8 @@ import assert from 'node:assert/strict';
 import { countPrompt, insertExamplePairs, lintPrompt, parsePromptFile, renderPrompt, setFrontMatterValue, TextIndex } from '../../../src/core/prompts';
 import type { PromptFormat, Range } from '../../../src/core/prompts';
 import { applyEdits, example } from './helpers';
+import { mulberry32 as rng } from '../../helpers/random';
 
-/** mulberry32: a small deterministic PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SAMPLES: [string, PromptFormat][] = [
   [example('sentiment-classifier.prompt.md'), 'promptMd'],

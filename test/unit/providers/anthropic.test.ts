@@ -3,7 +3,9 @@ import { ManualClock, type Clock } from '../../../src/core/clock';
 import { createProvider } from '../../../src/core/providers';
 import { buildMessagesBody } from '../../../src/core/providers/anthropic';
 import type { ChatRequest } from '../../../src/core/types';
-import { countTokens, defaultAnswer, startFakeProvider, type FakeProvider, type Scenario } from '../../fake-provider/server';
+import { countTokens, defaultAnswer, type Scenario } from '../../fake-provider/server';
+import { useFakeProvider } from '../../helpers/fakeProvider';
+import { tickingClock } from '../../helpers/clocks';
 import { collect, waitFor } from './collect';
 
 const KEY = 'sk-ant-api03-SECRET-abcdefghijklmnop';
@@ -19,23 +21,11 @@ function req(over: Partial<ChatRequest> = {}): ChatRequest {
   };
 }
 
-function tickingClock(): Clock {
-  let t = 0;
-  return { now: () => (t += 5), sleep: () => new Promise<void>(() => undefined) };
-}
-
 describe('providers/anthropic (@anthropic-ai/sdk against the fake provider)', () => {
-  let fake: FakeProvider;
-  before(async () => {
-    fake = await startFakeProvider();
-  });
-  after(async () => {
-    await fake.close();
-  });
-  beforeEach(() => fake.reset());
+  const fx = useFakeProvider();
 
   const anthropic = (over: Record<string, unknown> = {}, clock?: Clock) =>
-    createProvider({ id: 'anthropic', baseUrl: fake.anthropicBaseUrl, apiKey: KEY, ...over }, clock);
+    fx.provider('anthropic', KEY, over, clock);
 
   it('streams Messages events into text, usage and a finish with model, request id, timing and headers', async () => {
     const c = await collect(anthropic({}, tickingClock()).stream(req()));
@@ -49,7 +39,7 @@ describe('providers/anthropic (@anthropic-ai/sdk against the fake provider)', ()
     assert.equal(res.model, 'claude-test-model');
     assert.equal(res.usageReported, true);
     assert.deepEqual(res.usage, {
-      inputTokens: countTokens(fake.requests[0]!.body, 'anthropic'),
+      inputTokens: countTokens(fx.fake.requests[0]!.body, 'anthropic'),
       outputTokens: Math.ceil(answer.length / 4),
       cacheReadTokens: 0,
       cacheWriteTokens: 0,
@@ -64,7 +54,7 @@ describe('providers/anthropic (@anthropic-ai/sdk against the fake provider)', ()
 
   it('sends the key only in the auth header, no retries, system and messages as given', async () => {
     await collect(anthropic().stream(req({ temperature: 0.5 })));
-    const rec = fake.requests[0]!;
+    const rec = fx.fake.requests[0]!;
     assert.equal(rec.path, '/v1/messages');
     // SDK 1.x sends the key as a Bearer token (older ones used x-api-key).
     const auth = rec.headers['x-api-key'] ?? rec.headers.authorization;
@@ -89,7 +79,7 @@ describe('providers/anthropic (@anthropic-ai/sdk against the fake provider)', ()
   });
 
   it('adds input_tokens to the cache read and write tokens (Anthropic input_tokens excludes them)', async () => {
-    fake.enqueue({ kind: 'ok', usage: { input: 5000, cached: 3000, cacheWrite: 1500, output: 300, reasoning: 120 } });
+    fx.fake.enqueue({ kind: 'ok', usage: { input: 5000, cached: 3000, cacheWrite: 1500, output: 300, reasoning: 120 } });
     const c = await collect(anthropic().stream(req()));
     assert.deepEqual(c.result!.usage, {
       inputTokens: 5000,
@@ -104,7 +94,7 @@ describe('providers/anthropic (@anthropic-ai/sdk against the fake provider)', ()
     const r = req({ system: 'Project conventions. '.repeat(200), systemCacheBreakpoint: true });
     const first = await collect(anthropic().stream(r));
     const second = await collect(anthropic().stream(r));
-    const body = fake.requests[0]!.body;
+    const body = fx.fake.requests[0]!.body;
     assert.deepEqual(body.system, [{ type: 'text', text: r.system, cache_control: { type: 'ephemeral' } }]);
     const prefix = 3 + Math.ceil(r.system!.length / 4);
     assert.equal(first.result!.usage.cacheWriteTokens, prefix);
@@ -116,7 +106,7 @@ describe('providers/anthropic (@anthropic-ai/sdk against the fake provider)', ()
 
   it('message cache breakpoints become text blocks with cache_control', async () => {
     await collect(anthropic().stream(req({ messages: [{ role: 'user', content: 'file contents', cacheBreakpoint: true }, { role: 'assistant', content: 'ok' }, { role: 'user', content: 'now?' }] })));
-    assert.deepEqual(fake.requests[0]!.body.messages, [
+    assert.deepEqual(fx.fake.requests[0]!.body.messages, [
       { role: 'user', content: [{ type: 'text', text: 'file contents', cache_control: { type: 'ephemeral' } }] },
       { role: 'assistant', content: 'ok' },
       { role: 'user', content: 'now?' },
@@ -132,9 +122,9 @@ describe('providers/anthropic (@anthropic-ai/sdk against the fake provider)', ()
   it('count_tokens returns the exact input count', async () => {
     const p = anthropic();
     const n = await p.countTokens!(req());
-    assert.equal(n, countTokens(fake.requests[0]!.body, 'anthropic'));
-    assert.equal(fake.requests[0]!.path, '/v1/messages/count_tokens');
-    assert.equal(fake.requests[0]!.body.system, 'You review code.');
+    assert.equal(n, countTokens(fx.fake.requests[0]!.body, 'anthropic'));
+    assert.equal(fx.fake.requests[0]!.path, '/v1/messages/count_tokens');
+    assert.equal(fx.fake.requests[0]!.body.system, 'You review code.');
   });
 
   it('count_tokens errors are ProviderErrors too', async () => {
@@ -156,7 +146,7 @@ describe('providers/anthropic (@anthropic-ai/sdk against the fake provider)', ()
     ];
     for (const t of cases) {
       it(t.name, async () => {
-        fake.enqueue(t.scenario);
+        fx.fake.enqueue(t.scenario);
         const e = (await collect(anthropic().stream(req()))).error!;
         assert.ok(e);
         assert.equal(e.kind, t.kind);
@@ -167,12 +157,12 @@ describe('providers/anthropic (@anthropic-ai/sdk against the fake provider)', ()
         assert.ok(e.message.includes(e.requestId!));
         assert.equal(e.headers['request-id'], e.requestId);
         assert.ok(!e.message.includes(KEY));
-        assert.equal(fake.requests.length, 1);
+        assert.equal(fx.fake.requests.length, 1);
       });
     }
 
     it('overloaded_error event mid-stream → overloaded, partial text kept', async () => {
-      fake.enqueue({ kind: 'error', errorType: 'overloaded', afterChunks: 2 });
+      fx.fake.enqueue({ kind: 'error', errorType: 'overloaded', afterChunks: 2 });
       const e = (await collect(anthropic().stream(req()))).error!;
       assert.equal(e.kind, 'overloaded');
       assert.equal(e.code, 'overloaded_error');
@@ -181,37 +171,37 @@ describe('providers/anthropic (@anthropic-ai/sdk against the fake provider)', ()
     });
 
     it('a drop mid-stream → streamInterrupted with partial text and usage (reported input + estimated output)', async () => {
-      fake.enqueue({ kind: 'dropMidStream', afterChunks: 4, chunkSize: 4 });
+      fx.fake.enqueue({ kind: 'dropMidStream', afterChunks: 4, chunkSize: 4 });
       const c = await collect(anthropic().stream(req()));
       const e = c.error!;
       assert.equal(e.kind, 'streamInterrupted');
       assert.equal(e.partialText, defaultAnswer('claude-test-model').slice(0, 16));
-      assert.equal(e.usage!.inputTokens, countTokens(fake.requests[0]!.body, 'anthropic'));
+      assert.equal(e.usage!.inputTokens, countTokens(fx.fake.requests[0]!.body, 'anthropic'));
       assert.equal(e.usage!.outputTokens, 4);
     });
 
     it('malformed SSE → malformed', async () => {
-      fake.enqueue({ kind: 'malformed', afterChunks: 2 });
+      fx.fake.enqueue({ kind: 'malformed', afterChunks: 2 });
       const e = (await collect(anthropic().stream(req()))).error!;
       assert.equal(e.kind, 'malformed');
       assert.equal(e.partialText, defaultAnswer('claude-test-model').slice(0, 16));
     });
 
     it('connection reset → network', async () => {
-      fake.enqueue({ kind: 'reset' });
+      fx.fake.enqueue({ kind: 'reset' });
       const e = (await collect(anthropic().stream(req()))).error!;
       assert.equal(e.kind, 'network');
     });
 
     it('missing key → missingKey', async () => {
-      const p = createProvider({ id: 'anthropic', baseUrl: fake.anthropicBaseUrl });
+      const p = createProvider({ id: 'anthropic', baseUrl: fx.fake.anthropicBaseUrl });
       assert.equal((await collect(p.stream(req()))).error!.kind, 'missingKey');
-      assert.equal(fake.requests.length, 0);
+      assert.equal(fx.fake.requests.length, 0);
     });
   });
 
   it('abort mid-stream → aborted with the partial text', async () => {
-    fake.enqueue({ kind: 'stall', afterChunks: 5 });
+    fx.fake.enqueue({ kind: 'stall', afterChunks: 5 });
     const ac = new AbortController();
     let texts = 0;
     const c = await collect(anthropic().stream(req(), ac.signal), (e) => {
@@ -222,7 +212,7 @@ describe('providers/anthropic (@anthropic-ai/sdk against the fake provider)', ()
   });
 
   it('idle timeout on the clock → timeout', async () => {
-    fake.enqueue({ kind: 'stall', afterChunks: 2 });
+    fx.fake.enqueue({ kind: 'stall', afterChunks: 2 });
     const clock = new ManualClock();
     let texts = 0;
     const done = collect(anthropic({ timeoutMs: 10_000 }, clock).stream(req()), (e) => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { createProvider, dashscopeRegionOf, defaultBaseUrl } from '../../../src/core/providers';
+import { dashscopeRegionOf, defaultBaseUrl } from '../../../src/core/providers';
 import { toOpenAIMessages } from '../../../src/core/providers/openaiCompatible';
 import { applyPromptCaching, countCacheBreakpoints, supportsDashScopeExplicitCache } from '../../../src/core/resilience/caching';
 import type { ChatRequest } from '../../../src/core/types';
-import { startFakeProvider, type FakeProvider } from '../../fake-provider/server';
+import { useFakeProvider } from '../../helpers/fakeProvider';
 import { collect } from './collect';
 
 const KEY = 'sk-test-dashscope-SECRET-0123456789';
@@ -100,22 +100,15 @@ describe('DashScope explicit context cache: marks', () => {
 });
 
 describe('DashScope through the openai SDK against the fake provider', () => {
-  let fake: FakeProvider;
-  before(async () => {
-    fake = await startFakeProvider();
-  });
-  after(async () => {
-    await fake.close();
-  });
-  beforeEach(() => fake.reset());
+  const fx = useFakeProvider();
 
   it('explicit cache: the first request writes the marked prefix, the second reads it, with the DashScope usage shape', async () => {
-    const p = createProvider({ id: 'dashscope', baseUrl: fake.dashscopeBaseUrl, apiKey: KEY });
+    const p = fx.provider('dashscope', KEY);
     const r = applyPromptCaching(qwen(words(1500), [words(2000), 'Understood.', 'What does it say?']), on);
     assert.ok(countCacheBreakpoints(r) > 0);
     const first = await collect(p.stream(r));
     assert.equal(first.error, undefined);
-    const sent = fake.requests[0]!.body as { messages: { content: unknown }[] };
+    const sent = fx.fake.requests[0]!.body as { messages: { content: unknown }[] };
     assert.ok(Array.isArray(sent.messages[0]!.content), 'the marked system prompt went as content parts');
     assert.deepEqual((sent.messages[0]!.content as { cache_control: unknown }[])[0]!.cache_control, { type: 'ephemeral' });
     const u1 = first.result!.usage;
@@ -130,8 +123,8 @@ describe('DashScope through the openai SDK against the fake provider', () => {
   });
 
   it('a key from another region gets a message saying DashScope keys are region-locked, naming the region setting', async () => {
-    const p = createProvider({ id: 'dashscope', baseUrl: fake.dashscopeBaseUrl, apiKey: KEY });
-    fake.enqueue({ kind: 'error', errorType: 'auth' });
+    const p = fx.provider('dashscope', KEY);
+    fx.fake.enqueue({ kind: 'error', errorType: 'auth' });
     const e = (await collect(p.stream(qwen(undefined, ['hi'])))).error!;
     assert.equal(e.kind, 'auth');
     assert.match(e.message, /region-locked/);

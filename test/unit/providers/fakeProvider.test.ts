@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI, { toFile } from 'openai';
-import { countTokens, defaultAnswer, startFakeProvider, type FakeProvider, type RecordedRequest } from '../../fake-provider/server';
+import { countTokens, defaultAnswer, type RecordedRequest } from '../../fake-provider/server';
+import { useFakeProvider } from '../../helpers/fakeProvider';
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
@@ -28,35 +29,28 @@ const chat = (model = 'gpt-4o-mini', extra: Record<string, unknown> = {}) => ({
 });
 
 describe('fake provider', () => {
-  let fake: FakeProvider;
-  before(async () => {
-    fake = await startFakeProvider();
-  });
-  after(async () => {
-    await fake.close();
-  });
-  beforeEach(() => fake.reset());
+  const fx = useFakeProvider();
 
   it('exposes base URLs for each provider', () => {
-    assert.match(fake.url, /^http:\/\/127\.0\.0\.1:\d+$/);
-    assert.equal(fake.openaiBaseUrl, `${fake.url}/v1`);
-    assert.equal(fake.anthropicBaseUrl, fake.url);
-    assert.equal(fake.dashscopeBaseUrl, `${fake.url}/compatible-mode/v1`);
+    assert.match(fx.fake.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal(fx.fake.openaiBaseUrl, `${fx.fake.url}/v1`);
+    assert.equal(fx.fake.anthropicBaseUrl, fx.fake.url);
+    assert.equal(fx.fake.dashscopeBaseUrl, `${fx.fake.url}/compatible-mode/v1`);
   });
 
   it('records every API request in order with lower-case headers and the parsed body', async () => {
-    await (await post(`${fake.openaiBaseUrl}/chat/completions`, chat('a'), { 'X-Custom': 'One' })).text();
-    await (await post(`${fake.url}/v1/messages`, { model: 'b', max_tokens: 5, messages: [] })).text();
-    assert.deepEqual(fake.requests.map((r) => [r.method, r.path, r.body.model]), [
+    await (await post(`${fx.fake.openaiBaseUrl}/chat/completions`, chat('a'), { 'X-Custom': 'One' })).text();
+    await (await post(`${fx.fake.url}/v1/messages`, { model: 'b', max_tokens: 5, messages: [] })).text();
+    assert.deepEqual(fx.fake.requests.map((r) => [r.method, r.path, r.body.model]), [
       ['POST', '/v1/chat/completions', 'a'],
       ['POST', '/v1/messages', 'b'],
     ]);
-    assert.equal(fake.requests[0]!.headers['x-custom'], 'One');
-    assert.ok(typeof fake.requests[0]!.at === 'number');
+    assert.equal(fx.fake.requests[0]!.headers['x-custom'], 'One');
+    assert.ok(typeof fx.fake.requests[0]!.at === 'number');
   });
 
   it('streams OpenAI chunks: role chunk, content deltas, finish chunk, usage chunk with choices [], [DONE]', async () => {
-    const res = await post(`${fake.openaiBaseUrl}/chat/completions`, chat());
+    const res = await post(`${fx.fake.openaiBaseUrl}/chat/completions`, chat());
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type')!, /text\/event-stream/);
     assert.match(res.headers.get('x-request-id')!, /^req_/);
@@ -74,9 +68,9 @@ describe('fake provider', () => {
   });
 
   it('omits the usage chunk without include_usage, and answers non-streaming requests with JSON', async () => {
-    const s = sse(await (await post(`${fake.openaiBaseUrl}/chat/completions`, chat('m', { stream_options: undefined }))).text());
+    const s = sse(await (await post(`${fx.fake.openaiBaseUrl}/chat/completions`, chat('m', { stream_options: undefined }))).text());
     assert.ok(s.slice(0, -1).every((e) => JSON.parse(e.data).choices.length === 1));
-    const res = await post(`${fake.openaiBaseUrl}/chat/completions`, chat('m', { stream: false }));
+    const res = await post(`${fx.fake.openaiBaseUrl}/chat/completions`, chat('m', { stream: false }));
     const j = await res.json();
     assert.equal(j.object, 'chat.completion');
     assert.equal(j.choices[0].message.content, defaultAnswer('m'));
@@ -91,7 +85,7 @@ describe('fake provider', () => {
       system: [{ type: 'text', text: 'S'.repeat(4400), cache_control: { type: 'ephemeral' } }],
       messages: [{ role: 'user', content: 'hi' }],
     };
-    const first = sse(await (await post(`${fake.url}/v1/messages`, body)).text());
+    const first = sse(await (await post(`${fx.fake.url}/v1/messages`, body)).text());
     assert.deepEqual(
       [...new Set(first.map((e) => e.event))],
       ['message_start', 'content_block_start', 'ping', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop'],
@@ -100,7 +94,7 @@ describe('fake provider', () => {
     assert.equal(start.cache_creation_input_tokens, 1103);
     assert.equal(start.cache_read_input_tokens, 0);
     assert.equal(start.input_tokens, countTokens(body, 'anthropic') - 1103);
-    const second = sse(await (await post(`${fake.url}/v1/messages`, body)).text());
+    const second = sse(await (await post(`${fx.fake.url}/v1/messages`, body)).text());
     const delta = JSON.parse(second.find((e) => e.event === 'message_delta')!.data);
     assert.equal(delta.usage.cache_read_input_tokens, 1103);
     assert.equal(delta.usage.cache_creation_input_tokens, 0);
@@ -108,7 +102,7 @@ describe('fake provider', () => {
   });
 
   describe('Anthropic prompt cache simulation', () => {
-    const usageOf = async (body: unknown) => JSON.parse(sse(await (await post(`${fake.url}/v1/messages`, body)).text())[0]!.data).message.usage;
+    const usageOf = async (body: unknown) => JSON.parse(sse(await (await post(`${fx.fake.url}/v1/messages`, body)).text())[0]!.data).message.usage;
     const block = (text: string, cache = true) => ({ type: 'text', text, ...(cache ? { cache_control: { type: 'ephemeral' } } : {}) });
     const msgs = (...blocks: unknown[]) => [{ role: 'user', content: blocks }];
 
@@ -137,7 +131,7 @@ describe('fake provider', () => {
 
     it('forgets an entry 5 minutes after its last use, on the server clock', async () => {
       let t = 1_000_000;
-      fake.setLimits({ now: () => t });
+      fx.fake.setLimits({ now: () => t });
       const body = { model: 'claude-sonnet-5-5', max_tokens: 10, stream: true, messages: msgs(block('x'.repeat(6000)), block('q', false)) };
       assert.equal((await usageOf(body)).cache_creation_input_tokens, 1503);
       t += 4 * 60_000;
@@ -150,7 +144,7 @@ describe('fake provider', () => {
     });
 
     it('refuses more than 4 cache_control blocks like the API', async () => {
-      const res = await post(`${fake.url}/v1/messages`, { model: 'claude-sonnet-5-5', max_tokens: 10, stream: true, messages: msgs(...[1, 2, 3, 4, 5].map((i) => block(`b${i}`))) });
+      const res = await post(`${fx.fake.url}/v1/messages`, { model: 'claude-sonnet-5-5', max_tokens: 10, stream: true, messages: msgs(...[1, 2, 3, 4, 5].map((i) => block(`b${i}`))) });
       assert.equal(res.status, 400);
       const j = await res.json();
       assert.equal(j.error.type, 'invalid_request_error');
@@ -160,35 +154,35 @@ describe('fake provider', () => {
 
   it('answers count_tokens', async () => {
     const body = { model: 'c', messages: [{ role: 'user', content: 'x'.repeat(40) }], system: 'abcd' };
-    const j = await (await post(`${fake.url}/v1/messages/count_tokens`, body)).json();
+    const j = await (await post(`${fx.fake.url}/v1/messages/count_tokens`, body)).json();
     assert.deepEqual(j, { input_tokens: 3 + 10 + 3 + 1 });
   });
 
   it('DashScope compat stream has its own key order, finish delta and error bodies', async () => {
-    const res = await post(`${fake.dashscopeBaseUrl}/chat/completions`, chat('qwen-plus'));
+    const res = await post(`${fx.fake.dashscopeBaseUrl}/chat/completions`, chat('qwen-plus'));
     const ev = sse(await res.text());
     const first = ev[0]!.data;
     assert.ok(first.startsWith('{"choices":'), first);
     assert.match(JSON.parse(first).id, /^chatcmpl-[0-9a-f]{8}-/);
     const finish = JSON.parse(ev.at(-3)!.data);
     assert.deepEqual(finish.choices[0].delta, { content: '' });
-    fake.enqueue({ kind: 'error', errorType: 'context_length' });
-    const err = await post(`${fake.dashscopeBaseUrl}/chat/completions`, chat('qwen-plus', { stream: false }));
+    fx.fake.enqueue({ kind: 'error', errorType: 'context_length' });
+    const err = await post(`${fx.fake.dashscopeBaseUrl}/chat/completions`, chat('qwen-plus', { stream: false }));
     assert.equal(err.status, 400);
     const j = await err.json();
     assert.equal(j.error.code, 'invalid_parameter_error');
     assert.ok(j.request_id);
-    fake.enqueue({ kind: 'error', status: 429 });
-    const sErr = await post(`${fake.dashscopeBaseUrl}/chat/completions`, chat('qwen-plus'));
+    fx.fake.enqueue({ kind: 'error', status: 429 });
+    const sErr = await post(`${fx.fake.dashscopeBaseUrl}/chat/completions`, chat('qwen-plus'));
     assert.equal(sErr.status, 429);
     assert.match(await sErr.text(), /^id:1\nevent:error\n:HTTP_STATUS\/429\ndata:\{/);
   });
 
   it('serves queued scenarios FIFO with times, then falls back to ok', async () => {
-    fake.enqueue({ kind: 'error', status: 500, times: 2 }, { kind: 'error', status: 401 });
+    fx.fake.enqueue({ kind: 'error', status: 500, times: 2 }, { kind: 'error', status: 401 });
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) {
-      const r = await post(`${fake.openaiBaseUrl}/chat/completions`, chat());
+      const r = await post(`${fx.fake.openaiBaseUrl}/chat/completions`, chat());
       await r.text();
       statuses.push(r.status);
     }
@@ -196,22 +190,22 @@ describe('fake provider', () => {
   });
 
   it('chooses scenarios from the model name and the x-fake-scenario header before the queue', async () => {
-    fake.enqueue({ kind: 'error', status: 401 });
-    const byModel = await post(`${fake.url}/v1/messages`, { model: 'fake-error-529', max_tokens: 5, messages: [] });
+    fx.fake.enqueue({ kind: 'error', status: 401 });
+    const byModel = await post(`${fx.fake.url}/v1/messages`, { model: 'fake-error-529', max_tokens: 5, messages: [] });
     assert.equal(byModel.status, 529);
     assert.equal((await byModel.json()).error.type, 'overloaded_error');
-    const byHeader = await post(`${fake.openaiBaseUrl}/chat/completions`, chat(), { 'x-fake-scenario': JSON.stringify({ kind: 'error', errorType: 'insufficient_quota' }) });
+    const byHeader = await post(`${fx.fake.openaiBaseUrl}/chat/completions`, chat(), { 'x-fake-scenario': JSON.stringify({ kind: 'error', errorType: 'insufficient_quota' }) });
     assert.equal(byHeader.status, 429);
     assert.equal(byHeader.headers.get('x-should-retry'), 'false');
     assert.equal((await byHeader.json()).error.code, 'insufficient_quota');
-    const queued = await post(`${fake.openaiBaseUrl}/chat/completions`, chat());
+    const queued = await post(`${fx.fake.openaiBaseUrl}/chat/completions`, chat());
     assert.equal(queued.status, 401);
     await queued.text();
   });
 
   it('passes scenario headers through and honours text and chunkSize', async () => {
-    fake.enqueue({ kind: 'ok', text: 'abcdefghij', chunkSize: 3, headers: { 'x-extra': 'yes' } });
-    const res = await post(`${fake.openaiBaseUrl}/chat/completions`, chat());
+    fx.fake.enqueue({ kind: 'ok', text: 'abcdefghij', chunkSize: 3, headers: { 'x-extra': 'yes' } });
+    const res = await post(`${fx.fake.openaiBaseUrl}/chat/completions`, chat());
     assert.equal(res.headers.get('x-extra'), 'yes');
     const deltas = sse(await res.text())
       .slice(0, -1)
@@ -222,13 +216,13 @@ describe('fake provider', () => {
 
   it('answers 429 with rate-limit headers past the per-minute limits, on an injected clock', async () => {
     let t = 1_000_000;
-    fake.setLimits({ rpm: 2, now: () => t });
-    const s1 = await post(`${fake.openaiBaseUrl}/chat/completions`, chat());
+    fx.fake.setLimits({ rpm: 2, now: () => t });
+    const s1 = await post(`${fx.fake.openaiBaseUrl}/chat/completions`, chat());
     assert.equal(s1.headers.get('x-ratelimit-remaining-requests'), '1');
     await s1.text();
     t += 10_000;
-    await (await post(`${fake.openaiBaseUrl}/chat/completions`, chat())).text();
-    const limited = await post(`${fake.openaiBaseUrl}/chat/completions`, chat());
+    await (await post(`${fx.fake.openaiBaseUrl}/chat/completions`, chat())).text();
+    const limited = await post(`${fx.fake.openaiBaseUrl}/chat/completions`, chat());
     assert.equal(limited.status, 429);
     assert.equal(limited.headers.get('x-ratelimit-remaining-requests'), '0');
     assert.equal(limited.headers.get('retry-after'), '50');
@@ -237,7 +231,7 @@ describe('fake provider', () => {
     assert.equal(j.error.code, 'rate_limit_exceeded');
     assert.equal(j.error.type, 'requests');
     t += 50_000;
-    const again = await post(`${fake.openaiBaseUrl}/chat/completions`, chat());
+    const again = await post(`${fx.fake.openaiBaseUrl}/chat/completions`, chat());
     assert.equal(again.status, 200);
     await again.text();
   });
@@ -245,43 +239,43 @@ describe('fake provider', () => {
   it('limits tokens per minute by input tokens, with Anthropic headers on /v1/messages', async () => {
     const t = 0;
     const body = { model: 'c', max_tokens: 10, messages: [{ role: 'user', content: 'x'.repeat(400) }] }; // 103 tokens
-    fake.setLimits({ tpm: 250, now: () => t });
-    const a = await post(`${fake.url}/v1/messages`, body);
+    fx.fake.setLimits({ tpm: 250, now: () => t });
+    const a = await post(`${fx.fake.url}/v1/messages`, body);
     assert.equal(a.headers.get('anthropic-ratelimit-tokens-remaining'), '147');
     assert.match(a.headers.get('anthropic-ratelimit-tokens-reset')!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     await a.text();
-    await (await post(`${fake.url}/v1/messages`, body)).text();
-    const c = await post(`${fake.url}/v1/messages`, body);
+    await (await post(`${fx.fake.url}/v1/messages`, body)).text();
+    const c = await post(`${fx.fake.url}/v1/messages`, body);
     assert.equal(c.status, 429);
     assert.equal((await c.json()).error.type, 'rate_limit_error');
   });
 
   it('is controlled over HTTP: scenarios, requests, limits, reset', async () => {
-    const ctl = (p: string, b?: unknown) => post(`${fake.url}/__fake/${p}`, b);
+    const ctl = (p: string, b?: unknown) => post(`${fx.fake.url}/__fake/${p}`, b);
     assert.equal((await ctl('scenarios', [{ kind: 'error', status: 503 }])).status, 200);
-    const r = await post(`${fake.openaiBaseUrl}/chat/completions`, chat('http-model'));
+    const r = await post(`${fx.fake.openaiBaseUrl}/chat/completions`, chat('http-model'));
     assert.equal(r.status, 503);
     await r.text();
-    const list = (await (await fetch(`${fake.url}/__fake/requests`)).json()) as RecordedRequest[];
+    const list = (await (await fetch(`${fx.fake.url}/__fake/requests`)).json()) as RecordedRequest[];
     assert.equal(list.length, 1);
     assert.equal(list[0]!.body.model, 'http-model');
     await (await ctl('limits', { rpm: 0 })).text();
-    const limited = await post(`${fake.openaiBaseUrl}/chat/completions`, chat());
+    const limited = await post(`${fx.fake.openaiBaseUrl}/chat/completions`, chat());
     assert.equal(limited.status, 429);
     await limited.text();
     await (await ctl('reset')).text();
-    assert.equal(fake.requests.length, 0);
-    const ok = await post(`${fake.openaiBaseUrl}/chat/completions`, chat());
+    assert.equal(fx.fake.requests.length, 0);
+    const ok = await post(`${fx.fake.openaiBaseUrl}/chat/completions`, chat());
     assert.equal(ok.status, 200);
     await ok.text();
   });
 
   it('cuts the connection for reset, and holds it open for stall until the client gives up', async () => {
-    fake.enqueue({ kind: 'reset' });
-    await assert.rejects(post(`${fake.openaiBaseUrl}/chat/completions`, chat()));
-    fake.enqueue({ kind: 'stall', afterChunks: 1 });
+    fx.fake.enqueue({ kind: 'reset' });
+    await assert.rejects(post(`${fx.fake.openaiBaseUrl}/chat/completions`, chat()));
+    fx.fake.enqueue({ kind: 'stall', afterChunks: 1 });
     const ac = new AbortController();
-    const res = await fetch(`${fake.openaiBaseUrl}/chat/completions`, { method: 'POST', body: JSON.stringify(chat()), signal: ac.signal });
+    const res = await fetch(`${fx.fake.openaiBaseUrl}/chat/completions`, { method: 'POST', body: JSON.stringify(chat()), signal: ac.signal });
     const reader = res.body!.getReader();
     const got: string[] = [];
     const dec = new TextDecoder();
@@ -291,16 +285,16 @@ describe('fake provider', () => {
   });
 
   it('answers unknown routes with 404', async () => {
-    const r = await post(`${fake.url}/v2/unknown`, {});
+    const r = await post(`${fx.fake.url}/v2/unknown`, {});
     assert.equal(r.status, 404);
     await r.text();
   });
 
   describe('batches', () => {
     it('runs an OpenAI batch through the SDK: upload, create, poll, download output and error files', async () => {
-      const client = new OpenAI({ apiKey: 'sk-x', baseURL: fake.openaiBaseUrl, maxRetries: 0 });
+      const client = new OpenAI({ apiKey: 'sk-x', baseURL: fx.fake.openaiBaseUrl, maxRetries: 0 });
       const lines = ['a', 'b', 'c'].map((id) => JSON.stringify({ custom_id: id, method: 'POST', url: '/v1/chat/completions', body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: `q ${id}` }], max_tokens: 100 } }));
-      fake.enqueue({ kind: 'ok' }, { kind: 'error', status: 400 });
+      fx.fake.enqueue({ kind: 'ok' }, { kind: 'error', status: 400 });
       const file = await client.files.create({ file: await toFile(Buffer.from(lines.join('\n')), 'in.jsonl'), purpose: 'batch' });
       assert.equal(file.purpose, 'batch');
       const created = await client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
@@ -319,7 +313,7 @@ describe('fake provider', () => {
     });
 
     it('runs an Anthropic message batch through the SDK with results from results_url', async () => {
-      const client = new Anthropic({ apiKey: 'sk-ant-x', baseURL: fake.anthropicBaseUrl, maxRetries: 0 });
+      const client = new Anthropic({ apiKey: 'sk-ant-x', baseURL: fx.fake.anthropicBaseUrl, maxRetries: 0 });
       const params = (t: string) => ({ model: 'claude-test-model', max_tokens: 100, messages: [{ role: 'user' as const, content: t }] });
       const created = await client.messages.batches.create({ requests: [{ custom_id: 'one', params: params('first') }, { custom_id: 'two', params: params('second') }] });
       assert.equal(created.processing_status, 'in_progress');

@@ -5,7 +5,9 @@ import { createProvider, DASHSCOPE_BASE_URLS, defaultBaseUrl } from '../../../sr
 import { toOpenAIMessages } from '../../../src/core/providers/openaiCompatible';
 import { DEFAULT_TASKS, buildMessages, buildUserContent } from '../../../src/core/routing/tasks';
 import type { ChatRequest } from '../../../src/core/types';
-import { countTokens, defaultAnswer, startFakeProvider, type FakeProvider } from '../../fake-provider/server';
+import { countTokens, defaultAnswer, type FakeProvider } from '../../fake-provider/server';
+import { useFakeProvider } from '../../helpers/fakeProvider';
+import { tickingClock } from '../../helpers/clocks';
 import { collect, waitFor } from './collect';
 
 const KEY = 'sk-test-SECRET-0123456789abcdef';
@@ -21,24 +23,11 @@ function req(over: Partial<ChatRequest> = {}): ChatRequest {
   };
 }
 
-/** A clock that moves 10 ms each time it is read, so timing figures are deterministic and non-zero. */
-function tickingClock(): Clock {
-  let t = 1000;
-  return { now: () => (t += 10), sleep: () => new Promise<void>(() => undefined) };
-}
-
 describe('providers/openaiCompatible (openai SDK against the fake provider)', () => {
-  let fake: FakeProvider;
-  before(async () => {
-    fake = await startFakeProvider();
-  });
-  after(async () => {
-    await fake.close();
-  });
-  beforeEach(() => fake.reset());
+  const fx = useFakeProvider();
 
   const openai = (over: Record<string, unknown> = {}, clock?: Clock) =>
-    createProvider({ id: 'openai', baseUrl: fake.openaiBaseUrl, apiKey: KEY, ...over }, clock);
+    fx.provider('openai', KEY, over, clock);
 
   it('streams text deltas and assembles the result with reported usage, model, request id and headers', async () => {
     const r = req();
@@ -55,7 +44,7 @@ describe('providers/openaiCompatible (openai SDK against the fake provider)', ()
     assert.equal(res.finishReason, 'stop');
     assert.equal(res.model, 'gpt-4o-mini');
     assert.equal(res.usageReported, true);
-    const body = fake.requests[0]!.body;
+    const body = fx.fake.requests[0]!.body;
     assert.deepEqual(res.usage, {
       inputTokens: countTokens(body, 'openai'),
       outputTokens: Math.ceil(answer.length / 4),
@@ -76,7 +65,7 @@ describe('providers/openaiCompatible (openai SDK against the fake provider)', ()
 
   it('sends stream_options.include_usage, max_tokens and temperature; the key only in the auth header', async () => {
     await collect(openai().stream(req({ temperature: 0.2 })));
-    const rec = fake.requests[0]!;
+    const rec = fx.fake.requests[0]!;
     assert.equal(rec.path, '/v1/chat/completions');
     assert.equal(rec.body.stream, true);
     assert.deepEqual(rec.body.stream_options, { include_usage: true });
@@ -95,7 +84,7 @@ describe('providers/openaiCompatible (openai SDK against the fake provider)', ()
   it('uses max_completion_tokens, with room for the reasoning, and drops temperature for o-series and gpt-5 models', async () => {
     await collect(openai().stream(req({ model: 'o4-mini', temperature: 0.3 })));
     await collect(openai().stream(req({ model: 'gpt-5-nano', temperature: 0.3 })));
-    for (const rec of fake.requests) {
+    for (const rec of fx.fake.requests) {
       assert.equal(rec.body.max_completion_tokens, 512 + REASONING_ROOM_TOKENS);
       assert.equal(rec.body.max_tokens, undefined);
       assert.equal(rec.body.temperature, undefined);
@@ -103,7 +92,7 @@ describe('providers/openaiCompatible (openai SDK against the fake provider)', ()
   });
 
   it('normalises cached and reasoning tokens (prompt_tokens already includes cached_tokens)', async () => {
-    fake.enqueue({ kind: 'ok', usage: { input: 3000, cached: 2048, output: 700, reasoning: 600 } });
+    fx.fake.enqueue({ kind: 'ok', usage: { input: 3000, cached: 2048, output: 700, reasoning: 600 } });
     const c = await collect(openai().stream(req()));
     assert.deepEqual(c.result!.usage, {
       inputTokens: 3000,
@@ -148,7 +137,7 @@ describe('providers/openaiCompatible (openai SDK against the fake provider)', ()
     ];
     for (const t of cases) {
       it(t.name, async () => {
-        fake.enqueue(t.scenario);
+        fx.fake.enqueue(t.scenario);
         const c = await collect(openai().stream(req()));
         const e = c.error!;
         assert.ok(e, 'expected a ProviderError');
@@ -161,12 +150,12 @@ describe('providers/openaiCompatible (openai SDK against the fake provider)', ()
         assert.ok(e.message.includes(e.requestId!), 'message names the request id');
         assert.equal(e.headers['x-request-id'], e.requestId);
         assert.ok(!e.message.includes(KEY));
-        assert.equal(fake.requests.length, 1, 'no SDK retries');
+        assert.equal(fx.fake.requests.length, 1, 'no SDK retries');
       });
     }
 
     it('keeps retry-after / retry-after-ms headers on rate limit errors', async () => {
-      fake.enqueue({ kind: 'error', status: 429, headers: { 'retry-after': '3', 'retry-after-ms': '1500' } });
+      fx.fake.enqueue({ kind: 'error', status: 429, headers: { 'retry-after': '3', 'retry-after-ms': '1500' } });
       const e = (await collect(openai().stream(req()))).error!;
       assert.equal(e.headers['retry-after'], '3');
       assert.equal(e.headers['retry-after-ms'], '1500');
@@ -181,13 +170,13 @@ describe('providers/openaiCompatible (openai SDK against the fake provider)', ()
     });
 
     it('connection reset before any byte → network', async () => {
-      fake.enqueue({ kind: 'reset' });
+      fx.fake.enqueue({ kind: 'reset' });
       const e = (await collect(openai().stream(req()))).error!;
       assert.equal(e.kind, 'network');
     });
 
     it('a drop mid-stream → streamInterrupted keeping the partial text and a usage estimate', async () => {
-      fake.enqueue({ kind: 'dropMidStream', afterChunks: 3, chunkSize: 5 });
+      fx.fake.enqueue({ kind: 'dropMidStream', afterChunks: 3, chunkSize: 5 });
       const c = await collect(openai().stream(req()));
       const e = c.error!;
       assert.equal(e.kind, 'streamInterrupted');
@@ -199,14 +188,14 @@ describe('providers/openaiCompatible (openai SDK against the fake provider)', ()
     });
 
     it('malformed SSE → malformed', async () => {
-      fake.enqueue({ kind: 'malformed', afterChunks: 1 });
+      fx.fake.enqueue({ kind: 'malformed', afterChunks: 1 });
       const e = (await collect(openai().stream(req()))).error!;
       assert.equal(e.kind, 'malformed');
       assert.equal(e.partialText, defaultAnswer('gpt-4o-mini').slice(0, 8));
     });
 
     it('an error event inside the stream keeps its kind and the partial text', async () => {
-      fake.enqueue({ kind: 'error', errorType: 'server', afterChunks: 2 });
+      fx.fake.enqueue({ kind: 'error', errorType: 'server', afterChunks: 2 });
       const e = (await collect(openai().stream(req()))).error!;
       assert.equal(e.kind, 'server');
       assert.equal(e.status, undefined);
@@ -214,7 +203,7 @@ describe('providers/openaiCompatible (openai SDK against the fake provider)', ()
     });
 
     it('never leaks the key, even when the server echoes it', async () => {
-      fake.enqueue({ kind: 'error', status: 400, headers: {} });
+      fx.fake.enqueue({ kind: 'error', status: 400, headers: {} });
       // A gateway that echoes the key in its message (seen with some proxies).
       const echo: typeof fetch = async (input, init) => {
         const r = await fetch(input, init);
@@ -229,16 +218,16 @@ describe('providers/openaiCompatible (openai SDK against the fake provider)', ()
     });
 
     it('missing key → missingKey without any request', async () => {
-      const p = createProvider({ id: 'openai', baseUrl: fake.openaiBaseUrl });
+      const p = createProvider({ id: 'openai', baseUrl: fx.fake.openaiBaseUrl });
       const e = (await collect(p.stream(req()))).error!;
       assert.equal(e.kind, 'missingKey');
-      assert.equal(fake.requests.length, 0);
+      assert.equal(fx.fake.requests.length, 0);
     });
   });
 
   describe('abort and timeouts', () => {
     it('abort mid-stream → aborted with the partial text', async () => {
-      fake.enqueue({ kind: 'stall', afterChunks: 3 });
+      fx.fake.enqueue({ kind: 'stall', afterChunks: 3 });
       const ac = new AbortController();
       let texts = 0;
       const c = await collect(openai().stream(req(), ac.signal), (e) => {
@@ -251,7 +240,7 @@ describe('providers/openaiCompatible (openai SDK against the fake provider)', ()
     });
 
     it('abort before the response → aborted', async () => {
-      fake.enqueue({ kind: 'stall', afterChunks: 0 });
+      fx.fake.enqueue({ kind: 'stall', afterChunks: 0 });
       const ac = new AbortController();
       ac.abort();
       const e = (await collect(openai().stream(req(), ac.signal))).error!;
@@ -259,7 +248,7 @@ describe('providers/openaiCompatible (openai SDK against the fake provider)', ()
     });
 
     it('idle timeout driven by the clock → timeout with the partial text', async () => {
-      fake.enqueue({ kind: 'stall', afterChunks: 1 });
+      fx.fake.enqueue({ kind: 'stall', afterChunks: 1 });
       const clock = new ManualClock();
       const p = openai({ timeoutMs: 30_000 }, clock);
       let texts = 0;
@@ -280,7 +269,7 @@ describe('providers/openaiCompatible (openai SDK against the fake provider)', ()
       const clock = new ManualClock();
       const p = openai({ timeoutMs: 5000, headers: { 'x-fake-scenario': JSON.stringify({ kind: 'stall', afterChunks: 0 }) } }, clock);
       const done = collect(p.stream(req()));
-      await waitFor(() => fake.requests.length === 1 && clock.pending === 1);
+      await waitFor(() => fx.fake.requests.length === 1 && clock.pending === 1);
       await clock.advance(5000);
       const c = await done;
       assert.equal(c.error!.kind, 'timeout');
@@ -300,7 +289,7 @@ describe('providers/openaiCompatible (openai SDK against the fake provider)', ()
       const route: typeof fetch = (input, init) => {
         const url = String(input instanceof Request ? input.url : input);
         seen.push(url);
-        return fetch(url.replace(/^https:\/\/[^/]+\/compatible-mode\/v1/, fake.dashscopeBaseUrl), init);
+        return fetch(url.replace(/^https:\/\/[^/]+\/compatible-mode\/v1/, fx.fake.dashscopeBaseUrl), init);
       };
       for (const region of ['china', 'international'] as const) {
         const p = createProvider({ id: 'dashscope', apiKey: KEY, region, fetch: route });
@@ -314,19 +303,19 @@ describe('providers/openaiCompatible (openai SDK against the fake provider)', ()
     });
 
     it('streams DashScope compatible-mode chunks with cached tokens', async () => {
-      fake.enqueue({ kind: 'ok', usage: { input: 3019, cached: 2048, output: 104 } });
-      const p = createProvider({ id: 'dashscope', baseUrl: fake.dashscopeBaseUrl, apiKey: KEY });
+      fx.fake.enqueue({ kind: 'ok', usage: { input: 3019, cached: 2048, output: 104 } });
+      const p = fx.provider('dashscope', KEY);
       const c = await collect(p.stream(req({ provider: 'dashscope', model: 'qwen-plus' })));
       assert.equal(c.text, defaultAnswer('qwen-plus'));
       assert.equal(c.result!.model, 'qwen-plus');
       assert.deepEqual(c.result!.usage, { inputTokens: 3019, outputTokens: 104, cacheReadTokens: 2048, cacheWriteTokens: 0, reasoningTokens: 0 });
-      assert.equal(fake.requests[0]!.path, '/compatible-mode/v1/chat/completions');
-      assert.equal(fake.requests[0]!.body.max_tokens, 512);
+      assert.equal(fx.fake.requests[0]!.path, '/compatible-mode/v1/chat/completions');
+      assert.equal(fx.fake.requests[0]!.body.max_tokens, 512);
     });
 
     it('maps DashScope native SSE error events and its context overflow', async () => {
-      const p = createProvider({ id: 'dashscope', baseUrl: fake.dashscopeBaseUrl, apiKey: KEY });
-      fake.enqueue({ kind: 'error', errorType: 'context_length' }, { kind: 'error', errorType: 'rate_limit' }, { kind: 'error', errorType: 'insufficient_quota' });
+      const p = fx.provider('dashscope', KEY);
+      fx.fake.enqueue({ kind: 'error', errorType: 'context_length' }, { kind: 'error', errorType: 'rate_limit' }, { kind: 'error', errorType: 'insufficient_quota' });
       const ctx = (await collect(p.stream(req({ provider: 'dashscope', model: 'qwen-plus' })))).error!;
       assert.equal(ctx.kind, 'contextLength');
       assert.equal(ctx.code, 'invalid_parameter_error');
@@ -340,11 +329,11 @@ describe('providers/openaiCompatible (openai SDK against the fake provider)', ()
     });
 
     it('talks to a keyless local server without an Authorization header', async () => {
-      const p = createProvider({ id: 'openaiCompatible', baseUrl: fake.openaiBaseUrl });
+      const p = createProvider({ id: 'openaiCompatible', baseUrl: fx.fake.openaiBaseUrl });
       const c = await collect(p.stream(req({ provider: 'openaiCompatible', model: 'llama3.2' })));
       assert.equal(c.error, undefined);
       assert.equal(c.text, defaultAnswer('llama3.2'));
-      assert.equal(fake.requests[0]!.headers.authorization, undefined);
+      assert.equal(fx.fake.requests[0]!.headers.authorization, undefined);
     });
 
     it('estimates usage when a server sends no usage chunk', async () => {
@@ -353,7 +342,7 @@ describe('providers/openaiCompatible (openai SDK against the fake provider)', ()
         delete body.stream_options;
         return fetch(input, { ...init, body: JSON.stringify(body) });
       };
-      const p = createProvider({ id: 'openaiCompatible', baseUrl: fake.openaiBaseUrl, fetch: strip });
+      const p = createProvider({ id: 'openaiCompatible', baseUrl: fx.fake.openaiBaseUrl, fetch: strip });
       const c = await collect(p.stream(req({ provider: 'openaiCompatible', model: 'local' })));
       assert.equal(c.result!.usageReported, false);
       assert.equal(c.result!.usage.outputTokens, Math.ceil(defaultAnswer('local').length / 4));

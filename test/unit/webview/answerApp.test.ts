@@ -7,7 +7,7 @@ import type { PersistedState } from '../../../src/shared/persisted';
 import type { AnswerViewRequest } from '../../../src/shared/protocol';
 import { DOCS, META } from './fixtures';
 import { makeWindow } from './dom';
-import { prng, randomChunks } from './incremental.test';
+import { mulberry32 as prng, randomChunks } from '../../helpers/random';
 
 /** Animation frames driven by the test. */
 class Frames {

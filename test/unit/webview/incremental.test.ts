@@ -2,28 +2,7 @@ import assert from 'node:assert/strict';
 import { IncrementalMarkdown } from '../../../src/webview/incremental';
 import { getMarkdown } from '../../../src/webview/markdown';
 import { DOCS } from './fixtures';
-
-/** Small deterministic PRNG so a failing chunking can be reproduced from its seed. */
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function randomChunks(text: string, rand: () => number, max = 12): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < text.length; ) {
-    const n = 1 + Math.floor(rand() * max);
-    out.push(text.slice(i, i + n));
-    i += n;
-  }
-  return out;
-}
+import { mulberry32 as prng, randomChunks } from '../../helpers/random';
 
 function streamed(text: string, chunks: string[], stepEvery: (i: number) => boolean): string {
   const inc = new IncrementalMarkdown();
