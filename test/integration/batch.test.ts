@@ -167,32 +167,48 @@ suite('Batch jobs through the fake provider', () => {
     const app = await tierwise();
     const baseUrl = vscode.workspace.getConfiguration('tierwise').get<string>('providers.openai.baseUrl')!;
     const maxTokens = DEFAULT_TASKS.extractKeywords.maxTokens as number;
-    const body = { model: 'gpt-4o-mini', max_tokens: maxTokens, messages: [{ role: 'system', content: DEFAULT_TASKS.extractKeywords.system }, { role: 'user', content: LINES[2]! }] };
-    // Submitted earlier (by the window before the reload): straight to the fake's batch API.
-    const form = new FormData();
-    form.append('purpose', 'batch');
-    form.append('file', new Blob([JSON.stringify({ custom_id: 'item-1', method: 'POST', url: '/v1/chat/completions', body }) + '\n']), 'in.jsonl');
-    const file = (await (await fetch(`${baseUrl}/files`, { method: 'POST', body: form })).json()) as { id: string };
-    const batch = (await (await fetch(`${baseUrl}/batches`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' }) })).json()) as { id: string };
-    const jobs = app.context.globalState.get<unknown[]>('tierwise.batch.jobs') ?? [];
-    const job = { id: batch.id, provider: 'openai', baseUrl, model: 'gpt-4o-mini', tier: 'simple', task: 'extractKeywords', taskLabel: 'Extract keywords', reason: 'resumed', items: [{ customId: 'item-1', label: 'password' }], submittedAt: Date.now(), status: 'inProgress', rawStatus: 'in_progress' };
-    await app.context.globalState.update('tierwise.batch.jobs', [job, ...jobs]);
+    const body = (line: string) => ({ model: 'gpt-4o-mini', max_tokens: maxTokens, messages: [{ role: 'system', content: DEFAULT_TASKS.extractKeywords.system }, { role: 'user', content: line }] });
+    /** A job submitted earlier (by the window before the reload): straight to the fake's batch API, then into global state as pending. */
+    const leftPending = async (line: string): Promise<string> => {
+      const form = new FormData();
+      form.append('purpose', 'batch');
+      form.append('file', new Blob([JSON.stringify({ custom_id: 'item-1', method: 'POST', url: '/v1/chat/completions', body: body(line) }) + '\n']), 'in.jsonl');
+      const file = (await (await fetch(`${baseUrl}/files`, { method: 'POST', body: form })).json()) as { id: string };
+      const batch = (await (await fetch(`${baseUrl}/batches`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' }) })).json()) as { id: string };
+      const jobs = app.context.globalState.get<unknown[]>('tierwise.batch.jobs') ?? [];
+      const job = { id: batch.id, provider: 'openai', baseUrl, model: 'gpt-4o-mini', tier: 'simple', task: 'extractKeywords', taskLabel: 'Extract keywords', reason: 'resumed', items: [{ customId: 'item-1', label: 'password' }], submittedAt: Date.now(), status: 'inProgress', rawStatus: 'in_progress' };
+      await app.context.globalState.update('tierwise.batch.jobs', [job, ...jobs]);
+      return batch.id;
+    };
+    const recordedSince = (n: number) => () => {
+      const r = app.services.ledger().all().slice(n);
+      return r.length ? r : undefined;
+    };
+    const first = await leftPending(LINES[2]!);
     const before = app.services.ledger().all().length;
 
     // Show Batch Jobs polls the pending jobs nobody in this window is following, as activation does after a reload.
     void vscode.commands.executeCommand('tierwise.showBatchJobs');
-    const recs = await until('the resumed job recorded', () => {
-      const r = app.services.ledger().all().slice(before);
-      return r.length ? r : undefined;
-    });
+    const recs = await until('the resumed job recorded', recordedSince(before));
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-    assertRecord(recs[0]!, 'openai', expected('openai', body, maxTokens));
-    const stored = (app.context.globalState.get<{ id: string; finishedAt?: number }[]>('tierwise.batch.jobs') ?? []).find((j) => j.id === batch.id);
+    assert.equal(recs.length, 1);
+    assertRecord(recs[0]!, 'openai', expected('openai', body(LINES[2]!), maxTokens));
+    const stored = (app.context.globalState.get<{ id: string; finishedAt?: number }[]>('tierwise.batch.jobs') ?? []).find((j) => j.id === first);
     assert.ok(stored?.finishedAt, 'the resumed job is marked finished');
-    // Asking again does not record it twice.
+
+    // Asking again does not poll or record it again. Proof without waiting a fixed time: a second job left pending
+    // is polled by the same pass over the jobs; once it is recorded, a poll of the first would have been sent too.
+    const polls = async (id: string) => (await fakeRequests()).filter((r) => r.method === 'GET' && r.path.endsWith(`/batches/${id}`)).length;
+    const firstPolls = await polls(first);
+    const second = await leftPending(LINES[1]!);
+    const beforeSecond = app.services.ledger().all().length;
     void vscode.commands.executeCommand('tierwise.showBatchJobs');
-    await new Promise((r) => setTimeout(r, 1500));
+    const again = await until('the second resumed job recorded', recordedSince(beforeSecond));
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-    assert.equal(app.services.ledger().all().length, before + 1);
+    assert.ok((await polls(second)) > 0, 'the second job was polled');
+    assert.equal(await polls(first), firstPolls, 'the finished job was not polled again');
+    assert.equal(again.length, 1);
+    assertRecord(again[0]!, 'openai', expected('openai', body(LINES[1]!), maxTokens));
+    assert.equal(app.services.ledger().all().length, before + 2, 'one record per job');
   });
 });

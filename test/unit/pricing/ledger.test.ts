@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, appendFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, appendFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -19,6 +19,7 @@ import {
   type LedgerRecord,
 } from '../../../src/core/pricing';
 import type { Usage } from '../../../src/core/types';
+import { waitFor } from '../../helpers/wait';
 
 /** In-memory file system that can tear the next write and "crash". */
 class MemFs implements LedgerFs {
@@ -103,7 +104,9 @@ describe('pricing: ledger durability', () => {
       for (let run = 0; run < 5; run++) {
         const child = spawn(process.execPath, ['--require', 'tsx/cjs', writer, file, String(run)], { stdio: ['ignore', 'pipe', 'inherit'] });
         await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-        await new Promise((r) => setTimeout(r, 20 + run * 15));
+        // Kill it at a different point each run: once it has appended about run + 1 more records (~20 kB each).
+        const grown = statSync(file).size + (run + 1) * 20_000;
+        await waitFor(() => statSync(file).size >= grown, 30_000);
         child.kill('SIGKILL');
         await new Promise((r) => child.once('exit', r));
         const after = parseLedger(readFileSync(file, 'utf8'));

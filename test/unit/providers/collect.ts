@@ -25,10 +25,4 @@ export async function collect(stream: AsyncIterable<StreamEvent>, onEvent?: (e: 
   return out;
 }
 
-export async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('waitFor: condition not met');
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
+export { waitFor } from '../../helpers/wait';
