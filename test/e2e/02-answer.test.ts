@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { REASONING_ROOM_TOKENS } from '../../src/core/providers/reasoning';
 import type { Frame } from 'playwright-core';
-import { e2e, openFile, runCommand, screenshot, selectAll, setApiKey, statusBarText, webviewFrame } from './harness';
+import { answerCount, e2e, OPENAI_TEST_KEY, openFile, readyToSend, runCommand, screenshot, selectAll, setApiKey, statusBarText, webviewFrame } from './harness';
 
 async function selectAllIn(file: string): Promise<void> {
   const { page } = e2e();
@@ -13,9 +13,26 @@ async function answerFrame(): Promise<Frame> {
   return webviewFrame(e2e().page, 'article.answer', 30_000);
 }
 
+/** Explain Selection on all of sample.ts; resolves with the new answer (newest on top) once it is done. */
+async function explainSample() {
+  const { page } = e2e();
+  const before = await answerCount();
+  await selectAllIn('sample.ts');
+  await statusBarText(page);
+  await page.waitForFunction(() => /\d+ tok/.test(document.querySelector('[id^="tierwise.tierwise"]')?.textContent ?? ''), null, { timeout: 15_000 });
+  await runCommand(page, 'Tierwise: Explain Selection');
+  const frame = await answerFrame();
+  await frame.waitForFunction((n) => {
+    const all = document.querySelectorAll('article.answer');
+    return all.length > n && all[0]!.getAttribute('data-state') === 'done';
+  }, before, { timeout: 30_000 });
+  return frame.locator('article.answer').first();
+}
+
 describe('Answers stream into the panel', () => {
   it('takes an API key through "Set API Key…" (password box, secret storage)', async () => {
-    await setApiKey(e2e().page, 'OpenAI', 'sk-test-e2e-openai-0123456789');
+    await statusBarText(e2e().page, 60_000);
+    await setApiKey(e2e().page, 'OpenAI', OPENAI_TEST_KEY);
   });
 
   it('the status bar counts the selection as it changes', async () => {
@@ -43,13 +60,7 @@ describe('Answers stream into the panel', () => {
   it('Explain Selection streams an answer with its route and final figures', async () => {
     const { page, fake } = e2e();
     fake.reset();
-    await selectAllIn('sample.ts');
-    await statusBarText(page);
-    await page.waitForFunction(() => /\d+ tok/.test(document.querySelector('[id^="tierwise.tierwise"]')?.textContent ?? ''), null, { timeout: 15_000 });
-    await runCommand(page, 'Tierwise: Explain Selection');
-    const frame = await answerFrame();
-    const answer = frame.locator('article.answer').first();
-    await frame.locator('article.answer[data-state="done"]').first().waitFor({ timeout: 30_000 });
+    const answer = await explainSample();
     const body = await answer.locator('.answer-body').innerText();
     assert.match(body, /gpt-6\.1-sol/, 'the fake provider names the model in its answer');
     const code = answer.locator('.answer-body pre code').first();
@@ -89,6 +100,12 @@ describe('Answers stream into the panel', () => {
 });
 
 describe('Costs', () => {
+  before(async () => {
+    // Spend of its own to chart: one answer from the medium tier.
+    await readyToSend();
+    await explainSample();
+  });
+
   it('Compare Costs for Selection shows every tier of every provider', async () => {
     const { page } = e2e();
     await selectAllIn('notes.md');
@@ -113,6 +130,8 @@ describe('Costs', () => {
 });
 
 describe('Prompt files', () => {
+  before(readyToSend);
+
   it('shows token counts inline and runs the prompt with streaming', async () => {
     const { page, fake } = e2e();
     fake.reset();

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { e2e, openFile, runCommand, screenshot, selectAll, setApiKey, statusBarText, webviewFrame } from './harness';
-import { hostileNames } from './hostile';
+import { contributedDefault, e2e, openFile, readyToSend, runCommand, screenshot, selectAll, webviewFrame } from './harness';
 
 /** Ask About Selection from the palette, as a user does; `gear` presses the box's ⚙ and picks `tier`. */
 async function ask(question: string, tier?: string): Promise<{ route: string; models: string[] }> {
@@ -30,10 +29,9 @@ async function ask(question: string, tier?: string): Promise<{ route: string; mo
 }
 
 describe('Ask About Selection routes by what you ask', () => {
+  before(readyToSend);
+
   it('a lookup goes to the simple tier, with its signals in the route line', async () => {
-    // Run alone, the extension may still be starting: wait for its status bar item, then set the key.
-    await statusBarText(e2e().page);
-    await setApiKey(e2e().page, 'OpenAI', 'sk-test-e2e-openai-0123456789');
     const a = await ask('What language is this written in?');
     assert.match(a.route, /simple tier: asks for a lookup/);
     assert.match(a.route, /gpt-6-luna/);
@@ -44,7 +42,7 @@ describe('Ask About Selection routes by what you ask', () => {
   it('the ⚙ of the question box chooses the tier for this one request', async () => {
     const a = await ask('Which language is this file written in?', 'complex');
     assert.match(a.route, /complex tier \(your choice\): asks for a lookup/);
-    // The e2e user settings name the complex tier's model (hostile names, test/e2e/hostile.ts): whatever it is, it is the one sent.
-    assert.deepEqual(a.models, [hostileNames(e2e().trap.url).model]);
+    // No suite leaves its settings behind: the complex tier's model is the default one.
+    assert.deepEqual(a.models, [contributedDefault('tierwise.tiers.openai.complex')]);
   });
 });

@@ -2,7 +2,7 @@
  * What the end-to-end tests share: a code-server with the packaged .vsix installed the way a user installs it,
  * the fake provider it talks to, and a Chromium page on the workbench. Set up by test/runner/e2e.ts.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import type { FakeProvider } from '../fake-provider/server';
@@ -28,6 +28,74 @@ export function setEnv(e: E2EEnv | undefined): void {
 export function e2e(): E2EEnv {
   if (!env) throw new Error('The end-to-end environment is not set up: run the tests through test/runner/e2e.ts');
   return env;
+}
+
+/** The OpenAI key the end-to-end suites set (the fake provider takes any). */
+export const OPENAI_TEST_KEY = 'sk-test-e2e-openai-0123456789';
+
+/** What a suite needs before it sends: the extension is up (its status bar item shows) and an OpenAI key is set. */
+export async function readyToSend(): Promise<void> {
+  await statusBarText(e2e().page, 60_000);
+  await setApiKey(e2e().page, 'OpenAI', OPENAI_TEST_KEY);
+}
+
+/** A setting's default as the extension contributes it (package.json), whether its configuration is one section or several. */
+export function contributedDefault(key: string): unknown {
+  const pkg = JSON.parse(readFileSync(path.resolve(__dirname, '..', '..', 'package.json'), 'utf8')) as { contributes: { configuration: unknown } };
+  const sections = ([] as { properties?: Record<string, { default?: unknown }> }[]).concat(pkg.contributes.configuration as never);
+  for (const s of sections) if (s.properties && key in s.properties) return s.properties[key]!.default;
+  throw new Error(`package.json contributes no setting ${key}`);
+}
+
+/**
+ * Adds `patch` to the user settings (User/settings.json, as a user edits it) and waits until `applied()` holds, so
+ * the extension host has read them; returns what puts the file back and waits until `restored()` holds. A suite's
+ * settings thus never reach the suites after it, whatever their order.
+ */
+export async function withUserSettings(
+  patch: Record<string, unknown>,
+  applied: () => Promise<boolean>,
+  restored: () => Promise<boolean>,
+): Promise<() => Promise<void>> {
+  const file = path.join(e2e().userDataDir, 'User', 'settings.json');
+  const before = readFileSync(file, 'utf8');
+  writeFileSync(file, JSON.stringify({ ...(JSON.parse(before) as Record<string, unknown>), ...patch }, null, 2));
+  await until('the user settings to reach the extension', applied, 30_000);
+  return async () => {
+    writeFileSync(file, before);
+    await until('the user settings to be put back', restored, 30_000);
+  };
+}
+
+/** Check `cond` until it holds (it may take a while itself: each check is a look at the workbench), or fail. */
+export async function until(what: string, cond: () => Promise<boolean>, timeout: number): Promise<void> {
+  const deadline = Date.now() + timeout;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+  }
+}
+
+/** The labels "Run Task on Selection…" offers, read once its list has rendered (it needs an editor with a selection). */
+export async function taskLabels(): Promise<string[]> {
+  const { page } = e2e();
+  await runCommand(page, 'Tierwise: Run Task on Selection…');
+  const rows = page.locator('.quick-input-list .monaco-list-row');
+  await rows.first().waitFor({ timeout: 15_000 });
+  const labels = await page.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
+  await page.keyboard.press('Escape');
+  return labels.map((l) => l.trim());
+}
+
+/** The number of answers in the answer panel (0 when it is not open). */
+export async function answerCount(): Promise<number> {
+  for (const f of e2e().page.frames()) {
+    try {
+      if (await f.$('article.answer, .answers')) return await f.locator('article.answer').count();
+    } catch {
+      /* frame detached */
+    }
+  }
+  return 0;
 }
 
 export const screenshotDir = path.resolve(__dirname, '..', '..', 'test-results', 'screenshots');

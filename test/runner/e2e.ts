@@ -12,7 +12,8 @@ import { ensureTestEnvironment, fixtureWorkspace, runMain, say } from './setup';
 import { fakeProviderSettings } from './settings';
 import { startFakeProvider } from '../fake-provider/server';
 import { runCommand, screenshot, setEnv, waitForWorkbench } from '../e2e/harness';
-import { hostileSettings, startTrap } from '../e2e/hostile';
+import { startTrap } from '../e2e/hostile';
+import { orderSuites } from '../helpers/order';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -31,13 +32,13 @@ async function main(): Promise<number> {
   rmSync(path.join(root, 'test-results', 'screenshots'), { recursive: true, force: true });
   const fake = await startFakeProvider();
   say(`fake provider listening on ${fake.url}`);
-  // Hostile task labels and model names live in the user settings from the start (test/e2e/04-hostile.test.ts).
+  // Hostile content aims at this local trap server (test/e2e/04-hostile.test.ts).
   const trap = await startTrap();
   const workspace = fixtureWorkspace('tierwise-e2e-ws-');
   const server = await startCodeServer({
     workspace,
     installVsix: [vsix],
-    settings: { ...fakeProviderSettings(fake), ...hostileSettings(trap.url) },
+    settings: fakeProviderSettings(fake),
   });
   const browser = await launchBrowser();
   const page = await newPage(browser);
@@ -60,6 +61,9 @@ async function main(): Promise<number> {
     if (process.env.TIERWISE_TEST_GREP) mocha.grep(process.env.TIERWISE_TEST_GREP);
     const dir = path.join(root, 'test', 'e2e');
     for (const f of readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort()) mocha.addFile(path.join(dir, f));
+    // TIERWISE_TEST_ORDER=reverse|shuffle:<seed> runs the suites in another order (test/helpers/order.ts).
+    await mocha.loadFilesAsync();
+    say(`end-to-end suites in ${orderSuites(mocha.suite, process.env.TIERWISE_TEST_ORDER)}`);
     mocha.rootHooks({
       async afterEach(this: Mocha.Context) {
         if (this.currentTest?.state === 'failed') {
