@@ -76,50 +76,26 @@ describe('recorded provider transcripts replayed through the SDKs', () => {
       assert.equal(r.headers['x-ratelimit-remaining-tokens'], '199992');
     });
 
-    it('Anthropic messages stream (SDK fixture, ping with a space): text and usage', async () => {
-      const c = await replayed('anthropic', 'anthropic-messages-stream', 'claude-opus-4-8');
-      assert.equal(c.error, undefined);
-      assert.equal(c.text, 'Hello there!');
-      const r = c.result!;
-      assert.equal(r.finishReason, 'stop');
-      assert.deepEqual(r.usage, { inputTokens: 11, outputTokens: 6, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 });
-    });
-
-    it('Anthropic stream that writes the prompt cache: input_tokens excludes the cache, Tierwise adds it back', async () => {
-      const c = await replayed('anthropic', 'anthropic-messages-stream-cache-write', 'claude-opus-4-8');
-      assert.equal(c.error, undefined);
-      assert.deepEqual(c.result!.usage, { inputTokens: 21 + 188086, outputTokens: 393, cacheReadTokens: 0, cacheWriteTokens: 188086, reasoningTokens: 0 });
-    });
-
-    it('Anthropic stream that reads the prompt cache', async () => {
-      const c = await replayed('anthropic', 'anthropic-messages-stream-cache-read', 'claude-opus-4-8');
-      assert.equal(c.error, undefined);
-      assert.deepEqual(c.result!.usage, { inputTokens: 21 + 188086, outputTokens: 393, cacheReadTokens: 188086, cacheWriteTokens: 0, reasoningTokens: 0 });
-    });
-
-    it('Anthropic newest stream shape (padded data lines, cumulative message_delta usage, thinking tokens, refusal)', async () => {
-      const c = await replayed('anthropic', 'anthropic-messages-stream-refusal-padded', 'claude-fable-5');
-      assert.equal(c.error, undefined);
-      assert.equal(c.text, 'Hi');
-      const r = c.result!;
-      assert.equal(r.finishReason, 'content_filter');
-      assert.deepEqual(r.usage, { inputTokens: 28, outputTokens: 106, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 67 });
-    });
-
-    it('DashScope compatible-mode stream (official doc transcript): Chinese text across deltas, usage', async () => {
-      const c = await replayed('dashscope', 'dashscope-compat-stream', 'qwen-plus');
-      assert.equal(c.error, undefined);
-      assert.equal(c.text, '我是来自阿里云的超大规模语言模型，我叫通义千问。');
-      const r = c.result!;
-      assert.equal(r.finishReason, 'stop');
-      assert.deepEqual(r.usage, { inputTokens: 22, outputTokens: 17, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 });
-    });
-
-    it('DashScope stream with an implicit cache hit: cached_tokens inside prompt_tokens', async () => {
-      const c = await replayed('dashscope', 'dashscope-compat-stream-cached', 'qwen-plus');
-      assert.equal(c.error, undefined);
-      assert.deepEqual(c.result!.usage, { inputTokens: 3019, outputTokens: 104, cacheReadTokens: 2048, cacheWriteTokens: 0, reasoningTokens: 0 });
-    });
+    const usage = (input: number, output: number, cacheRead = 0, cacheWrite = 0, reasoning = 0) => ({ inputTokens: input, outputTokens: output, cacheReadTokens: cacheRead, cacheWriteTokens: cacheWrite, reasoningTokens: reasoning });
+    const streams: { what: string; provider: 'openai' | 'anthropic' | 'dashscope'; name: string; model: string; text?: string; finish?: string; usage: ReturnType<typeof usage> }[] = [
+      { what: 'Anthropic messages stream (SDK fixture, ping with a space)', provider: 'anthropic', name: 'anthropic-messages-stream', model: 'claude-opus-4-8', text: 'Hello there!', finish: 'stop', usage: usage(11, 6) },
+      // Anthropic's input_tokens excludes the cache; Tierwise adds it back.
+      { what: 'Anthropic stream that writes the prompt cache', provider: 'anthropic', name: 'anthropic-messages-stream-cache-write', model: 'claude-opus-4-8', usage: usage(21 + 188086, 393, 0, 188086) },
+      { what: 'Anthropic stream that reads the prompt cache', provider: 'anthropic', name: 'anthropic-messages-stream-cache-read', model: 'claude-opus-4-8', usage: usage(21 + 188086, 393, 188086, 0) },
+      { what: 'Anthropic newest stream shape (padded data lines, cumulative message_delta usage, thinking tokens, refusal)', provider: 'anthropic', name: 'anthropic-messages-stream-refusal-padded', model: 'claude-fable-5', text: 'Hi', finish: 'content_filter', usage: usage(28, 106, 0, 0, 67) },
+      { what: 'DashScope compatible-mode stream (official doc transcript, Chinese text across deltas)', provider: 'dashscope', name: 'dashscope-compat-stream', model: 'qwen-plus', text: '我是来自阿里云的超大规模语言模型，我叫通义千问。', finish: 'stop', usage: usage(22, 17) },
+      // cached_tokens are inside prompt_tokens.
+      { what: 'DashScope stream with an implicit cache hit', provider: 'dashscope', name: 'dashscope-compat-stream-cached', model: 'qwen-plus', usage: usage(3019, 104, 2048) },
+    ];
+    for (const t of streams) {
+      it(`${t.what}: ${t.text !== undefined ? 'text, ' : ''}usage${t.finish ? ', finish' : ''}`, async () => {
+        const c = await replayed(t.provider, t.name, t.model);
+        assert.equal(c.error, undefined);
+        if (t.text !== undefined) assert.equal(c.text, t.text);
+        if (t.finish) assert.equal(c.result!.finishReason, t.finish);
+        assert.deepEqual(c.result!.usage, t.usage);
+      });
+    }
 
     it('Anthropic overloaded_error event inside a 200 stream: overloaded, with the text so far', async () => {
       const c = await replayed('anthropic', 'anthropic-messages-stream-error-overloaded', 'claude-sonnet-4-6');
