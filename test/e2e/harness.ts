@@ -2,7 +2,7 @@
  * What the end-to-end tests share: a code-server with the packaged .vsix installed the way a user installs it,
  * the fake provider it talks to, and a Chromium page on the workbench. Set up by test/runner/e2e.ts.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import type { FakeProvider } from '../fake-provider/server';
@@ -48,8 +48,27 @@ export function contributedDefault(key: string): unknown {
 }
 
 /**
- * Adds `patch` to the user settings (User/settings.json, as a user edits it) and waits until `applied()` holds, so
- * the extension host has read them; returns what puts the file back and waits until `restored()` holds. A suite's
+ * Replaces the text of the user settings the way a user does: "Preferences: Open User Settings (JSON)", select
+ * all, paste, save, close. (The workbench does not notice the file being written behind its back.)
+ */
+async function editUserSettings(text: string): Promise<void> {
+  const { page } = e2e();
+  await runCommand(page, 'Preferences: Open User Settings (JSON)');
+  const group = page.locator('.editor-group-container.active');
+  const tab = group.locator('.tabs-container .tab.active', { hasText: 'settings.json' }).first();
+  await tab.waitFor({ timeout: 15_000 });
+  await group.locator('.monaco-editor .view-lines >> visible=true').first().click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText(text);
+  await page.keyboard.press('Control+S');
+  await group.locator('.tabs-container .tab.dirty', { hasText: 'settings.json' }).waitFor({ state: 'detached', timeout: 15_000 });
+  await tab.click({ button: 'middle' });
+  await page.locator('.tabs-container .tab', { hasText: 'settings.json' }).first().waitFor({ state: 'detached', timeout: 15_000 });
+}
+
+/**
+ * Adds `patch` to the user settings (User/settings.json, edited as a user does) and waits until `applied()` holds,
+ * so the extension host has read them; returns what puts them back and waits until `restored()` holds. A suite's
  * settings thus never reach the suites after it, whatever their order.
  */
 export async function withUserSettings(
@@ -59,10 +78,10 @@ export async function withUserSettings(
 ): Promise<() => Promise<void>> {
   const file = path.join(e2e().userDataDir, 'User', 'settings.json');
   const before = readFileSync(file, 'utf8');
-  writeFileSync(file, JSON.stringify({ ...(JSON.parse(before) as Record<string, unknown>), ...patch }, null, 2));
+  await editUserSettings(JSON.stringify({ ...(JSON.parse(before) as Record<string, unknown>), ...patch }, null, 2));
   await until('the user settings to reach the extension', applied, 30_000);
   return async () => {
-    writeFileSync(file, before);
+    await editUserSettings(before);
     await until('the user settings to be put back', restored, 30_000);
   };
 }
@@ -75,12 +94,18 @@ export async function until(what: string, cond: () => Promise<boolean>, timeout:
   }
 }
 
-/** The labels "Run Task on Selection…" offers, read once its list has rendered (it needs an editor with a selection). */
-export async function taskLabels(): Promise<string[]> {
+/**
+ * The labels "Run Task on Selection…" offers for the filter `query` (it needs an editor with a selection), read once
+ * the filtered list shows `shown`, a task that matches it and is always there. The list is virtual: only a
+ * filter short enough to fit its view shows every match.
+ */
+export async function taskLabels(query: string, shown: string): Promise<string[]> {
   const { page } = e2e();
   await runCommand(page, 'Tierwise: Run Task on Selection…');
-  const rows = page.locator('.quick-input-list .monaco-list-row');
-  await rows.first().waitFor({ timeout: 15_000 });
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(query);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: shown }).first().waitFor({ timeout: 15_000 });
   const labels = await page.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
   await page.keyboard.press('Escape');
   return labels.map((l) => l.trim());
