@@ -6,6 +6,6 @@ export { createProvider, providerNeedsKey, defaultBaseUrl } from './providers';
 export { CallRunner, withFallbacks } from './resilience/pipeline';
 export { Catalogue, costOf, estimateCost, compareTable, convert, formatMoney, toUsd } from './pricing';
 export { parseLiteLlmPrices, diffPriceList, describeDiff, describePriceSource } from './pricing';
-export { Ledger, makeRecord, type LedgerRecovery, nodeLedgerFs, spend, groupBy, topTierComparison, toCsv, budgetStatus, budgetCheck, remainingUsd } from './pricing';
+export { Ledger, makeRecord, type LedgerRecovery, nodeLedgerFs, spend, groupBy, topTierComparison, budgetStatus, budgetCheck, remainingUsd } from './pricing';
 export { BatchClient, BATCH_PROVIDER_IDS, isBatchProvider, batchItemTexts, nonEmptyLines, batchCustomIds, abbreviate, assembleBatchAnswer, batchProgressText } from './batch';
 export { dashscopeBatchRefusal, dashscopeBatchSupports } from './batch';

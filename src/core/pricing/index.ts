@@ -14,27 +14,7 @@ export {
 export { costOf, priceTier, ratesFor, type Cost, type PriceSource, type RateOptions, type Rates } from './cost';
 export { DEFAULT_CNY_PER_USD, DEFAULT_CURRENCY, convert, formatIn, formatMoney, formatMoneyAll, toUsd, type CurrencySettings } from './currency';
 export { compareTable, estimateCost, type CompareInput, type CompareRow, type CostEstimate, type EstimateOptions, type TierModels } from './estimate';
-export {
-  Ledger,
-  groupBy,
-  localDay,
-  makeRecord,
-  nodeLedgerFs,
-  parseLedger,
-  scanLedger,
-  corruptName,
-  spend,
-  toCsv,
-  topTierComparison,
-  usageOf,
-  type GroupKey,
-  type GroupRow,
-  type LedgerFs,
-  type LedgerRecord,
-  type LedgerRecovery,
-  type RoutingInfo,
-  type Outcome,
-  type Spend,
-  type TopTierComparison,
-} from './ledger';
+export { makeRecord, usageOf, type LedgerRecord, type Outcome, type RoutingInfo } from './record';
+export { Ledger, corruptName, nodeLedgerFs, parseLedger, scanLedger, type LedgerFs, type LedgerRecovery } from './ledger';
+export { groupBy, localDay, spend, topTierComparison, type GroupKey, type GroupRow, type Spend, type TopTierComparison } from './spend';
 export { budgetCheck, budgetStatus, remainingUsd, statusAfter, type BudgetCheck, type UsdFormatter, type BudgetLine, type BudgetSettings, type BudgetState, type BudgetStatus } from './budget';

@@ -2,7 +2,7 @@
  * "Saved by routing": what auto-routed requests cost against the same usage on each task's default tier and on the
  * top tier (priced when recorded), with the escalations and the judge's overhead. Pure, over ledger records.
  */
-import type { LedgerRecord } from '../pricing/ledger';
+import type { LedgerRecord } from '../pricing/record';
 
 export interface RoutingSavings {
   requests: number;

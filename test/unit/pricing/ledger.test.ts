@@ -13,7 +13,6 @@ import {
   parseLedger,
   scanLedger,
   spend,
-  toCsv,
   topTierComparison,
   type LedgerFs,
   type LedgerRecord,
@@ -286,14 +285,5 @@ describe('pricing: ledger queries', () => {
     const loss = topTierComparison([dear], cat, undefined, (p) => tops[p]);
     assert.ok(loss.savedUsd < 0);
     assert.ok(Math.abs(loss.savedUsd - ((10_000 * 4 + 1000 * 20) - (10_000 * 10 + 1000 * 50)) / 1e6) < 1e-12);
-  });
-
-  it('exports CSV with escaping', () => {
-    const csv = toCsv([rec({ task: 'say "hi", then\nleave' }), rec({ task: '=cmd()' })]);
-    const lines = csv.split('\r\n');
-    assert.match(lines[0] as string, /^time,session,provider,model,tier,task,inputTokens/);
-    assert.match(csv, /"say ""hi"", then\nleave"/);
-    assert.match(csv, /,"=cmd\(\)",/);
-    assert.match(lines[1] as string, /^2026-11-27T\d\d:00:00.000Z,/);
   });
 });

@@ -1,0 +1,114 @@
+/** Queries over ledger records (pure): spend today / this month / this session, totals by group, the top-tier comparison. */
+import type { ProviderId } from '../types';
+import type { Catalogue } from './catalogue';
+import { costOf } from './cost';
+import { toUsd } from './currency';
+import { usageOf, type LedgerRecord } from './record';
+
+/** Local calendar day "YYYY-MM-DD" of a timestamp (the UI's notion of "today"). */
+export function localDay(t: number): string {
+  const d = new Date(t);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+export interface Spend {
+  todayUsd: number;
+  monthUsd: number;
+  sessionUsd: number;
+  requestsToday: number;
+}
+
+export function spend(records: readonly LedgerRecord[], now: number, session?: string, dayOf: (t: number) => string = localDay): Spend {
+  const today = dayOf(now);
+  const month = today.slice(0, 7);
+  let todayUsd = 0;
+  let monthUsd = 0;
+  let sessionUsd = 0;
+  let requestsToday = 0;
+  for (const r of records) {
+    const day = dayOf(r.time);
+    if (day === today) {
+      todayUsd += r.costUsd;
+      requestsToday++;
+    }
+    if (day.slice(0, 7) === month) monthUsd += r.costUsd;
+    if (session !== undefined && r.session === session) sessionUsd += r.costUsd;
+  }
+  return { todayUsd, monthUsd, sessionUsd, requestsToday };
+}
+
+export type GroupKey = 'day' | 'provider' | 'model' | 'tier' | 'task' | 'outcome';
+
+export interface GroupRow {
+  key: string;
+  requests: number;
+  costUsd: number;
+  cacheSavingsUsd: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
+  latencyMsAvg: number;
+  retries: number;
+}
+
+/** Totals grouped by day / provider / model / tier / task / outcome, dearest first (days: newest first). */
+export function groupBy(records: readonly LedgerRecord[], key: GroupKey, dayOf: (t: number) => string = localDay): GroupRow[] {
+  const map = new Map<string, GroupRow & { latencySum: number }>();
+  for (const r of records) {
+    const k =
+      key === 'day' ? dayOf(r.time) : key === 'provider' ? r.provider : key === 'model' ? `${r.provider}/${r.model}` : key === 'tier' ? (r.tier ?? '(none)') : key === 'task' ? (r.task ?? '(none)') : r.outcome;
+    let g = map.get(k);
+    if (!g) {
+      g = { key: k, requests: 0, costUsd: 0, cacheSavingsUsd: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, latencyMsAvg: 0, retries: 0, latencySum: 0 };
+      map.set(k, g);
+    }
+    g.requests++;
+    g.costUsd += r.costUsd;
+    g.cacheSavingsUsd += r.cacheSavingsUsd;
+    g.inputTokens += r.inputTokens;
+    g.outputTokens += r.outputTokens;
+    g.cacheReadTokens += r.cacheReadTokens;
+    g.cacheWriteTokens += r.cacheWriteTokens;
+    g.reasoningTokens += r.reasoningTokens;
+    g.retries += r.retries;
+    g.latencySum += r.latencyMs;
+  }
+  const rows = [...map.values()].map(({ latencySum, ...g }) => ({ ...g, latencyMsAvg: g.requests ? latencySum / g.requests : 0 }));
+  return key === 'day' ? rows.sort((a, b) => b.key.localeCompare(a.key)) : rows.sort((a, b) => b.costUsd - a.costUsd || a.key.localeCompare(b.key));
+}
+
+export interface TopTierComparison {
+  actualUsd: number;
+  topTierUsd: number;
+  savedUsd: number;
+  /** Records whose provider has no top-tier model in the catalogue (not included in either sum). */
+  unpriced: number;
+}
+
+/**
+ * What the same usage would have cost on the top (complex) tier of the same provider. `topModel` chooses that
+ * model per provider (default: the catalogue's complex-tier default).
+ */
+export function topTierComparison(
+  records: readonly LedgerRecord[],
+  catalogue: Catalogue,
+  cnyPerUsd?: number,
+  topModel: (provider: ProviderId) => string | undefined = (p) => catalogue.defaultFor(p, 'complex')?.id,
+): TopTierComparison {
+  let actualUsd = 0;
+  let topTierUsd = 0;
+  let unpriced = 0;
+  for (const r of records) {
+    const id = topModel(r.provider);
+    const top = id ? catalogue.get(r.provider, id) : undefined;
+    if (!top) {
+      unpriced++;
+      continue;
+    }
+    actualUsd += r.costUsd;
+    topTierUsd += toUsd(costOf(top, usageOf(r), { batch: r.batch }).total, top.currency, cnyPerUsd);
+  }
+  return { actualUsd, topTierUsd, savedUsd: topTierUsd - actualUsd, unpriced };
+}
