@@ -10,6 +10,7 @@ import { registerPromptSupport } from './promptSupport';
 import { registerLearnedRoutingCommands } from './learnedRouting';
 import { RequestService } from './requests';
 import { Services } from './services';
+import { sdkBundleUse } from './lazy';
 import { StatusBar } from './statusBar';
 import { PriceUpdater, registerUpdatePrices } from './updatePrices';
 import { SetupService } from './setup';
@@ -25,6 +26,8 @@ export class Tierwise implements vscode.Disposable {
   readonly batches: BatchService;
   readonly setup: SetupService;
   private readonly store = new DisposableStore();
+  /** Whether the provider SDK bundle is loaded yet (it loads on the first send). */
+  readonly sdkBundle = sdkBundleUse;
 
   constructor(readonly context: vscode.ExtensionContext) {
     const add = <T extends vscode.Disposable>(d: T) => this.store.add(d);

@@ -8,7 +8,9 @@ import { escapeHtml as esc, buildPage } from './panels/page';
 import { StaticPanel } from './panels/panelHost';
 import { staticPageOptions } from './panels/html';
 import type { Services } from './services';
-import { loadCalls } from './lazy';
+import { compareTable, convert, formatMoney, groupBy, topTierComparison } from '../core/pricing';
+import { dashscopeBatchSupports } from '../core/batch/dashscope';
+import { defaultBaseUrl } from '../core/providers/baseUrls';
 import { serverTokenCount } from '../core/setup/local';
 
 const COMPARE_VIEW = 'tierwise.compare';
@@ -48,7 +50,6 @@ export function registerCostCommands(s: Services): vscode.Disposable[] {
 
 /** The same request priced on every tier of every configured provider, in the display currency. */
 async function compareHtml(s: Services, text: string, scope: string, languageId: string): Promise<string> {
-  const calls = loadCalls();
   const cfg = s.config();
   const pricing = s.pricing();
   const router = s.router();
@@ -63,7 +64,7 @@ async function compareHtml(s: Services, text: string, scope: string, languageId:
   }
   // A local llama.cpp or vLLM server counts tokens itself: exact counts for the local rows.
   if (s.pricing().isLocal('openaiCompatible')) {
-    const baseUrl = cfg.providers.openaiCompatible.baseUrl || loadCalls().defaultBaseUrl('openaiCompatible');
+    const baseUrl = cfg.providers.openaiCompatible.baseUrl || defaultBaseUrl('openaiCompatible');
     for (const model of new Set(Object.values(cfg.routing.config.tiers.openaiCompatible))) {
       const n = await serverTokenCount(fetch, baseUrl, model, text, { timeoutMs: 1500 });
       if (n !== undefined) counts.set(`openaiCompatible/${model}`, { tokens: n, exact: true });
@@ -80,13 +81,13 @@ async function compareHtml(s: Services, text: string, scope: string, languageId:
   const base = router.route({ task: task.id, inputTokens: counts.get(`openai/${cfg.routing.config.tiers.openai.medium}`)?.tokens ?? 0, selectionText: text, languageId });
   const overhead = isRouteError(base) ? 0 : base.inputTokens - (counts.get(`openai/${cfg.routing.config.tiers.openai.medium}`)?.tokens ?? 0);
   const maxTokens = isRouteError(base) ? 1024 : base.maxTokens;
-  const rows = calls.compareTable({
+  const rows = compareTable({
     catalogue: pricing.entries,
     tiers: cfg.routing.config.tiers,
     maxTokens,
     currency: cfg.currency,
     // DashScope's batch figure only for the models its Batch API takes in the configured region.
-    batchAvailable: (provider: ProviderId, model: string) => provider !== 'dashscope' || calls.dashscopeBatchSupports(model, cfg.dashscopeRegion),
+    batchAvailable: (provider: ProviderId, model: string) => provider !== 'dashscope' || dashscopeBatchSupports(model, cfg.dashscopeRegion),
     tokensFor: (provider: ProviderId, model: string) => {
       const whole = exactWhole.get(`${provider}/${model}`);
       if (whole !== undefined) return { tokens: whole, exact: true };
@@ -95,7 +96,7 @@ async function compareHtml(s: Services, text: string, scope: string, languageId:
     },
   });
   type Row = (typeof rows)[number];
-  const fmt = (x: number | undefined) => (x === undefined ? '—' : calls.formatMoney(x, cfg.currency.display));
+  const fmt = (x: number | undefined) => (x === undefined ? '—' : formatMoney(x, cfg.currency.display));
   const cheapest = Math.min(...rows.filter((r) => r.fitsContext).map((r) => r.total));
   // One row per model: a model several tiers use (a local model on every tier) is listed once, with its tiers.
   const merged: (Row & { tierList: string })[] = [];
@@ -107,7 +108,7 @@ async function compareHtml(s: Services, text: string, scope: string, languageId:
   const body = merged
     .map((r) => {
       const entry = pricing.entry(r.provider, r.model);
-      const native = entry ? `${calls.formatMoney(entry.inputPerM, entry.currency)} / ${calls.formatMoney(entry.outputPerM, entry.currency)} per M (${entry.currency})` : '';
+      const native = entry ? `${formatMoney(entry.inputPerM, entry.currency)} / ${formatMoney(entry.outputPerM, entry.currency)} per M (${entry.currency})` : '';
       const cls = !r.fitsContext ? 'nofit' : r.total === cheapest ? 'best' : '';
       const note = r.fitsContext ? '' : '<div class="warn">too long for this model</div>';
       // Four columns, so that nothing is cut off at the default editor width: the token count goes under the model,
@@ -153,14 +154,13 @@ tr.nofit td{opacity:.55}
 
 /** The ledger's records as the cost report's series, in the display currency. */
 export async function costReportData(s: Services): Promise<CostReportData> {
-  const calls = loadCalls();
   const ledger = s.ledger();
   await ledger.loaded;
   const records = ledger.all();
   const cfg = s.config();
-  const toDisplay = (usd: number) => calls.convert(usd, 'USD', cfg.currency.display, cfg.currency.cnyPerUsd);
+  const toDisplay = (usd: number) => convert(usd, 'USD', cfg.currency.display, cfg.currency.cnyPerUsd);
   const group = (key: 'day' | 'provider' | 'model' | 'tier' | 'task', label?: (k: string) => string): CostPoint[] =>
-    calls.groupBy(records, key).map((g) => ({
+    groupBy(records, key).map((g) => ({
       key: g.key,
       ...(label ? { label: label(g.key) } : {}),
       cost: toDisplay(g.costUsd),
@@ -168,7 +168,7 @@ export async function costReportData(s: Services): Promise<CostReportData> {
       inputTokens: g.inputTokens,
       outputTokens: g.outputTokens,
     }));
-  const top = calls.topTierComparison(records, s.pricing().entries, cfg.currency.cnyPerUsd, (p) => cfg.routing.config.tiers[p].complex);
+  const top = topTierComparison(records, s.pricing().entries, cfg.currency.cnyPerUsd, (p) => cfg.routing.config.tiers[p].complex);
   const batch = batchSavings(records, s);
   const local = localSavings(records, s);
   const days = records.map((r) => new Date(r.time).toISOString().slice(0, 10)).sort();

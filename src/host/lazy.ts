@@ -2,18 +2,28 @@ import * as path from 'node:path';
 import type * as Calls from '../core/calls';
 
 let calls: typeof Calls | undefined;
+let asked = 0;
 let onLoaded: ((ms: number) => void) | undefined;
 
-/** Told once, with the load time, when the calls bundle is first loaded. */
+/** Told once, with the load time, when the provider SDK bundle is first loaded. */
 export function onCallsLoaded(listener: (ms: number) => void): void {
   onLoaded = listener;
 }
 
 /**
- * The provider SDKs, the resilience pipeline and the price catalogue live in dist/calls.js and are loaded the first
- * time something needs them (a count's price, a request), never during activation.
+ * Whether the provider SDK bundle (dist/calls.js) is loaded in this extension host, and how many times something
+ * asked for it: what the tests observe to show that counting, prices and lenses never need it.
+ */
+export function sdkBundleUse(): { loaded: boolean; asked: number } {
+  return { loaded: calls !== undefined, asked };
+}
+
+/**
+ * The provider SDKs, the resilience pipeline and the batch clients live in dist/calls.js and are loaded the first
+ * time a request is sent (or a key is checked), never during activation, counting, pricing or the prompt lenses.
  */
 export function loadCalls(): typeof Calls {
+  asked++;
   if (!calls) {
     const t0 = performance.now();
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import type * as Calls from '../core/calls';
-import type { LedgerRecord, Outcome, RoutingInfo, Spend } from '../core/pricing';
+import { Ledger as LedgerFile, budgetCheck, budgetStatus, makeRecord, nodeLedgerFs, remainingUsd, spend, type LedgerRecord, type LedgerRecovery, type Outcome, type RoutingInfo, type Spend } from '../core/pricing';
 import type { ProviderId, Tier, Usage } from '../core/types';
 import type { Log } from './log';
 import type { Pricing } from './pricing';
@@ -33,13 +32,12 @@ export class Ledger {
   readonly file: string;
   readonly session = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
   private records: LedgerRecord[] = [];
-  private core: Calls.Ledger | undefined;
+  private core: LedgerFile | undefined;
   readonly loaded: Promise<void>;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
 
   constructor(
-    private readonly calls: typeof Calls,
     storage: vscode.Uri,
     private readonly log: Log,
     private readonly pricing: () => Pricing,
@@ -52,7 +50,7 @@ export class Ledger {
 
   private async open(): Promise<void> {
     try {
-      this.core = new this.calls.Ledger(await this.calls.nodeLedgerFs(), this.file);
+      this.core = new LedgerFile(await nodeLedgerFs(), this.file);
       const { records: earlier, recovery } = await this.core.open();
       this.records = [...earlier, ...this.records];
       if (recovery) this.reportRecovery(recovery);
@@ -64,7 +62,7 @@ export class Ledger {
   }
 
   /** A damaged ledger was repaired on opening: said once, in the log and in a notification. */
-  private reportRecovery(r: Calls.LedgerRecovery): void {
+  private reportRecovery(r: LedgerRecovery): void {
     const where = r.movedTo ? ` The damaged file was moved aside to ${r.movedTo}.` : ' The file could not be repaired; it is read as it is.';
     const text = `The cost ledger had ${r.damagedLines} unreadable line(s) (a crash during a write, or an edit by hand). Kept ${r.keptRecords} readable record(s).${where}`;
     this.log.warn(`ledger: ${text}`);
@@ -73,7 +71,7 @@ export class Ledger {
 
   async record(call: CallRecordInput): Promise<LedgerRecord> {
     const { gatewayCostUsd, local, ...rest } = call;
-    let rec = this.calls.makeRecord(this.pricing().entries, { ...rest, time: Date.now(), session: this.session }, this.cnyPerUsd());
+    let rec = makeRecord(this.pricing().entries, { ...rest, time: Date.now(), session: this.session }, this.cnyPerUsd());
     if (gatewayCostUsd !== undefined) rec = { ...rec, cost: gatewayCostUsd, currency: 'USD', costUsd: gatewayCostUsd, costSource: 'gateway' };
     else if (local) rec = { ...rec, costSource: 'local' };
     this.records.push(rec);
@@ -93,7 +91,7 @@ export class Ledger {
   }
 
   spend(): Spend {
-    return this.calls.spend(this.records, Date.now(), this.session);
+    return spend(this.records, Date.now(), this.session);
   }
 
   dispose(): void {
@@ -108,7 +106,6 @@ export class Budget {
   constructor(
     private settings: { dailyUsd: number; monthlyUsd: number },
     private readonly spend: () => Spend,
-    private readonly calls: () => typeof Calls,
     /** USD amounts in the display currency (`Pricing.formatUsdAll`). */
     private readonly fmt?: (usd: readonly number[]) => string[],
   ) {}
@@ -120,21 +117,21 @@ export class Budget {
   state(): { level: BudgetLevel; message: string } {
     if (!this.settings.dailyUsd && !this.settings.monthlyUsd) return { level: 'none', message: '' };
     const s = this.spend();
-    const st = this.calls().budgetStatus(s.todayUsd, s.monthUsd, this.settings, this.fmt);
+    const st = budgetStatus(s.todayUsd, s.monthUsd, this.settings, this.fmt);
     const message = st.message || `Budget: ${Math.round((st.daily.fraction ?? st.monthly.fraction ?? 0) * 100)}% used.`;
     return { level: st.state, message };
   }
 
   /** Whether a call of `estimateUsd` (worst case) needs the user's yes because of a budget (see `budgetCheck`). */
-  check(estimateUsd: number): ReturnType<typeof Calls.budgetCheck> {
+  check(estimateUsd: number): ReturnType<typeof budgetCheck> {
     if (!this.settings.dailyUsd && !this.settings.monthlyUsd) return { kind: 'none' };
     const s = this.spend();
-    return this.calls().budgetCheck(s.todayUsd, s.monthUsd, estimateUsd, this.settings);
+    return budgetCheck(s.todayUsd, s.monthUsd, estimateUsd, this.settings);
   }
 
   remainingUsd(): number | undefined {
     if (!this.settings.dailyUsd && !this.settings.monthlyUsd) return undefined;
     const s = this.spend();
-    return this.calls().remainingUsd(s.todayUsd, s.monthUsd, this.settings);
+    return remainingUsd(s.todayUsd, s.monthUsd, this.settings);
   }
 }

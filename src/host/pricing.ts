@@ -1,10 +1,8 @@
-import type * as Calls from '../core/calls';
 import type { ModelInfo } from '../core/routing';
-import type { Catalogue, CatalogueOverrides, DashScopeRegion, ModelEntry, PriceList } from '../core/pricing';
+import { Catalogue, convert, costOf, describePriceSource, formatMoney, formatMoneyAll, toUsd, type CatalogueOverrides, type DashScopeRegion, type ModelEntry, type PriceList } from '../core/pricing';
 import type { Currency, ProviderId, Usage } from '../core/types';
 import { noCheaperThanKnown } from '../core/modelSettings';
 import type { TierwiseConfig } from './config';
-import { formatMoneyAll } from '../core/pricing/currency';
 import { isLoopbackUrl } from '../core/setup/local';
 
 /** Prices for the host: the catalogue with the user's overrides, costs in USD and display formatting. */
@@ -13,7 +11,6 @@ export class Pricing {
   private cfg: TierwiseConfig;
 
   constructor(
-    private readonly calls: typeof Calls,
     cfg: TierwiseConfig,
     /** Told (each time the prices are built) which workspace prices were not used. */
     private readonly onIgnored: (message: string) => void = () => undefined,
@@ -32,16 +29,16 @@ export class Pricing {
   private build(cfg: TierwiseConfig): Catalogue {
     const dashscopeRegion = priceRegion(cfg.dashscopeRegion);
     const priceList = this.priceList();
-    const mine = new this.calls.Catalogue({ overrides: withLocalModelsFree(overridesFromSettings(cfg.models), cfg, this.localModels), dashscopeRegion, priceList });
+    const mine = new Catalogue({ overrides: withLocalModelsFree(overridesFromSettings(cfg.models), cfg, this.localModels), dashscopeRegion, priceList });
     if (!cfg.workspaceModels.length) return mine;
     const ws = noCheaperThanKnown(cfg.workspaceModels, (p, id) => mine.get(p, id));
     for (const m of ws.loosened) this.onIgnored(m);
-    return new this.calls.Catalogue({ overrides: withLocalModelsFree(overridesFromSettings([...cfg.models, ...ws.entries]), cfg, this.localModels), dashscopeRegion, priceList });
+    return new Catalogue({ overrides: withLocalModelsFree(overridesFromSettings([...cfg.models, ...ws.entries]), cfg, this.localModels), dashscopeRegion, priceList });
   }
 
   /** Which prices are in use: "built-in prices of 2026-12-01" or "LiteLLM price list of …". */
   priceSource(): string {
-    return this.calls.describePriceSource(this.priceList(), this.calls.Catalogue.builtInDate());
+    return describePriceSource(this.priceList(), Catalogue.builtInDate());
   }
 
   /** Models a local server listed (Check Setup, Find Local Models): they are priced as free too. */
@@ -73,7 +70,7 @@ export class Pricing {
   }
 
   toUsd(amount: number, currency: Currency): number {
-    return this.calls.toUsd(amount, currency, this.cfg.currency.cnyPerUsd);
+    return toUsd(amount, currency, this.cfg.currency.cnyPerUsd);
   }
 
   /**
@@ -88,28 +85,28 @@ export class Pricing {
   ): { usd: number; savingsUsd: number; cacheNetUsd: number; cacheWriteUsd: number; writePremiumUsd: number; native: string } | undefined {
     const e = this.entry(provider, model);
     if (!e) return undefined;
-    const c = this.calls.costOf(e, usage, { batch });
+    const c = costOf(e, usage, { batch });
     return {
       usd: this.toUsd(c.total, c.currency),
       savingsUsd: this.toUsd(Math.max(0, c.cacheNet), c.currency),
       cacheNetUsd: this.toUsd(c.cacheNet, c.currency),
       cacheWriteUsd: this.toUsd(c.cacheWrite, c.currency),
       writePremiumUsd: this.toUsd(c.cacheWritePremium, c.currency),
-      native: this.calls.formatMoney(c.total, c.currency),
+      native: formatMoney(c.total, c.currency),
     };
   }
 
   /** A USD amount in the display currency: "$0.0012" or "¥0.0086". */
   formatUsd(usd: number): string {
     const { display, cnyPerUsd } = this.cfg.currency;
-    return this.calls.formatMoney(this.calls.convert(usd, 'USD', display, cnyPerUsd), display);
+    return formatMoney(convert(usd, 'USD', display, cnyPerUsd), display);
   }
 
   /** USD amounts read together, in the display currency, each with enough digits to differ from the others. */
   formatUsdAll(usd: readonly number[]): string[] {
     const { display, cnyPerUsd } = this.cfg.currency;
     return formatMoneyAll(
-      usd.map((x) => this.calls.convert(x, 'USD', display, cnyPerUsd)),
+      usd.map((x) => convert(x, 'USD', display, cnyPerUsd)),
       display,
     );
   }
@@ -118,7 +115,7 @@ export class Pricing {
   describePrice(provider: ProviderId, model: string): string | undefined {
     const e = this.entry(provider, model);
     if (!e) return undefined;
-    const f = (x: number) => this.calls.formatMoney(x, e.currency);
+    const f = (x: number) => formatMoney(x, e.currency);
     return `${f(e.inputPerM)} in / ${f(e.outputPerM)} out per M`;
   }
 }

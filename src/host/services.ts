@@ -10,6 +10,7 @@ import { readConfig, type TierwiseConfig } from './config';
 import { Destinations, SettingsReporter } from './destinations';
 import type { KeyStore } from './keys';
 import { loadCalls, onCallsLoaded } from './lazy';
+import { providerNeedsKey } from '../core/providers/baseUrls';
 import type { Log } from './log';
 import type { AnswerPanel } from './panels/answerPanel';
 import type { StatusBar } from './statusBar';
@@ -83,7 +84,7 @@ export class Services implements vscode.Disposable {
     this.tokens_ = new Tokens(context.asAbsolutePath('dist/tokenWorker.js'), log);
     this.destinations = new Destinations(context, log);
     this.settingsReporter = new SettingsReporter(log);
-    onCallsLoaded((ms) => log.info(`calls bundle (SDKs, resilience, prices) loaded on first use in ${ms.toFixed(1)} ms`));
+    onCallsLoaded((ms) => log.info(`provider SDKs loaded in ${ms.toFixed(1)} ms`));
     this.subs.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('tierwise')) this.reload();
@@ -133,7 +134,7 @@ export class Services implements vscode.Disposable {
   }
 
   pricing(): Pricing {
-    this.pricing_ ??= new Pricing(loadCalls(), this.config(), (m) => this.settingsReporter.ignored(m), () => storedPriceList(this.context));
+    this.pricing_ ??= new Pricing(this.config(), (m) => this.settingsReporter.ignored(m), () => storedPriceList(this.context));
     return this.pricing_;
   }
   pricingIfLoaded(): Pricing | undefined {
@@ -141,7 +142,7 @@ export class Services implements vscode.Disposable {
   }
 
   ledger(): Ledger {
-    this.ledger_ ??= new Ledger(loadCalls(), this.context.globalStorageUri, this.log, () => this.pricing(), () => this.config().currency.cnyPerUsd, () => this.statusBar?.render());
+    this.ledger_ ??= new Ledger(this.context.globalStorageUri, this.log, () => this.pricing(), () => this.config().currency.cnyPerUsd, () => this.statusBar?.render());
     this.subs.push(this.ledger_);
     return this.ledger_;
   }
@@ -150,7 +151,7 @@ export class Services implements vscode.Disposable {
   }
 
   budget(): Budget {
-    this.budget_ ??= new Budget(this.config().budget, () => this.ledger().spend(), loadCalls, (usd) => this.pricing().formatUsdAll(usd));
+    this.budget_ ??= new Budget(this.config().budget, () => this.ledger().spend(), (usd) => this.pricing().formatUsdAll(usd));
     return this.budget_;
   }
   budgetIfLoaded(): Budget | undefined {
@@ -206,7 +207,7 @@ export class Services implements vscode.Disposable {
   }
 
   needsKey(id: ProviderId): boolean {
-    return loadCalls().providerNeedsKey(id);
+    return providerNeedsKey(id);
   }
 
   /** The route's request and its fallbacks, with a client ready for each provider involved. */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { PriceDiff, PriceList } from '../core/pricing';
-import { loadCalls } from './lazy';
+import { Catalogue, describeDiff, diffPriceList, parseLiteLlmPrices } from '../core/pricing';
 import type { Services } from './services';
 
 /** Where the applied price list lives (global state: the same for every workspace). */
@@ -76,13 +76,12 @@ export class PriceUpdater {
     } catch (e) {
       throw new Error(`not JSON (${e instanceof Error ? e.message : String(e)})`);
     }
-    const calls = loadCalls();
-    const { list, problems } = calls.parseLiteLlmPrices(json, { from: where, date: new Date().toISOString().slice(0, 10) });
+    const { list, problems } = parseLiteLlmPrices(json, { from: where, date: new Date().toISOString().slice(0, 10) });
     if (list.models.length === 0) throw new Error('no OpenAI or Anthropic chat model with prices in it');
     // Compare with the built-in prices (not with a list applied earlier; settings corrections apply on top either way).
-    const base = new calls.Catalogue({ dashscopeRegion: 'cn' });
-    const diff = calls.diffPriceList(base, list);
-    return { list, diff, lines: calls.describeDiff(diff), problems };
+    const base = new Catalogue({ dashscopeRegion: 'cn' });
+    const diff = diffPriceList(base, list);
+    return { list, diff, lines: describeDiff(diff), problems };
   }
 
   /** Stores the list (with its date) and reprices from it. */

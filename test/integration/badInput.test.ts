@@ -141,8 +141,7 @@ suite('Bad input', () => {
       const good = (task: string) => JSON.stringify({ v: 1, time: Date.now(), provider: 'openai', model: 'gpt-4o', task, inputTokens: 10, outputTokens: 5, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, cost: 0.0001, currency: 'USD', costUsd: 0.0001, cacheSavingsUsd: 0, latencyMs: 100, retries: 0, outcome: 'ok' });
       // A garbage line in the middle, and the last line torn as a host killed during the write leaves it.
       writeFileSync(path.join(dir, 'ledger.jsonl'), `${good('one')}\n\u0000\u0000garbage\n${good('two')}\n${good('three').slice(0, 50)}`);
-      const calls = await import('../../src/core/calls');
-      const open = () => new Ledger(calls, vscode.Uri.file(dir), log, () => app.services.pricing(), () => 7.2, () => undefined);
+      const open = () => new Ledger(vscode.Uri.file(dir), log, () => app.services.pricing(), () => 7.2, () => undefined);
       const l = open();
       await l.loaded;
       assert.deepEqual(l.all().map((r) => r.task), ['one', 'two']);
