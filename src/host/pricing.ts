@@ -111,6 +111,18 @@ export class Pricing {
     );
   }
 
+  /**
+   * Amounts in `currency`, read together, in the display currency with enough digits to differ from each other
+   * (undefined stays undefined).
+   */
+  formatAll(amounts: readonly (number | undefined)[], currency: Currency): (string | undefined)[] {
+    const { display, cnyPerUsd } = this.cfg.currency;
+    const known = amounts.filter((a): a is number => a !== undefined).map((a) => convert(a, currency, display, cnyPerUsd));
+    const shown = formatMoneyAll(known, display);
+    let i = 0;
+    return amounts.map((a) => (a === undefined ? undefined : shown[i++]));
+  }
+
   /** "$2.50 / $10.00 per M" in the model's own currency (for hovers). */
   describePrice(provider: ProviderId, model: string): string | undefined {
     const e = this.entry(provider, model);

@@ -23,6 +23,8 @@ export function registerPromptSupport(context: vscode.ExtensionContext, s: Servi
       const e = s.pricing().entry(provider, model);
       return e ? { input: e.inputPerM, cachedInput: e.cachedInputPerM, output: e.outputPerM, currency: e.currency } : undefined;
     },
+    priceSource: (provider, model) => s.pricing().entry(provider, model),
+    money: (amounts, currency) => s.pricing().formatAll(amounts, currency),
     contextWindow: (provider, model) => s.pricing().entry(provider, model)?.contextWindow || undefined,
     tierModels: () => {
       const r = s.config().routing.config;

@@ -51,6 +51,29 @@ export function estimateCost(p: PriceSource, inputTokens: number, maxTokens: num
   };
 }
 
+/** What one call of a prompt file costs (its CodeLenses), in the model's price currency. */
+export interface PromptFileCost {
+  currency: Currency;
+  /** The rendered prompt's input, uncached. */
+  perCall: number;
+  /** The same input with the fixed prefix read from the prompt cache (only when asked for). */
+  cachedPerCall?: number;
+  /** Output if the answer uses all of max_tokens (only when the file sets max_tokens). */
+  maxOutput?: number;
+}
+
+/**
+ * A prompt file's cost per call through `estimateCost`: the input at the tier its length falls in, the cached
+ * variant with `cachedPrefixTokens` read from the cache, and the worst-case output at that same tier.
+ */
+export function promptFileCost(p: PriceSource, inputTokens: number, options: { maxTokens?: number; cachedPrefixTokens?: number } = {}): PromptFileCost {
+  const e = estimateCost(p, inputTokens, options.maxTokens ?? 0);
+  const out: PromptFileCost = { currency: p.currency, perCall: e.input };
+  if (options.cachedPrefixTokens !== undefined) out.cachedPerCall = estimateCost(p, inputTokens, 0, { cachedInputTokens: options.cachedPrefixTokens }).input;
+  if (options.maxTokens !== undefined) out.maxOutput = e.outputMax;
+  return out;
+}
+
 /** Configured model per tier per provider (from settings); missing tiers fall back to the catalogue's tier hint. */
 export type TierModels = Partial<Record<ProviderId, Partial<Record<Tier, string>>>>;
 

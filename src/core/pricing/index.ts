@@ -13,7 +13,7 @@ export {
 } from './priceList';
 export { costOf, priceTier, ratesFor, type Cost, type PriceSource, type RateOptions, type Rates } from './cost';
 export { DEFAULT_CNY_PER_USD, DEFAULT_CURRENCY, convert, formatIn, formatMoney, formatMoneyAll, toUsd, type CurrencySettings } from './currency';
-export { compareTable, estimateCost, type CompareInput, type CompareRow, type CostEstimate, type EstimateOptions, type TierModels } from './estimate';
+export { compareTable, estimateCost, promptFileCost, type PromptFileCost, type CompareInput, type CompareRow, type CostEstimate, type EstimateOptions, type TierModels } from './estimate';
 export { makeRecord, usageOf, type LedgerRecord, type Outcome, type RoutingInfo } from './record';
 export { Ledger, corruptName, nodeLedgerFs, parseLedger, scanLedger, type LedgerFs, type LedgerRecovery } from './ledger';
 export { groupBy, localDay, spend, topTierComparison, type GroupKey, type GroupRow, type Spend, type TopTierComparison } from './spend';

@@ -2,7 +2,7 @@
  * The router: task + input size -> tier -> provider/model, with escalation when the input does not fit,
  * a one-line explanation, a cost estimate, a budget check and the fallback chain.
  */
-import { priceTier } from '../pricing/cost';
+import { estimateCost } from '../pricing/estimate';
 import type { PriceTier } from '../pricing/catalogue';
 import type { ChatRequest, Currency, ProviderId, Tier } from '../types';
 import { PROVIDER_IDS, TIERS } from '../types';
@@ -305,10 +305,8 @@ export class Router {
   }
 
   private estimate(info: ModelInfo, prompt: number, maxTokens: number): { min: number; max: number } {
-    const p = priceTier(info, prompt);
-    const inCost = this.ports.toUsd((p.inputPerM * prompt) / 1e6, info.currency);
-    const outCost = this.ports.toUsd((p.outputPerM * maxTokens) / 1e6, info.currency);
-    return { min: inCost, max: inCost + outCost };
+    const e = estimateCost(info, prompt, maxTokens);
+    return { min: this.ports.toUsd(e.input, info.currency), max: this.ports.toUsd(e.totalMax, info.currency) };
   }
 
   /** The provider the `provider` / `perTier` policies give a tier. */

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { KeyedDebounce } from './debounce';
-import type { ModelTarget, PromptCounts, PromptPrice, ResolvedTarget } from '../../core/prompts';
-import { cacheMinTokensFor, countPromptAsync, inputCost, maxOutputCost, resolveTarget } from '../../core/prompts';
+import type { ModelTarget, PromptCounts, ResolvedTarget } from '../../core/prompts';
+import { cacheMinTokensFor, countPromptAsync, resolveTarget } from '../../core/prompts';
+import { promptFileCost, type PriceSource } from '../../core/pricing';
 import { TIERS } from '../../core/types';
 import type { Tier } from '../../core/types';
 import type { PromptDeps } from './deps';
@@ -16,13 +17,14 @@ export interface ModelCost {
   target: ModelTarget;
   counts: PromptCounts;
   exact: boolean;
-  price?: PromptPrice;
-  /** Input cost of one call. */
+  /** Input cost of one call, in the display currency. */
   perCall?: number;
   /** Input cost of one call once the fixed prefix is cached (only when caching applies). */
   cachedPerCall?: number;
   /** Output cost if the answer uses all of max_tokens. */
   maxOutput?: number;
+  /** The amounts above as shown, in the display currency, each with enough digits to differ from the others. */
+  shown?: { perCall: string; per1000: string; cachedPerCall?: string; maxOutput?: string };
 }
 
 export interface PromptStats {
@@ -146,19 +148,22 @@ export class PromptAnalyzer implements vscode.Disposable {
       entries.map(async ({ label, target: t }): Promise<ModelCost> => {
         const { counts, exact } = await this.countFor(file, t);
         const cost: ModelCost = { label, target: t, counts, exact };
-        let price: PromptPrice | undefined;
+        let price: PriceSource | undefined;
         try {
-          price = this.deps.priceFor(t.provider, t.model);
+          price = this.deps.priceSource(t.provider, t.model);
         } catch {
           price = undefined;
         }
         if (price) {
-          cost.price = price;
-          cost.perCall = inputCost(price, counts.total);
-          if (file.config.cache && price.cachedInput !== undefined && counts.prefix >= cacheMinTokensFor(t.provider, t.model)) {
-            cost.cachedPerCall = inputCost(price, counts.total, counts.prefix);
-          }
-          if (maxTokens !== undefined) cost.maxOutput = maxOutputCost(price, maxTokens);
+          const cached = file.config.cache && price.cachedInputPerM !== undefined && counts.prefix >= cacheMinTokensFor(t.provider, t.model);
+          const c = promptFileCost(price, counts.total, { maxTokens, cachedPrefixTokens: cached ? counts.prefix : undefined });
+          const [perCall, per1000, cachedPerCall, maxOutput] = this.deps.money([c.perCall, c.perCall * 1000, c.cachedPerCall, c.maxOutput], c.currency);
+          Object.assign(cost, {
+            perCall: c.perCall,
+            ...(c.cachedPerCall !== undefined ? { cachedPerCall: c.cachedPerCall } : {}),
+            ...(c.maxOutput !== undefined ? { maxOutput: c.maxOutput } : {}),
+            shown: { perCall: perCall!, per1000: per1000!, ...(cachedPerCall ? { cachedPerCall } : {}), ...(maxOutput ? { maxOutput } : {}) },
+          });
         }
         return cost;
       }),

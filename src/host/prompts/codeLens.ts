@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { formatMoney } from '../../core/prompts';
 import type { PromptAnalyzer, ModelCost, PromptStats } from './analysis';
 import type { ParseCache } from './documents';
 import { toRange } from './documents';
@@ -11,18 +10,17 @@ const n = (x: number) => x.toLocaleString('en-US');
 /** Short: "simple · $0.00012/call" (the model and the rest are in `costTooltip`), so three fit beside each other. */
 export function costTitle(c: ModelCost): string {
   const name = c.label === 'file' ? c.target.model : c.label;
-  if (!c.price || c.perCall === undefined) return `${name} · no price known`;
-  return `${name} · ${formatMoney(c.perCall, c.price.currency)}/call`;
+  if (!c.shown) return `${name} · no price known`;
+  return `${name} · ${c.shown.perCall}/call`;
 }
 
 /** The details a cost lens leaves out: per 1,000 calls, cached, worst-case output. */
 export function costTooltip(c: ModelCost): string {
   const lines = [`${c.target.provider}/${c.target.model}: ${n(c.counts.total)} input tokens${c.exact ? '' : ' (approximate count)'}`];
-  if (c.price && c.perCall !== undefined) {
-    const cur = c.price.currency;
-    lines.push(`Input: ${formatMoney(c.perCall, cur)} per call, ${formatMoney(c.perCall * 1000, cur)} per 1,000 calls`);
-    if (c.cachedPerCall !== undefined) lines.push(`With the prefix cached: ${formatMoney(c.cachedPerCall, cur)} per call`);
-    if (c.maxOutput !== undefined) lines.push(`Output, if the answer uses all of max_tokens: up to ${formatMoney(c.maxOutput, cur)}`);
+  if (c.shown) {
+    lines.push(`Input: ${c.shown.perCall} per call, ${c.shown.per1000} per 1,000 calls`);
+    if (c.shown.cachedPerCall) lines.push(`With the prefix cached: ${c.shown.cachedPerCall} per call`);
+    if (c.shown.maxOutput) lines.push(`Output, if the answer uses all of max_tokens: up to ${c.shown.maxOutput}`);
   } else lines.push('No price is known for this model (add one with the setting tierwise.models).');
   return lines.join('\n');
 }

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
-import type { ChatMessage, ChatRequest, ProviderId, Tier } from '../../core/types';
+import type { ChatMessage, ChatRequest, Currency, ProviderId, Tier } from '../../core/types';
+import type { PriceSource } from '../../core/pricing';
 import type { ModelTarget, PromptPrice } from '../../core/prompts';
 
 /** What a run of a prompt file asks the host to send (it goes to the streaming answer panel). */
@@ -30,6 +31,13 @@ export interface PromptDeps {
   countTokensSync(provider: ProviderId, model: string, text: string): number;
   /** Prices per million tokens (input, cached input, output), or undefined when unknown. */
   priceFor(provider: ProviderId, model: string): PromptPrice | undefined;
+  /** The model's prices as the one cost formula takes them (input-length tiers, cache prices), or undefined. */
+  priceSource(provider: ProviderId, model: string): PriceSource | undefined;
+  /**
+   * Amounts in `currency` shown in the display currency, read together (each with enough digits to differ);
+   * an undefined amount gives an undefined string.
+   */
+  money(amounts: readonly (number | undefined)[], currency: Currency): (string | undefined)[];
   /** Context window in tokens, when known. */
   contextWindow?(provider: ProviderId, model: string): number | undefined;
   /** The model of each tier under the current settings. */
