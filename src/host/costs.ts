@@ -8,7 +8,7 @@ import { escapeHtml as esc, buildPage } from './panels/page';
 import { StaticPanel } from './panels/panelHost';
 import { staticPageOptions } from './panels/html';
 import type { Services } from './services';
-import { compareTable, convert, formatMoney, groupBy, topTierComparison } from '../core/pricing';
+import { compareTable, convert, formatMoney, groupBy, moneyFormatter, topTierComparison } from '../core/pricing';
 import { dashscopeBatchSupports } from '../core/batch/dashscope';
 import { defaultBaseUrl } from '../core/providers/baseUrls';
 import { serverTokenCount } from '../core/setup/local';
@@ -96,7 +96,8 @@ async function compareHtml(s: Services, text: string, scope: string, languageId:
     },
   });
   type Row = (typeof rows)[number];
-  const fmt = (x: number | undefined) => (x === undefined ? '—' : formatMoney(x, cfg.currency.display));
+  const shown = moneyFormatter(cfg.currency.display, rows.flatMap((r) => [r.total, r.input, r.outputAtMax, r.cachedTotal ?? 0, r.batchTotal ?? 0]));
+  const fmt = (x: number | undefined) => (x === undefined ? '—' : shown(x));
   const cheapest = Math.min(...rows.filter((r) => r.fitsContext).map((r) => r.total));
   // One row per model: a model several tiers use (a local model on every tier) is listed once, with its tiers.
   const merged: (Row & { tierList: string })[] = [];

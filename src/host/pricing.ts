@@ -82,7 +82,7 @@ export class Pricing {
     model: string,
     usage: Usage,
     batch?: boolean,
-  ): { usd: number; savingsUsd: number; cacheNetUsd: number; cacheWriteUsd: number; writePremiumUsd: number; native: string } | undefined {
+  ): { usd: number; savingsUsd: number; cacheNetUsd: number; cacheWriteUsd: number; writePremiumUsd: number } | undefined {
     const e = this.entry(provider, model);
     if (!e) return undefined;
     const c = costOf(e, usage, { batch });
@@ -92,7 +92,6 @@ export class Pricing {
       cacheNetUsd: this.toUsd(c.cacheNet, c.currency),
       cacheWriteUsd: this.toUsd(c.cacheWrite, c.currency),
       writePremiumUsd: this.toUsd(c.cacheWritePremium, c.currency),
-      native: formatMoney(c.total, c.currency),
     };
   }
 

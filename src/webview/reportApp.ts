@@ -1,13 +1,19 @@
 /** The cost report's UI, independent of the webview API so it can be tested under jsdom. */
 import type { CostPoint, CostReportData, ReportViewToHost } from '../shared/protocol';
 import { barChart, dataTable, dayChart, requests, type Formatter } from './charts';
-import { formatMoney } from '../core/pricing/currency';
-import type { Currency } from '../core/types';
+import { moneyFormatter } from '../core/pricing/currency';
 
-/** Amounts in the report's currency, through the one money formatter ("¥0.0086", never "CN¥"). */
-export function moneyFormatter(currency: string): Formatter {
-  const cur: Currency = currency === 'CNY' ? 'CNY' : 'USD';
-  return (n) => formatMoney(n, cur);
+/** Every amount the report shows (series points, totals, savings, routing), so that they are formatted as one set. */
+export function reportAmounts(data: CostReportData): number[] {
+  const out: number[] = [];
+  const walk = (v: unknown, key: string) => {
+    if (typeof v === 'number') {
+      if (key === 'cost' || key.endsWith('Cost')) out.push(v, -v);
+    } else if (Array.isArray(v)) for (const x of v) walk(x, key);
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
+  };
+  walk(data, '');
+  return out;
 }
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
@@ -72,7 +78,9 @@ export class ReportApp {
 
   render(data: CostReportData): void {
     const d = this.doc;
-    const money = moneyFormatter(data.currency);
+    // Amounts in the report's currency, through the one money formatter ("¥0.0086", never "CN¥"), with the
+    // digits the whole report needs so that two different amounts never read the same.
+    const money: Formatter = moneyFormatter(data.currency, reportAmounts(data));
     const el = (tag: string, cls: string, text?: string) => {
       const e = d.createElement(tag);
       e.className = cls;

@@ -24,9 +24,9 @@ export function toUsd(amount: number, currency: Currency, cnyPerUsd?: number): n
 const SYMBOL: Record<Currency, string> = { USD: '$', CNY: '¥' };
 
 /**
- * Money for display: "$1,234.56", "$0.12", "$0.0012", "¥0.0086". Amounts under one unit keep two significant
- * digits (at least two decimals, at most eight), so tiny per-request costs stay readable; zero is "$0.00".
- * `extraDigits` adds decimals (see `formatMoneyAll`).
+ * THE money formatter (pure: the webviews bundle it too). "$1,234.56", "$0.12", "$0.0012", "¥0.0086": amounts
+ * under one unit keep two significant digits (at least two decimals, at most eight), so tiny per-request costs stay
+ * readable; zero is "$0.00"; CNY is always "¥". `extraDigits` adds decimals (see `moneyFormatter`).
  */
 export function formatMoney(amount: number, currency: Currency, extraDigits = 0): string {
   const sym = SYMBOL[currency];
@@ -43,29 +43,39 @@ export function formatMoney(amount: number, currency: Currency, extraDigits = 0)
   return `${sign}${sym}${s}`;
 }
 
-/**
- * Several amounts that are read together ("up to ¥0.0015 … ¥0.0014 left"), each with as many digits as it takes
- * for different amounts to read differently (up to eight decimals).
- */
-export function formatMoneyAll(amounts: readonly number[], currency: Currency): string[] {
-  let out: string[] = [];
-  for (let extra = 0; extra <= 6; extra++) {
-    out = amounts.map((a) => formatMoney(a, currency, extra));
+/** The extra decimals a set of amounts needs so that different amounts never print the same (at most six). */
+function digitsToDiffer(amounts: readonly number[], currency: Currency): number {
+  const distinct = [...new Set(amounts.filter((a) => Number.isFinite(a)))];
+  for (let extra = 0; extra < 6; extra++) {
+    const seen = new Map<string, number>();
     let clash = false;
-    for (let i = 0; i < amounts.length && !clash; i++) {
-      for (let j = i + 1; j < amounts.length; j++) {
-        if (out[i] === out[j] && Math.abs(amounts[i]! - amounts[j]!) > 1e-12) {
-          clash = true;
-          break;
-        }
+    for (const a of distinct) {
+      const s = formatMoney(a, currency, extra);
+      const other = seen.get(s);
+      if (other !== undefined && Math.abs(other - a) > 1e-12) {
+        clash = true;
+        break;
       }
+      seen.set(s, a);
     }
-    if (!clash) return out;
+    if (!clash) return extra;
   }
-  return out;
+  return 6;
 }
 
-/** Convert then format in the display currency. */
-export function formatIn(amount: number, from: Currency, settings: CurrencySettings): string {
-  return formatMoney(convert(amount, from, settings.display, settings.cnyPerUsd), settings.display);
+/**
+ * A formatter for amounts that are read together (a dialog, a table, a report): each amount gets as many digits as
+ * the set needs for different amounts to read differently. `currency` is a display currency; anything but "CNY"
+ * is USD.
+ */
+export function moneyFormatter(currency: Currency | string, amounts: readonly number[] = []): (amount: number) => string {
+  const cur: Currency = currency === 'CNY' ? 'CNY' : 'USD';
+  const extra = digitsToDiffer(amounts, cur);
+  return (amount) => formatMoney(amount, cur, extra);
+}
+
+/** Several amounts that are read together ("up to ¥0.0015 … ¥0.0014 left"), see `moneyFormatter`. */
+export function formatMoneyAll(amounts: readonly number[], currency: Currency): string[] {
+  const f = moneyFormatter(currency, amounts);
+  return amounts.map(f);
 }

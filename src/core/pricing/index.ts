@@ -12,7 +12,7 @@ export {
   type PriceChange,
 } from './priceList';
 export { costOf, priceTier, ratesFor, type Cost, type PriceSource, type RateOptions, type Rates } from './cost';
-export { DEFAULT_CNY_PER_USD, DEFAULT_CURRENCY, convert, formatIn, formatMoney, formatMoneyAll, toUsd, type CurrencySettings } from './currency';
+export { DEFAULT_CNY_PER_USD, DEFAULT_CURRENCY, convert, formatMoney, formatMoneyAll, moneyFormatter, toUsd, type CurrencySettings } from './currency';
 export { compareTable, estimateCost, promptFileCost, type PromptFileCost, type CompareInput, type CompareRow, type CostEstimate, type EstimateOptions, type TierModels } from './estimate';
 export { makeRecord, usageOf, type LedgerRecord, type Outcome, type RoutingInfo } from './record';
 export { Ledger, corruptName, nodeLedgerFs, parseLedger, scanLedger, type LedgerFs, type LedgerRecovery } from './ledger';

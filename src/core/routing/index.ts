@@ -2,7 +2,7 @@ export * from './tasks';
 export * from './tiers';
 export * from './config';
 export * from './router';
-export { roughTokens, formatCount, formatUsd, fence } from './text';
+export { roughTokens, formatCount, fence } from './text';
 export * from './complexity';
 export * from './learned';
 export * from './judge';

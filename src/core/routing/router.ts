@@ -3,6 +3,7 @@
  * a one-line explanation, a cost estimate, a budget check and the fallback chain.
  */
 import { estimateCost } from '../pricing/estimate';
+import { formatMoneyAll } from '../pricing/currency';
 import type { PriceTier } from '../pricing/catalogue';
 import type { ChatRequest, Currency, ProviderId, Tier } from '../types';
 import { PROVIDER_IDS, TIERS } from '../types';
@@ -11,7 +12,7 @@ import type { TaskDef, TaskId } from './tasks';
 import { buildMessages, taskMaxTokens, taskOverheadTokens } from './tasks';
 import type { ModelRef } from './tiers';
 import { nextTier, tiersFrom } from './tiers';
-import { formatCount, formatUsd, roughTokens } from './text';
+import { formatCount, roughTokens } from './text';
 import { reasoningRoomTokens } from '../providers/reasoning';
 import type { Assessment } from './complexity';
 import { assessComplexity } from './complexity';
@@ -475,10 +476,11 @@ export class Router {
     }
     const budget = input.remainingBudgetUsd;
     if (budget !== undefined && c.cost && c.cost.max > budget) {
-      const left = `the remaining budget of ${formatUsd(Math.max(0, budget))}`;
+      const [remaining, max, from] = formatMoneyAll([Math.max(0, budget), c.cost.max, route.costIncrease?.fromUsd ?? c.cost.max], 'USD');
+      const left = `the remaining budget of ${remaining}`;
       route.needsConfirmation = route.costIncrease
-        ? `Moving to ${c.model} (${c.tier} tier) raises the estimate from ${formatUsd(route.costIncrease.fromUsd)} to up to ${formatUsd(c.cost.max)}, over ${left}.`
-        : `This request may cost up to ${formatUsd(c.cost.max)} on ${c.model}, over ${left}.`;
+        ? `Moving to ${c.model} (${c.tier} tier) raises the estimate from ${from} to up to ${max}, over ${left}.`
+        : `This request may cost up to ${max} on ${c.model}, over ${left}.`;
     }
     return route;
   }

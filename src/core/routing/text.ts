@@ -22,14 +22,6 @@ export function formatCount(n: number): string {
   return COUNT_FORMAT.format(Math.round(n)); // one formatter: toLocaleString builds a new one per call
 }
 
-/** A dollar amount for a one-line message: "$0.0123", "$1.50", "<$0.0001". */
-export function formatUsd(x: number): string {
-  if (x === 0) return '$0';
-  if (x < 0.0001) return '<$0.0001';
-  if (x < 1) return `$${x.toFixed(4)}`;
-  return `$${x.toFixed(2)}`;
-}
-
 /** Wrap text in a Markdown fence longer than any backtick run inside it, so content cannot close it early. */
 export function fence(text: string, lang = ''): string {
   let longest = 0;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Usage } from '../../../src/core/types';
-import { Catalogue, compareTable, convert, costOf, estimateCost, formatIn, formatMoney, modelIdCandidates, ratesFor, toUsd } from '../../../src/core/pricing';
+import { Catalogue, compareTable, convert, costOf, estimateCost, formatMoney, moneyFormatter, modelIdCandidates, ratesFor, toUsd } from '../../../src/core/pricing';
 
 const close = (a: number, b: number, msg?: string) => assert.ok(Math.abs(a - b) < 1e-12, `${msg ?? ''} ${a} != ${b}`);
 
@@ -161,8 +161,8 @@ describe('pricing: cost from usage', () => {
     close(toUsd(7.2, 'CNY', 7.2), 1);
     close(convert(1, 'USD', 'CNY', 7.1), 7.1);
     close(convert(5, 'CNY', 'CNY'), 5);
-    assert.equal(formatIn(c.total, 'CNY', { display: 'CNY', cnyPerUsd: 7.2 }), '¥0.0042');
-    assert.equal(formatIn(c.total, 'CNY', { display: 'USD', cnyPerUsd: 7.2 }), '$0.00058');
+    assert.equal(formatMoney(convert(c.total, 'CNY', 'CNY', 7.2), 'CNY'), '¥0.0042');
+    assert.equal(formatMoney(convert(c.total, 'CNY', 'USD', 7.2), 'USD'), '$0.00058');
   });
 });
 
@@ -177,6 +177,15 @@ describe('pricing: money formatting', () => {
     assert.equal(formatMoney(0, 'CNY'), '¥0.00');
     assert.equal(formatMoney(-0.25, 'USD'), '-$0.25');
     assert.equal(formatMoney(1e-10, 'USD'), '<$0.00000001');
+  });
+
+  it('formats amounts read together (a table, a report) with the digits the set needs to tell them apart', () => {
+    const amounts = [0.00116, 0.00124, 12.5, 0];
+    const f = moneyFormatter('CNY', amounts);
+    assert.deepEqual(amounts.map(f), ['¥0.00116', '¥0.00124', '¥12.50', '¥0.00']);
+    assert.equal(new Set(amounts.map(f)).size, amounts.length, 'different amounts never print the same');
+    assert.equal(moneyFormatter('USD')(0.0012), '$0.0012', 'alone, an amount keeps two significant digits');
+    assert.equal(moneyFormatter('EUR' as string)(1), '$1.00', 'an unknown display currency is USD');
   });
 });
 

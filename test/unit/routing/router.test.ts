@@ -218,7 +218,7 @@ describe('routing / router: reasons, escalation and errors', () => {
     assert.ok(Math.abs(r.costIncrease!.toUsd - 0.72) < 1e-9);
     assert.equal(
       r.needsConfirmation,
-      'Moving to claude-opus-4-5 (complex tier) raises the estimate from $0.3580 to up to $0.7200, over the remaining budget of $0.5000.',
+      'Moving to claude-opus-4-5 (complex tier) raises the estimate from $0.36 to up to $0.72, over the remaining budget of $0.50.',
     );
     // With enough budget it is still reported as dearer, but needs no confirmation.
     const rich = ok(router.route(input('explainCode', 140_000, { remainingBudgetUsd: 5 })));
@@ -230,7 +230,7 @@ describe('routing / router: reasons, escalation and errors', () => {
     const router = new Router(cfg(), ports(ALL));
     const r = ok(router.route(input('reviewCode', 5000, { remainingBudgetUsd: 0.001 })));
     // gpt-4.1: 5000 × 2 / 1e6 + 1200 × 8 / 1e6 = 0.01 + 0.0096
-    assert.equal(r.needsConfirmation, 'This request may cost up to $0.0196 on gpt-4.1, over the remaining budget of $0.0010.');
+    assert.equal(r.needsConfirmation, 'This request may cost up to $0.02 on gpt-4.1, over the remaining budget of $0.001.');
     assert.equal(ok(router.route(input('reviewCode', 5000, { remainingBudgetUsd: 1 }))).needsConfirmation, undefined);
   });
 
@@ -367,7 +367,7 @@ describe('routing / router: overrides, escalate button, request and fallbacks', 
     );
     assert.equal(
       up.needsConfirmation,
-      'Moving to claude-opus-4-5 (complex tier) raises the estimate from $0.0330 to up to $0.0700, over the remaining budget of $0.0500.',
+      'Moving to claude-opus-4-5 (complex tier) raises the estimate from $0.033 to up to $0.07, over the remaining budget of $0.05.',
     );
   });
 

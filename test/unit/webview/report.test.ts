@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { ReportApp, moneyFormatter, savingCard } from '../../../src/webview/reportApp';
+import { ReportApp, savingCard } from '../../../src/webview/reportApp';
+import { moneyFormatter } from '../../../src/core/pricing';
 import { dayChart, niceStep, requests } from '../../../src/webview/charts';
 import type { ReportViewToHost } from '../../../src/shared/protocol';
 import { makeWindow } from './dom';
