@@ -1,5 +1,6 @@
 import type { ModelInfo } from '../core/routing';
-import { Catalogue, convert, costOf, describePriceSource, formatMoney, formatMoneyAll, toUsd, type CatalogueOverrides, type DashScopeRegion, type ModelEntry, type PriceList } from '../core/pricing';
+import { Catalogue, convert, costOf, describePriceSource, formatMoney, formatMoneyAll, toUsd, type CatalogueOverrides, type ModelEntry, type PriceList } from '../core/pricing';
+import { dashscopeRegionFrom } from '../core/providers/baseUrls';
 import type { Currency, ProviderId, Usage } from '../core/types';
 import { noCheaperThanKnown } from '../core/modelSettings';
 import type { TierwiseConfig } from './config';
@@ -27,7 +28,7 @@ export class Pricing {
   }
 
   private build(cfg: TierwiseConfig): Catalogue {
-    const dashscopeRegion = priceRegion(cfg.dashscopeRegion);
+    const dashscopeRegion = cfg.dashscopeRegion;
     const priceList = this.priceList();
     const mine = new Catalogue({ overrides: withLocalModelsFree(overridesFromSettings(cfg.models), cfg, this.localModels), dashscopeRegion, priceList });
     if (!cfg.workspaceModels.length) return mine;
@@ -131,13 +132,6 @@ export class Pricing {
   }
 }
 
-/** The DashScope price list of a region setting. */
-export function priceRegion(region: TierwiseConfig['dashscopeRegion']): DashScopeRegion {
-  return region === 'international' ? 'intl' : region === 'us' ? 'us' : 'cn';
-}
-
-const PRICE_REGIONS: Record<string, DashScopeRegion> = { china: 'cn', cn: 'cn', international: 'intl', intl: 'intl', us: 'us' };
-
 /**
  * `tierwise.models` entries → catalogue overrides keyed "provider/model" (DashScope: "provider/model@region" when
  * the entry names a `region`: china, international or us).
@@ -149,7 +143,7 @@ export function overridesFromSettings(list: unknown[]): CatalogueOverrides {
     const m = raw as Record<string, unknown>;
     if (typeof m.provider !== 'string' || typeof m.id !== 'string') continue;
     const n = (k: string) => (typeof m[k] === 'number' && Number.isFinite(m[k]) ? (m[k] as number) : undefined);
-    const region = m.provider === 'dashscope' && typeof m.region === 'string' ? PRICE_REGIONS[m.region] : undefined;
+    const region = m.provider === 'dashscope' ? dashscopeRegionFrom(m.region) : undefined;
     out[`${m.provider}/${m.id}${region ? `@${region}` : ''}`] = {
       ...(region ? { region } : {}),
       thinkingOutputPerM: n('thinkingOutput'),

@@ -79,7 +79,7 @@ export class PriceUpdater {
     const { list, problems } = parseLiteLlmPrices(json, { from: where, date: new Date().toISOString().slice(0, 10) });
     if (list.models.length === 0) throw new Error('no OpenAI or Anthropic chat model with prices in it');
     // Compare with the built-in prices (not with a list applied earlier; settings corrections apply on top either way).
-    const base = new Catalogue({ dashscopeRegion: 'cn' });
+    const base = new Catalogue({ dashscopeRegion: 'china' });
     const diff = diffPriceList(base, list);
     return { list, diff, lines: describeDiff(diff), problems };
   }

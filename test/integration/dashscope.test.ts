@@ -8,7 +8,7 @@ import { fakeEnqueue, fakeRequests, fakeReset, setting, tierwise, until } from '
 
 const KEY = 'sk-test-dashscope-integration-0123456789';
 const LINES = ['The export button does nothing when the file name has a space.', 'Please add a dark theme to the settings page.', 'How do I reset my password from the mobile app?'];
-const china = new Catalogue({ dashscopeRegion: 'cn' });
+const china = new Catalogue({ dashscopeRegion: 'china' });
 /** A stable system prompt well past DashScope's 1,024-token explicit-cache minimum. */
 const LONG_SYSTEM = Array.from({ length: 120 }, (_, i) => `Rule ${i + 1}: answer in plain words, keep it short and cite the line numbers you rely on.`).join('\n');
 

@@ -1,9 +1,6 @@
 import type { Currency, ProviderId, Tier } from '../types';
+import { DEFAULT_DASHSCOPE_REGION, dashscopeRegionFrom, type DashScopeRegion } from '../providers/baseUrls';
 import data from './catalogue.json';
-
-/** DashScope price lists: China (Beijing, CNY), international (Singapore, USD), US (Virginia, USD). */
-export type DashScopeRegion = 'cn' | 'intl' | 'us';
-export const DASHSCOPE_PRICE_REGIONS: readonly DashScopeRegion[] = ['cn', 'intl', 'us'];
 
 /**
  * One input-length price tier (DashScope): a request whose input is at most `upTo` tokens (and above the
@@ -64,13 +61,13 @@ export interface ModelEntry {
 
 /**
  * User overrides and additions from settings (`tierwise.pricing.overrides`), keyed "provider/model"
- * (DashScope: optionally "dashscope/model@intl"). Fields given replace the catalogue's; unknown keys add models.
+ * (DashScope: optionally "dashscope/model@international", or @intl, @china, @cn, @us). Fields given replace the catalogue's; unknown keys add models.
  */
 export type CatalogueOverrides = Record<string, Partial<ModelEntry>>;
 
 export interface CatalogueOptions {
   overrides?: CatalogueOverrides;
-  /** Which DashScope price list applies (default 'cn'). 'us' uses US entries, else the international ones. */
+  /** Which DashScope price list applies (default china). 'us' uses US entries, else the international ones. */
   dashscopeRegion?: DashScopeRegion;
   /** Prices read with "Update Prices" (OpenAI and Anthropic), applied over the built-in ones, under `overrides`. */
   priceList?: PriceList;
@@ -156,7 +153,7 @@ export class Catalogue {
   private readonly region: DashScopeRegion;
 
   constructor(options: CatalogueOptions = {}) {
-    this.region = options.dashscopeRegion ?? 'cn';
+    this.region = options.dashscopeRegion ?? DEFAULT_DASHSCOPE_REGION;
     this.entries = BUILT_IN.map((e) => ({ ...e }));
     if (options.priceList) this.applyPriceList(options.priceList);
     for (const [key, patch] of Object.entries(options.overrides ?? {})) this.applyOverride(key, patch);
@@ -209,24 +206,27 @@ export class Catalogue {
 
   private pool(provider: ProviderId, region: DashScopeRegion): ModelEntry[] {
     if (provider !== 'dashscope') return this.entries.filter((e) => e.provider === provider);
-    const own = this.entries.filter((e) => e.provider === provider && (e.region ?? 'cn') === region);
+    const own = this.entries.filter((e) => e.provider === provider && (e.region ?? DEFAULT_DASHSCOPE_REGION) === region);
     if (region !== 'us') return own;
     // US (Virginia) bills in USD; models without a US entry take the international (Singapore) price.
     const ids = new Set(own.map((e) => e.id.toLowerCase()));
-    return [...own, ...this.entries.filter((e) => e.provider === provider && e.region === 'intl' && !ids.has(e.id.toLowerCase()))];
+    return [...own, ...this.entries.filter((e) => e.provider === provider && e.region === 'international' && !ids.has(e.id.toLowerCase()))];
   }
 
   private applyOverride(key: string, patch: Partial<ModelEntry>): void {
-    const m = /^([A-Za-z]+)[/:](.+?)(?:@(cn|intl|us))?$/.exec(key.trim());
+    const m = /^([A-Za-z]+)[/:](.+?)(?:@(china|cn|international|intl|us))?$/i.exec(key.trim());
     const provider = (patch.provider ?? m?.[1]) as ProviderId | undefined;
     const id = patch.id ?? m?.[2];
     if (!provider || !id || !['openai', 'anthropic', 'dashscope', 'openaiCompatible'].includes(provider)) return;
-    const region = (patch.region ?? (m?.[3] as DashScopeRegion | undefined)) ?? (provider === 'dashscope' ? this.region : undefined);
+    const region = dashscopeRegionFrom(patch.region ?? m?.[3]) ?? (provider === 'dashscope' ? this.region : undefined);
     const existing = this.get(provider, id, region ?? this.region);
     const clean = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined && v !== null)) as Partial<ModelEntry>;
+    // The region as the one type spells it, whatever spelling the settings used.
+    if (region) clean.region = region;
+    else delete clean.region;
     // A price given in settings replaces the input-length tiers too (they carry the catalogue's own prices).
     if ((clean.inputPerM !== undefined || clean.outputPerM !== undefined) && clean.tiers === undefined) clean.tiers = undefined;
-    if (existing && existing.id.toLowerCase() === clean_(id) && (provider !== 'dashscope' || (existing.region ?? 'cn') === region)) {
+    if (existing && existing.id.toLowerCase() === clean_(id) && (provider !== 'dashscope' || (existing.region ?? DEFAULT_DASHSCOPE_REGION) === region)) {
       Object.assign(existing, clean, { source: clean.source ?? 'settings override', date: clean.date ?? existing.date });
       return;
     }
@@ -240,7 +240,7 @@ export class Catalogue {
           tier: 'medium',
           contextWindow: 0,
           maxOutput: 0,
-          currency: provider === 'dashscope' && region === 'cn' ? 'CNY' : 'USD',
+          currency: provider === 'dashscope' && region === 'china' ? 'CNY' : 'USD',
           inputPerM: 0,
           outputPerM: 0,
         };

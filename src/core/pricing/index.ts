@@ -1,4 +1,4 @@
-export { Catalogue, DASHSCOPE_PRICE_REGIONS, isRetired, laddersRise, modelIdCandidates, type CatalogueOptions, type CatalogueOverrides, type DashScopeRegion, type ModelEntry, type PriceTier } from './catalogue';
+export { Catalogue, isRetired, laddersRise, modelIdCandidates, type CatalogueOptions, type CatalogueOverrides, type ModelEntry, type PriceTier } from './catalogue';
 export {
   LITELLM_PRICES_URL,
   parseLiteLlmPrices,

@@ -1,6 +1,20 @@
 import type { ProviderId } from '../types';
 
+/**
+ * The one DashScope region type, spelled as the setting `tierwise.providers.dashscope.region` is: China (Beijing,
+ * prices in CNY), international (Singapore, USD), US (Virginia, USD). It picks both the host and the price list.
+ */
 export type DashScopeRegion = 'china' | 'international' | 'us';
+
+/** The region when nothing names one (the setting's default). */
+export const DEFAULT_DASHSCOPE_REGION: DashScopeRegion = 'china';
+
+const REGION_SPELLINGS: Readonly<Record<string, DashScopeRegion>> = { china: 'china', cn: 'china', international: 'international', intl: 'international', us: 'us' };
+
+/** A region as users write it in settings and price keys ("china" or "cn", "international" or "intl", "us"). */
+export function dashscopeRegionFrom(v: unknown): DashScopeRegion | undefined {
+  return typeof v === 'string' ? REGION_SPELLINGS[v.trim().toLowerCase()] : undefined;
+}
 
 /**
  * DashScope (Model Studio) OpenAI-compatible endpoints: China (Beijing), international (Singapore), US (Virginia).
@@ -38,7 +52,7 @@ export const ANTHROPIC_BASE_URL = 'https://api.anthropic.com';
 /** Ollama's OpenAI-compatible endpoint; LM Studio uses http://localhost:1234/v1, vLLM http://localhost:8000/v1. */
 export const OPENAI_COMPATIBLE_BASE_URL = 'http://localhost:11434/v1';
 
-export function defaultBaseUrl(id: ProviderId, region: DashScopeRegion = 'international'): string {
+export function defaultBaseUrl(id: ProviderId, region: DashScopeRegion = DEFAULT_DASHSCOPE_REGION): string {
   switch (id) {
     case 'openai':
       return OPENAI_BASE_URL;

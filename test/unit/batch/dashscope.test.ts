@@ -71,7 +71,7 @@ describe('batch: DashScope through its OpenAI-compatible endpoints (fake provide
     const { results, unreadable } = await c.results(done, { order: ['item-1', 'item-2'] });
     assert.deepEqual(unreadable, []);
     assert.equal(results.length, 2);
-    const plus = new Catalogue({ dashscopeRegion: 'intl' }).get('dashscope', 'qwen-plus')!;
+    const plus = new Catalogue({ dashscopeRegion: 'international' }).get('dashscope', 'qwen-plus')!;
     for (const [i, r] of results.entries()) {
       assert.ok(r.ok);
       assert.equal(r.text, defaultAnswer('qwen-plus'));

@@ -69,9 +69,9 @@ describe('pricing: catalogue', () => {
   });
 
   it('keeps DashScope China (CNY) and international (USD) price lists apart', () => {
-    const intl = new Catalogue({ dashscopeRegion: 'intl' });
+    const intl = new Catalogue({ dashscopeRegion: 'international' });
     assert.deepEqual([intl.get('dashscope', 'qwen-plus')?.currency, intl.get('dashscope', 'qwen-plus')?.inputPerM], ['USD', 0.4]);
-    assert.equal(cat.get('dashscope', 'qwen-plus', 'intl')?.currency, 'USD');
+    assert.equal(cat.get('dashscope', 'qwen-plus', 'international')?.currency, 'USD');
     assert.ok(cat.models('dashscope').every((e) => e.currency === 'CNY'));
     assert.ok(intl.models('dashscope').every((e) => e.currency === 'USD'));
     assert.ok(cat.models('openai').length >= 10);
@@ -94,8 +94,8 @@ describe('pricing: catalogue', () => {
     assert.deepEqual([old?.inputPerM, old?.outputPerM, old?.contextWindow], [5, 15, 128000]);
     const local = c.get('openaiCompatible', 'llama3.1:8b');
     assert.deepEqual([local?.inputPerM, local?.outputPerM, local?.contextWindow, local?.tier, local?.currency], [0, 0, 8192, 'simple', 'USD']);
-    assert.equal(c.get('dashscope', 'qwen-plus', 'intl')?.outputPerM, 1);
-    assert.equal(c.get('dashscope', 'qwen-plus', 'cn')?.outputPerM, 2);
+    assert.equal(c.get('dashscope', 'qwen-plus', 'international')?.outputPerM, 1);
+    assert.equal(c.get('dashscope', 'qwen-plus', 'china')?.outputPerM, 2);
     // the built-in data is untouched for other instances
     assert.equal(new Catalogue().get('openai', 'gpt-4o')?.inputPerM, 2.5);
   });

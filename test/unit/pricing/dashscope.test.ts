@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { Catalogue, compareTable, costOf, estimateCost, makeRecord, priceTier, usageOf } from '../../../src/core/pricing';
 import { fromOpenAIUsage } from '../../../src/core/providers/usage';
+import { DASHSCOPE_BASE_URLS, DEFAULT_DASHSCOPE_REGION, dashscopeRegionFrom, defaultBaseUrl } from '../../../src/core/providers/baseUrls';
 import { defaultRoutingConfig } from '../../../src/core/routing/config';
 import { Router, isRouteError } from '../../../src/core/routing/router';
 import { overridesFromSettings } from '../../../src/host/pricing';
@@ -81,7 +82,7 @@ describe('pricing: DashScope usage shapes against hand calculations', () => {
     // batch in the second tier: half of that tier
     close(costOf(plus, { inputTokens: 200_000, outputTokens: 1000, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 }, { batch: true }).total, (200_000 * 1.2 + 1000 * 10) / M);
     // International qwen-flash: two tiers in USD
-    const flash = new Catalogue({ dashscopeRegion: 'intl' }).get('dashscope', 'qwen-flash')!;
+    const flash = new Catalogue({ dashscopeRegion: 'international' }).get('dashscope', 'qwen-flash')!;
     close(costOf(flash, { inputTokens: 300_000, outputTokens: 1000, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 }).total, (300_000 * 0.25 + 1000 * 2) / M);
     assert.equal(flash.currency, 'USD');
   });
@@ -172,27 +173,27 @@ describe('pricing: DashScope catalogue', () => {
       assert.ok(e.source && /^https:\/\//.test(e.source), `${e.id}@${e.region} has a source`);
       assert.match(e.date ?? '', /^\d{4}-\d{2}-\d{2}$/, `${e.id}@${e.region} has a date`);
       assert.ok(e.contextWindow > 0 && e.maxOutput > 0, `${e.id}@${e.region} has limits`);
-      assert.equal(e.currency, e.region === 'cn' ? 'CNY' : 'USD');
+      assert.equal(e.currency, e.region === 'china' ? 'CNY' : 'USD');
       if (e.tiers) {
         assert.equal(e.tiers[0]!.inputPerM, e.inputPerM, `${e.id}: the first tier is the entry's price`);
         assert.equal(e.tiers[0]!.outputPerM, e.outputPerM);
         assert.ok(e.tiers[e.tiers.length - 1]!.upTo >= e.contextWindow, `${e.id}: the tiers cover the window`);
       }
     }
-    const cn = new Catalogue({ dashscopeRegion: 'cn' });
+    const cn = new Catalogue({ dashscopeRegion: 'china' });
     assert.equal(cn.get('dashscope', 'qwen-plus')!.contextWindow, 1_000_000);
     assert.ok(cn.get('dashscope', 'qwen-flash'));
-    assert.ok(new Catalogue({ dashscopeRegion: 'intl' }).get('dashscope', 'qwen-flash'));
+    assert.ok(new Catalogue({ dashscopeRegion: 'international' }).get('dashscope', 'qwen-flash'));
   });
 
   it('the US region takes US entries where there are some and the international (USD) prices otherwise', () => {
     const us = new Catalogue({ dashscopeRegion: 'us' });
     const plus = us.get('dashscope', 'qwen-plus')!;
     assert.equal(plus.currency, 'USD');
-    assert.equal(plus.inputPerM, new Catalogue({ dashscopeRegion: 'intl' }).get('dashscope', 'qwen-plus')!.inputPerM);
+    assert.equal(plus.inputPerM, new Catalogue({ dashscopeRegion: 'international' }).get('dashscope', 'qwen-plus')!.inputPerM);
     const own = new Catalogue({ dashscopeRegion: 'us', overrides: { 'dashscope/qwen-plus@us': { inputPerM: 0.5, outputPerM: 1.5 } } });
     assert.equal(own.get('dashscope', 'qwen-plus')!.inputPerM, 0.5);
-    assert.equal(own.get('dashscope', 'qwen-plus', 'intl')!.inputPerM, 0.4, 'the international entry is left alone');
+    assert.equal(own.get('dashscope', 'qwen-plus', 'international')!.inputPerM, 0.4, 'the international entry is left alone');
   });
 
   it('tierwise.models entries can price a DashScope region of their own (US), with thinking and explicit-cache prices', () => {
@@ -202,12 +203,29 @@ describe('pricing: DashScope catalogue', () => {
     assert.equal(us.region, 'us');
     assert.equal(us.inputPerM, 0.5);
     close(costOf(us, { inputTokens: 1000, outputTokens: 100, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 50 }).total, (1000 * 0.5 + 100 * 5) / M);
-    assert.equal(new Catalogue({ dashscopeRegion: 'intl', overrides }).get('dashscope', 'qwen-plus')!.inputPerM, 0.4);
+    assert.equal(new Catalogue({ dashscopeRegion: 'international', overrides }).get('dashscope', 'qwen-plus')!.inputPerM, 0.4);
   });
 
   it('a price override replaces the input-length tiers', () => {
     const c = new Catalogue({ overrides: { 'dashscope/qwen-plus': { inputPerM: 1, outputPerM: 3 } } });
     const e = c.get('dashscope', 'qwen-plus')!;
     close(costOf(e, { inputTokens: 200_000, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 }).total, 0.2);
+  });
+});
+
+describe('pricing / DashScope: one region type for hosts and price lists', () => {
+  it('reads every spelling users have in settings and price keys, and defaults like the setting (china)', () => {
+    assert.equal(dashscopeRegionFrom('cn'), 'china');
+    assert.equal(dashscopeRegionFrom('China'), 'china');
+    assert.equal(dashscopeRegionFrom('intl'), 'international');
+    assert.equal(dashscopeRegionFrom('us'), 'us');
+    assert.equal(dashscopeRegionFrom('eu'), undefined);
+    assert.equal(DEFAULT_DASHSCOPE_REGION, 'china');
+    assert.equal(defaultBaseUrl('dashscope'), DASHSCOPE_BASE_URLS.china);
+    assert.equal(new Catalogue().get('dashscope', 'qwen-plus')!.currency, 'CNY', 'the default price list is China’s');
+    const c = new Catalogue({ overrides: { 'dashscope/qwen-plus@intl': { outputPerM: 1 }, 'dashscope/qwen-plus@cn': { outputPerM: 3 } } });
+    assert.equal(c.get('dashscope', 'qwen-plus', 'international')!.outputPerM, 1);
+    assert.equal(c.get('dashscope', 'qwen-plus', 'international')!.region, 'international');
+    assert.equal(c.get('dashscope', 'qwen-plus', 'china')!.outputPerM, 3);
   });
 });

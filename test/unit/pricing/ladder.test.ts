@@ -9,10 +9,10 @@ const TODAY = '2026-12-01';
 const CLOUD: ProviderId[] = ['openai', 'anthropic', 'dashscope'];
 
 describe('pricing / default tier ladders', () => {
-  for (const region of ['cn', 'intl'] as const) {
+  for (const region of ['china', 'international'] as const) {
     const cat = new Catalogue({ dashscopeRegion: region });
     for (const provider of CLOUD) {
-      if (provider !== 'dashscope' && region === 'intl') continue;
+      if (provider !== 'dashscope' && region === 'international') continue;
       const label = provider === 'dashscope' ? `dashscope (${region})` : provider;
 
       it(`${label}: every default is catalogued, current and priced; simple < medium < complex per token`, () => {

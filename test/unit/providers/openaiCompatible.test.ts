@@ -281,7 +281,7 @@ describe('providers/openaiCompatible (openai SDK against the fake provider)', ()
     it('uses the region base URLs by default', () => {
       assert.equal(defaultBaseUrl('dashscope', 'china'), 'https://dashscope.aliyuncs.com/compatible-mode/v1');
       assert.equal(defaultBaseUrl('dashscope', 'international'), 'https://dashscope-intl.aliyuncs.com/compatible-mode/v1');
-      assert.equal(defaultBaseUrl('dashscope'), DASHSCOPE_BASE_URLS.international);
+      assert.equal(defaultBaseUrl('dashscope'), DASHSCOPE_BASE_URLS.china, 'the same default as the region setting and the price list');
     });
 
     it('sends requests to the chosen region through the injected fetch', async () => {
