@@ -67,10 +67,9 @@ export function mergeAnthropicUsage(prev: AnthropicWireUsage | undefined, next: 
   return out;
 }
 
-/** Rough token estimate (about four characters a token) for when the provider reported nothing. */
-export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
-}
+/** For when the provider reported nothing: the one offline estimate (src/core/tokens/estimate.ts). */
+export { estimateTokens } from '../tokens/estimate';
+import { estimateTokens } from '../tokens/estimate';
 
 export function estimateInputTokens(req: ChatRequest): number {
   let t = req.system ? estimateTokens(req.system) + 3 : 0;

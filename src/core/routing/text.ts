@@ -1,19 +1,10 @@
-/** Small text helpers shared by the routing modules. Pure, no dependencies. */
+/** Small text helpers shared by the routing modules. Pure. */
 
 /**
- * A rough token count: about 4 characters per token for Latin text, 1 token per CJK character.
- * Good enough for sizing prompts and budgets; the host counts real selections with a tokenizer.
+ * The rough token count routing sizes prompts with when the host gives no counter: the one offline estimate
+ * (src/core/tokens/estimate.ts). The host counts real selections with a tokenizer.
  */
-export function roughTokens(text: string): number {
-  if (!text) return 0;
-  let cjk = 0;
-  for (const ch of text) {
-    const c = ch.codePointAt(0) ?? 0;
-    if ((c >= 0x3000 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7af) || (c >= 0xf900 && c <= 0xfaff)) cjk++;
-  }
-  const rest = text.length - cjk;
-  return cjk + Math.ceil(rest / 4);
-}
+export { estimateTokens as roughTokens } from '../tokens/estimate';
 
 /** 140000 -> "140,000" (fixed locale so reason strings are stable). */
 const COUNT_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
