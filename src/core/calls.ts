@@ -5,5 +5,5 @@
  */
 export { createProvider, providerNeedsKey, defaultBaseUrl } from './providers';
 export { CallRunner, withFallbacks } from './resilience/pipeline';
-export { BatchClient, BATCH_PROVIDER_IDS, isBatchProvider, batchItemTexts, nonEmptyLines, batchCustomIds, abbreviate, assembleBatchAnswer, batchProgressText } from './batch';
+export { BatchClient, isBatchProvider, batchItemTexts, nonEmptyLines, batchCustomIds, abbreviate, assembleBatchAnswer, batchProgressText } from './batch';
 export { dashscopeBatchRefusal, dashscopeBatchSupports } from './batch';

@@ -1,23 +1,11 @@
 import * as vscode from 'vscode';
-import { Ledger as LedgerFile, budgetCheck, budgetStatus, makeRecord, nodeLedgerFs, remainingUsd, spend, type LedgerRecord, type LedgerRecovery, type Outcome, type RoutingInfo, type Spend } from '../core/pricing';
-import type { ProviderId, Tier, Usage } from '../core/types';
+import { Ledger as LedgerFile, budgetCheck, budgetStatus, makeRecord, nodeLedgerFs, remainingUsd, spend, type FinishedCall, type LedgerRecord, type LedgerRecovery, type Spend } from '../core/pricing';
 import type { Log } from './log';
 import type { Pricing } from './pricing';
 
-export interface CallRecordInput {
-  provider: ProviderId;
-  model: string;
-  tier?: Tier;
-  task?: string;
-  usage: Usage;
+/** A finished call for the ledger; the time and session are the ledger's own. */
+export interface CallRecordInput extends Omit<FinishedCall, 'time' | 'session' | 'usageReported'> {
   usageReported: boolean;
-  batch?: boolean;
-  latencyMs: number;
-  retries: number;
-  outcome: Outcome;
-  error?: string;
-  routing?: RoutingInfo;
-  overhead?: 'routing';
   /** The cost the gateway reported for this call (LiteLLM `x-litellm-response-cost`), in USD: recorded as is. */
   gatewayCostUsd?: number;
   /** The call went to a server on this machine (free unless priced in tierwise.models). */

@@ -165,7 +165,7 @@ export function overridesFromSettings(list: unknown[]): CatalogueOverrides {
 }
 
 /** The OpenAI-compatible endpoint is local: a loopback base URL, or none (the default is Ollama on localhost). */
-export function isLocalEndpoint(cfg: Pick<TierwiseConfig, 'providers'>): boolean {
+function isLocalEndpoint(cfg: Pick<TierwiseConfig, 'providers'>): boolean {
   const url = cfg.providers.openaiCompatible.baseUrl;
   return !url || isLoopbackUrl(url);
 }
@@ -175,7 +175,7 @@ export function isLocalEndpoint(cfg: Pick<TierwiseConfig, 'providers'>): boolean
  * price of 0 unless `tierwise.models` gives it one. A gateway (not on loopback) keeps "price unknown" unless priced
  * there or by the gateway's own cost header.
  */
-export function withLocalModelsFree(overrides: CatalogueOverrides, cfg: Pick<TierwiseConfig, 'providers' | 'routing'>, listed: readonly string[] = []): CatalogueOverrides {
+function withLocalModelsFree(overrides: CatalogueOverrides, cfg: Pick<TierwiseConfig, 'providers' | 'routing'>, listed: readonly string[] = []): CatalogueOverrides {
   if (!isLocalEndpoint(cfg)) return overrides;
   const out = { ...overrides };
   const models = new Set([...Object.values(cfg.routing.config.tiers.openaiCompatible), ...listed]);

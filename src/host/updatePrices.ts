@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
 import type { PriceDiff, PriceList } from '../core/pricing';
-import { Catalogue, describeDiff, diffPriceList, parseLiteLlmPrices } from '../core/pricing';
+import { Catalogue, LITELLM_PRICES_URL, describeDiff, diffPriceList, parseLiteLlmPrices } from '../core/pricing';
 import type { Services } from './services';
 
 /** Where the applied price list lives (global state: the same for every workspace). */
 export const PRICE_LIST_KEY = 'tierwise.priceList';
 const URL_SETTING = 'pricing.updateUrl';
 /** LiteLLM's raw file on GitHub (also the setting's default in package.json). */
-const DEFAULT_URL = 'https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json';
+const DEFAULT_URL = LITELLM_PRICES_URL;
 const MAX_BYTES = 50 * 1024 * 1024;
 
 function isPriceList(v: unknown): v is PriceList {

@@ -8,8 +8,7 @@ export interface CurrencySettings {
   cnyPerUsd: number;
 }
 
-export const DEFAULT_CNY_PER_USD = 7.2;
-export const DEFAULT_CURRENCY: CurrencySettings = { display: 'USD', cnyPerUsd: DEFAULT_CNY_PER_USD };
+const DEFAULT_CNY_PER_USD = 7.2;
 
 export function convert(amount: number, from: Currency, to: Currency, cnyPerUsd: number = DEFAULT_CNY_PER_USD): number {
   if (from === to) return amount;

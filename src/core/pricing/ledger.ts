@@ -70,7 +70,7 @@ export interface LedgerRecovery {
 }
 
 /** `ledger.jsonl.corrupt-2026-12-01T07-50-00Z`: a name that sorts by time and is valid on every file system. */
-export function corruptName(file: string, now: number): string {
+function corruptName(file: string, now: number): string {
   return `${file}.corrupt-${new Date(now).toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')}`;
 }
 

@@ -71,28 +71,27 @@ export function usageOf(r: LedgerRecord): Usage {
   };
 }
 
+/** A finished call as the ledger is told of it (before it is priced). */
+export interface FinishedCall {
+  time: number;
+  session?: string;
+  provider: ProviderId;
+  model: string;
+  tier?: Tier;
+  task?: string;
+  usage: Usage;
+  usageReported?: boolean;
+  batch?: boolean;
+  latencyMs: number;
+  retries: number;
+  outcome: Outcome;
+  error?: string;
+  routing?: RoutingInfo;
+  overhead?: 'routing';
+}
+
 /** Builds a record from a finished call, pricing it with the catalogue (unknown model: cost 0). */
-export function makeRecord(
-  catalogue: Catalogue,
-  call: {
-    time: number;
-    session?: string;
-    provider: ProviderId;
-    model: string;
-    tier?: Tier;
-    task?: string;
-    usage: Usage;
-    usageReported?: boolean;
-    batch?: boolean;
-    latencyMs: number;
-    retries: number;
-    outcome: Outcome;
-    error?: string;
-    routing?: RoutingInfo;
-    overhead?: 'routing';
-  },
-  cnyPerUsd?: number,
-): LedgerRecord {
+export function makeRecord(catalogue: Catalogue, call: FinishedCall, cnyPerUsd?: number): LedgerRecord {
   const entry = catalogue.get(call.provider, call.model);
   const c = entry ? costOf(entry, call.usage, { batch: call.batch }) : undefined;
   const currency = entry?.currency ?? 'USD';
