@@ -300,7 +300,7 @@ async function main(): Promise<void> {
     // ---- estimate error --------------------------------------------------------------------------------------
     const samples: Record<string, string> = {
       'TS/JS code': corpus(300_000),
-      'English prose (READMEs)': ['openai/README.md', '@anthropic-ai/sdk/README.md', 'esbuild/README.md', 'eslint/README.md', 'cockatiel/readme.md']
+      'English prose (READMEs)': ['openai/README.md', '@anthropic-ai/sdk/README.md', 'esbuild/README.md', 'eslint/README.md', 'markdown-it/README.md']
         .map((p) => {
           try {
             return readFileSync(nm(p), 'utf8');
