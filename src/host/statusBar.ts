@@ -5,6 +5,7 @@ import type { TokenCount } from '../core/tokens/client';
 import { TIERS } from '../core/types';
 import { gatewayBudget, serverTokenCount, type GatewayBudget } from '../core/setup/local';
 import type { Services } from './services';
+import { DocumentTokens } from './documentTokens';
 
 const DEBOUNCE_MS = 120;
 /** Above this many characters the status bar estimates from samples instead of counting the whole text. */
@@ -26,6 +27,11 @@ function sampleText(doc: vscode.TextDocument, ranges: [number, number][], total:
     base += len;
   }
   return parts.join('');
+}
+/** Nothing but blanks, read line by line (stops at the first line with text). */
+function isBlank(doc: vscode.TextDocument): boolean {
+  for (let i = 0; i < doc.lineCount; i++) if (!doc.lineAt(i).isEmptyOrWhitespace) return false;
+  return true;
 }
 /** How often the gateway's key budget is asked for again. */
 const GATEWAY_REFRESH_MS = 60_000;
@@ -50,8 +56,11 @@ export class StatusBar implements vscode.Disposable {
   private gateway: { budget?: GatewayBudget; at: number; url: string } | undefined;
   private gatewayRun: Promise<void> | undefined;
   private gatewayWarned = false;
+  private readonly documents: DocumentTokens;
 
   constructor(private readonly s: Services) {
+    this.documents = new DocumentTokens(() => this.s.tokens().counter());
+    this.subs.push(this.documents);
     this.item = vscode.window.createStatusBarItem('tierwise.status', vscode.StatusBarAlignment.Right, 100);
     this.item.name = 'Tierwise';
     this.item.command = 'tierwise.showCostReport';
@@ -121,16 +130,25 @@ export class StatusBar implements vscode.Disposable {
       show({ tokens: Math.round((approx.tokens * total) / Math.max(1, sample.length)), exact: false, method: 'estimate' }, '', false);
       return;
     }
-    const text = selected.length ? selected.map((sel) => doc.getText(sel)).join('\n') : doc.getText();
-    const empty = text.trim() === '';
-    this.s.tokens().counter().live('status', provider, model, text, (count) => show(count, text, empty), (e) => this.s.log.warn(`token count failed: ${String(e)}`));
+    const failed = (e: unknown) => this.s.log.warn(`token count failed: ${String(e)}`);
+    // `seen` stands for the counted text: the selection itself, or the document's version (not copied on every change).
+    const selection = selected.length ? selected.map((sel) => doc.getText(sel)).join('\n') : undefined;
+    const seen = selection ?? `${doc.uri.toString()}@${doc.version}`;
+    const empty = selection !== undefined ? selection.trim() === '' : isBlank(doc);
+    const counter = this.s.tokens().counter();
+    if (selection !== undefined) counter.live('status', provider, model, selection, (count) => show(count, seen, empty), failed);
+    else {
+      // The worker holds the document and gets only its edits: a keystroke re-counts the chunks it touched.
+      if (!counter.isReady(provider, model)) show(counter.approximate(provider, model, doc.getText()), seen, empty);
+      this.documents.count(doc, provider, model).then((count) => show(count, seen, empty), failed);
+    }
     // A local llama.cpp or vLLM server counts exactly with its own tokenizer (POST /tokenize).
     const pricing = this.s.pricingIfLoaded();
-    if (provider === 'openaiCompatible' && pricing?.isLocal(provider) && !empty && text.length <= SERVER_COUNT_MAX_CHARS) {
+    if (provider === 'openaiCompatible' && pricing?.isLocal(provider) && !empty && (selection?.length ?? total) <= SERVER_COUNT_MAX_CHARS) {
       const baseUrl = this.s.config().providers.openaiCompatible.baseUrl || 'http://localhost:11434/v1';
-      void serverTokenCount(fetch, baseUrl, model, text, { timeoutMs: 1500 }).then((n) => {
+      void serverTokenCount(fetch, baseUrl, model, selection ?? doc.getText(), { timeoutMs: 1500 }).then((n) => {
         if (n === undefined || gen !== this.generation) return;
-        this.last = { count: { tokens: n, exact: true, method: 'provider' }, scope, languageId: doc.languageId, empty, text };
+        this.last = { count: { tokens: n, exact: true, method: 'provider' }, scope, languageId: doc.languageId, empty, text: seen };
         this.render();
       });
     }

@@ -268,7 +268,8 @@ export class TokenCounter {
   private readonly live_ = new Map<string, { busy: boolean; next?: () => void }>();
   private readonly docs = new Map<string, { plan: CountPlan; factor: number }>();
 
-  constructor(private readonly backend: TokenBackend) {}
+  /** `backend` is public for LiveDocuments (documents.ts), which holds editor documents in it. */
+  constructor(readonly backend: TokenBackend) {}
 
   approximate(provider: ProviderId, model: string, text: string): TokenCount {
     const plan = countPlan(provider, model);
@@ -360,6 +361,11 @@ export class TokenCounter {
 
 function factorFor(plan: CountPlan, text: string): number {
   return plan.method === 'estimate-anthropic' ? anthropicFactor(text) : 1;
+}
+
+/** The count of `text` from the backend's numbers for it, as `count` would give it (the text is read only for Anthropic). */
+export function finishCount(plan: CountPlan, r: BackendCount, text: () => string): TokenCount {
+  return finish(plan, r, plan.method === 'estimate-anthropic' ? anthropicFactor(text()) : 1);
 }
 
 function finish(plan: CountPlan, r: BackendCount, factor: number): TokenCount {
