@@ -178,6 +178,38 @@ suite('Status bar', () => {
     });
     assert.ok(long > 30, `four lines of prose are more than 30 tokens (${long})`);
   });
+
+  test('typing in a document updates its count to exactly what a fresh count of the text gives', async () => {
+    const app = await tierwise();
+    await setting('provider', 'openai');
+    const fixture = await openFixture('sample.ts');
+    const content = Array.from({ length: 40 }, (_, i) => fixture.document.getText().replace(/fib/g, `fib${i}`)).join('\n');
+    const doc = await vscode.workspace.openTextDocument({ content, language: 'typescript' });
+    const editor = await vscode.window.showTextDocument(doc);
+    const model = app.services.config().routing.config.tiers.openai.medium;
+    const shown = () => /(?:^|\s)([\d,]+) tok/.exec(app.statusBar.text)?.[1]?.replace(/,/g, '');
+    const fresh = async () => String((await app.services.tokens().counter().count('openai', model, doc.getText())).tokens);
+    const sameAsFresh = async (what: string) => {
+      const expected = await fresh();
+      await until(what, () => shown() === expected || undefined);
+    };
+    await sameAsFresh('the count of the opened document');
+    // Keystrokes, one at a time and faster than the status bar's debounce.
+    editor.selection = new vscode.Selection(10, 0, 10, 0);
+    for (const ch of 'const typed = 42;\n') await vscode.commands.executeCommand('type', { text: ch });
+    await sameAsFresh('the count after typing');
+    // Several cursors in one change, a deletion and a paste-sized insert.
+    await editor.edit((b) => {
+      b.insert(new vscode.Position(2, 0), '// one\n');
+      b.insert(new vscode.Position(30, 0), '// two 2024\n');
+      b.delete(new vscode.Range(50, 0, 52, 0));
+      b.insert(new vscode.Position(80, 0), fixture.document.getText());
+    });
+    await sameAsFresh('the count after a multi-cursor edit');
+    await vscode.commands.executeCommand('undo');
+    await sameAsFresh('the count after undo');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
 });
 
 suite('API keys in secret storage', () => {

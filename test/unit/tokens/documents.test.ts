@@ -42,6 +42,19 @@ function randomEvent(random: () => number, length: number): TextEdit[] {
   return edits.length ? edits : [{ offset: Math.floor(random() * (length + 1)), deleteCount: 0, text: 'y' }];
 }
 
+/** `backend`, noting in `seen` what is sent to it. */
+function spying(backend: TokenBackend, seen: string[]): TokenBackend {
+  return {
+    count: (e, t, d) => backend.count(e, t, d),
+    open: (doc, e, t) => (seen.push(`open ${t.length}`), backend.open(doc, e, t)),
+    edit: (doc, edits) => (seen.push(`edit ${edits.map((x) => x.text).join('')}`), backend.edit(doc, edits)),
+    close: (doc) => (seen.push(`close ${doc}`), backend.close(doc)),
+    isReady: (e) => backend.isReady(e),
+    warm: (e) => backend.warm(e),
+    dispose: () => backend.dispose(),
+  };
+}
+
 const MODELS: [ProviderId, string][] = [
   ['openai', 'gpt-4o'],
   ['openai', 'gpt-4'],
@@ -96,16 +109,7 @@ describe('tokens: LiveDocuments (the document path of live counts)', function ()
 
   it('sends the text once and then only the edits', async () => {
     const seen: string[] = [];
-    const spy: TokenBackend = {
-      ...backend,
-      count: (e, t, d) => backend.count(e, t, d),
-      open: (doc, e, t) => (seen.push(`open ${t.length}`), backend.open(doc, e, t)),
-      edit: (doc, edits) => (seen.push(`edit ${edits.map((x) => x.text).join('')}`), backend.edit(doc, edits)),
-      close: (doc) => (seen.push('close'), backend.close(doc)),
-      isReady: (e) => backend.isReady(e),
-      warm: (e) => backend.warm(e),
-      dispose: () => backend.dispose(),
-    };
+    const spy = spying(backend, seen);
     const docs = new LiveDocuments(spy);
     const doc = new Doc('spy', 'const a = 1;\n'.repeat(500));
     await docs.count(doc, 'openai', 'gpt-4o');
@@ -120,7 +124,7 @@ describe('tokens: LiveDocuments (the document path of live counts)', function ()
     docs.edit('other', 2, [{ offset: 0, deleteCount: 0, text: 'z' }]);
     docs.close(doc.key);
     docs.close(doc.key);
-    assert.deepEqual(seen.slice(4), ['close']);
+    assert.deepEqual(seen.slice(4), ['close spy']);
   });
 
   it('opens the document again when the backend lost it, the model changed or a change came without edits', async () => {
@@ -148,8 +152,9 @@ describe('tokens: LiveDocuments (the document path of live counts)', function ()
   });
 
   it('holds a bounded number of documents, closing the least recently counted', async () => {
-    const closed: string[] = [];
-    const docs = new LiveDocuments({ ...backend, open: (d, e, t) => backend.open(d, e, t), edit: (d, x) => backend.edit(d, x), close: (d) => (closed.push(d), backend.close(d)) } as TokenBackend, 2);
+    const calls: string[] = [];
+    const docs = new LiveDocuments(spying(backend, calls), 2);
+    const closed = () => calls.filter((c) => c.startsWith('close')).map((c) => c.slice(6));
     const a = new Doc('a', 'alpha\n');
     const b = new Doc('b', 'beta\n');
     const c = new Doc('c', 'gamma\n');
@@ -157,10 +162,10 @@ describe('tokens: LiveDocuments (the document path of live counts)', function ()
     await docs.count(b, 'openai', 'gpt-4o');
     await docs.count(a, 'openai', 'gpt-4o');
     await docs.count(c, 'openai', 'gpt-4o');
-    assert.deepEqual(closed, ['b']);
+    assert.deepEqual(closed(), ['b']);
     assert.deepEqual([docs.has('a'), docs.has('b'), docs.has('c')], [true, false, true]);
     docs.dispose();
-    assert.deepEqual(closed.sort(), ['a', 'b', 'c']);
+    assert.deepEqual(closed().sort(), ['a', 'b', 'c']);
   });
 
   it('falls back cleanly when the worker dies: the document is opened again in the new worker', async () => {
