@@ -19,6 +19,7 @@ import { countTokens as gptTokenizerCount } from 'gpt-tokenizer';
 import { Tiktoken } from 'js-tiktoken/lite';
 import { BpeEncoder } from '../../src/core/tokens/bpe';
 import { TokenCounter, WorkerBackend } from '../../src/core/tokens/client';
+import { LiveDocuments } from '../../src/core/tokens/documents';
 import { QWEN_VOCAB_FILE, loadEncoder, loadRankFile } from '../../src/core/tokens/ranks';
 import { digitSplitExtra, estimateTokens } from '../../src/core/tokens/estimate';
 
@@ -185,18 +186,22 @@ async function main(): Promise<void> {
       const ins = del ? '' : 'x';
       return { text: t.slice(0, offset) + ins + t.slice(offset + del), edit: { offset, deleteCount: del, text: ins } };
     };
-    // (a) the editor path: the worker holds the document, each keystroke sends only the change
-    await counter.openDocument('bench', 'openai', 'gpt-4o', file1);
+    // (a) the status bar's path: the worker holds the document, each keystroke sends only the change
+    const docs = new LiveDocuments(counter.backend);
+    const doc = { key: 'bench', version: 1, text: () => text };
     let text = file1;
+    await docs.count(doc, 'openai', 'gpt-4o');
     const docTimes: number[] = [];
     for (let i = 0; i < 300; i++) {
       const e = oneEdit(text);
       text = e.text;
       const t0 = performance.now();
-      await counter.editDocument('bench', [e.edit]);
+      docs.edit(doc.key, ++doc.version, [e.edit]);
+      await docs.count(doc, 'openai', 'gpt-4o');
       docTimes.push(performance.now() - t0);
     }
-    const docNow = (await counter.editDocument('bench', [])).tokens;
+    const docNow = (await docs.count(doc, 'openai', 'gpt-4o')).tokens;
+    docs.dispose();
     const docText = text;
     // (b) whole text sent on every change, chunk cache in the worker
     await counter.count('openai', 'gpt-4o', text);
