@@ -4,8 +4,9 @@
  */
 import type { ProviderId, Tier } from '../types';
 import { PROVIDER_IDS, TIERS } from '../types';
-import type { TaskDef } from './tasks';
-import { DEFAULT_TASKS, mergeTasks } from './tasks';
+import type { TaskDef } from './taskCatalogue';
+import { DEFAULT_TASKS } from './taskCatalogue';
+import { mergeTasks } from './taskSettings';
 import type { ModelRef, TierTable } from './tiers';
 import { DEFAULT_TIER_MODELS, isProviderId, isTier, parseModelRef, resolveTierTable } from './tiers';
 import type { Classifier } from './judge';

@@ -1,4 +1,6 @@
+export * from './taskCatalogue';
 export * from './tasks';
+export * from './taskSettings';
 export * from './tiers';
 export * from './config';
 export * from './router';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { PrefixMemory, applyPromptCaching, withoutCacheMarks, countCacheBreakpoints, minCacheableTokens, prefixHash, stableFirst } from '../../../src/core/resilience/caching';
-import { DEFAULT_TASKS, buildMessages } from '../../../src/core/routing/tasks';
+import { DEFAULT_TASKS } from '../../../src/core/routing/taskCatalogue';
+import { buildMessages } from '../../../src/core/routing/tasks';
 import type { ChatRequest } from '../../../src/core/types';
 
 const tokens = (t: string) => Math.ceil(t.length / 4);

@@ -4,7 +4,7 @@ import type { RoutingConfig } from '../../../src/core/routing/config';
 import { defaultRoutingConfig, routingConfigFromSettings } from '../../../src/core/routing/config';
 import type { Route, RouteError, RouteInput } from '../../../src/core/routing/router';
 import { Router, isRouteError } from '../../../src/core/routing/router';
-import { DEFAULT_TASKS } from '../../../src/core/routing/tasks';
+import { DEFAULT_TASKS } from '../../../src/core/routing/taskCatalogue';
 import { CNY_TO_USD, TEST_TIERS, ports } from './fixtures';
 
 const ALL: ProviderId[] = ['openai', 'anthropic', 'dashscope', 'openaiCompatible'];

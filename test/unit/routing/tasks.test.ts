@@ -1,14 +1,8 @@
 import assert from 'node:assert/strict';
 import { estimateTokens } from '../../../src/core/tokens/estimate';
-import {
-  DEFAULT_TASKS,
-  TASK_IDS,
-  buildMessages,
-  buildUserContent,
-  mergeTasks,
-  taskMaxTokens,
-  taskOverheadTokens,
-} from '../../../src/core/routing/tasks';
+import { DEFAULT_TASKS, TASK_IDS } from '../../../src/core/routing/taskCatalogue';
+import { buildMessages, buildUserContent, taskMaxTokens, taskOverheadTokens } from '../../../src/core/routing/tasks';
+import { mergeTasks } from '../../../src/core/routing/taskSettings';
 import { fence, roughTokens } from '../../../src/core/routing/text';
 
 describe('routing / task catalogue', () => {
