@@ -1,4 +1,5 @@
 import { scannerFor, type PieceScanner } from './pretokenize';
+import { fromRankFile, parseVocabFile, type BpeVocabulary, type RankFile } from './vocabulary';
 
 /**
  * Byte-pair encoder for the OpenAI encodings (js-tiktoken's rank files) and for Qwen (a vocabulary file converted
@@ -20,34 +21,9 @@ import { scannerFor, type PieceScanner } from './pretokenize';
  * tokens, as its own tokenizer does.
  */
 
-export interface RankFile {
-  pat_str: string;
-  special_tokens: Record<string, number>;
-  /** js-tiktoken's compressed format: lines of `<tag> <offset> <base64 token> <base64 token> …`. */
-  bpe_ranks: string;
-}
-
-/** A vocabulary in the worker's own form. */
-export interface BpeVocabulary {
-  /** Pre-tokenizer regex source (used with the `gu` flags). */
-  pattern: string;
-  /** Token bytes as binary strings (one char per byte); the index is the rank (token id). */
-  tokens: readonly (string | undefined)[];
-  /**
-   * Hugging Face BPE: the pair of token ids each token was merged from, at [2·id] and [2·id + 1] (-1 for single
-   * bytes). Only these pairs merge.
-   */
-  merges?: Int32Array;
-  /** Tokens matched in the text before pre-tokenisation, each one id. */
-  added?: Record<string, number>;
-  /** Unicode normalisation applied to the text first. */
-  normalize?: 'NFC';
-}
-
 const NO_MERGE = 0x7fffffff;
 /** Recent pieces whose count is remembered (cleared when full). */
 const PIECE_CACHE_MAX = 1 << 16;
-const VOCAB_MAGIC = 'TWBPE2';
 
 export class BpeEncoder {
   readonly name: string;
@@ -227,9 +203,12 @@ export class BpeEncoder {
     return this.mergeParts(bin, out);
   }
 
-  /** Merge a piece that is not one token. */
+  /**
+   * Merge a piece that is not one token: the adjacent pair of lowest rank first, leftmost on ties, until no pair
+   * merges; a merged token's id is its rank. Tiktoken ranks a pair by its joined bytes, Hugging Face BPE (Qwen) by
+   * the two ids in its merge list (no strings are made). Pushes the ids to `out` when given; returns their number.
+   */
   private mergeParts(bin: string, out: number[] | undefined): number {
-    if (this.pairs_) return this.mergePairs(bin, out, this.pairs_);
     const n = bin.length;
     if (this.start.length <= n) {
       const size = Math.max(n + 1, this.start.length * 2);
@@ -240,6 +219,7 @@ export class BpeEncoder {
     const start = this.start;
     const ids = this.ids;
     const pairs = this.pairs;
+    const table = this.pairs_;
     for (let i = 0; i < n; i++) {
       start[i] = i;
       ids[i] = this.byteRank[bin.charCodeAt(i)] as number;
@@ -265,59 +245,19 @@ export class BpeEncoder {
         start[i] = start[i + 1] as number;
         ids[i] = ids[i + 1] as number;
       }
-      for (let i = at + 1; i < parts - 1; i++) pairs[i] = pairs[i + 1] as number;
+      for (let i = at + 1; i < parts - 2; i++) pairs[i] = pairs[i + 1] as number;
       parts--;
-      if (at < parts - 1) pairs[at] = this.pairRank(bin, at);
-      if (at > 0) pairs[at - 1] = this.pairRank(bin, at - 1);
+      if (at < parts - 1) pairs[at] = table ? table.get(best, ids[at + 1] as number) : this.pairRank(bin, at);
+      if (at > 0) pairs[at - 1] = table ? table.get(ids[at - 1] as number, best) : this.pairRank(bin, at - 1);
     }
     if (out) for (let i = 0; i < parts; i++) out.push(ids[i] as number);
     return parts;
   }
 
-  /** Rank of merging part i with part i+1 (tiktoken: the rank of their joined bytes), or NO_MERGE. */
+  /** Tiktoken: the rank of merging part i with part i+1 (that of their joined bytes), or NO_MERGE. */
   private pairRank(bin: string, i: number): number {
     const r = this.binRanks.get(bin.slice(this.start[i], this.start[i + 2]));
     return r === undefined ? NO_MERGE : r;
-  }
-
-  /**
-   * Hugging Face BPE on token ids: a pair merges only when the merge list names it; the merged token's id is the
-   * merge's rank. No strings are made.
-   */
-  private mergePairs(bin: string, out: number[] | undefined, table: PairTable): number {
-    const n = bin.length;
-    if (this.ids.length <= n) {
-      const size = Math.max(n + 1, this.ids.length * 2);
-      this.start = new Int32Array(size);
-      this.ids = new Int32Array(size);
-      this.pairs = new Int32Array(size);
-    }
-    const ids = this.ids;
-    const pairs = this.pairs;
-    for (let i = 0; i < n; i++) ids[i] = this.byteRank[bin.charCodeAt(i)] as number;
-    let parts = n;
-    const bytePairs = this.bytePairs;
-    for (let i = 0; i < parts - 1; i++) pairs[i] = bytePairs[(bin.charCodeAt(i) << 8) | bin.charCodeAt(i + 1)] as number;
-    while (parts > 1) {
-      let best = NO_MERGE;
-      let at = -1;
-      for (let i = 0; i < parts - 1; i++) {
-        const r = pairs[i] as number;
-        if (r < best) {
-          best = r;
-          at = i;
-        }
-      }
-      if (at < 0) break;
-      ids[at] = best;
-      for (let i = at + 1; i < parts - 1; i++) ids[i] = ids[i + 1] as number;
-      for (let i = at + 1; i < parts - 2; i++) pairs[i] = pairs[i + 1] as number;
-      parts--;
-      if (at < parts - 1) pairs[at] = table.get(best, ids[at + 1] as number);
-      if (at > 0) pairs[at - 1] = table.get(ids[at - 1] as number, best);
-    }
-    if (out) for (let i = 0; i < parts; i++) out.push(ids[i] as number);
-    return parts;
   }
 }
 
@@ -361,43 +301,6 @@ class PairTable {
       i = (i + 1) & this.mask;
     }
   }
-}
-
-function fromRankFile(file: RankFile): BpeVocabulary {
-  const tokens: string[] = [];
-  for (const line of file.bpe_ranks.split('\n')) {
-    if (!line) continue;
-    const parts = line.split(' ');
-    const offset = Number.parseInt(parts[1] ?? '0', 10);
-    for (let i = 2; i < parts.length; i++) tokens[offset + i - 2] = atob(parts[i] as string);
-  }
-  return { pattern: file.pat_str, tokens };
-}
-
-/** Parses the vocabulary file format of scripts/qwen-vocab.mjs. */
-export function parseVocabFile(data: Uint8Array): BpeVocabulary {
-  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  if (buf.toString('latin1', 0, VOCAB_MAGIC.length) !== VOCAB_MAGIC) throw new Error('not a Tierwise vocabulary file');
-  let at = VOCAB_MAGIC.length;
-  const metaLength = buf.readUInt32LE(at);
-  at += 4;
-  const meta = JSON.parse(buf.toString('utf8', at, at + metaLength)) as { pattern: string; normalize?: 'NFC'; added?: Record<string, number>; count: number };
-  at += metaLength;
-  const tokens: string[] = new Array<string>(meta.count);
-  const merges = new Int32Array(2 * meta.count).fill(-1);
-  for (let id = 0; id < 256; id++) tokens[id] = String.fromCharCode(buf[at + id] as number);
-  at += 256;
-  for (let id = 256; id < meta.count; id++) {
-    const left = buf.readUIntLE(at, 3);
-    const right = buf.readUIntLE(at + 3, 3);
-    at += 6;
-    if (left >= id || right >= id) throw new Error(`vocabulary token ${id} is not made of lower tokens`);
-    merges[2 * id] = left;
-    merges[2 * id + 1] = right;
-    tokens[id] = (tokens[left] as string) + (tokens[right] as string);
-  }
-  if (at !== buf.length) throw new Error('vocabulary file has trailing bytes');
-  return { pattern: meta.pattern, tokens, merges, added: meta.added, normalize: meta.normalize };
 }
 
 /**

@@ -1,6 +1,7 @@
 // Everything, for tests and tools. The extension host should import './client' (and './request') directly:
 // this index also pulls in the rank files, which belong in the worker bundle only.
-export { BpeEncoder, parseVocabFile, type BpeVocabulary, type RankFile } from './bpe';
+export { BpeEncoder } from './bpe';
+export { parseVocabFile, type BpeVocabulary, type RankFile } from './vocabulary';
 export { ChunkedCounter, DocumentChunks, isSafeBoundary, splitChunks, type ChunkOptions, type ChunkCountStats, type DocumentCountStats, type TextEdit } from './chunks';
 export {
   ANTHROPIC_CODE_FACTOR,

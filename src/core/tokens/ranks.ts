@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { BpeEncoder, type RankFile } from './bpe';
+import { BpeEncoder } from './bpe';
+import type { RankFile } from './vocabulary';
 import type { EncodingName } from './encodings';
 
 /*

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { parseVocabFile } from '../../../src/core/tokens/bpe';
+import { parseVocabFile } from '../../../src/core/tokens/vocabulary';
 import { scannerFor } from '../../../src/core/tokens/pretokenize';
 import { loadRankFile } from '../../../src/core/tokens/ranks';
 import { CJK, codeSample, proseSample, rng, whitespaceSample } from './corpus';
