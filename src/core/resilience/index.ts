@@ -2,6 +2,8 @@ export * from './settings';
 export * from './retry';
 export * from './breaker';
 export * from './limiter';
+export * from './rateLimitHeaders';
+export * from './window';
 export * from './timeouts';
 export * from './caching';
 export * from './pipeline';

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { ManualClock, flushMicrotasks } from '../../../src/core/clock';
-import { RateLimiter, WindowBudget, parseRateLimitHeaders } from '../../../src/core/resilience/limiter';
+import { RateLimiter } from '../../../src/core/resilience/limiter';
+import { parseRateLimitHeaders } from '../../../src/core/resilience/rateLimitHeaders';
+import { WindowBudget } from '../../../src/core/resilience/window';
 import type { Permit } from '../../../src/core/resilience/limiter';
 import { takeTurns } from '../../../src/core/resilience/turns';
 
