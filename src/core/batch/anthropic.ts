@@ -4,6 +4,7 @@ import { mapAnthropicStopReason } from '../providers/finishReason';
 import { fromAnthropicUsage, type AnthropicWireUsage } from '../providers/usage';
 import type { ChatRequest } from '../types';
 import { parseJsonl } from './jsonl';
+import { answered, failed, num, obj, str } from './results';
 import type { BatchInfo, BatchItem, BatchItemResult, BatchResults, BatchStatus } from './types';
 
 /** Non-streaming Messages params (batch requests cannot stream). Cache breakpoints are kept. */
@@ -24,10 +25,6 @@ export function buildAnthropicBatchBody(items: readonly BatchItem[]): { requests
   return { requests: items.map((i) => ({ custom_id: i.customId, params: anthropicBatchParams(i.request) })) };
 }
 
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
-const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
 const time = (v: unknown): number | undefined => {
   if (typeof v !== 'string') return undefined;
   const t = Date.parse(v);
@@ -92,31 +89,19 @@ export function parseAnthropicResultLine(line: unknown): BatchItemResult | undef
         .filter((b) => b.type === 'text' && typeof b.text === 'string')
         .map((b) => b.text as string)
         .join('');
-      const r: BatchItemResult = {
-        customId,
-        ok: true,
-        text,
-        finishReason: mapAnthropicStopReason(str(m.stop_reason)),
-        usage: fromAnthropicUsage(obj(m.usage) as AnthropicWireUsage),
-        model: String(m.model ?? ''),
-      };
-      const id = str(m.id);
-      if (id) r.requestId = id;
-      return r;
+      const finishReason = mapAnthropicStopReason(str(m.stop_reason));
+      return answered(customId, { text, finishReason, usage: fromAnthropicUsage(obj(m.usage) as AnthropicWireUsage), model: String(m.model ?? '') }, str(m.id));
     }
     case 'errored': {
       // result.error is the full ErrorResponse envelope: { type: 'error', error: { type, message }, request_id }.
       const envelope = obj(result.error);
       const inner = obj(envelope.error);
       const code = str(inner.type) ?? str(envelope.type);
-      return {
-        customId,
-        ok: false,
+      return failed(customId, code, {
         outcome: 'errored',
-        ...(code ? { code } : {}),
         message: String(inner.message ?? envelope.message ?? 'The request failed without a reason.'),
         retryable: code !== undefined && RETRYABLE_TYPES.has(code),
-      };
+      });
     }
     case 'canceled':
       return { customId, ok: false, outcome: 'cancelled', message: 'The batch was cancelled before this request ran.', retryable: true };

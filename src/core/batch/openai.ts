@@ -5,6 +5,7 @@ import { mapOpenAIFinishReason } from '../providers/finishReason';
 import { fromOpenAIUsage, type OpenAIWireUsage } from '../providers/usage';
 import type { ChatRequest } from '../types';
 import { parseJsonl, toJsonl } from './jsonl';
+import { answered, failed, num, obj, str } from './results';
 import type { BatchInfo, BatchItem, BatchItemResult, BatchResults, BatchStatus } from './types';
 import { TERMINAL_BATCH_STATUSES } from './types';
 
@@ -38,10 +39,6 @@ const STATUS: Record<string, BatchStatus> = {
   cancelled: 'cancelled',
 };
 
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
-const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
 const secs = (v: unknown): number | undefined => (typeof v === 'number' ? v * 1000 : undefined);
 
 /** The Batch object (unix-second timestamps, live request counts); DashScope answers the same shape. */
@@ -101,42 +98,23 @@ export function parseOpenAIResultLine(line: unknown): BatchItemResult | undefine
     const body = obj(response.body);
     const choice = obj(Array.isArray(body.choices) ? body.choices[0] : undefined);
     const message = obj(choice.message);
-    const r: BatchItemResult = {
-      customId,
-      ok: true,
-      text: typeof message.content === 'string' ? message.content : '',
-      finishReason: mapOpenAIFinishReason(str(choice.finish_reason)),
-      usage: fromOpenAIUsage(obj(body.usage) as OpenAIWireUsage),
-      model: String(body.model ?? ''),
-    };
-    const requestId = str(response.request_id);
-    if (requestId) r.requestId = requestId;
-    return r;
+    const text = typeof message.content === 'string' ? message.content : '';
+    const finishReason = mapOpenAIFinishReason(str(choice.finish_reason));
+    return answered(customId, { text, finishReason, usage: fromOpenAIUsage(obj(body.usage) as OpenAIWireUsage), model: String(body.model ?? '') }, str(response.request_id));
   }
   if (response) {
     const status = num(response.status_code);
     const e = obj(obj(response.body).error);
     const code = str(e.code) ?? str(e.type);
-    return {
-      customId,
-      ok: false,
-      outcome: 'errored',
-      ...(code ? { code } : {}),
-      message: String(e.message ?? `HTTP ${status}`),
-      status,
-      retryable: RETRYABLE_STATUS(status),
-    };
+    return failed(customId, code, { outcome: 'errored', message: String(e.message ?? `HTTP ${status}`), status, retryable: RETRYABLE_STATUS(status) });
   }
   const code = str(error?.code);
   const outcome = code === 'batch_expired' ? 'expired' : code === 'batch_cancelled' ? 'cancelled' : 'errored';
-  return {
-    customId,
-    ok: false,
+  return failed(customId, code, {
     outcome,
-    ...(code ? { code } : {}),
     message: String(error?.message ?? 'The request failed without a reason.'),
     retryable: outcome !== 'errored' || code === 'server_error' || code === 'rate_limit_exceeded',
-  };
+  });
 }
 
 /** Parse the output and error files together. */
