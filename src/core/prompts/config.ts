@@ -36,7 +36,7 @@ export function inferProvider(model: string): ProviderId | undefined {
   return undefined;
 }
 
-export class ConfigReader {
+class ConfigReader {
   constructor(
     private readonly fm: FrontMatter | undefined,
     private readonly problems: PromptDiagnostic[],

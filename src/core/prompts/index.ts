@@ -4,15 +4,14 @@ import { parsePromptMd } from './promptMd';
 import { parsePrompty } from './prompty';
 
 export * from './model';
-export { parsePromptMd, PROMPT_MD_KEYS } from './promptMd';
-export { parsePrompty, PROMPTY_KEYS } from './prompty';
+export { parsePromptMd } from './promptMd';
+export { parsePrompty } from './prompty';
 export * from './render';
 export * from './counts';
 export * from './cost';
 export * from './lint';
 export * from './target';
-export { setFrontMatterValue, removeFrontMatterKey, insertExamplePairs } from './edits';
-export { inferProvider, toProvider } from './config';
+export { setFrontMatterValue, insertExamplePairs } from './edits';
 export { TextIndex } from './text';
 
 /** `.prompty` files are Prompty; everything else (`.prompt.md`, files matched by the extra globs) is `.prompt.md`. */

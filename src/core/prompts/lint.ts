@@ -36,28 +36,6 @@ export interface LintContext {
   values?: Record<string, string | undefined>;
 }
 
-export const LINT_CODES = [
-  'yaml-invalid',
-  'yaml-warning',
-  'front-matter-unclosed',
-  'unknown-key',
-  'invalid-value',
-  'missing-user',
-  'duplicate-section',
-  'unpaired-example',
-  'stray-text',
-  'empty-section',
-  'system-too-long',
-  'max-tokens-missing',
-  'max-tokens-excessive',
-  'format-without-examples',
-  'context-overflow',
-  'cache-off',
-  'cache-too-short',
-  'variable-undefined',
-  'variable-unused',
-] as const;
-
 /** Typical output need per task, in tokens. */
 const TASK_NEEDS: Record<string, number> = {
   classify: 16,

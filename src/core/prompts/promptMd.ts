@@ -26,7 +26,7 @@ import type { HeaderMatch } from './sections';
 import { nonBlank, sectionReferences, splitSections, strayTextProblem, toSection } from './sections';
 import { VARIABLE_NAME, valueToText } from './variables';
 
-export const PROMPT_MD_KEYS = ['name', 'description', 'provider', 'model', 'tier', 'max_tokens', 'temperature', 'cache', 'task', 'variables'] as const;
+const PROMPT_MD_KEYS = ['name', 'description', 'provider', 'model', 'tier', 'max_tokens', 'temperature', 'cache', 'task', 'variables'] as const;
 
 const HEADER = /^##\s+(system|user|example\s+user|example\s+assistant)\s*$/i;
 

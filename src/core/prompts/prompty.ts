@@ -13,7 +13,7 @@ import type { HeaderMatch } from './sections';
 import { nonBlank, sectionReferences, splitSections, strayTextProblem, toSection } from './sections';
 import { VARIABLE_NAME, valueToText } from './variables';
 
-export const PROMPTY_KEYS = ['$schema', 'name', 'description', 'version', 'authors', 'tags', 'model', 'inputs', 'outputs', 'sample', 'template', 'base', 'metadata'] as const;
+const PROMPTY_KEYS = ['$schema', 'name', 'description', 'version', 'authors', 'tags', 'model', 'inputs', 'outputs', 'sample', 'template', 'base', 'metadata'] as const;
 const MODEL_KEYS = ['api', 'configuration', 'parameters', 'response', 'options'];
 const TYPE_NAMES = new Set(['string', 'number', 'integer', 'boolean', 'array', 'object', 'list', 'dict']);
 

@@ -65,14 +65,6 @@ export class TextIndex {
   }
 }
 
-export function pos(line: number, character: number): Position {
-  return { line, character };
-}
-
-export function emptyRange(p: Position): Range {
-  return { start: p, end: p };
-}
-
 /** The end-of-line sequence the text uses most (for inserted lines). */
 export function eolOf(text: string): string {
   const crlf = (text.match(/\r\n/g) ?? []).length;

@@ -38,14 +38,6 @@ export function substitute(text: string, valueOf: (name: string) => string | und
   });
 }
 
-/** Names referenced in a text, in order of first appearance. */
-export function referencedNames(text: string): string[] {
-  const seen = new Set<string>();
-  const re = variablePattern();
-  for (let m = re.exec(text); m; m = re.exec(text)) seen.add(m[1]);
-  return [...seen];
-}
-
 /** Stringify a YAML default value for substitution. */
 export function valueToText(v: unknown): string | undefined {
   if (v === null || v === undefined) return undefined;

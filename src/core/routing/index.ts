@@ -8,4 +8,4 @@ export { roughTokens, formatCount, fence } from './text';
 export * from './complexity';
 export * from './learned';
 export * from './judge';
-export { routingSavings, type RoutingSavings } from './savings';
+export { routingSavings } from './savings';

@@ -3,7 +3,7 @@ import type { ChatMessage } from '../types';
 import type { TaskDef } from './taskCatalogue';
 import { fence, roughTokens } from './text';
 
-export type { FewShot, ScaledMaxTokens, TaskDef, TaskId, TaskQuestion } from './taskCatalogue';
+export type { TaskDef, TaskId } from './taskCatalogue';
 
 /** The output budget of a task for an input of `inputTokens`, before any model cap. */
 export function taskMaxTokens(task: TaskDef, inputTokens: number): number {

@@ -118,7 +118,3 @@ export function parseModelRef(spec: unknown): ModelRef | string {
   if (/\s/.test(model)) return `"${s}": model name contains spaces`;
   return { provider, model };
 }
-
-export function formatModelRef(r: ModelRef): string {
-  return `${r.provider}/${r.model}`;
-}

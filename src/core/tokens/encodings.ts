@@ -1,6 +1,5 @@
 /** The vocabularies the token worker holds: OpenAI's two tiktoken encodings and Qwen2.5/Qwen3's. */
 export type EncodingName = 'o200k_base' | 'cl100k_base' | 'qwen';
-export const ENCODINGS: readonly EncodingName[] = ['o200k_base', 'cl100k_base', 'qwen'];
 
 /**
  * Which tiktoken encoding an OpenAI model uses. o200k_base for gpt-4o and every later family (4o, 4.1, 4.5,

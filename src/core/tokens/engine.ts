@@ -77,5 +77,3 @@ export class CountEngine {
     this.docs.delete(doc);
   }
 }
-
-export { UnknownDocumentError, digitSplitExtra };

@@ -45,26 +45,7 @@ export interface RequestCount extends TokenCount {
   parts: number[];
 }
 
-/** An exact counter from the provider (e.g. Anthropic's count_tokens endpoint via Provider.countTokens). */
-export type ProviderTokenCounter = (req: ChatRequest) => Promise<number>;
-
-/**
- * Tokens of everything a request sends: system prompt, every message (few-shot examples included), plus framing.
- * When `providerCount` is given (and works), its number wins and is exact.
- */
-export async function countRequest(counter: TokenCounter, req: ChatRequest, providerCount?: ProviderTokenCounter): Promise<RequestCount> {
-  const local = await countRequestLocally(counter, req);
-  if (providerCount) {
-    try {
-      const tokens = await providerCount(req);
-      return { ...local, tokens, exact: true, method: 'provider' };
-    } catch {
-      // fall back to the local count
-    }
-  }
-  return local;
-}
-
+/** Tokens of everything a request sends: system prompt, every message (few-shot examples included), plus framing. */
 export async function countRequestLocally(counter: TokenCounter, req: ChatRequest): Promise<RequestCount> {
   const framing = FRAMING[req.provider];
   const texts = messageTexts(req);

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { InProcessBackend, TokenCounter, WorkerBackend, type TextEdit, type TokenBackend } from '../../../src/core/tokens';
+import type { TextEdit } from '../../../src/core/tokens/chunks';
+import { TokenCounter, WorkerBackend, type TokenBackend } from '../../../src/core/tokens/client';
+import { InProcessBackend } from '../../../src/core/tokens/inprocess';
 import { LiveDocuments, type LiveDocument } from '../../../src/core/tokens/documents';
 import type { ProviderId } from '../../../src/core/types';
 import { CJK, codeSample, proseSample, rng, whitespaceSample } from './corpus';

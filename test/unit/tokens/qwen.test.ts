@@ -8,7 +8,7 @@ import { countPlan, TokenCounter, WorkerBackend } from '../../../src/core/tokens
 import { qwenVocabularyOf } from '../../../src/core/tokens/encodings';
 import { InProcessBackend } from '../../../src/core/tokens/inprocess';
 import { loadEncoder } from '../../../src/core/tokens/ranks';
-import { DASHSCOPE_DEFAULT_SYSTEM, approximateRequest, countRequest } from '../../../src/core/tokens/request';
+import { DASHSCOPE_DEFAULT_SYSTEM, approximateRequest, countRequestLocally } from '../../../src/core/tokens/request';
 import type { ChatRequest } from '../../../src/core/types';
 import { CJK, codeSample, proseSample, rng, whitespaceSample } from './corpus';
 import { qwenVocabPath } from './qwenVocab';
@@ -98,7 +98,7 @@ describe('tokens: Qwen2.5/Qwen3 vocabulary', function () {
       messages.map((m) => `<|im_start|>${m.role}\n${m.content}<|im_end|>\n`).join('') + '<|im_start|>assistant\n';
     const base: ChatRequest = { provider: 'dashscope', model: 'qwen-plus', messages: [{ role: 'user', content: '你是谁？' }], maxTokens: 100 };
     // the OpenAI-compatible streaming transcript of DashScope's docs: this request is billed 22 prompt tokens
-    const lone = await countRequest(counter, base);
+    const lone = await countRequestLocally(counter, base);
     assert.equal(lone.tokens, 22);
     assert.equal(lone.tokens, ref(chatml([{ role: 'system', content: DASHSCOPE_DEFAULT_SYSTEM }, { role: 'user', content: '你是谁？' }])).length);
     assert.deepEqual([lone.exact, lone.method], [true, 'qwen']);
@@ -112,7 +112,7 @@ describe('tokens: Qwen2.5/Qwen3 vocabulary', function () {
         { role: 'user', content: samples['classical Chinese'] as string },
       ],
     };
-    const r = await countRequest(counter, req);
+    const r = await countRequestLocally(counter, req);
     const sent = chatml([{ role: 'system', content: req.system as string }, ...req.messages]);
     assert.equal(r.tokens, ref(sent).length);
     assert.equal(r.exact, true);
@@ -120,7 +120,7 @@ describe('tokens: Qwen2.5/Qwen3 vocabulary', function () {
     assert.equal(approx.exact, false);
     assert.equal(approx.framing, r.framing);
     // newer families stay estimates
-    const newer = await countRequest(counter, { ...req, model: 'qwen3.6-plus' });
+    const newer = await countRequestLocally(counter, { ...req, model: 'qwen3.6-plus' });
     assert.deepEqual([newer.exact, newer.method], [false, 'estimate-qwen']);
     await counter.dispose();
   });
