@@ -5,7 +5,8 @@ import { TokenCounter, WorkerBackend, type TokenBackend } from '../../../src/cor
 import { InProcessBackend } from '../../../src/core/tokens/inprocess';
 import { LiveDocuments, type LiveDocument } from '../../../src/core/tokens/documents';
 import type { ProviderId } from '../../../src/core/types';
-import { CJK, codeSample, proseSample, rng, whitespaceSample } from './corpus';
+import { mulberry32 } from '../../helpers/random';
+import { CJK, codeSample, proseSample, whitespaceSample } from './corpus';
 import { qwenVocabPath } from './qwenVocab';
 
 /** An editor document: its text and a version raised by every change, as VS Code keeps them. */
@@ -73,7 +74,7 @@ describe('tokens: LiveDocuments (the document path of live counts)', function ()
 
   for (const [provider, model] of MODELS) {
     it(`random edit sequences count exactly what a full count gives (${provider} ${model})`, async () => {
-      const random = rng(provider.length * 31 + model.length);
+      const random = mulberry32(provider.length * 31 + model.length);
       const docs = new LiveDocuments(backend);
       const starts = [codeSample().slice(0, 60_000), proseSample().slice(0, 20_000) + CJK, whitespaceSample(), ''];
       for (const [n, start] of starts.entries()) {
@@ -96,7 +97,7 @@ describe('tokens: LiveDocuments (the document path of live counts)', function ()
     const docs = new LiveDocuments(backend);
     const doc = new Doc('racing', codeSample().slice(0, 30_000));
     const first = docs.count(doc, 'openai', 'gpt-4o');
-    const random = rng(9);
+    const random = mulberry32(9);
     const counts: Promise<unknown>[] = [first];
     for (let i = 0; i < 20; i++) {
       const edits = randomEvent(random, doc.value.length);
