@@ -4,7 +4,7 @@ export * from './taskSettings';
 export * from './tiers';
 export * from './config';
 export * from './router';
-export { roughTokens, formatCount, fence } from './text';
+export { roughTokens } from './text';
 export * from './complexity';
 export * from './learned';
 export * from './judge';
