@@ -3,134 +3,22 @@
  * a one-line explanation, a cost estimate, a budget check and the fallback chain.
  */
 import { estimateCost } from '../pricing/estimate';
-import { formatMoneyAll } from '../pricing/currency';
-import type { PriceTier } from '../pricing/catalogue';
-import type { ChatRequest, Currency, ProviderId, Tier } from '../types';
+import type { ChatRequest, ProviderId, Tier } from '../types';
 import { PROVIDER_IDS, TIERS } from '../types';
 import type { RoutingConfig } from './config';
-import type { TaskDef, TaskId } from './tasks';
+import type { TaskDef } from './tasks';
 import { buildMessages, taskMaxTokens, taskOverheadTokens } from './tasks';
 import type { ModelRef } from './tiers';
 import { nextTier, tiersFrom } from './tiers';
 import { formatCount, roughTokens } from './text';
 import { reasoningRoomTokens } from '../providers/reasoning';
-import type { Assessment } from './complexity';
 import { assessComplexity } from './complexity';
-import type { LearnedMatch } from './learned';
+import type { AutoRouting, ModelInfo, Route, RouteError, RouteInput, RoutingPorts } from './route';
+import { sortByCost, tierProvider, type Candidate, type Mode } from './policy';
+import { autoSignals, overBudgetSentence, overflowCause, reasonLine, tooLargeMessage } from './reasons';
 
-export interface ModelInfo {
-  contextWindow: number;
-  /** Most input tokens the model accepts, when lower than the window minus the output (GPT-5: 272K). */
-  maxInput?: number;
-  maxOutput: number;
-  /** Price per million input tokens, in `currency`. */
-  inputPerM: number;
-  /** Price per million output tokens, in `currency`. */
-  outputPerM: number;
-  currency: Currency;
-  /** Input-length price tiers (DashScope): the whole request is billed at the tier its prompt falls in. */
-  tiers?: PriceTier[];
-}
-
-export interface RoutingPorts {
-  /** The pricing catalogue; undefined for an unknown model (its window is then not checked and cost unknown). */
-  modelInfo(provider: ProviderId, model: string): ModelInfo | undefined;
-  toUsd(amount: number, currency: Currency): number;
-  /** Providers that can be called now (a key is set, or the local endpoint answers). */
-  available: readonly ProviderId[] | (() => readonly ProviderId[]);
-  /** Counts the prompt text the router adds (system, few-shot, framing). Defaults to a rough count. */
-  countTokens?: (text: string) => number;
-  /** What the user taught the router (escalations and tier changes of auto-routed requests). */
-  learned?: (features: Assessment['features']) => LearnedMatch | undefined;
-}
-
-export interface RouteOverride {
-  tier?: Tier;
-  provider?: ProviderId;
-  model?: string;
-}
-
-export interface RouteInput {
-  task: TaskId | string;
-  /** Tokens of the selection plus the question, as counted by the host. The router adds the task's own prompt. */
-  inputTokens: number;
-  selectionText: string;
-  languageId?: string;
-  fileName?: string;
-  question?: string;
-  override?: RouteOverride;
-  /** Budget left in USD; a route whose estimate exceeds it carries `needsConfirmation`. */
-  remainingBudgetUsd?: number;
-  /** Judge mode: the tier the simple-tier model gave this request (auto tasks only). */
-  judged?: { tier: Tier; model: string };
-}
-
-/** How an auto task (Ask About Selection, `tier: "auto"`) was routed. */
-export interface AutoRouting {
-  assessment: Assessment;
-  /** The tier the task would have had without auto routing (its default tier): the basis of "saved by routing". */
-  defaultTier: Tier;
-  /** What decided the tier: the rules, a past choice of the user, the judge, the user now, or an escalation. */
-  source: 'rules' | 'learned' | 'judge' | 'override' | 'escalated';
-  /** The tier the router itself chose (before the user's override or escalation). */
-  routedTier: Tier;
-  learned?: LearnedMatch;
-  /** The model that judged the request (judge mode). */
-  judgedBy?: string;
-}
-
-export interface Route {
-  task: TaskDef;
-  tier: Tier;
-  provider: ProviderId;
-  model: string;
-  maxTokens: number;
-  /** Total prompt tokens: the input plus system prompt, few-shot examples and framing. */
-  inputTokens: number;
-  /** One line, e.g. "simple tier: classification, 180 input tokens → gpt-4o-mini". */
-  reason: string;
-  escalatedFrom?: Tier;
-  /** Set for auto tasks: the assessment and what decided the tier. */
-  auto?: AutoRouting;
-  /** Estimated cost in USD: min = prompt only, max = prompt + all of maxTokens. Undefined when prices are unknown. */
-  estimatedUsd?: { min: number; max: number };
-  /** Set when an escalation (or a switch to another model) made the estimate dearer. */
-  costIncrease?: { fromUsd: number; toUsd: number };
-  /** Set when the estimate crosses the remaining budget: ask the user before sending. */
-  needsConfirmation?: string;
-  request: ChatRequest;
-  /** Fallback chain for the resilience layer, in order. Every entry is available and holds the input. */
-  fallbacks: ModelRef[];
-}
-
-export type RouteErrorKind = 'unknownTask' | 'tooLarge';
-
-export interface RouteError {
-  error: RouteErrorKind;
-  /** A sentence for the user, shown before anything is sent. */
-  message: string;
-  inputTokens: number;
-  /** The largest context window among the models considered (tooLarge). */
-  largest?: { provider: ProviderId; model: string; contextWindow: number };
-}
-
-export function isRouteError(r: Route | RouteError | undefined): r is RouteError {
-  return r !== undefined && 'error' in r;
-}
-
-interface Candidate {
-  provider: ProviderId;
-  model: string;
-  tier: Tier;
-  info: ModelInfo | undefined;
-  /** The context window when known (a catalogue entry may carry 0 for "not known"). */
-  window: number | undefined;
-  maxTokens: number;
-  fits: boolean;
-  cost: { min: number; max: number } | undefined;
-}
-
-type Mode = 'auto' | 'forcedTier' | 'forcedModel' | 'requested';
+export * from './route';
+export { autoSignals, tierProvider };
 
 export class Router {
   private cfg: RoutingConfig;
@@ -197,7 +85,7 @@ export class Router {
       // Nothing on the policy's providers holds it: any available model, lowest tier first, then cheapest.
       for (const tier of tiersFrom(start)) {
         // Only models whose window is known: an unknown one cannot be trusted with input others refused.
-        const fit = this.sortByCost(this.allCandidates([tier], task, input, prompt)).find((c) => c.fits && c.window !== undefined);
+        const fit = this.byCost(this.allCandidates([tier], task, input, prompt)).find((c) => c.fits && c.window !== undefined);
         if (fit) {
           chosen = fit;
           break;
@@ -207,7 +95,7 @@ export class Router {
     if (!chosen) return this.tooLarge(task, input, prompt, start, ov.provider);
 
     if (chosen.tier !== start || chosen.provider !== expected.provider || chosen.model !== expected.model) {
-      if (!expected.fits) causes.push(this.overflowCause(expected, prompt));
+      if (!expected.fits) causes.push(overflowCause(expected, prompt));
       if (chosen.tier !== start && !from) from = start;
     }
     const mode: Mode = ov.tier ? 'forcedTier' : 'auto';
@@ -282,6 +170,7 @@ export class Router {
   }
 
   private promptTokens(task: TaskDef, input: RouteInput): number {
+    if (input.request) return Math.max(0, input.inputTokens);
     const count = this.ports.countTokens ?? roughTokens;
     const overhead = taskOverheadTokens(
       task,
@@ -293,7 +182,7 @@ export class Router {
 
   private candidate(provider: ProviderId, model: string, tier: Tier, task: TaskDef, input: RouteInput, prompt: number) {
     const info = this.ports.modelInfo(provider, model);
-    let maxTokens = taskMaxTokens(task, input.inputTokens);
+    let maxTokens = input.maxTokens ?? taskMaxTokens(task, input.inputTokens);
     if (info && info.maxOutput > 0) maxTokens = Math.max(1, Math.min(maxTokens, info.maxOutput));
     const window = info && info.contextWindow > 0 ? info.contextWindow : undefined;
     const inputCap = info?.maxInput && info.maxInput > 0 ? info.maxInput : undefined;
@@ -310,14 +199,6 @@ export class Router {
     return { min: this.ports.toUsd(e.input, info.currency), max: this.ports.toUsd(e.totalMax, info.currency) };
   }
 
-  /** The provider the `provider` / `perTier` policies give a tier. */
-  private policyProvider(tier: Tier): ProviderId {
-    const { policy, perTier, activeProvider, localSimpleTier } = this.cfg;
-    if (policy === 'perTier' && perTier[tier]) return perTier[tier];
-    if (localSimpleTier && tier === 'simple') return 'openaiCompatible';
-    return activeProvider;
-  }
-
   /** Candidates of one tier under the current policy, best first. */
   private policyCandidates(
     tier: Tier,
@@ -328,17 +209,17 @@ export class Router {
   ): Candidate[] {
     const mk = (p: ProviderId) => this.candidate(p, this.cfg.tiers[p][tier], tier, task, input, prompt);
     if (forcedProvider) return [mk(forcedProvider)];
-    if (this.cfg.policy !== 'cheapest') return [mk(this.policyProvider(tier))];
+    if (this.cfg.policy !== 'cheapest') return [mk(tierProvider(this.cfg, tier))];
     const avail = this.available();
     const providers = avail.length ? PROVIDER_IDS.filter((p) => avail.includes(p)) : [this.cfg.activeProvider];
-    return this.sortByCost(providers.map(mk));
+    return this.byCost(providers.map(mk));
   }
 
   private allCandidates(tiers: readonly Tier[], task: TaskDef, input: RouteInput, prompt: number): Candidate[] {
     const avail = this.available();
     const providers = new Set<ProviderId>(PROVIDER_IDS.filter((p) => avail.includes(p)));
     providers.add(this.cfg.activeProvider);
-    for (const t of TIERS) providers.add(this.policyProvider(t));
+    for (const t of TIERS) providers.add(tierProvider(this.cfg, t));
     const seen = new Set<string>();
     const out: Candidate[] = [];
     for (const tier of tiers) {
@@ -354,30 +235,8 @@ export class Router {
     return out;
   }
 
-  /** Cheapest (by maximum estimate) first; unknown prices after known ones; stable otherwise. */
-  private sortByCost(cands: Candidate[]): Candidate[] {
-    const active = this.cfg.activeProvider;
-    return cands
-      .map((c, i) => ({ c, i }))
-      .sort((a, b) => {
-        const ca = a.c.cost?.max ?? Infinity;
-        const cb = b.c.cost?.max ?? Infinity;
-        if (ca !== cb) return ca - cb;
-        // Ties: the active provider first, then catalogue order.
-        if ((a.c.provider === active) !== (b.c.provider === active)) return a.c.provider === active ? -1 : 1;
-        return a.i - b.i;
-      })
-      .map((x) => x.c);
-  }
-
-  private overflowCause(c: Candidate, prompt: number): string {
-    const cap = c.info?.maxInput;
-    if (cap && prompt > cap) return `${formatCount(prompt)} tokens exceed ${c.model}'s input limit of ${formatCount(cap)}`;
-    const window = formatCount(c.window ?? 0);
-    if (c.window !== undefined && prompt > c.window) {
-      return `${formatCount(prompt)} tokens exceed ${c.model}'s ${window} window`;
-    }
-    return `${formatCount(prompt)} tokens + ${formatCount(c.maxTokens)} output exceed ${c.model}'s ${window} window`;
+  private byCost(cands: Candidate[]): Candidate[] {
+    return sortByCost(cands, this.cfg.activeProvider);
   }
 
   private routeForcedModel(
@@ -400,7 +259,7 @@ export class Router {
     if (!c.fits) {
       return {
         error: 'tooLarge',
-        message: `${task.label}: ${this.overflowCause(c, prompt)}; choose another model or select less text.`,
+        message: `${task.label}: ${overflowCause(c, prompt)}; choose another model or select less text.`,
         inputTokens: prompt,
         largest: { provider: p, model, contextWindow: c.window! },
       };
@@ -425,11 +284,7 @@ export class Router {
         largest = { provider: c.provider, model: c.model, contextWindow: c.window };
       }
     }
-    const scope = `${start === 'complex' ? 'complex-tier' : `${start}-tier or higher`} model${
-      forcedProvider ? ` on ${forcedProvider}` : ''
-    }`;
-    const biggest = largest ? `; the largest window is ${largest.model}'s ${formatCount(largest.contextWindow)}` : '';
-    const message = `${task.label}: ${formatCount(prompt)} input tokens plus the answer do not fit any ${scope}${biggest}. Select less text or choose a model.`;
+    const message = tooLargeMessage(task, prompt, start, forcedProvider, largest);
     return { error: 'tooLarge', message, inputTokens: prompt, ...(largest ? { largest } : {}) };
   }
 
@@ -440,20 +295,8 @@ export class Router {
     c: Candidate,
     meta: { mode: Mode; from?: Tier; causes: string[]; compared: number; expected: Candidate; auto?: AutoRouting },
   ): Route {
-    const { mode, from, causes, compared, expected, auto } = meta;
-    const n = formatCount(prompt);
-    let reason: string;
-    if (from && mode === 'requested') {
-      reason = `${c.tier} tier (escalated from ${from} on request) → ${c.model}`;
-    } else if (from) {
-      reason = `${c.tier} tier (escalated from ${from}: ${causes.join('; ')}) → ${c.model}`;
-    } else {
-      const tierPart = mode === 'forcedTier' ? `${c.tier} tier (your choice)` : `${c.tier} tier`;
-      reason = `${tierPart}: ${auto ? autoSignals(auto) : task.noun}, ${n} input tokens → ${c.model}`;
-      if (mode === 'forcedModel') reason += ' (your choice)';
-      else if (causes.length) reason += ` (${causes.join('; ')})`;
-      else if (this.cfg.policy === 'cheapest' && compared > 1) reason += ` (cheapest of ${compared})`;
-    }
+    const { from, expected, auto } = meta;
+    const reason = reasonLine(this.cfg, task, prompt, c, meta);
 
     const route: Route = {
       task,
@@ -475,17 +318,12 @@ export class Router {
       route.costIncrease = { fromUsd: expected.cost.max, toUsd: c.cost.max };
     }
     const budget = input.remainingBudgetUsd;
-    if (budget !== undefined && c.cost && c.cost.max > budget) {
-      const [remaining, max, from] = formatMoneyAll([Math.max(0, budget), c.cost.max, route.costIncrease?.fromUsd ?? c.cost.max], 'USD');
-      const left = `the remaining budget of ${remaining}`;
-      route.needsConfirmation = route.costIncrease
-        ? `Moving to ${c.model} (${c.tier} tier) raises the estimate from ${from} to up to ${max}, over ${left}.`
-        : `This request may cost up to ${max} on ${c.model}, over ${left}.`;
-    }
+    if (budget !== undefined && c.cost && c.cost.max > budget) route.needsConfirmation = overBudgetSentence(route, { ...c, cost: c.cost }, budget);
     return route;
   }
 
   private request(task: TaskDef, input: RouteInput, c: Candidate): ChatRequest {
+    if (input.request) return { ...input.request, provider: c.provider, model: c.model, maxTokens: c.maxTokens };
     const built = buildMessages(task, input);
     const req: ChatRequest = {
       provider: c.provider,
@@ -520,17 +358,4 @@ export class Router {
     }
     return out;
   }
-}
-
-/** The signals of an auto route in words, for the reason line. */
-export function autoSignals(auto: AutoRouting): string {
-  const sig = auto.assessment.signals.join(', ');
-  if (auto.judgedBy) {
-    return `judged ${auto.routedTier} by ${auto.judgedBy} (the rules were unsure: ${sig})`;
-  }
-  if (auto.learned) {
-    const n = auto.learned.votes;
-    return `like ${n === 1 ? 'a past request' : `${n} past requests`} you moved to ${auto.learned.tier} (${sig})`;
-  }
-  return sig;
 }
