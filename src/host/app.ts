@@ -22,6 +22,7 @@ export class Tierwise implements vscode.Disposable {
   readonly services: Services;
   readonly requests: RequestService;
   readonly statusBar: StatusBar;
+  readonly panel: AnswerPanel;
   readonly prices: PriceUpdater;
   readonly batches: BatchService;
   readonly setup: SetupService;
@@ -34,18 +35,34 @@ export class Tierwise implements vscode.Disposable {
     this.log = add(new Log());
     this.keys = add(new KeyStore(context.secrets, context.globalState, this.log));
     const s = (this.services = add(new Services(context, this.log, this.keys)));
-    this.requests = add(new RequestService(s));
-    this.statusBar = s.statusBar = add(new StatusBar(s));
-    const batches = (this.batches = new BatchService(s));
-    const panel = add(
+    // The views: the answer panel's buttons call the request services, which stream into it.
+    this.panel = add(
       AnswerPanel.register(context, {
         onStop: (id) => this.requests.stop(id),
-        onRetry: (id) => void (batches.owns(id) ? batches.retry(id) : this.requests.retry(id)),
-        onEscalate: (id) => void (batches.owns(id) ? batches.escalate(id) : this.requests.escalate(id)),
+        onRetry: (id) => void (this.batches.owns(id) ? this.batches.retry(id) : this.requests.retry(id)),
+        onEscalate: (id) => void (this.batches.owns(id) ? this.batches.escalate(id) : this.requests.escalate(id)),
         log: (m) => this.log.warn(m),
       }),
     );
-    s.panel = () => panel;
+    this.requests = add(new RequestService(s, this.panel));
+    this.batches = new BatchService(s, this.panel);
+    this.prices = add(new PriceUpdater(s));
+    const bar = (this.statusBar = add(new StatusBar(s)));
+
+    // Services emit events; the status bar follows them.
+    add(s.onDidChangeSettings(() => bar.schedule()));
+    add(this.keys.onDidChange(() => bar.schedule()));
+    add(this.prices.onDidUpdate(() => bar.schedule()));
+    // The estimate and tooltip describe the current task; spend and budget move with each record.
+    add(s.onDidChangeTask(() => bar.render()));
+    add(s.onDidRecord(() => bar.render()));
+    add(this.requests.onDidChangeBusy((busy) => bar.setBusy(busy)));
+    // A gateway's key budget moved with a call through it.
+    add(
+      this.requests.onDidFinish((provider) => {
+        if (provider === 'openaiCompatible') void bar.refreshGateway();
+      }),
+    );
 
     add(vscode.commands.registerCommand('tierwise.setApiKey', (id?: unknown) => this.keys.promptAndSet(typeof id === 'string' ? (id as never) : undefined)));
     add(vscode.commands.registerCommand('tierwise.clearApiKey', () => this.keys.promptAndClear()));
@@ -53,9 +70,8 @@ export class Tierwise implements vscode.Disposable {
     add(vscode.commands.registerCommand('tierwise.manageEndpoints', () => s.destinations.manage()));
     for (const d of registerEditorCommands(s, this.requests)) add(d);
     for (const d of registerCostCommands(s)) add(d);
-    for (const d of registerBatchCommands(s, batches)) add(d);
+    for (const d of registerBatchCommands(this.batches)) add(d);
     for (const d of registerLearnedRoutingCommands(() => s.learnedRouting())) add(d);
-    this.prices = new PriceUpdater(s);
     add(registerUpdatePrices(s, this.prices));
     add(registerPromptSupport(context, s, this.requests));
     this.setup = add(new SetupService(s));

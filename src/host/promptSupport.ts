@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ModelTarget } from '../core/prompts';
+import { tierProvider } from '../core/routing';
 import type { Tier } from '../core/types';
 import { TIERS } from '../core/types';
 import { PROMPT_FILE_TASK } from './config';
@@ -30,7 +31,7 @@ export function registerPromptSupport(context: vscode.ExtensionContext, s: Servi
       const r = s.config().routing.config;
       const out = {} as Record<Tier, ModelTarget>;
       for (const t of TIERS) {
-        const provider = r.policy === 'perTier' ? (r.perTier[t] ?? r.activeProvider) : r.localSimpleTier && t === 'simple' ? 'openaiCompatible' : r.activeProvider;
+        const provider = tierProvider(r, t);
         out[t] = { provider, model: r.tiers[provider][t] };
       }
       return out;
@@ -44,10 +45,10 @@ export function registerPromptSupport(context: vscode.ExtensionContext, s: Servi
       await requests.send({
         task: PROMPT_FILE_TASK,
         title: req.title,
-        text: req.messages.map((m) => m.content).join('\n'),
+        text: req.request.messages.map((m) => m.content).join('\n'),
         fileName: vscode.workspace.asRelativePath(req.uri),
         languageId: doc?.languageId,
-        prebuilt: { request: { ...req.request, maxTokens: req.maxTokens }, tier: req.tier, provider: req.provider, model: req.model },
+        prebuilt: { request: req.request, tier: req.tier, provider: req.provider, model: req.model },
       });
     },
     settings: () => ({ systemPromptMaxTokens: s.config().lint.systemPromptMaxTokens, extraGlobs: s.config().promptGlobs }),

@@ -1,110 +1,92 @@
+/**
+ * Sending one request, as one line: the editor's text (fromEditor.ts) → count and route (routeRequest.ts) →
+ * confirm → key → destination → stream → finish → record. Each step returns to `send`; nothing re-sends from
+ * inside a step. A 401 whose key the user then fixes goes through key → stream → record once more, with the same
+ * route and without asking about the cost again.
+ */
 import * as vscode from 'vscode';
 import type { ProviderError } from '../core/errors';
-import type { RouteOverride, Route, RouteInput } from '../core/routing';
-import { isRouteError } from '../core/routing';
-import { decideWithJudge, needsJudge } from '../core/routing/judge';
-import type { RoutingInfo } from '../core/pricing';
-import { systemClock } from '../core/clock';
+import type { RouteOverride, Route } from '../core/routing';
 import type { CallEvent, CallOutcome } from '../core/resilience/pipeline';
-import type { ChatRequest, ProviderId, Tier, Usage } from '../core/types';
-import { PROVIDER_LABELS, TIERS } from '../core/types';
+import type { ProviderId } from '../core/types';
+import { PROVIDER_LABELS } from '../core/types';
 import type { AnswerHandle } from './panels/answerPanel';
+import type { Answers, PendingRequest } from './pending';
 import type { Services } from './services';
 import { describeError } from './errors';
-import { HUGE_TEXT_CHARS, confirmSpend, countedRouteInput, ensureKey } from './sendChecks';
+import { LARGE_TEXT_BYTES, byteSize, formatSize, requestFromEditor } from './fromEditor';
+import { routeRequest, type Planned } from './routeRequest';
+
+export type { PendingRequest } from './pending';
+import { cacheMeta, costMeta, routingInfo, usageMeta } from './answerMeta';
+import { pickOverride } from './pickOverride';
+import { confirmSpend, keyFixed, keyReady } from './sendChecks';
+import { Recent } from './recent';
 import { takeTurns } from '../core/resilience/turns';
 import { gatewayReportedCost } from '../core/setup/local';
 
-/** What the user asked for, kept whole so that Retry, Escalate and "Set API Key, then run" can run it again. */
-export interface PendingRequest {
-  task: string;
-  title: string;
-  text: string;
-  question?: string;
-  languageId?: string;
-  fileName?: string;
-  override?: RouteOverride;
-  /** The user chose `override` for this request just now (the ⚙ of Run Task): learned from once. */
-  overrideChosen?: boolean;
-  /** The editor and selection the answer may be inserted into. */
-  target?: { uri: vscode.Uri; selection: vscode.Selection };
-  /** A request built elsewhere (prompt files): sent as is, with routing only choosing the model. */
-  prebuilt?: { request: Omit<ChatRequest, 'provider' | 'model'>; tier?: Tier; provider?: ProviderId; model?: string };
-  /** Set on the one automatic resend after a 401 whose key had been replaced meanwhile (in another window). */
-  resentAfterKeyChange?: boolean;
-}
+/** How a delivery ended: done (whatever its outcome), or a 401 that deserves one more try with another key. */
+type Delivered = 'done' | 'keyChanged' | 'keyRejected';
 
-interface Running {
-  pending: PendingRequest;
-  route: Route;
-  input: RouteInput;
-  controller: AbortController;
-}
+/** Answers kept for Retry and Escalate: as many as the answer panel shows. */
+export const RECENT_REQUESTS = 50;
 
 export class RequestService implements vscode.Disposable {
-  private readonly running = new Map<string, Running>();
-  private readonly finished = new Map<string, { pending: PendingRequest; route: Route; input: RouteInput }>();
+  private readonly running = new Map<string, Planned & { pending: PendingRequest; controller: AbortController }>();
+  private readonly finished = new Recent<string, Planned & { pending: PendingRequest }>(RECENT_REQUESTS);
   private readonly turn = takeTurns();
   /** Requests between sending and their ledger record. */
-  private readonly inflight = new Set<Promise<void>>();
+  private readonly inflight = new Set<Promise<Delivered>>();
   /** Set while the window closes or reloads: stopped answers say so. */
   private closing = false;
+  private budgetLevel = 'none';
+  private readonly busy = new vscode.EventEmitter<boolean>();
+  private readonly recorded = new vscode.EventEmitter<ProviderId>();
+  /** true while at least one request streams. */
+  readonly onDidChangeBusy = this.busy.event;
+  /** A call ended and was recorded (the provider that answered). */
+  readonly onDidFinish = this.recorded.event;
 
-  constructor(private readonly s: Services) {}
+  constructor(
+    private readonly s: Services,
+    private readonly answers: Answers,
+  ) {}
 
-  /**
-   * Builds the request from the active editor (or the last active one while a Tierwise panel has focus): its
-   * selection, or the whole document (and says so).
-   */
+  /** The request of the editor a command acts on (see fromEditor.ts). */
   fromEditor(task: string, title: string, question?: string): PendingRequest | undefined {
-    const editor = this.s.editors.current();
-    if (!editor) {
-      void vscode.window.showWarningMessage(noEditorMessage());
-      return undefined;
-    }
-    const doc = editor.document;
-    let selection = editor.selection;
-    let text = doc.getText(selection);
-    const whole = selection.isEmpty || text.trim() === '';
-    if (whole) {
-      text = doc.getText();
-      if (text.trim() === '') {
-        void vscode.window.showWarningMessage('Tierwise: the selection and the document are empty. Select some code or text to send.');
-        return undefined;
-      }
-      selection = new vscode.Selection(doc.positionAt(0), doc.positionAt(text.length));
-      void vscode.window.setStatusBarMessage(`Tierwise: no selection, sending the whole document (${doc.lineCount} lines)`, 5000);
-    }
-    const nul = text.indexOf('\u0000');
-    if (nul >= 0) {
-      const line = doc.positionAt(doc.offsetAt(selection.start) + nul).line + 1;
-      void vscode.window.showErrorMessage(
-        `Tierwise: the ${whole ? 'document' : 'selection'} contains binary data (a NUL byte on line ${line}), so nothing was sent. Select text only, or open the file as text.`,
-      );
-      return undefined;
-    }
-    return {
-      task,
-      title,
-      text,
-      question,
-      languageId: doc.languageId,
-      fileName: vscode.workspace.asRelativePath(doc.uri),
-      target: { uri: doc.uri, selection },
-    };
+    return requestFromEditor(this.s.editors, task, title, question);
   }
 
-  async send(pending: PendingRequest, routed?: { route: Route; input: RouteInput }): Promise<void> {
+  /** count → route → confirm → key → destination → stream → finish → record. `planned` skips counting and routing. */
+  async send(pending: PendingRequest, planned?: Planned): Promise<void> {
     await this.turn(); // many requests started at once are routed one event-loop turn each
-    const planned = routed ?? (await this.plan(pending));
-    if (!planned) return;
-    if (!(await this.confirm(planned.route, pending.text))) return;
-    if (!(await this.ensureKey(planned.route.provider, pending))) return;
-    const where = await this.s.checkDestination(planned.route.provider);
-    if (!where) return;
-    const run = this.execute(pending, planned.route, planned.input, where);
+    const plan = planned ?? (await routeRequest(this.s, pending));
+    if (!plan) return;
+    if (!(await this.confirm(plan.route, pending.text))) return;
+    let delivered = await this.deliver(pending, plan);
+    // The key was replaced while the request ran (another window rotated it): once more with the new one.
+    if (delivered === 'keyChanged') delivered = await this.deliver(pending, plan, true);
+    // The key was rejected: offered to set it again, off the command's way (it has ended and been recorded).
+    if (delivered === 'keyRejected') void this.fixKeyAndDeliver(pending, plan);
+  }
+
+  /** After a 401: the user may set another key; then the same request goes once more, without a new cost question. */
+  private async fixKeyAndDeliver(pending: PendingRequest, plan: Planned): Promise<void> {
+    if (await keyFixed(this.s.keys, plan.route.provider)) await this.deliver(pending, plan);
+  }
+
+  /** key → destination → stream → finish → record, for a request already routed and confirmed (`again`: the resend). */
+  private async deliver(pending: PendingRequest, plan: Planned, again = false): Promise<Delivered> {
+    if (!(await keyReady(this.s, plan.route.provider))) return 'done';
+    const where = await this.s.checkDestination(plan.route.provider);
+    if (!where) return 'done';
+    const run = this.stream(pending, plan, where, again);
     this.inflight.add(run);
-    await run.finally(() => this.inflight.delete(run));
+    try {
+      return await run;
+    } finally {
+      this.inflight.delete(run);
+    }
   }
 
   /**
@@ -120,135 +102,41 @@ export class RequestService implements vscode.Disposable {
     clearTimeout(timer);
   }
 
-  /** Routes a request; shows the reason a request cannot be sent, before anything is sent. */
-  private async plan(pending: PendingRequest): Promise<{ route: Route; input: RouteInput } | undefined> {
-    const router = this.s.router();
-    const countText = pending.prebuilt ? renderText(pending.prebuilt.request) : `${pending.question ?? ''}\n${pending.text}`;
-    const input = await countedRouteInput(
-      this.s,
-      {
-        task: pending.task,
-        selectionText: pending.text,
-        languageId: pending.languageId,
-        fileName: pending.fileName,
-        question: pending.question,
-        override: {
-          ...(pending.prebuilt?.tier ? { tier: pending.prebuilt.tier } : {}),
-          ...(pending.prebuilt?.provider ? { provider: pending.prebuilt.provider } : {}),
-          ...(pending.prebuilt?.model ? { model: pending.prebuilt.model } : {}),
-          ...pending.override,
-        },
-      },
-      countText,
-    );
-    let routed = router.route(input);
-    let routedInput: RouteInput = input;
-    if (!isRouteError(routed) && routed.auto && !pending.prebuilt) {
-      const judged = await this.judge(routed, input);
-      if (judged) {
-        routedInput = { ...input, judged };
-        routed = router.route(routedInput);
-      }
-    }
-    const route = routed;
-    if (isRouteError(route)) {
-      // A refusal for size says how large the text is, not only its token count.
-      const estimated = countText.length > HUGE_TEXT_CHARS ? ', its tokens estimated from samples' : '';
-      const size = route.error === 'tooLarge' ? `The text is ${formatSize(pending.text.length, byteSize(pending.text))}${estimated}. ` : '';
-      void vscode.window.showErrorMessage(`Tierwise: ${size}${route.message}`);
-      return undefined;
-    }
-    if (pending.overrideChosen) {
-      // Learn once from the tier the user chose over the router's; a Retry of the same request does not count again.
-      pending.overrideChosen = false;
-      void this.s.learnedRouting().record(route.auto, route.tier, route.auto?.routedTier ?? route.tier);
-    }
-    if (pending.prebuilt) {
-      const r = pending.prebuilt.request;
-      route.request = { ...r, provider: route.provider, model: route.model, maxTokens: r.maxTokens || route.maxTokens };
-      route.maxTokens = route.request.maxTokens;
-    }
-    return { route, input: routedInput };
-  }
-
-  /**
-   * Judge mode: when the rules are unsure of an auto-routed request, asks the simple-tier model which tier it needs
-   * (5 output tokens, 3 s at most, recorded in the ledger as routing overhead). undefined keeps the local decision.
-   */
-  private async judge(route: Route, input: RouteInput): Promise<{ tier: Tier; model: string } | undefined> {
-    const auto = route.auto;
-    const cfg = this.s.config().routing.config;
-    if (!auto || auto.source !== 'rules' || !needsJudge(cfg.classifier, auto.assessment)) return undefined;
-    const simple = this.s.router().route({ ...input, override: { tier: 'simple' } });
-    if (isRouteError(simple)) return undefined;
-    if (this.s.needsKey(simple.provider) && !(await this.s.keys.has(simple.provider))) return undefined;
-    let judgeModel = simple.model;
-    const decision = await decideWithJudge(
-      cfg.classifier,
-      auto.assessment,
-      { request: input.question ?? '', languageId: input.languageId },
-      async (p, signal) => {
-        const request: ChatRequest = { provider: simple.provider, model: simple.model, system: p.system, messages: [{ role: 'user', content: p.user }], maxTokens: p.maxTokens, temperature: 0 };
-        const started = Date.now();
-        const candidates = await this.s.candidates({ ...simple, request, maxTokens: p.maxTokens, fallbacks: [] });
-        const o = await this.s.runner().run(candidates, () => undefined, signal);
-        judgeModel = o.result?.model ?? o.model;
-        await this.s.ledger().record({
-          provider: o.provider,
-          model: judgeModel,
-          tier: 'simple',
-          task: 'routing-judge',
-          usage: o.result?.usage ?? o.usage,
-          usageReported: o.result?.usageReported ?? false,
-          latencyMs: Date.now() - started,
-          retries: o.retries,
-          outcome: o.result ? 'ok' : o.error?.kind === 'aborted' ? 'cancelled' : 'error',
-          error: o.error?.kind,
-          overhead: 'routing',
-        });
-        if (!o.result) throw o.error ?? new Error('no answer');
-        return o.result.text;
-      },
-      systemClock,
-    );
-    if (decision.fallback) this.s.log.info(`routing judge: ${decision.fallback}; keeping the local ${auto.assessment.tier} tier`);
-    return decision.source === 'judge' ? { tier: decision.tier, model: judgeModel } : undefined;
-  }
-
-  /** Budget, price and escalation checks that need the user's yes. */
+  /** Budget, price and size checks that need the user's yes: asked at most once per request. */
   private async confirm(route: Route, text: string): Promise<boolean> {
     // The router's own budget sentence is in dollars; confirmSpend words the budget rule in the display currency.
     const reasons: string[] = [];
     // A large text is never sent without the user seeing its size first.
     const bytes = text.length >= LARGE_TEXT_BYTES / 4 ? byteSize(text) : 0;
     if (bytes >= LARGE_TEXT_BYTES) {
-      const cost = route.estimatedUsd ? `, up to ${this.s.pricing().formatUsd(route.estimatedUsd.max)}` : '';
-      reasons.push(`This request sends ${formatSize(text.length, bytes)} (${route.inputTokens.toLocaleString('en-US')} input tokens) to ${route.model}${cost}.`);
+      const size = formatSize(text.length, bytes);
+      const tokens = route.inputTokens.toLocaleString('en-US');
+      reasons.push(
+        route.estimatedUsd
+          ? vscode.l10n.t('This request sends {0} ({1} input tokens) to {2}, up to {3}.', size, tokens, route.model, this.s.pricing().formatUsd(route.estimatedUsd.max))
+          : vscode.l10n.t('This request sends {0} ({1} input tokens) to {2}.', size, tokens, route.model),
+      );
     }
     return confirmSpend(
       this.s,
       route.estimatedUsd?.max ?? 0,
-      (max, threshold) => `This request may cost up to ${max} on ${route.model} (more than your ${threshold} threshold).`,
+      (max, threshold) => vscode.l10n.t('This request may cost up to {0} on {1} (more than your {2} threshold).', max, route.model, threshold),
       reasons,
     );
   }
 
-  /** A missing key offers "Set API Key" and, once set, sends the same request. */
-  private async ensureKey(provider: ProviderId, pending: PendingRequest): Promise<boolean> {
-    return ensureKey(this.s, provider, () => this.send(pending));
-  }
-
-  private async execute(pending: PendingRequest, route: Route, input: RouteInput, where: string[] = []): Promise<void> {
-    const panel = this.s.panel();
-    const handle = panel.start({
+  /** stream → finish → record: one call with its fallbacks, into a new answer. */
+  private async stream(pending: PendingRequest, plan: Planned, where: string[], again: boolean): Promise<Delivered> {
+    const { route } = plan;
+    const handle = this.answers.start({
       title: pending.title,
       meta: { provider: route.provider, model: route.model, tier: route.tier, reason: route.reason, task: route.task.label },
       target: pending.target,
     });
     if (where.length) handle.meta({ notes: where });
     const controller = new AbortController();
-    this.running.set(handle.id, { pending, route, input, controller });
-    this.s.statusBar.setBusy(true);
+    this.running.set(handle.id, { ...plan, pending, controller });
+    this.busy.fire(true);
     const started = Date.now();
     const keyVersion = this.s.keys.version(route.provider);
     let outcome: CallOutcome | undefined;
@@ -257,14 +145,14 @@ export class RequestService implements vscode.Disposable {
       outcome = await this.s.runner().run(candidates, (e) => this.onEvent(handle, route, e), controller.signal);
     } catch (e) {
       this.s.log.error(e instanceof Error ? e : String(e));
-      handle.end('error', `Tierwise could not send the request: ${e instanceof Error ? e.message : String(e)}`);
-      return;
+      handle.end('error', vscode.l10n.t('Tierwise could not send the request: {0}', e instanceof Error ? e.message : String(e)));
+      return 'done';
     } finally {
       this.running.delete(handle.id);
-      this.finished.set(handle.id, { pending, route, input });
-      this.s.statusBar.setBusy(this.running.size > 0);
+      this.finished.set(handle.id, { ...plan, pending });
+      this.busy.fire(this.running.size > 0);
     }
-    await this.finish(handle, pending, route, outcome, Date.now() - started, keyVersion);
+    return this.finish(handle, route, outcome, Date.now() - started, keyVersion, again);
   }
 
   private onEvent(handle: AnswerHandle, route: Route, e: CallEvent): void {
@@ -280,23 +168,24 @@ export class RequestService implements vscode.Disposable {
         handle.meta({ notes: [e.message] });
         break;
       case 'fallback': {
-        const note = `Falling back from ${e.from.provider}/${e.from.model} to ${e.to.provider}/${e.to.model}: ${e.reason}`;
+        const note = vscode.l10n.t('Falling back from {0}/{1} to {2}/{3}: {4}', e.from.provider, e.from.model, e.to.provider, e.to.model, e.reason);
         handle.status(note);
         handle.meta({ notes: [note] });
         break;
       }
       case 'skipped':
-        handle.status(`Skipping ${PROVIDER_LABELS[e.provider]}: ${e.reason}`);
+        handle.status(vscode.l10n.t('Skipping {0}: {1}', PROVIDER_LABELS[e.provider], e.reason));
         break;
       case 'attempt':
-        if (e.attempt === 1) handle.status(`Sending to ${e.model}…`);
+        if (e.attempt === 1) handle.status(vscode.l10n.t('Sending to {0}…', e.model));
         break;
       case 'start':
         handle.status('');
         break;
       case 'usage': {
-        const cost = this.s.pricing().cost(route.provider, route.model, e.usage, route.request.batch);
-        handle.meta({ ...usageMeta(e.usage), ...(cost ? { cost: this.s.pricing().formatUsd(cost.usd), ...cacheMeta(cost, (x) => this.s.pricing().formatUsd(x)) } : {}) });
+        const pricing = this.s.pricing();
+        const cost = pricing.cost(route.provider, route.model, e.usage, route.request.batch);
+        handle.meta({ ...usageMeta(e.usage), ...(cost ? { cost: pricing.formatUsd(cost.usd), ...cacheMeta(cost, (x) => pricing.formatUsd(x)) } : {}) });
         break;
       }
       case 'finish':
@@ -304,27 +193,19 @@ export class RequestService implements vscode.Disposable {
     }
   }
 
-  private async finish(handle: AnswerHandle, pending: PendingRequest, route: Route, o: CallOutcome, latencyMs: number, keyVersion: number): Promise<void> {
+  /** finish → record: the answer's last words and header, then its ledger record. */
+  private async finish(handle: AnswerHandle, route: Route, o: CallOutcome, latencyMs: number, keyVersion: number, again: boolean): Promise<Delivered> {
     const provider = o.provider;
     const model = o.result?.model ?? o.model;
     const usage = o.result?.usage ?? o.usage;
-    const price = this.s.pricing().cost(provider, model, usage, route.request.batch);
-    const fmt = (usd: number) => this.s.pricing().formatUsd(usd);
+    const pricing = this.s.pricing();
     const timing = o.result?.timing;
     // A gateway that reports the call's cost (LiteLLM) is believed over the catalogue; a local server is free.
     const gatewayCostUsd = provider === 'openaiCompatible' && o.result ? gatewayReportedCost(o.result.headers) : undefined;
-    const local = this.s.pricing().isLocal(provider);
-    const cost =
-      gatewayCostUsd !== undefined
-        ? { cost: vscode.l10n.t('{0} (reported by the gateway)', fmt(gatewayCostUsd)) }
-        : local && price && price.usd === 0
-          ? { cost: vscode.l10n.t('free (local model)') }
-          : price
-            ? { cost: fmt(price.usd), ...cacheMeta(price, fmt) }
-            : { cost: 'price unknown' };
+    const local = pricing.isLocal(provider);
     const finalMeta = {
       ...usageMeta(usage),
-      ...cost,
+      ...costMeta(pricing, provider, model, usage, route.request.batch, gatewayCostUsd),
       ttftMs: timing?.timeToFirstTokenMs,
       tokensPerSecond: timing?.tokensPerSecond,
       retries: o.retries,
@@ -332,27 +213,26 @@ export class RequestService implements vscode.Disposable {
     };
     let outcome: 'done' | 'cancelled' | 'interrupted' | 'error';
     let message: string | undefined;
-    let resend: PendingRequest | undefined;
+    let delivered: Delivered = 'done';
     if (o.result) {
       outcome = 'done';
-      if (o.result.finishReason === 'length') message = `The answer reached max_tokens (${route.maxTokens}). Escalate or raise the task's max_tokens for a longer one.`;
+      if (o.result.finishReason === 'length') message = vscode.l10n.t("The answer reached max_tokens ({0}). Escalate or raise the task's max_tokens for a longer one.", route.maxTokens);
     } else {
       const err = o.error as ProviderError;
       if (err.kind === 'aborted' && this.closing) {
         outcome = 'interrupted';
-        message = 'The window was reloaded or closed while this answer was streaming; the partial answer is kept.';
+        message = vscode.l10n.t('The window was reloaded or closed while this answer was streaming; the partial answer is kept.');
       } else if (err.kind === 'aborted') {
         outcome = 'cancelled';
-        message = o.partialText ? 'Stopped. The partial answer is kept.' : 'Stopped before any text arrived.';
+        message = o.partialText ? vscode.l10n.t('Stopped. The partial answer is kept.') : vscode.l10n.t('Stopped before any text arrived.');
       } else {
         outcome = o.partialText ? 'interrupted' : 'error';
-        message = describeError(err, { model, settingHint: this.settingFor(route) }).message;
+        message = describeError(err, { model, settingHint: `tierwise.tiers.${route.provider}.${route.tier}` }).message;
         this.s.log.warn(`request failed: ${message}`);
-        if (err.kind === 'auth' && this.s.keys.version(err.provider) !== keyVersion && !pending.resentAfterKeyChange) {
-          // The key was replaced while this request ran (another window rotated it): ask once more with the new one.
-          message = `${message} The ${PROVIDER_LABELS[err.provider]} key was changed meanwhile (in this or another window); sending again with the new key.`;
-          resend = { ...pending, resentAfterKeyChange: true };
-        } else if (err.kind === 'auth') void this.offerKeyFix(err.provider, pending);
+        if (err.kind === 'auth' && this.s.keys.version(err.provider) !== keyVersion && !again) {
+          message = `${message} ${vscode.l10n.t('The {0} key was changed meanwhile (in this or another window); sending again with the new key.', PROVIDER_LABELS[err.provider])}`;
+          delivered = 'keyChanged';
+        } else if (err.kind === 'auth') delivered = 'keyRejected';
       }
     }
     handle.end(outcome, message, finalMeta);
@@ -369,49 +249,23 @@ export class RequestService implements vscode.Disposable {
       retries: o.retries,
       outcome: outcome === 'done' ? (o.result?.finishReason === 'length' ? 'truncated' : 'ok') : outcome,
       error: o.error?.kind,
-      ...(route.auto ? { routing: this.routingInfo(route, provider, usage) } : {}),
+      ...(route.auto ? { routing: routingInfo(pricing, this.s.config().routing.config.tiers[provider], route, provider, usage) } : {}),
       ...(gatewayCostUsd !== undefined ? { gatewayCostUsd } : {}),
       ...(local ? { local } : {}),
     });
     this.warnOnBudget();
-    // A gateway's key budget moved with this call.
-    if (provider === 'openaiCompatible') void this.s.statusBar.refreshGateway();
-    if (resend) await this.send(resend);
+    this.recorded.fire(provider);
+    return delivered;
   }
 
-  /** For the ledger: how an auto route got its tier, and the same usage priced on the default and the top tier. */
-  private routingInfo(route: Route, provider: ProviderId, usage: Usage): RoutingInfo {
-    const auto = route.auto!;
-    const tiers = this.s.config().routing.config.tiers[provider];
-    const price = (model: string) => this.s.pricing().cost(provider, model, usage, route.request.batch)?.usd;
-    const defaultTierUsd = price(tiers[auto.defaultTier]);
-    const topTierUsd = price(tiers.complex);
-    return {
-      routedTier: auto.routedTier,
-      defaultTier: auto.defaultTier,
-      source: auto.source,
-      ...(defaultTierUsd !== undefined ? { defaultTierUsd } : {}),
-      ...(topTierUsd !== undefined ? { topTierUsd } : {}),
-    };
-  }
-
-  private budgetLevel: string = 'none';
   /** A notification when spend crosses 80% or 100% of a budget (once per level). */
   private warnOnBudget(): void {
     const b = this.s.budget().state();
     if (b.level === this.budgetLevel) return;
     const rose = (b.level === 'warn' && this.budgetLevel !== 'over') || b.level === 'over';
     this.budgetLevel = b.level;
-    if (rose) void vscode.window.showWarningMessage(`Tierwise: ${b.message}`, 'Show Cost Report').then((c) => c && vscode.commands.executeCommand('tierwise.showCostReport'));
-  }
-
-  private settingFor(route: Route): string {
-    return `tierwise.tiers.${route.provider}.${route.tier}`;
-  }
-
-  private async offerKeyFix(provider: ProviderId, pending: PendingRequest): Promise<void> {
-    const choice = await vscode.window.showErrorMessage(`Tierwise: ${PROVIDER_LABELS[provider]} rejected the API key.`, 'Set API Key');
-    if (choice === 'Set API Key' && (await this.s.keys.promptAndSet(provider))) await this.send(pending);
+    const report = vscode.l10n.t('Show Cost Report');
+    if (rose) void vscode.window.showWarningMessage(`Tierwise: ${b.message}`, report).then((c) => c && vscode.commands.executeCommand('tierwise.showCostReport'));
   }
 
   stop(id: string): void {
@@ -420,6 +274,11 @@ export class RequestService implements vscode.Disposable {
 
   stopAll(): void {
     for (const r of this.running.values()) r.controller.abort();
+  }
+
+  /** Whether Retry and Escalate still know the request of an answer (the latest `RECENT_REQUESTS` are kept). */
+  knows(id: string): boolean {
+    return this.finished.has(id) || this.running.has(id);
   }
 
   async retry(id: string): Promise<void> {
@@ -433,12 +292,8 @@ export class RequestService implements vscode.Disposable {
     if (!prev) return this.gone();
     const up = this.s.router().escalate(prev.route, prev.input);
     if (!up) {
-      void vscode.window.showInformationMessage('Tierwise: this answer already came from the top tier.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Tierwise: this answer already came from the top tier.'));
       return;
-    }
-    if (prev.pending.prebuilt) {
-      const r = prev.pending.prebuilt.request;
-      up.request = { ...r, provider: up.provider, model: up.model, maxTokens: r.maxTokens || up.maxTokens };
     }
     // The user wanted more than the router gave: remembered for look-alike requests (features only).
     void this.s.learnedRouting().record(prev.route.auto, up.tier, prev.route.tier);
@@ -451,77 +306,14 @@ export class RequestService implements vscode.Disposable {
     void vscode.window.showInformationMessage(vscode.l10n.t('Tierwise: this answer is from an earlier window session, so it cannot be sent again from here. Select the text and run the command again.'));
   }
 
-  /** A quick pick to change tier or model for one request. */
-  async pickOverride(): Promise<RouteOverride | undefined | null> {
-    const cfg = this.s.config().routing.config;
-    const pricing = this.s.pricing();
-    type Item = vscode.QuickPickItem & { ov?: RouteOverride };
-    const items: Item[] = [
-      { label: '$(sparkle) Automatic', description: 'the tier the task needs', ov: undefined },
-      ...TIERS.map((t) => ({ label: `$(layers) ${t} tier`, description: cfg.tiers[cfg.activeProvider][t], ov: { tier: t } })),
-    ];
-    // Any catalogued model of a provider that can be called now, with its price.
-    for (const provider of this.s.available()) {
-      const models = pricing.entries.models(provider);
-      if (!models.length) continue;
-      items.push({ label: PROVIDER_LABELS[provider], kind: vscode.QuickPickItemKind.Separator });
-      const today = new Date().toISOString().slice(0, 10);
-      for (const m of models) {
-        if (m.endOfLife && m.endOfLife < today) continue; // shut down: no longer answers
-        const state = m.deprecated ? ` · deprecated${m.endOfLife ? `, ends ${m.endOfLife}` : ''}` : '';
-        items.push({ label: m.id, description: `${m.tier}${state} · ${pricing.describePrice(provider, m.id) ?? ''}`, ov: { provider, model: m.id } });
-      }
-    }
-    const picked = await vscode.window.showQuickPick(items, { title: 'Tierwise: tier or model for this request', matchOnDescription: true });
-    if (!picked) return null;
-    return picked.ov;
+  /** A quick pick to change tier or model for one request (null: cancelled). */
+  pickOverride(): Promise<RouteOverride | undefined | null> {
+    return pickOverride(this.s);
   }
 
   dispose(): void {
     this.stopAll();
+    this.busy.dispose();
+    this.recorded.dispose();
   }
-}
-
-function usageMeta(u: Usage) {
-  return { inputTokens: u.inputTokens, outputTokens: u.outputTokens, cachedTokens: u.cacheReadTokens, cacheWriteTokens: u.cacheWriteTokens };
-}
-
-/** What the cache saved (reads) and what writing it cost, for the answer panel; nothing when neither happened. */
-function cacheMeta(c: { savingsUsd: number; cacheWriteUsd: number; writePremiumUsd: number }, fmt: (usd: number) => string) {
-  return {
-    cacheSavings: c.savingsUsd > 0 ? `saved ${fmt(c.savingsUsd)}` : undefined,
-    cacheWriteCost:
-      c.cacheWriteUsd > 0 ? `${fmt(c.cacheWriteUsd)}${c.writePremiumUsd > 0 ? `, ${fmt(c.writePremiumUsd)} above the input price` : ''}` : undefined,
-  };
-}
-
-function renderText(r: Omit<ChatRequest, 'provider' | 'model'>): string {
-  return [r.system ?? '', ...r.messages.map((m) => m.content)].join('\n');
-}
-
-/** Texts from this size on ask before they are sent, naming their size. */
-export const LARGE_TEXT_BYTES = 1024 * 1024;
-
-/** UTF-8 size of a text without copying it (fast even for 50 MB). */
-function byteSize(text: string): number {
-  return Buffer.byteLength(text, 'utf8');
-}
-
-/** "50.0 MB (52,428,800 characters)". */
-export function formatSize(chars: number, bytes: number): string {
-  const mb = bytes / (1024 * 1024);
-  const size = mb >= 1 ? `${mb.toFixed(1)} MB` : `${(bytes / 1024).toFixed(1)} KB`;
-  return `${size} (${chars.toLocaleString('en-US')} characters)`;
-}
-
-/**
- * Why there is no editor to send from. VS Code does not hand files of 50 MB or more to extensions: such a file is
- * open in a tab but has no text editor, which deserves its own message.
- */
-function noEditorMessage(): string {
-  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-  if (input instanceof vscode.TabInputText) {
-    return `Tierwise: ${vscode.workspace.asRelativePath(input.uri)} is open but VS Code does not share it with extensions (files of 50 MB or more are not). Copy the part you need into a smaller file.`;
-  }
-  return 'Tierwise: open a file and select some code or text first.';
 }

@@ -62,15 +62,19 @@ export function spendReasons(s: Services, maxUsd: number, overThreshold: (max: s
 }
 
 /**
- * A missing key offers "Set API Key"; once one is set, `resend` runs the same request again. true when the key is
- * there and sending can go on now.
+ * The key step of sending: a missing key offers "Set API Key". true when a key is there (or was just set) and the
+ * same request goes on from here; false when the user left it unset.
  */
-export async function ensureKey(s: Services, provider: ProviderId, resend: () => unknown, what = 'this request'): Promise<boolean> {
+export async function keyReady(s: Pick<Services, 'needsKey' | 'keys'>, provider: ProviderId, what = vscode.l10n.t('this request')): Promise<boolean> {
   if (!s.needsKey(provider) || (await s.keys.has(provider))) return true;
-  const choice = await vscode.window.showErrorMessage(`Tierwise: no API key is set for ${PROVIDER_LABELS[provider]}. Set one to send ${what}.`, 'Set API Key');
-  if (choice !== 'Set API Key') return false;
-  const set = await s.keys.promptAndSet(provider);
-  if (!set) return false;
-  void resend();
-  return false;
+  const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Tierwise: no API key is set for {0}. Set one to send {1}.', PROVIDER_LABELS[provider], what), SET_API_KEY);
+  return choice === SET_API_KEY && (await s.keys.promptAndSet(provider)) !== undefined;
 }
+
+/** After a 401: offers to set the key again. true when a new key was set, so the same request may go once more. */
+export async function keyFixed(keys: Services['keys'], provider: ProviderId): Promise<boolean> {
+  const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Tierwise: {0} rejected the API key.', PROVIDER_LABELS[provider]), SET_API_KEY);
+  return choice === SET_API_KEY && (await keys.promptAndSet(provider)) !== undefined;
+}
+
+const SET_API_KEY = vscode.l10n.t('Set API Key');

@@ -12,8 +12,6 @@ import type { KeyStore } from './keys';
 import { loadCalls, onCallsLoaded } from './lazy';
 import { providerNeedsKey } from '../core/providers/baseUrls';
 import type { Log } from './log';
-import type { AnswerPanel } from './panels/answerPanel';
-import type { StatusBar } from './statusBar';
 import { Pricing } from './pricing';
 import { Budget, Ledger } from './ledger';
 import { takeTurns } from '../core/resilience/turns';
@@ -71,8 +69,15 @@ export class Services implements vscode.Disposable {
   private readonly subs: vscode.Disposable[] = [];
   readonly destinations: Destinations;
   readonly settingsReporter: SettingsReporter;
-  statusBar!: StatusBar;
-  panel!: () => AnswerPanel;
+  private readonly settingsChanged = new vscode.EventEmitter<void>();
+  private readonly recorded = new vscode.EventEmitter<void>();
+  private readonly taskChanged = new vscode.EventEmitter<string>();
+  /** Settings, an endpoint approval or workspace trust changed, and what depends on them was rebuilt. */
+  readonly onDidChangeSettings = this.settingsChanged.event;
+  /** The ledger recorded a call (or loaded its file): spend and budget moved. */
+  readonly onDidRecord = this.recorded.event;
+  /** The current task (the last command's) changed. */
+  readonly onDidChangeTask = this.taskChanged.event;
   /** The editor commands act on (the last active one while a panel has focus). */
   readonly editors = new EditorTracker();
 
@@ -86,6 +91,9 @@ export class Services implements vscode.Disposable {
     this.settingsReporter = new SettingsReporter(log);
     onCallsLoaded((ms) => log.info(`provider SDKs loaded in ${ms.toFixed(1)} ms`));
     this.subs.push(
+      this.settingsChanged,
+      this.recorded,
+      this.taskChanged,
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('tierwise')) this.reload();
       }),
@@ -94,7 +102,6 @@ export class Services implements vscode.Disposable {
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.reload()),
       keys.onDidChange((id) => {
         for (const k of [...this.providers.keys()]) if (k.startsWith(`${id}|`)) this.providers.delete(k);
-        this.statusBar?.schedule();
       }),
     );
   }
@@ -109,7 +116,7 @@ export class Services implements vscode.Disposable {
     this.budget_?.update(cfg.budget);
     this.providers.clear();
     void this.refreshAvailable();
-    this.statusBar?.schedule();
+    this.settingsChanged.fire();
   }
 
   config(): TierwiseConfig {
@@ -142,8 +149,10 @@ export class Services implements vscode.Disposable {
   }
 
   ledger(): Ledger {
-    this.ledger_ ??= new Ledger(this.context.globalStorageUri, this.log, () => this.pricing(), () => this.config().currency.cnyPerUsd, () => this.statusBar?.render());
-    this.subs.push(this.ledger_);
+    if (!this.ledger_) {
+      this.ledger_ = new Ledger(this.context.globalStorageUri, this.log, () => this.pricing(), () => this.config().currency.cnyPerUsd, () => this.recorded.fire());
+      this.subs.push(this.ledger_);
+    }
     return this.ledger_;
   }
   spendIfLoaded() {
@@ -262,8 +271,7 @@ export class Services implements vscode.Disposable {
   }
   setCurrentTask(task: string): void {
     this.task = task;
-    // The status bar's estimate and tooltip describe the current task.
-    this.statusBar?.render();
+    this.taskChanged.fire(task);
   }
 
   dispose(): void {

@@ -4,6 +4,7 @@ import { isRouteError } from '../core/routing';
 import type { TokenCount } from '../core/tokens/client';
 import { TIERS } from '../core/types';
 import { gatewayBudget, serverTokenCount, type GatewayBudget } from '../core/setup/local';
+import { editorText, rangesText } from './editors';
 import type { Services } from './services';
 import { DocumentTokens } from './documentTokens';
 
@@ -106,8 +107,9 @@ export class StatusBar implements vscode.Disposable {
       return;
     }
     const doc = editor.document;
-    const selected = editor.selections.filter((sel) => !sel.isEmpty);
-    const scope = selected.length ? 'selection' : 'document';
+    // The text every command would send (editors.ts): the selections that hold text, else the whole document.
+    const sent = editorText(editor);
+    const scope = sent.scope;
     const cfg = this.s.config().routing.config;
     const provider = cfg.activeProvider;
     const model = cfg.tiers[provider].medium;
@@ -120,9 +122,7 @@ export class StatusBar implements vscode.Disposable {
     };
     // A huge text (a 50 MB file) is neither copied nor counted whole on every cursor move: it is estimated from
     // evenly spaced samples, on this thread, in well under a millisecond, and shown as an estimate.
-    const ranges: [number, number][] = selected.length
-      ? selected.map((sel) => [doc.offsetAt(sel.start), doc.offsetAt(sel.end)])
-      : [[0, doc.offsetAt(doc.lineAt(doc.lineCount - 1).range.end)]];
+    const ranges: [number, number][] = sent.ranges.map((r) => [doc.offsetAt(r.start), doc.offsetAt(r.end)]);
     const total = ranges.reduce((n, [a, b]) => n + b - a, 0);
     if (total > SAMPLE_ABOVE_CHARS) {
       const sample = sampleText(doc, ranges, total);
@@ -132,7 +132,7 @@ export class StatusBar implements vscode.Disposable {
     }
     const failed = (e: unknown) => this.s.log.warn(`token count failed: ${String(e)}`);
     // `seen` stands for the counted text: the selection itself, or the document's version (not copied on every change).
-    const selection = selected.length ? selected.map((sel) => doc.getText(sel)).join('\n') : undefined;
+    const selection = scope === 'selection' ? rangesText(doc, sent.ranges) : undefined;
     const seen = selection ?? `${doc.uri.toString()}@${doc.version}`;
     const empty = selection !== undefined ? selection.trim() === '' : isBlank(doc);
     const counter = this.s.tokens().counter();

@@ -1,7 +1,18 @@
 import * as vscode from 'vscode';
 import type { PriceDiff, PriceList } from '../core/pricing';
 import { Catalogue, LITELLM_PRICES_URL, describeDiff, diffPriceList, parseLiteLlmPrices } from '../core/pricing';
-import type { Services } from './services';
+import type { TierwiseConfig } from './config';
+import type { Log } from './log';
+import type { Pricing } from './pricing';
+
+/** What updating prices needs from the extension's services. */
+export interface PriceDeps {
+  readonly context: vscode.ExtensionContext;
+  readonly log: Log;
+  config(): TierwiseConfig;
+  pricing(): Pricing;
+  pricingIfLoaded(): Pricing | undefined;
+}
 
 /** Where the applied price list lives (global state: the same for every workspace). */
 export const PRICE_LIST_KEY = 'tierwise.priceList';
@@ -49,8 +60,12 @@ export interface LoadedPrices {
 }
 
 /** Reads, compares and applies price lists; the command below is the UI around it. */
-export class PriceUpdater {
-  constructor(private readonly s: Services) {}
+export class PriceUpdater implements vscode.Disposable {
+  private readonly updated = new vscode.EventEmitter<void>();
+  /** A price list was applied or reset: estimates and costs shown need repricing. */
+  readonly onDidUpdate = this.updated.event;
+
+  constructor(private readonly s: PriceDeps) {}
 
   /** Reads a LiteLLM price list from an http(s) URL or a local file and compares it with the prices in use. */
   async load(from: { url: string } | { file: vscode.Uri }, signal?: AbortSignal): Promise<LoadedPrices> {
@@ -98,12 +113,16 @@ export class PriceUpdater {
 
   private refresh(): void {
     this.s.pricingIfLoaded()?.update(this.s.config());
-    this.s.statusBar?.schedule();
+    this.updated.fire();
+  }
+
+  dispose(): void {
+    this.updated.dispose();
   }
 }
 
 /** "Tierwise: Update Prices…": from the URL or a file, shows the changes, applies them on the user's yes. */
-export function registerUpdatePrices(s: Services, updater: PriceUpdater): vscode.Disposable {
+export function registerUpdatePrices(s: PriceDeps, updater: PriceUpdater): vscode.Disposable {
   return vscode.commands.registerCommand('tierwise.updatePrices', async () => {
     const url = priceListUrl();
     type Item = vscode.QuickPickItem & { action: 'url' | 'file' | 'reset' };

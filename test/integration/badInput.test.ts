@@ -42,13 +42,13 @@ suite('Bad input', () => {
     const ui = captureMessages();
     try {
       await openAndSelectAll(uri);
-      const before = app.services.panel().latest()?.id;
+      const before = app.panel.latest()?.id;
       await vscode.commands.executeCommand('tierwise.explain');
       await until('the message', () => ui.messages.length > 0);
       assert.equal(ui.messages.length, 1, JSON.stringify(ui.messages));
       assert.equal(ui.messages[0]!.level, 'error');
       assert.match(ui.messages[0]!.text, /contains binary data \(a NUL byte on line 1001\), so nothing was sent/);
-      assert.equal(app.services.panel().latest()?.id, before, 'no answer was started');
+      assert.equal(app.panel.latest()?.id, before, 'no answer was started');
       assert.equal((await chat()).length, 0);
     } finally {
       ui.restore();

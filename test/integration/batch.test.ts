@@ -114,7 +114,7 @@ suite('Batch jobs through the fake provider', () => {
     assert.ok(id);
     await until('two batch ledger records', () => app.services.ledger().all().length >= before + 2, 60_000);
     const answer = await until('the batch answer', () => {
-      const a = app.services.panel().latest();
+      const a = app.panel.latest();
       return a && a.title.startsWith('Batch:') && a.outcome ? a : undefined;
     });
     assert.ok(app.batches.owns(answer.id), 'the batch answer is known to the batch service');

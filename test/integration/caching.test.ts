@@ -33,12 +33,12 @@ async function openBig(): Promise<vscode.TextEditor> {
 /** Runs a command and waits for its answer to end. */
 async function runAndWait(command: string, arg?: string): Promise<AnswerSnapshot> {
   const app = await tierwise();
-  const before = app.services.panel().latest()?.id;
+  const before = app.panel.latest()?.id;
   await vscode.commands.executeCommand(command, arg);
   return until(
     `the answer of ${command}`,
     () => {
-      const a = app.services.panel().latest();
+      const a = app.panel.latest();
       return a && a.id !== before && a.outcome ? a : undefined;
     },
     30_000,

@@ -12,12 +12,12 @@ async function explain(): Promise<AnswerSnapshot | undefined> {
   const app = await tierwise();
   const editor = await openFixture('sample.ts');
   editor.selection = new vscode.Selection(0, 0, 8, 1);
-  const before = app.services.panel().latest()?.id;
+  const before = app.panel.latest()?.id;
   await vscode.commands.executeCommand('tierwise.explain');
-  const a = app.services.panel().latest();
+  const a = app.panel.latest();
   if (!a || a.id === before) return undefined;
   return until('the answer to end', () => {
-    const x = app.services.panel().latest();
+    const x = app.panel.latest();
     return x && x.id === a.id && x.outcome ? x : undefined;
   }, 30_000);
 }

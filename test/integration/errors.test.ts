@@ -8,10 +8,10 @@ async function explainAndWait(): Promise<AnswerSnapshot> {
   const app = await tierwise();
   const editor = await openFixture('sample.ts');
   editor.selection = new vscode.Selection(0, 0, 8, 1);
-  const before = app.services.panel().latest()?.id;
+  const before = app.panel.latest()?.id;
   await vscode.commands.executeCommand('tierwise.explain');
   return until('the answer to end', () => {
-    const a = app.services.panel().latest();
+    const a = app.panel.latest();
     return a && a.id !== before && a.outcome ? a : undefined;
   }, 30_000);
 }
@@ -87,7 +87,7 @@ suite('Answer controls', () => {
     await fakeReset();
     await app.requests.escalate(first.id);
     const up = await until('the escalated answer', () => {
-      const a = app.services.panel().latest();
+      const a = app.panel.latest();
       return a && a.id !== first.id && a.outcome ? a : undefined;
     }, 30_000);
     assert.equal(up.meta.tier, 'complex');
@@ -98,7 +98,7 @@ suite('Answer controls', () => {
     await fakeReset();
     await app.requests.retry(up.id);
     await until('the retried answer', () => {
-      const a = app.services.panel().latest();
+      const a = app.panel.latest();
       return a && a.id !== up.id && a.outcome ? a : undefined;
     }, 30_000);
     sent = (await fakeRequests()).filter((r) => r.path.endsWith('/chat/completions'));

@@ -15,11 +15,11 @@ async function explain(): Promise<{ answer: AnswerSnapshot; records: LedgerRecor
   const app = await tierwise();
   const editor = await openFixture('sample.ts');
   editor.selection = new vscode.Selection(0, 0, 8, 1);
-  const before = app.services.panel().latest()?.id;
+  const before = app.panel.latest()?.id;
   const n = app.services.ledger().all().length;
   await vscode.commands.executeCommand('tierwise.explain');
   const answer = await until('the answer to end', () => {
-    const a = app.services.panel().latest();
+    const a = app.panel.latest();
     return a && a.id !== before && a.outcome ? a : undefined;
   }, 30_000);
   const records = await until('its ledger record', () => (app.services.ledger().all().length > n ? app.services.ledger().all().slice(n) : undefined));
@@ -167,28 +167,28 @@ suite('Faults end to end', () => {
       await fakeEnqueue({ kind: 'error', status: 401, errorType: 'auth', delayMs: 3000 });
       const editor = await openFixture('sample.ts');
       editor.selection = new vscode.Selection(0, 0, 8, 1);
-      const before = app.services.panel().latest()?.id;
+      const before = app.panel.latest()?.id;
       const n = app.services.ledger().all().length;
       // The command resolves when the request has ended: start it and rotate the key while it runs.
       const running = vscode.commands.executeCommand('tierwise.explain');
       await until('the request with the old key', async () => (await chat()).length === 1);
-      const first = app.services.panel().latest()!.id;
+      const first = app.panel.latest()!.id;
       assert.notEqual(first, before);
       // Another window stores a new key: this window sees it through secrets.onDidChange.
       const t0 = Date.now();
       await app.keys.set('openai', 'sk-test-rotated-9876543210fedcba');
       assert.ok(Date.now() - t0 < 2500, 'the key changed while the request was still waiting for its answer');
       const second = await until('the second answer to end', () => {
-        const latest = app.services.panel().latest();
+        const latest = app.panel.latest();
         return latest && latest.id !== first && latest.outcome ? latest : undefined;
       }, 30_000).catch((e: Error) => {
-        const f = app.services.panel().get(first);
+        const f = app.panel.get(first);
         throw new Error(`${e.message}; the first answer: ${f?.outcome} ${f?.message}; requests: ${ui.messages.map((m) => m.text).join(' | ')}`);
       });
       await running;
       assert.equal(second.outcome, 'done', second.message);
       assert.match(second.text, /Answer from/);
-      const failed = app.services.panel().get(first)!;
+      const failed = app.panel.get(first)!;
       assert.equal(failed.outcome, 'error');
       assert.match(failed.message ?? '', /key was changed meanwhile .* sending again with the new key/);
       const sent = await chat();

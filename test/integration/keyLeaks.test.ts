@@ -194,7 +194,7 @@ suite('Keys never leak', () => {
       'webview messages': JSON.stringify(posted),
       'webview HTML': panels.map((p) => { try { return p.webview.html; } catch { return ''; } }).join('\n'),
       'notifications and dialogs': JSON.stringify(shown),
-      'answers and their error messages': JSON.stringify(app.services.panel().latest()) + JSON.stringify(posted.filter((m) => JSON.stringify(m).includes('"message"'))),
+      'answers and their error messages': JSON.stringify(app.panel.latest()) + JSON.stringify(posted.filter((m) => JSON.stringify(m).includes('"message"'))),
       'ledger records': JSON.stringify(app.services.ledger().all()),
       'exported CSV': csv,
     };

@@ -15,12 +15,12 @@ async function chatBodies(): Promise<Body[]> {
 /** Asks about the sample selection and waits for the finished answer. */
 async function askAndWait(question: string): Promise<Answer> {
   const app = await tierwise();
-  const before = app.services.panel().latest()?.id;
+  const before = app.panel.latest()?.id;
   const editor = await openFixture('sample.ts');
   editor.selection = new vscode.Selection(0, 0, 8, 1);
   await vscode.commands.executeCommand('tierwise.ask', question);
   return until(`the answer to "${question}"`, () => {
-    const a = app.services.panel().latest();
+    const a = app.panel.latest();
     return a && a.id !== before && a.outcome ? (a as Answer) : undefined;
   }, 30_000);
 }
@@ -68,7 +68,7 @@ suite('Routing free-form requests', () => {
     await fakeReset();
     await app.requests.escalate(first.id);
     const up = await until('the escalated answer', () => {
-      const a = app.services.panel().latest();
+      const a = app.panel.latest();
       return a && a.id !== first.id && a.outcome ? a : undefined;
     }, 30_000);
     assert.equal(up.meta.tier, 'medium');
@@ -94,10 +94,10 @@ suite('Routing free-form requests', () => {
     const editor = await openFixture('sample.ts');
     editor.selection = new vscode.Selection(0, 0, 8, 1);
     const pending = app.requests.fromEditor('answer', 'Ask', 'What language is this written in?')!;
-    const before = app.services.panel().latest()?.id;
+    const before = app.panel.latest()?.id;
     await app.requests.send({ ...pending, override: { tier: 'complex' }, overrideChosen: true });
     const a = await until('the answer', () => {
-      const x = app.services.panel().latest();
+      const x = app.panel.latest();
       return x && x.id !== before && x.outcome ? x : undefined;
     }, 30_000);
     assert.equal(a.meta.tier, 'complex');
@@ -106,7 +106,7 @@ suite('Routing free-form requests', () => {
     assert.equal(app.services.learnedRouting().size, 1);
     await app.requests.retry(a.id);
     await until('the retried answer', () => {
-      const x = app.services.panel().latest();
+      const x = app.panel.latest();
       return x && x.id !== a.id && x.outcome ? x : undefined;
     }, 30_000);
     assert.equal(app.services.learnedRouting().size, 1);

@@ -91,7 +91,7 @@ suite('Check Setup and local servers', () => {
       assert.equal(rec.costUsd, 0, 'a local call is free');
       assert.equal(rec.costSource, 'local');
       const answer = await until('the answer to end', () => {
-        const a = app.services.panel().latest();
+        const a = app.panel.latest();
         return a?.outcome ? a : undefined;
       });
       assert.equal(answer.live.cost, 'free (local model)');
@@ -122,7 +122,7 @@ suite('Check Setup and local servers', () => {
       assert.equal(rec.costSource, 'gateway');
       assert.ok(Math.abs(rec.costUsd - 0.00123) < 1e-12, String(rec.costUsd));
       const answer = await until('the answer to end', () => {
-        const a = app.services.panel().latest();
+        const a = app.panel.latest();
         return a?.outcome ? a : undefined;
       });
       assert.match(String(answer.live.cost), /reported by the gateway/);

@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { ChatMessage, ChatRequest, Currency, ProviderId, Tier } from '../../core/types';
+import type { ChatRequest, Currency, ProviderId, Tier } from '../../core/types';
 import type { PriceSource } from '../../core/pricing';
 import type { ModelTarget, PromptPrice } from '../../core/prompts';
 
@@ -8,18 +8,11 @@ export interface PromptRunRequest {
   /** The prompt's `name`, else the file name. */
   title: string;
   uri: vscode.Uri;
-  system?: string;
-  systemCacheBreakpoint?: boolean;
-  messages: ChatMessage[];
-  /** From the file; the default (1,024) when the file has none. */
-  maxTokens: number;
-  temperature?: number;
   /** Model choice from the file: provider + model, or a tier, or nothing (the host's routing decides). */
   provider?: ProviderId;
   model?: string;
   tier?: Tier;
-  cache: boolean;
-  /** The same content as a ChatRequest without provider and model. */
+  /** The rendered prompt as a request without provider and model; max_tokens the file's, else 1,024. */
   request: Omit<ChatRequest, 'provider' | 'model'>;
 }
 

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { PromptFile } from '../../core/prompts';
-import { renderPrompt, SELECTION_VARIABLE } from '../../core/prompts';
+import { renderPrompt, SELECTION_VARIABLE, toChatRequest } from '../../core/prompts';
 import type { PromptDeps, PromptRunRequest } from './deps';
 import type { ParseCache } from './documents';
 
@@ -78,15 +78,9 @@ export async function runPromptFile(
   }
 
   const r = renderPrompt(file, { values });
-  const maxTokens = r.maxTokens ?? DEFAULT_MAX_TOKENS;
-  const request: PromptRunRequest['request'] = { messages: r.messages, maxTokens };
-  if (r.system !== undefined) request.system = r.system;
-  if (r.systemCacheBreakpoint) request.systemCacheBreakpoint = true;
-  if (r.temperature !== undefined) request.temperature = r.temperature;
-  const req: PromptRunRequest = { title: titleOf(file, doc), uri: doc.uri, messages: r.messages, maxTokens, cache: r.cache, request };
-  if (r.system !== undefined) req.system = r.system;
-  if (r.systemCacheBreakpoint) req.systemCacheBreakpoint = true;
-  if (r.temperature !== undefined) req.temperature = r.temperature;
+  // The file's own request, addressed to its own model for now: routing then picks the model it goes to.
+  const { provider: _provider, model: _model, ...request } = toChatRequest(r, r.provider && r.model ? { provider: r.provider, model: r.model } : deps.defaultTarget(), DEFAULT_MAX_TOKENS);
+  const req: PromptRunRequest = { title: titleOf(file, doc), uri: doc.uri, request };
   if (r.provider !== undefined) req.provider = r.provider;
   if (r.model !== undefined) req.model = r.model;
   if (r.tier !== undefined) req.tier = r.tier;

@@ -1,0 +1,248 @@
+/**
+ * Submitting a batch: the items of the editor's text (one rule with every command, see editors.ts), the task, then
+ * count → route → confirm → key → destination → submit, each step returning here.
+ */
+import * as vscode from 'vscode';
+import type { BatchSplit } from '../core/batch';
+import type { BatchItem, BatchInfo } from '../core/batch';
+import { isProviderError } from '../core/errors';
+import type { Route, RouteInput, TaskDef } from '../core/routing';
+import { isRouteError } from '../core/routing';
+import { PROVIDER_LABELS, ZERO_USAGE, type Tier, type Usage } from '../core/types';
+import type { BatchJobRecord, BatchJobStore } from './batchJobs';
+import { editorText } from './editors';
+import { describeError } from './errors';
+import { loadCalls } from './lazy';
+import { confirmSpend, countedRouteInput, keyReady } from './sendChecks';
+import type { Services } from './services';
+
+interface PlannedItem {
+  text: string;
+  route: Route;
+}
+
+/** What a job was made of, kept in memory (never in the global state) so its answer's Retry and Escalate can re-run it. */
+export interface Rerun {
+  task: TaskDef;
+  texts: string[];
+  question: string | undefined;
+  where: { languageId: string; fileName: string };
+  split: BatchSplit;
+  tier: Tier;
+}
+
+/** A job just submitted, with what it was made of. */
+export interface Submitted {
+  job: BatchJobRecord;
+  rerun: Rerun;
+}
+
+export class BatchSubmitter {
+  constructor(
+    private readonly s: Services,
+    private readonly store: BatchJobStore,
+  ) {}
+
+
+  /** Build the items from the editor, pick the task, route, confirm and submit. Resolves to the job id once submitted. */
+  async run(taskArg?: string, splitArg?: BatchSplit): Promise<Submitted | undefined> {
+    const editor = this.s.editors.current();
+    if (!editor) {
+      void vscode.window.showWarningMessage('Tierwise: open a file and select the text to send as a batch first.');
+      return undefined;
+    }
+    const calls = loadCalls();
+    const doc = editor.document;
+    // The one rule of every command: the selections that hold text, each an item, else the whole document.
+    const { scope, ranges } = editorText(editor);
+    const selections = ranges.map((r) => doc.getText(r));
+    if (scope === 'document') {
+      if (!selections[0]!.trim()) {
+        void vscode.window.showWarningMessage(vscode.l10n.t('Tierwise: the selection and the document are empty. Select the text to send as a batch.'));
+        return undefined;
+      }
+      void vscode.window.setStatusBarMessage(vscode.l10n.t('Tierwise: no selection, using the whole document ({0} lines)', doc.lineCount), 5000);
+    }
+    let split: BatchSplit = splitArg ?? 'whole';
+    if (selections.length === 1 && !splitArg) {
+      const lines = calls.nonEmptyLines(selections[0]!).length;
+      if (lines > 1) {
+        const picked = await vscode.window.showQuickPick(
+          [
+            { label: `One item per non-empty line of the selection (${lines} items)`, split: 'lines' as const },
+            { label: 'The whole selection as one item', split: 'whole' as const },
+          ],
+          { title: 'Tierwise: Run Task as Batch (Half Price)', placeHolder: 'What is one request of the batch?' },
+        );
+        if (!picked) return undefined;
+        split = picked.split;
+      }
+    }
+    const texts = calls.batchItemTexts(selections, split);
+
+    const task = await this.pickTask(taskArg, texts.length);
+    if (!task) return undefined;
+    let question: string | undefined;
+    if (task.question && !taskArg) {
+      question = await vscode.window.showInputBox({
+        title: `Tierwise: ${task.label} (batch of ${texts.length})`,
+        prompt: `${task.question.prompt} The same for every item.`,
+        placeHolder: task.question.default,
+        ignoreFocusOut: true,
+        validateInput: (v) => (task.question?.required && !v.trim() ? `${task.question.label} is needed for this task.` : undefined),
+      });
+      if (question === undefined) return undefined;
+      if (!question.trim() && task.question.default) question = task.question.default;
+    } else if (task.question?.required) {
+      void vscode.window.showErrorMessage(`Tierwise: ${task.label} needs ${task.question.label.toLowerCase()}; run the command from the palette to give it.`);
+      return undefined;
+    }
+    this.s.setCurrentTask(task.id);
+    return this.submit({ task, texts, question, where: { languageId: doc.languageId, fileName: vscode.workspace.asRelativePath(doc.uri) }, split });
+  }
+
+  private async pickTask(taskArg: string | undefined, n: number): Promise<TaskDef | undefined> {
+    const tasks = this.s.router().tasks();
+    let id = taskArg;
+    if (!id) {
+      const picked = await vscode.window.showQuickPick(
+        tasks.map((t) => ({ label: t.label, description: `${t.tier} tier`, detail: t.noun, id: t.id })),
+        { title: `Tierwise: Run Task as Batch (${n} item${n === 1 ? '' : 's'}, half price)`, placeHolder: 'Pick the task to run on every item' },
+      );
+      if (!picked) return undefined;
+      id = picked.id;
+    }
+    const task = tasks.find((t) => t.id === id);
+    if (!task) void vscode.window.showErrorMessage(`Tierwise: unknown task "${String(id)}".`);
+    return task;
+  }
+
+  /**
+   * Route every item; the job runs on the route of the largest item (one provider and model for the whole batch),
+   * each item keeping its own max_tokens on that model.
+   */
+  private async plan(task: TaskDef, texts: readonly string[], question: string | undefined, where: { languageId: string; fileName: string }, tier?: Tier): Promise<{ items: PlannedItem[]; lead: Route } | undefined> {
+    const router = this.s.router();
+    const inputs: RouteInput[] = [];
+    for (const text of texts) {
+      inputs.push(await countedRouteInput(this.s, { task: task.id, selectionText: text, question, ...where, ...(tier ? { override: { tier } } : {}) }, `${question ?? ''}\n${text}`));
+    }
+    let largest = 0;
+    inputs.forEach((inp, i) => {
+      if (inp.inputTokens > inputs[largest]!.inputTokens) largest = i;
+    });
+    const lead = router.route(inputs[largest]!);
+    if (isRouteError(lead)) {
+      void vscode.window.showErrorMessage(`Tierwise: ${texts.length > 1 ? `item ${largest + 1} (the largest): ` : ''}${lead.message}`);
+      return undefined;
+    }
+    if (!loadCalls().isBatchProvider(lead.provider)) {
+      void vscode.window.showErrorMessage(
+        `Tierwise: ${PROVIDER_LABELS[lead.provider]} has no batch support here. Batch jobs run on OpenAI, Anthropic or DashScope: set tierwise.provider (or the tier's provider) to one of them, or use Run Task on Selection.`,
+      );
+      return undefined;
+    }
+    if (lead.provider === 'dashscope') {
+      // DashScope's Batch API takes a region-dependent list of models: refuse others before anything is sent.
+      const why = loadCalls().dashscopeBatchRefusal(lead.model, this.s.config().dashscopeRegion);
+      if (why) {
+        void vscode.window.showErrorMessage(`Tierwise: ${why}`);
+        return undefined;
+      }
+    }
+    const override = { provider: lead.provider, model: lead.model, tier: lead.tier };
+    const planned: PlannedItem[] = [];
+    for (let i = 0; i < texts.length; i++) {
+      const route = i === largest ? lead : router.route({ ...inputs[i]!, override });
+      if (isRouteError(route)) {
+        void vscode.window.showErrorMessage(`Tierwise: item ${i + 1}: ${route.message}`);
+        return undefined;
+      }
+      planned.push({ text: texts[i]!, route });
+    }
+    return { items: planned, lead };
+  }
+
+  /** count → route → confirm → key → destination → submit. `what.tier` is a tier asked for (Escalate). */
+  async submit(what: Omit<Rerun, 'tier'> & { tier?: Tier }): Promise<Submitted | undefined> {
+    const { task, texts, question, where, split } = what;
+    const plan = await this.plan(task, texts, question, where, what.tier);
+    if (!plan) return undefined;
+    const { items: planned, lead } = plan;
+    const calls = loadCalls();
+    const { provider, model, tier } = lead;
+    if (!calls.isBatchProvider(provider)) return undefined;
+    const pricing = this.s.pricing();
+    // The most the items can cost: every prompt plus all of its max_tokens, at batch and at interactive prices.
+    let batchMax = 0;
+    let interactiveMax = 0;
+    let priced = true;
+    for (const { route } of planned) {
+      const usage: Usage = { ...ZERO_USAGE, inputTokens: route.inputTokens, outputTokens: route.maxTokens };
+      const b = pricing.cost(provider, model, usage, true);
+      const i = pricing.cost(provider, model, usage, false);
+      if (!b || !i) priced = false;
+      batchMax += b?.usd ?? 0;
+      interactiveMax += i?.usd ?? 0;
+    }
+    const fmt = (usd: number) => pricing.formatUsd(usd);
+    const n = planned.length;
+    const estimate = priced
+      ? `up to ${fmt(batchMax)} at batch prices (up to ${fmt(interactiveMax)} interactive)`
+      : `price unknown for ${model}`;
+    const ok = await confirmSpend(
+      this.s,
+      batchMax,
+      (max, threshold) => `This batch of ${n} request${n === 1 ? '' : 's'} on ${model} may cost up to ${max} at batch prices (up to ${fmt(interactiveMax)} interactive), more than your ${threshold} threshold.`,
+      [],
+      `This batch of ${n} request${n === 1 ? '' : 's'}`,
+    );
+    if (!ok) return undefined;
+    if (!(await keyReady(this.s, provider, vscode.l10n.t('this batch')))) return undefined;
+    if (!(await this.s.checkDestination(provider))) return undefined;
+
+    const ids = calls.batchCustomIds(n);
+    const items: BatchItem[] = planned.map((p, i) => ({ customId: ids[i]!, request: { ...p.route.request, batch: true } }));
+    const key = await this.s.keys.get(provider);
+    const cfg = this.s.config();
+    // DashScope: the region's compatible-mode host, kept with the job (its key works only there).
+    const baseUrl = cfg.providers[provider].baseUrl ?? (provider === 'dashscope' ? calls.defaultBaseUrl('dashscope', cfg.dashscopeRegion) : undefined);
+    const client = new calls.BatchClient({ provider, apiKey: key ?? '', baseUrl, dashscopeRegion: cfg.dashscopeRegion });
+    const title = `Batch: ${task.label} (${n} item${n === 1 ? '' : 's'})`;
+    this.s.log.info(`batch: submitting ${n} ${task.id} item(s) to ${provider}/${model}, ${estimate}`);
+    let info: BatchInfo;
+    try {
+      info = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Tierwise: submitting ${title.toLowerCase()}`, cancellable: false },
+        async (progress) => {
+          progress.report({ message: `${model}, ${estimate}` });
+          return client.submit(items, provider !== 'anthropic' ? { metadata: { source: 'tierwise', task: task.id } } : {});
+        },
+      );
+    } catch (e) {
+      const message = isProviderError(e) ? describeError(e, { model, settingHint: `tierwise.tiers.${provider}.${tier}` }).message : e instanceof Error ? e.message : String(e);
+      this.s.log.warn(`batch: submission failed: ${message}`);
+      void vscode.window.showErrorMessage(`Tierwise: the batch was not submitted. ${message}`);
+      return undefined;
+    }
+    const job: BatchJobRecord = {
+      id: info.id,
+      provider,
+      ...(baseUrl ? { baseUrl } : {}),
+      model,
+      tier,
+      task: task.id,
+      taskLabel: task.label,
+      reason: `${n} item${n === 1 ? '' : 's'} (${split === 'lines' && n > 1 ? 'one per line' : n > 1 ? 'one per selection' : 'the whole selection'}) at batch prices; ${lead.reason}`,
+      items: planned.map((p, i) => ({ customId: ids[i]!, label: calls.abbreviate(p.text) })),
+      submittedAt: info.createdAt ?? Date.now(),
+      status: info.status,
+      rawStatus: info.rawStatus,
+      counts: info.counts,
+    };
+    await this.store.add(job);
+    this.s.log.info(`batch: ${job.id} submitted (${info.rawStatus}); ${estimate}`);
+    void vscode.window.setStatusBarMessage(`Tierwise: batch submitted, ${n} item${n === 1 ? '' : 's'}, ${estimate}`, 10_000);
+    return { job, rerun: { task, texts, question, where, split, tier } };
+  }
+}

@@ -1,0 +1,28 @@
+/** What a request is before it is routed, and where its answer goes: shared by every step of sending. */
+import type * as vscode from 'vscode';
+import type { RouteOverride } from '../core/routing';
+import type { ChatRequest, ProviderId, Tier } from '../core/types';
+import type { AnswerHandle, AnswerInit } from './panels/answerPanel';
+
+/** What the user asked for, kept whole so that Retry and Escalate can run it again. */
+export interface PendingRequest {
+  task: string;
+  title: string;
+  text: string;
+  question?: string;
+  languageId?: string;
+  fileName?: string;
+  override?: RouteOverride;
+  /** The user chose `override` for this request just now (the ⚙ of Run Task): learned from once. */
+  overrideChosen?: boolean;
+  /** The editor and selection the answer may be inserted into. */
+  target?: { uri: vscode.Uri; selection: vscode.Selection };
+  /** A request built elsewhere (prompt files): sent as is, with routing only choosing the model. */
+  prebuilt?: { request: Omit<ChatRequest, 'provider' | 'model'>; tier?: Tier; provider?: ProviderId; model?: string };
+}
+
+/** Where answers stream to (the answer panel). */
+export interface Answers {
+  start(init: AnswerInit): AnswerHandle;
+}
+
