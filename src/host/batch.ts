@@ -11,7 +11,7 @@ import type { BatchSplit } from '../core/batch';
 import { TIERS } from '../core/types';
 import { BatchJobStore } from './batchJobs';
 import { showBatchJobs } from './batchJobsList';
-import { BatchSubmitter, type Rerun, type Submitted } from './batchSubmit';
+import { BatchSubmitter, itemCount, type Rerun, type Submitted } from './batchSubmit';
 import { BatchWatcher } from './batchWatch';
 import type { Answers } from './pending';
 import type { Services } from './services';
@@ -85,7 +85,10 @@ export class BatchService implements vscode.Disposable {
     if (!a) return undefined;
     const { task, texts, question, where, split, tier } = a.rerun;
     const again = a.failed.length ? a.failed.map((i) => texts[i]!) : texts;
-    void vscode.window.setStatusBarMessage(`Tierwise: submitting ${a.failed.length ? `the ${again.length} item${again.length === 1 ? '' : 's'} without an answer` : 'the batch'} again`, 5000);
+    void vscode.window.setStatusBarMessage(
+      a.failed.length ? vscode.l10n.t('Tierwise: submitting the {0} without an answer again', itemCount(again.length)) : vscode.l10n.t('Tierwise: submitting the batch again'),
+      5000,
+    );
     return this.submitted(await this.submitter.submit({ task, texts: again, question, where, split, tier }));
   }
 
@@ -96,7 +99,7 @@ export class BatchService implements vscode.Disposable {
     const { task, texts, question, where, split, tier } = a.rerun;
     const up = TIERS[TIERS.indexOf(tier) + 1];
     if (!up) {
-      void vscode.window.showInformationMessage('Tierwise: this batch already ran on the top tier.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Tierwise: this batch already ran on the top tier.'));
       return undefined;
     }
     return this.submitted(await this.submitter.submit({ task, texts, question, where, split, tier: up }));

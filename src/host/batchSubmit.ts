@@ -37,6 +37,11 @@ export interface Submitted {
   rerun: Rerun;
 }
 
+/** "1 item", "3 items". */
+export function itemCount(n: number): string {
+  return n === 1 ? vscode.l10n.t('1 item') : vscode.l10n.t('{0} items', n);
+}
+
 export class BatchSubmitter {
   constructor(
     private readonly s: Services,
@@ -48,7 +53,7 @@ export class BatchSubmitter {
   async run(taskArg?: string, splitArg?: BatchSplit): Promise<Submitted | undefined> {
     const editor = this.s.editors.current();
     if (!editor) {
-      void vscode.window.showWarningMessage('Tierwise: open a file and select the text to send as a batch first.');
+      void vscode.window.showWarningMessage(vscode.l10n.t('Tierwise: open a file and select the text to send as a batch first.'));
       return undefined;
     }
     const calls = loadCalls();
@@ -69,10 +74,10 @@ export class BatchSubmitter {
       if (lines > 1) {
         const picked = await vscode.window.showQuickPick(
           [
-            { label: `One item per non-empty line of the selection (${lines} items)`, split: 'lines' as const },
-            { label: 'The whole selection as one item', split: 'whole' as const },
+            { label: vscode.l10n.t('One item per non-empty line of the selection ({0} items)', lines), split: 'lines' as const },
+            { label: vscode.l10n.t('The whole selection as one item'), split: 'whole' as const },
           ],
-          { title: 'Tierwise: Run Task as Batch (Half Price)', placeHolder: 'What is one request of the batch?' },
+          { title: vscode.l10n.t('Tierwise: Run Task as Batch (Half Price)'), placeHolder: vscode.l10n.t('What is one request of the batch?') },
         );
         if (!picked) return undefined;
         split = picked.split;
@@ -85,16 +90,16 @@ export class BatchSubmitter {
     let question: string | undefined;
     if (task.question && !taskArg) {
       question = await vscode.window.showInputBox({
-        title: `Tierwise: ${task.label} (batch of ${texts.length})`,
-        prompt: `${task.question.prompt} The same for every item.`,
+        title: vscode.l10n.t('Tierwise: {0} (batch of {1})', task.label, texts.length),
+        prompt: vscode.l10n.t('{0} The same for every item.', task.question.prompt),
         placeHolder: task.question.default,
         ignoreFocusOut: true,
-        validateInput: (v) => (task.question?.required && !v.trim() ? `${task.question.label} is needed for this task.` : undefined),
+        validateInput: (v) => (task.question?.required && !v.trim() ? vscode.l10n.t('{0} is needed for this task.', task.question.label) : undefined),
       });
       if (question === undefined) return undefined;
       if (!question.trim() && task.question.default) question = task.question.default;
     } else if (task.question?.required) {
-      void vscode.window.showErrorMessage(`Tierwise: ${task.label} needs ${task.question.label.toLowerCase()}; run the command from the palette to give it.`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Tierwise: {0} needs {1}; run the command from the palette to give it.', task.label, task.question.label.toLowerCase()));
       return undefined;
     }
     this.s.setCurrentTask(task.id);
@@ -106,14 +111,14 @@ export class BatchSubmitter {
     let id = taskArg;
     if (!id) {
       const picked = await vscode.window.showQuickPick(
-        tasks.map((t) => ({ label: t.label, description: `${t.tier} tier`, detail: t.noun, id: t.id })),
-        { title: `Tierwise: Run Task as Batch (${n} item${n === 1 ? '' : 's'}, half price)`, placeHolder: 'Pick the task to run on every item' },
+        tasks.map((t) => ({ label: t.label, description: vscode.l10n.t('{0} tier', t.tier), detail: t.noun, id: t.id })),
+        { title: vscode.l10n.t('Tierwise: Run Task as Batch ({0}, half price)', itemCount(n)), placeHolder: vscode.l10n.t('Pick the task to run on every item') },
       );
       if (!picked) return undefined;
       id = picked.id;
     }
     const task = tasks.find((t) => t.id === id);
-    if (!task) void vscode.window.showErrorMessage(`Tierwise: unknown task "${String(id)}".`);
+    if (!task) void vscode.window.showErrorMessage(vscode.l10n.t('Tierwise: unknown task "{0}".', String(id)));
     return task;
   }
 
@@ -133,12 +138,15 @@ export class BatchSubmitter {
     });
     const lead = router.route(inputs[largest]!);
     if (isRouteError(lead)) {
-      void vscode.window.showErrorMessage(`Tierwise: ${texts.length > 1 ? `item ${largest + 1} (the largest): ` : ''}${lead.message}`);
+      void vscode.window.showErrorMessage(texts.length > 1 ? vscode.l10n.t('Tierwise: item {0} (the largest): {1}', largest + 1, lead.message) : `Tierwise: ${lead.message}`);
       return undefined;
     }
     if (!loadCalls().isBatchProvider(lead.provider)) {
       void vscode.window.showErrorMessage(
-        `Tierwise: ${PROVIDER_LABELS[lead.provider]} has no batch support here. Batch jobs run on OpenAI, Anthropic or DashScope: set tierwise.provider (or the tier's provider) to one of them, or use Run Task on Selection.`,
+        vscode.l10n.t(
+          "Tierwise: {0} has no batch support here. Batch jobs run on OpenAI, Anthropic or DashScope: set tierwise.provider (or the tier's provider) to one of them, or use Run Task on Selection.",
+          PROVIDER_LABELS[lead.provider],
+        ),
       );
       return undefined;
     }
@@ -155,7 +163,7 @@ export class BatchSubmitter {
     for (let i = 0; i < texts.length; i++) {
       const route = i === largest ? lead : router.route({ ...inputs[i]!, override });
       if (isRouteError(route)) {
-        void vscode.window.showErrorMessage(`Tierwise: item ${i + 1}: ${route.message}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('Tierwise: item {0}: {1}', i + 1, route.message));
         return undefined;
       }
       planned.push({ text: texts[i]!, route });
@@ -188,14 +196,16 @@ export class BatchSubmitter {
     const fmt = (usd: number) => pricing.formatUsd(usd);
     const n = planned.length;
     const estimate = priced
-      ? `up to ${fmt(batchMax)} at batch prices (up to ${fmt(interactiveMax)} interactive)`
-      : `price unknown for ${model}`;
+      ? vscode.l10n.t('up to {0} at batch prices (up to {1} interactive)', fmt(batchMax), fmt(interactiveMax))
+      : vscode.l10n.t('price unknown for {0}', model);
+    const subject = n === 1 ? vscode.l10n.t('This batch of 1 request') : vscode.l10n.t('This batch of {0} requests', n);
     const ok = await confirmSpend(
       this.s,
       batchMax,
-      (max, threshold) => `This batch of ${n} request${n === 1 ? '' : 's'} on ${model} may cost up to ${max} at batch prices (up to ${fmt(interactiveMax)} interactive), more than your ${threshold} threshold.`,
+      (max, threshold) =>
+        vscode.l10n.t('{0} on {1} may cost up to {2} at batch prices (up to {3} interactive), more than your {4} threshold.', subject, model, max, fmt(interactiveMax), threshold),
       [],
-      `This batch of ${n} request${n === 1 ? '' : 's'}`,
+      subject,
     );
     if (!ok) return undefined;
     if (!(await keyReady(this.s, provider, vscode.l10n.t('this batch')))) return undefined;
@@ -208,12 +218,12 @@ export class BatchSubmitter {
     // DashScope: the region's compatible-mode host, kept with the job (its key works only there).
     const baseUrl = cfg.providers[provider].baseUrl ?? (provider === 'dashscope' ? calls.defaultBaseUrl('dashscope', cfg.dashscopeRegion) : undefined);
     const client = new calls.BatchClient({ provider, apiKey: key ?? '', baseUrl, dashscopeRegion: cfg.dashscopeRegion });
-    const title = `Batch: ${task.label} (${n} item${n === 1 ? '' : 's'})`;
+    const title = vscode.l10n.t('Batch: {0} ({1})', task.label, itemCount(n));
     this.s.log.info(`batch: submitting ${n} ${task.id} item(s) to ${provider}/${model}, ${estimate}`);
     let info: BatchInfo;
     try {
       info = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Tierwise: submitting ${title.toLowerCase()}`, cancellable: false },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Tierwise: submitting {0}', title.toLowerCase()), cancellable: false },
         async (progress) => {
           progress.report({ message: `${model}, ${estimate}` });
           return client.submit(items, provider !== 'anthropic' ? { metadata: { source: 'tierwise', task: task.id } } : {});
@@ -222,7 +232,7 @@ export class BatchSubmitter {
     } catch (e) {
       const message = isProviderError(e) ? describeError(e, { model, settingHint: `tierwise.tiers.${provider}.${tier}` }).message : e instanceof Error ? e.message : String(e);
       this.s.log.warn(`batch: submission failed: ${message}`);
-      void vscode.window.showErrorMessage(`Tierwise: the batch was not submitted. ${message}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Tierwise: the batch was not submitted. {0}', message));
       return undefined;
     }
     const job: BatchJobRecord = {
@@ -233,7 +243,7 @@ export class BatchSubmitter {
       tier,
       task: task.id,
       taskLabel: task.label,
-      reason: `${n} item${n === 1 ? '' : 's'} (${split === 'lines' && n > 1 ? 'one per line' : n > 1 ? 'one per selection' : 'the whole selection'}) at batch prices; ${lead.reason}`,
+      reason: vscode.l10n.t('{0} ({1}) at batch prices; {2}', itemCount(n), split === 'lines' && n > 1 ? vscode.l10n.t('one per line') : n > 1 ? vscode.l10n.t('one per selection') : vscode.l10n.t('the whole selection'), lead.reason),
       items: planned.map((p, i) => ({ customId: ids[i]!, label: calls.abbreviate(p.text) })),
       submittedAt: info.createdAt ?? Date.now(),
       status: info.status,
@@ -242,7 +252,7 @@ export class BatchSubmitter {
     };
     await this.store.add(job);
     this.s.log.info(`batch: ${job.id} submitted (${info.rawStatus}); ${estimate}`);
-    void vscode.window.setStatusBarMessage(`Tierwise: batch submitted, ${n} item${n === 1 ? '' : 's'}, ${estimate}`, 10_000);
+    void vscode.window.setStatusBarMessage(vscode.l10n.t('Tierwise: batch submitted, {0}, {1}', itemCount(n), estimate), 10_000);
     return { job, rerun: { task, texts, question, where, split, tier } };
   }
 }

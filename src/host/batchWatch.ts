@@ -8,6 +8,7 @@ import { mayUseStoredUrl } from '../core/destinations';
 import { isProviderError } from '../core/errors';
 import { PROVIDER_LABELS, ZERO_USAGE } from '../core/types';
 import type { BatchJobRecord, BatchJobStore } from './batchJobs';
+import { itemCount } from './batchSubmit';
 import { loadCalls } from './lazy';
 import type { Answers } from './pending';
 import type { Services } from './services';
@@ -18,6 +19,8 @@ export interface ShownResults {
   answerId: string;
   failed: number[];
 }
+
+const CANCEL_JOB = vscode.l10n.t('Cancel Job');
 
 export class BatchWatcher implements vscode.Disposable {
   private readonly watching = new Map<string, AbortController>();
@@ -57,7 +60,7 @@ export class BatchWatcher implements vscode.Disposable {
       if (!key) return;
       const client = this.client(job, key);
       const pollMs = this.s.config().batch.pollSeconds * 1000;
-      const title = `Tierwise: batch ${job.taskLabel} (${job.items.length} item${job.items.length === 1 ? '' : 's'}, ${job.model})`;
+      const title = vscode.l10n.t('Tierwise: batch {0} ({1}, {2})', job.taskLabel, itemCount(job.items.length), job.model);
       let wait: Promise<BatchInfo> | undefined;
       await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
         let shown = 0;
@@ -89,13 +92,14 @@ export class BatchWatcher implements vscode.Disposable {
       this.s.log.warn(`batch: ${job.id}: ${message}`);
       if (isProviderError(e) && e.kind === 'notFound') {
         await this.store.update(job.id, { finishedAt: Date.now(), error: message });
-        void vscode.window.showErrorMessage(`Tierwise: batch job "${job.taskLabel}" is gone: ${message}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('Tierwise: batch job "{0}" is gone: {1}', job.taskLabel, message));
         return;
       }
       await this.store.update(job.id, { error: message });
-      const choice = await vscode.window.showErrorMessage(`Tierwise: could not follow batch job "${job.taskLabel}": ${message}`, 'Check Again');
+      const again = vscode.l10n.t('Check Again');
+      const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Tierwise: could not follow batch job "{0}": {1}', job.taskLabel, message), again);
       this.watching.delete(job.id);
-      if (choice === 'Check Again') void this.watch(job);
+      if (choice === again) void this.watch(job);
     } finally {
       if (this.watching.get(job.id) === ctl) this.watching.delete(job.id);
     }
@@ -115,12 +119,12 @@ export class BatchWatcher implements vscode.Disposable {
 
   private async askCancel(job: BatchJobRecord, client: BatchClient): Promise<void> {
     const choice = await vscode.window.showWarningMessage(
-      `Cancel the batch job "${job.taskLabel}" (${job.items.length} items)?`,
-      { modal: true, detail: 'Items already answered are kept, shown and billed. "Keep Running" only hides the notification; the answers arrive in the answer panel when the job ends.' },
-      'Cancel Job',
-      'Keep Running',
+      vscode.l10n.t('Cancel the batch job "{0}" ({1} items)?', job.taskLabel, job.items.length),
+      { modal: true, detail: vscode.l10n.t('Items already answered are kept, shown and billed. "Keep Running" only hides the notification; the answers arrive in the answer panel when the job ends.') },
+      CANCEL_JOB,
+      vscode.l10n.t('Keep Running'),
     );
-    if (choice === 'Cancel Job') await this.cancel(job, client);
+    if (choice === CANCEL_JOB) await this.cancel(job, client);
   }
 
   async cancel(job: BatchJobRecord, client?: BatchClient): Promise<void> {
@@ -129,10 +133,10 @@ export class BatchWatcher implements vscode.Disposable {
       const info = await c.cancel(job.id);
       await this.store.update(job.id, { status: info.status, rawStatus: info.rawStatus, counts: info.counts });
       this.s.log.info(`batch: ${job.id} cancel requested (${info.rawStatus})`);
-      void vscode.window.setStatusBarMessage(`Tierwise: cancelling batch "${job.taskLabel}"; finished items will still be shown`, 8000);
+      void vscode.window.setStatusBarMessage(vscode.l10n.t('Tierwise: cancelling batch "{0}"; finished items will still be shown', job.taskLabel), 8000);
       if (!this.watching.has(job.id)) void this.watch(job);
     } catch (e) {
-      void vscode.window.showErrorMessage(`Tierwise: could not cancel the batch job: ${e instanceof Error ? e.message : String(e)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Tierwise: could not cancel the batch job: {0}', e instanceof Error ? e.message : String(e)));
     }
   }
 
@@ -149,8 +153,9 @@ export class BatchWatcher implements vscode.Disposable {
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       await this.store.release(job.id, `results: ${message}`);
-      const choice = await vscode.window.showErrorMessage(`Tierwise: batch job "${job.taskLabel}" ended but its results could not be fetched: ${message}`, 'Try Again');
-      if (choice === 'Try Again') void this.watch(job);
+      const again = vscode.l10n.t('Try Again');
+      const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Tierwise: batch job "{0}" ended but its results could not be fetched: {1}', job.taskLabel, message), again);
+      if (choice === again) void this.watch(job);
       return;
     }
     const calls = loadCalls();
@@ -169,17 +174,22 @@ export class BatchWatcher implements vscode.Disposable {
     }
     const fmt = (usd: number) => pricing.formatUsd(usd);
     const n = job.items.length;
-    const saving = `Batch price ${fmt(batchUsd)}; interactive would have cost ${fmt(interactiveUsd)}: saved ${fmt(Math.max(0, interactiveUsd - batchUsd))}.`;
-    const notes = [saving, ...(unpriced ? [`${unpriced} answer(s) from a model without a price are not counted.`] : []), ...info.errors.map((e) => `Batch error: ${e}`), ...unreadable.map((u) => `Unreadable result ${u}`)];
+    const saving = vscode.l10n.t('Batch price {0}; interactive would have cost {1}: saved {2}.', fmt(batchUsd), fmt(interactiveUsd), fmt(Math.max(0, interactiveUsd - batchUsd)));
+    const notes = [
+      saving,
+      ...(unpriced ? [vscode.l10n.t('{0} answer(s) from a model without a price are not counted.', unpriced)] : []),
+      ...info.errors.map((e) => vscode.l10n.t('Batch error: {0}', e)),
+      ...unreadable.map((u) => vscode.l10n.t('Unreadable result {0}', u)),
+    ];
 
     const handle = this.answers.start({
-      title: `Batch: ${job.taskLabel} (${n} item${n === 1 ? '' : 's'})`,
+      title: vscode.l10n.t('Batch: {0} ({1})', job.taskLabel, itemCount(n)),
       meta: { provider: job.provider, model: job.model, tier: job.tier, reason: job.reason, task: job.taskLabel },
     });
     handle.append(answer.markdown);
     this.shown.fire({ jobId: job.id, answerId: handle.id, failed: answer.outcomes.flatMap((o, i) => (o.result?.ok ? [] : [i])) });
-    const failedPart = answer.failed ? `${answer.failed} of ${n} item${n === 1 ? '' : 's'} got no answer.` : '';
-    const statusPart = info.status === 'completed' ? '' : `The job ended as ${info.rawStatus}.`;
+    const failedPart = answer.failed ? vscode.l10n.t('{0} of {1} got no answer.', answer.failed, itemCount(n)) : '';
+    const statusPart = info.status === 'completed' ? '' : vscode.l10n.t('The job ended as {0}.', info.rawStatus);
     const message = [statusPart, failedPart, ...info.errors].filter(Boolean).join(' ') || undefined;
     handle.end(answer.succeeded ? 'done' : info.status === 'cancelled' ? 'cancelled' : 'error', message, {
       inputTokens: answer.usage.inputTokens,

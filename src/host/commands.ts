@@ -3,7 +3,7 @@ import type { RequestService } from './requests';
 import type { Services } from './services';
 
 /** Editor commands: each builds a request from the selection (or the whole document) and sends it. */
-export function registerEditorCommands(s: Services, requests: RequestService): vscode.Disposable[] {
+export function registerEditorCommands(s: Pick<Services, 'router' | 'setCurrentTask'>, requests: RequestService): vscode.Disposable[] {
   const direct = (command: string, task: string, title: string) =>
     vscode.commands.registerCommand(command, async () => {
       const pending = requests.fromEditor(task, title);
@@ -14,7 +14,7 @@ export function registerEditorCommands(s: Services, requests: RequestService): v
 
   return [
     vscode.commands.registerCommand('tierwise.ask', async (question?: unknown) => {
-      const pending = requests.fromEditor('answer', 'Ask');
+      const pending = requests.fromEditor('answer', vscode.l10n.t('Ask'));
       if (!pending) return;
       const asked = typeof question === 'string' ? { text: question, wantOverride: false } : await askQuestion(pending.fileName);
       const q = asked?.text;
@@ -26,7 +26,7 @@ export function registerEditorCommands(s: Services, requests: RequestService): v
         override = ov;
       }
       s.setCurrentTask('answer');
-      await requests.send({ ...pending, question: q.trim(), title: `Ask: ${q.trim().slice(0, 60)}`, ...(override ? { override, overrideChosen: true } : {}) });
+      await requests.send({ ...pending, question: q.trim(), title: vscode.l10n.t('Ask: {0}', q.trim().slice(0, 60)), ...(override ? { override, overrideChosen: true } : {}) });
     }),
     vscode.commands.registerCommand('tierwise.runTask', async (taskId?: unknown) => {
       const tasks = s.router().tasks();
@@ -34,10 +34,10 @@ export function registerEditorCommands(s: Services, requests: RequestService): v
       let override;
       if (!id) {
         const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { id: string }>();
-        qp.title = 'Tierwise: Run Task on Selection';
-        qp.placeholder = 'Pick a task; the tier and model follow from it';
-        qp.items = tasks.map((t) => ({ label: t.label, description: t.auto ? 'tier by what you ask' : `${t.tier} tier`, detail: t.noun, id: t.id }));
-        qp.buttons = [{ iconPath: new vscode.ThemeIcon('settings-gear'), tooltip: 'Choose the tier or model for this request' }];
+        qp.title = vscode.l10n.t('Tierwise: Run Task on Selection');
+        qp.placeholder = vscode.l10n.t('Pick a task; the tier and model follow from it');
+        qp.items = tasks.map((t) => ({ label: t.label, description: t.auto ? vscode.l10n.t('tier by what you ask') : vscode.l10n.t('{0} tier', t.tier), detail: t.noun, id: t.id }));
+        qp.buttons = [{ iconPath: new vscode.ThemeIcon('settings-gear'), tooltip: CHOOSE_TIER }];
         let wantOverride = false;
         const picked = await new Promise<string | undefined>((resolve) => {
           qp.onDidAccept(() => resolve(qp.selectedItems[0]?.id));
@@ -59,17 +59,17 @@ export function registerEditorCommands(s: Services, requests: RequestService): v
       }
       const task = tasks.find((t) => t.id === id);
       if (!task) {
-        void vscode.window.showErrorMessage(`Tierwise: unknown task "${String(id)}".`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('Tierwise: unknown task "{0}".', String(id)));
         return;
       }
       let question: string | undefined;
       if (task.question) {
         question = await vscode.window.showInputBox({
-          title: `Tierwise: ${task.label}`,
+          title: vscode.l10n.t('Tierwise: {0}', task.label),
           prompt: task.question.prompt,
           placeHolder: task.question.default,
           ignoreFocusOut: true,
-          validateInput: (v) => (task.question?.required && !v.trim() ? `${task.question.label} is needed for this task.` : undefined),
+          validateInput: (v) => (task.question?.required && !v.trim() ? vscode.l10n.t('{0} is needed for this task.', task.question.label) : undefined),
         });
         if (question === undefined) return;
         if (!question.trim() && task.question.default) question = task.question.default;
@@ -79,12 +79,14 @@ export function registerEditorCommands(s: Services, requests: RequestService): v
       s.setCurrentTask(task.id);
       await requests.send({ ...pending, override, ...(override ? { overrideChosen: true } : {}) });
     }),
-    direct('tierwise.explain', 'explainCode', 'Explain'),
-    direct('tierwise.summarise', 'summarise', 'Summarise'),
-    direct('tierwise.review', 'reviewCode', 'Review'),
-    direct('tierwise.generate', 'generateCode', 'Generate code'),
+    direct('tierwise.explain', 'explainCode', vscode.l10n.t('Explain')),
+    direct('tierwise.summarise', 'summarise', vscode.l10n.t('Summarise')),
+    direct('tierwise.review', 'reviewCode', vscode.l10n.t('Review')),
+    direct('tierwise.generate', 'generateCode', vscode.l10n.t('Generate code')),
   ];
 }
+
+const CHOOSE_TIER = vscode.l10n.t('Choose the tier or model for this request');
 
 /**
  * The question box of Ask About Selection. Its ⚙ button (or Enter after pressing it) asks for the tier or model of
@@ -92,11 +94,11 @@ export function registerEditorCommands(s: Services, requests: RequestService): v
  */
 async function askQuestion(fileName: string | undefined): Promise<{ text: string; wantOverride: boolean } | undefined> {
   const box = vscode.window.createInputBox();
-  box.title = 'Tierwise: Ask About Selection';
-  box.prompt = `About ${fileName ?? 'the selection'}. The tier is chosen from what you ask; ⚙ chooses it yourself.`;
-  box.placeholder = 'What does this do? Is there a bug? …';
+  box.title = vscode.l10n.t('Tierwise: Ask About Selection');
+  box.prompt = vscode.l10n.t('About {0}. The tier is chosen from what you ask; ⚙ chooses it yourself.', fileName ?? vscode.l10n.t('the selection'));
+  box.placeholder = vscode.l10n.t('What does this do? Is there a bug? …');
   box.ignoreFocusOut = true;
-  box.buttons = [{ iconPath: new vscode.ThemeIcon('settings-gear'), tooltip: 'Choose the tier or model for this request' }];
+  box.buttons = [{ iconPath: new vscode.ThemeIcon('settings-gear'), tooltip: CHOOSE_TIER }];
   let wantOverride = false;
   try {
     return await new Promise((resolve) => {
@@ -104,7 +106,7 @@ async function askQuestion(fileName: string | undefined): Promise<{ text: string
       box.onDidTriggerButton(() => {
         wantOverride = true;
         if (box.value.trim()) resolve({ text: box.value, wantOverride });
-        else box.prompt = 'Type your question, then press Enter to choose the tier or model.';
+        else box.prompt = vscode.l10n.t('Type your question, then press Enter to choose the tier or model.');
       });
       box.onDidHide(() => resolve(undefined));
       box.show();

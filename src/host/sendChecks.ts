@@ -3,6 +3,8 @@ import type { RouteInput } from '../core/routing';
 import { PROVIDER_LABELS, type ProviderId } from '../core/types';
 import type { Services } from './services';
 
+const SET_API_KEY = vscode.l10n.t('Set API Key');
+
 /** Above this many characters a request's text is estimated instead of counted (8 MB, ~2M tokens or more). */
 export const HUGE_TEXT_CHARS = 8 * 1024 * 1024;
 
@@ -31,16 +33,17 @@ export async function confirmSpend(
   maxUsd: number,
   overThreshold: (max: string, threshold: string) => string,
   otherReasons: readonly string[] = [],
-  subject = 'This request',
+  subject = vscode.l10n.t('This request'),
 ): Promise<boolean> {
   const reasons = spendReasons(s, maxUsd, overThreshold, otherReasons, subject);
   if (!reasons.length) return true;
-  const choice = await vscode.window.showWarningMessage(`Tierwise: ${reasons.join(' ')}`, { modal: true }, 'Send Anyway');
-  return choice === 'Send Anyway';
+  const send = vscode.l10n.t('Send Anyway');
+  const choice = await vscode.window.showWarningMessage(`Tierwise: ${reasons.join(' ')}`, { modal: true }, send);
+  return choice === send;
 }
 
 /** The sentences of the confirmation (none: no question). Exported for tests. */
-export function spendReasons(s: Services, maxUsd: number, overThreshold: (max: string, threshold: string) => string, otherReasons: readonly string[] = [], subject = 'This request'): string[] {
+export function spendReasons(s: Services, maxUsd: number, overThreshold: (max: string, threshold: string) => string, otherReasons: readonly string[] = [], subject = vscode.l10n.t('This request')): string[] {
   const cfg = s.config();
   const pricing = s.pricing();
   const reasons: string[] = [];
@@ -49,8 +52,8 @@ export function spendReasons(s: Services, maxUsd: number, overThreshold: (max: s
     const [spent, limit, left, max] = pricing.formatUsdAll([b.spentUsd, b.limitUsd, b.leftUsd, b.estimateUsd]);
     reasons.push(
       b.kind === 'over'
-        ? `The ${b.budget} budget is used up: ${spent} of ${limit} spent. ${subject} may cost up to ${max}.`
-        : `${subject} alone could cross the ${b.budget} budget: it may cost up to ${max} (if the answer uses all of max_tokens), and ${left} of ${limit} is left.`,
+        ? vscode.l10n.t('The {0} budget is used up: {1} of {2} spent. {3} may cost up to {4}.', b.budget, spent!, limit!, subject, max!)
+        : vscode.l10n.t('{0} alone could cross the {1} budget: it may cost up to {2} (if the answer uses all of max_tokens), and {3} of {4} is left.', subject, b.budget, max!, left!, limit!),
     );
   }
   reasons.push(...otherReasons);
@@ -77,4 +80,3 @@ export async function keyFixed(keys: Services['keys'], provider: ProviderId): Pr
   return choice === SET_API_KEY && (await keys.promptAndSet(provider)) !== undefined;
 }
 
-const SET_API_KEY = vscode.l10n.t('Set API Key');

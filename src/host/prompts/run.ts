@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { PromptFile } from '../../core/prompts';
 import { renderPrompt, SELECTION_VARIABLE, toChatRequest } from '../../core/prompts';
+import { editorText, rangesText } from '../editors';
 import type { PromptDeps, PromptRunRequest } from './deps';
 import type { ParseCache } from './documents';
 
@@ -14,8 +15,8 @@ export class SelectionTracker implements vscode.Disposable {
   constructor(private readonly isPrompt: (doc: vscode.TextDocument) => boolean) {
     const remember = (e: vscode.TextEditor | undefined) => {
       if (!e || this.isPrompt(e.document) || e.document.uri.scheme === 'output') return;
-      const text = e.selections.map((s) => e.document.getText(s)).join('\n');
-      if (text.trim() !== '') this.last = { uri: e.document.uri, text };
+      const sent = editorText(e);
+      if (sent.scope === 'selection') this.last = { uri: e.document.uri, text: rangesText(e.document, sent.ranges) };
     };
     remember(vscode.window.activeTextEditor);
     this.sub = vscode.Disposable.from(
@@ -27,7 +28,8 @@ export class SelectionTracker implements vscode.Disposable {
   selection(promptDoc: vscode.TextDocument): string | undefined {
     // A selection in the prompt file itself wins when it is the active editor.
     const active = vscode.window.activeTextEditor;
-    if (active && active.document === promptDoc && !active.selection.isEmpty) return promptDoc.getText(active.selection);
+    const own = active?.document === promptDoc ? editorText(active) : undefined;
+    if (own?.scope === 'selection') return rangesText(promptDoc, own.ranges);
     return this.last?.text;
   }
 
@@ -35,6 +37,8 @@ export class SelectionTracker implements vscode.Disposable {
     this.sub.dispose();
   }
 }
+
+const SHOW_PROBLEMS = vscode.l10n.t('Show Problems');
 
 function titleOf(file: PromptFile, doc: vscode.TextDocument): string {
   return file.config.name ?? doc.uri.path.split('/').pop() ?? 'Prompt';
@@ -50,14 +54,14 @@ export async function runPromptFile(
 ): Promise<void> {
   const doc = arg instanceof vscode.Uri ? await vscode.workspace.openTextDocument(arg) : vscode.window.activeTextEditor?.document;
   if (!doc || !isPrompt(doc)) {
-    void vscode.window.showWarningMessage('Tierwise: open a .prompt.md or .prompty file to run it.');
+    void vscode.window.showWarningMessage(vscode.l10n.t('Tierwise: open a .prompt.md or .prompty file to run it.'));
     return;
   }
   const file = parses.get(doc);
   const blocking = file.problems.find((p) => p.severity === 'error');
   if (blocking) {
-    const choice = await vscode.window.showErrorMessage(`Tierwise: this prompt has errors (line ${blocking.range.start.line + 1}: ${blocking.message})`, 'Show Problems');
-    if (choice === 'Show Problems') await vscode.commands.executeCommand('workbench.actions.view.problems');
+    const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Tierwise: this prompt has errors (line {0}: {1})', blocking.range.start.line + 1, blocking.message), SHOW_PROBLEMS);
+    if (choice === SHOW_PROBLEMS) await vscode.commands.executeCommand('workbench.actions.view.problems');
     return;
   }
 
@@ -69,7 +73,7 @@ export async function runPromptFile(
     const def = file.variables.find((v) => v.name === name);
     const value = await vscode.window.showInputBox({
       title: `${titleOf(file, doc)}: {{${name}}}`,
-      prompt: name === SELECTION_VARIABLE ? 'No selection found: enter the text for {{selection}}' : `Value for {{${name}}}`,
+      prompt: name === SELECTION_VARIABLE ? vscode.l10n.t('No selection found: enter the text for {0}', '{{selection}}') : vscode.l10n.t('Value for {0}', `{{${name}}}`),
       value: def?.sample ?? '',
       ignoreFocusOut: true,
     });
@@ -88,6 +92,6 @@ export async function runPromptFile(
     await deps.runPrompt(req);
   } catch (e) {
     deps.log.error(e instanceof Error ? e : new Error(String(e)));
-    void vscode.window.showErrorMessage(`Tierwise: could not run the prompt: ${e instanceof Error ? e.message : String(e)}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Tierwise: could not run the prompt: {0}', e instanceof Error ? e.message : String(e)));
   }
 }
