@@ -10,10 +10,6 @@ import type { Services } from './services';
 
 /** Prompt files (.prompt.md, .prompty, extra globs): counts, lint and Run, wired to Tierwise's services. */
 export function registerPromptSupport(context: vscode.ExtensionContext, s: Services, requests: RequestService): vscode.Disposable {
-  const changed = new vscode.EventEmitter<unknown>();
-  const sub = vscode.workspace.onDidChangeConfiguration((e) => {
-    if (e.affectsConfiguration('tierwise')) changed.fire(undefined);
-  });
   const reg = registerPromptFiles(context, {
     countTokens: async (provider, model, text) => {
       const c = await s.tokens().counter().count(provider, model, text);
@@ -52,8 +48,9 @@ export function registerPromptSupport(context: vscode.ExtensionContext, s: Servi
       });
     },
     settings: () => ({ systemPromptMaxTokens: s.config().lint.systemPromptMaxTokens, extraGlobs: s.config().promptGlobs }),
-    onDidChange: changed.event,
+    // Settings (models, prices in settings), an endpoint approval or workspace trust changed.
+    onDidChange: s.onDidChangeSettings,
     log: s.log,
   });
-  return vscode.Disposable.from(reg, sub, changed);
+  return reg;
 }
