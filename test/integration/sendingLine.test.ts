@@ -128,4 +128,31 @@ suite('Sending is one straight line', () => {
       user.restore();
     }
   });
+
+  test('several cursors: the status bar counts the text Explain sends, the selections that hold text', async () => {
+    const app = await tierwise();
+    await app.keys.set('openai', OLD_KEY);
+    await setting('confirmAboveUsd', undefined);
+    try {
+      const editor = await openFixture('sample.ts');
+      const doc = editor.document;
+      const first = new vscode.Selection(0, 0, 1, doc.lineAt(1).text.length);
+      const blank = new vscode.Selection(2, 0, 2, 2); // only the indentation: counts as no selection
+      const last = new vscode.Selection(7, 2, 7, doc.lineAt(7).text.length);
+      editor.selections = [first, blank, last];
+      const expected = `${doc.getText(first)}\n${doc.getText(last)}`;
+      const cfg = app.services.config().routing.config;
+      const tokens = (await app.services.tokens().counter().count('openai', cfg.tiers.openai.medium, expected)).tokens;
+      await until('the status bar to count the selections that hold text', () => app.statusBar.text.includes(` ${tokens.toLocaleString('en-US')} tok`) && app.statusBar.text);
+      assert.match(app.statusBar.tooltipText, /^Selection: /m);
+      await vscode.commands.executeCommand('tierwise.explain');
+      const req = await until('a request', async () => (await chat())[0]);
+      const body = req.body as { messages: { content: string }[] };
+      const user = body.messages[body.messages.length - 1]!.content;
+      assert.ok(user.includes(expected), `both selections are sent, joined by a newline: ${user}`);
+      assert.ok(!user.includes('let a = 0'), 'nothing outside the selections is sent');
+    } finally {
+      await setting('confirmAboveUsd', 1e-9);
+    }
+  });
 });
