@@ -29,7 +29,7 @@ import { gatewayReportedCost } from '../core/setup/local';
 type Delivered = 'done' | 'keyChanged' | 'keyRejected';
 
 /** Answers kept for Retry and Escalate: as many as the answer panel shows. */
-export const RECENT_REQUESTS = 50;
+const RECENT_REQUESTS = 50;
 
 export class RequestService implements vscode.Disposable {
   private readonly running = new Map<string, Planned & { pending: PendingRequest; controller: AbortController }>();
@@ -274,11 +274,6 @@ export class RequestService implements vscode.Disposable {
 
   stopAll(): void {
     for (const r of this.running.values()) r.controller.abort();
-  }
-
-  /** Whether Retry and Escalate still know the request of an answer (the latest `RECENT_REQUESTS` are kept). */
-  knows(id: string): boolean {
-    return this.finished.has(id) || this.running.has(id);
   }
 
   async retry(id: string): Promise<void> {
