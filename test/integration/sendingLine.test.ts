@@ -60,6 +60,10 @@ suite('Sending is one straight line', () => {
     await setting('confirmAboveUsd', undefined);
     const app = await tierwise();
     await app.keys.set('openai', OLD_KEY);
+    // Leave one cursor and no open editor behind for the suites after this one.
+    const editor = await openFixture('sample.ts');
+    editor.selections = [new vscode.Selection(0, 0, 0, 0)];
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
   setup(fakeReset);
 
