@@ -30,7 +30,7 @@ export class BatchWatcher implements vscode.Disposable {
   private disposed = false;
 
   constructor(
-    private readonly s: Services,
+    private readonly s: Pick<Services, 'config' | 'keys' | 'log' | 'pricing' | 'ledger'>,
     private readonly store: BatchJobStore,
     private readonly answers: Answers,
   ) {}
