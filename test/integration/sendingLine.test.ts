@@ -159,4 +159,29 @@ suite('Sending is one straight line', () => {
       await setting('confirmAboveUsd', 1e-9);
     }
   });
+
+  test('a batch without a key: the user sets one and the same batch is submitted, with one cost question', async () => {
+    const app = await tierwise();
+    await app.keys.clear('openai');
+    await setting('batch.pollSeconds', 1);
+    const user = patientUser();
+    try {
+      const editor = await openFixture('notes.md');
+      editor.selection = new vscode.Selection(2, 0, 3, editor.document.lineAt(3).text.length); // two lines: two items
+      const records = app.services.ledger().all().length;
+      const id = await vscode.commands.executeCommand<string | undefined>('tierwise.runBatch', 'extractKeywords', 'lines');
+      assert.ok(id, 'the batch was submitted');
+      assert.equal(user.asked.missingKey, 1);
+      assert.equal(user.asked.keyBox, 1);
+      assert.equal(user.asked.cost, 1, `the cost question was asked exactly once (others: ${user.asked.other.join(' | ')})`);
+      const created = (await fakeRequests()).filter((r) => r.method === 'POST' && r.path === '/v1/batches');
+      assert.equal(created.length, 1, 'one batch');
+      assert.equal(created[0]!.headers.authorization, `Bearer ${NEW_KEY}`);
+      // Its results arrive before the next suite starts.
+      await until('the batch results', () => app.services.ledger().all().length >= records + 2, 30_000);
+    } finally {
+      user.restore();
+      await setting('batch.pollSeconds', undefined);
+    }
+  });
 });
