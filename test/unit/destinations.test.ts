@@ -199,11 +199,12 @@ describe('Hosts', () => {
   it('package.json restricts in untrusted workspaces exactly the settings the code ignores there', () => {
     const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
       capabilities: { untrustedWorkspaces: { supported: string; restrictedConfigurations: string[] } };
-      contributes: { configuration: { properties: Record<string, unknown> } };
+      contributes: { configuration: { properties: Record<string, unknown> }[] };
     };
+    const contributed = new Set(pkg.contributes.configuration.flatMap((section) => Object.keys(section.properties)));
     assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
     assert.deepEqual([...pkg.capabilities.untrustedWorkspaces.restrictedConfigurations].sort(), restrictedSettings().sort());
-    for (const k of restrictedSettings()) assert.ok(k in pkg.contributes.configuration.properties, `${k} is a contributed setting`);
+    for (const k of restrictedSettings()) assert.ok(contributed.has(k), `${k} is a contributed setting`);
   });
 });
 
