@@ -67,8 +67,8 @@ export function readConfig(trust: ConfigTrust = NO_APPROVALS): TierwiseConfig {
   // A prompt file brings its own system prompt, examples and max_tokens: routing only picks its model.
   routing.config.tasks[PROMPT_FILE_TASK] = {
     id: PROMPT_FILE_TASK,
-    label: 'Prompt file',
-    noun: 'prompt file',
+    label: vscode.l10n.t('Prompt file'),
+    noun: vscode.l10n.t('prompt file'),
     tier: 'medium',
     system: '',
     examples: [],

@@ -33,13 +33,13 @@ export function registerCostCommands(s: Services): vscode.Disposable[] {
     vscode.commands.registerCommand('tierwise.compareCosts', async () => {
       const editor = s.editors.current();
       if (!editor) {
-        void vscode.window.showWarningMessage('Tierwise: open a file and select some text to compare costs.');
+        void vscode.window.showWarningMessage(vscode.l10n.t('Tierwise: open a file and select some text to compare costs.'));
         return;
       }
       const doc = editor.document;
       const text = editor.selection.isEmpty ? doc.getText() : doc.getText(editor.selection);
       if (!text.trim()) {
-        void vscode.window.showWarningMessage('Tierwise: the selection and the document are empty.');
+        void vscode.window.showWarningMessage(vscode.l10n.t('Tierwise: the selection and the document are empty.'));
         return;
       }
       const html = await compareHtml(s, text, editor.selection.isEmpty ? 'the whole document' : 'the selection', doc.languageId);

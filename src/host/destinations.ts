@@ -86,11 +86,19 @@ export class Destinations implements vscode.Disposable {
         continue;
       }
       const label = PROVIDER_LABELS[provider];
-      const allow = `Allow ${w.host}`;
-      const mine = 'Use My Settings';
+      const allow = vscode.l10n.t('Allow {0}', w.host);
+      const mine = vscode.l10n.t('Use My Settings');
       const choice = await this.ask(
-        `This workspace's settings send ${label} requests${hasKey ? ' and your API key' : ''} to ${w.host}.`,
-        `${w.setting} is "${w.value}" in this workspace's settings. Allow it only if you trust this workspace and that server; the approval is remembered for this workspace and can be revoked with "Tierwise: Manage Approved Endpoints…". Your own settings send ${label} requests to ${used.host}.`,
+        hasKey
+          ? vscode.l10n.t("This workspace's settings send {0} requests and your API key to {1}.", label, w.host)
+          : vscode.l10n.t("This workspace's settings send {0} requests to {1}.", label, w.host),
+        vscode.l10n.t(
+          '{0} is "{1}" in this workspace\'s settings. Allow it only if you trust this workspace and that server; the approval is remembered for this workspace and can be revoked with "Tierwise: Manage Approved Endpoints…". Your own settings send {2} requests to {3}.',
+          w.setting,
+          w.value,
+          label,
+          used.host,
+        ),
         allow,
         mine,
       );
@@ -106,13 +114,13 @@ export class Destinations implements vscode.Disposable {
       }
     }
     const dest = cfg.destinations[provider];
-    if (cfg.workspaceRouting.length) notes.push(`Routed by this workspace's settings: ${cfg.workspaceRouting.join(', ')}.`);
-    if (dest.source === 'workspace') notes.push(`Sent to ${dest.host}, approved for this workspace (${dest.setting}).`);
+    if (cfg.workspaceRouting.length) notes.push(vscode.l10n.t("Routed by this workspace's settings: {0}.", cfg.workspaceRouting.join(', ')));
+    if (dest.source === 'workspace') notes.push(vscode.l10n.t('Sent to {0}, approved for this workspace ({1}).', dest.host, dest.setting));
     if (hasKey && !this.mayCarryKey(cfg, provider)) {
-      const send = 'Send Over HTTP';
+      const send = vscode.l10n.t('Send Over HTTP');
       const choice = await this.ask(
-        `${dest.host} is reached over plain http: your ${PROVIDER_LABELS[provider]} API key and the request would cross the network unencrypted.`,
-        `${dest.setting} is "${dest.url}". Use https:// if the server offers it. Sending anyway is remembered for this host.`,
+        vscode.l10n.t('{0} is reached over plain http: your {1} API key and the request would cross the network unencrypted.', dest.host, PROVIDER_LABELS[provider]),
+        vscode.l10n.t('{0} is "{1}". Use https:// if the server offers it. Sending anyway is remembered for this host.', dest.setting, dest.url),
         send,
       );
       if (choice !== send) return undefined;
@@ -127,26 +135,26 @@ export class Destinations implements vscode.Disposable {
     type Item = vscode.QuickPickItem & { revoke?: () => Promise<void> };
     const items: Item[] = [];
     const approvals = this.approvals();
-    if (approvals.length) items.push({ label: 'Approved for this workspace', kind: vscode.QuickPickItemKind.Separator });
+    if (approvals.length) items.push({ label: vscode.l10n.t('Approved for this workspace'), kind: vscode.QuickPickItemKind.Separator });
     for (const a of approvals) {
       items.push({
         label: a.host,
         description: `${PROVIDER_LABELS[a.provider]} · ${a.setting}`,
-        detail: `approved ${new Date(a.approvedAt).toLocaleString()}; pick to revoke`,
+        detail: vscode.l10n.t('approved {0}; pick to revoke', new Date(a.approvedAt).toLocaleString()),
         revoke: () => this.revoke(a.provider, a.host),
       });
     }
     const http = this.plainHttpAccepted();
-    if (http.length) items.push({ label: 'Plain http accepted (all workspaces)', kind: vscode.QuickPickItemKind.Separator });
-    for (const h of http) items.push({ label: h, description: 'sent over plain http without a warning', detail: 'pick to warn again', revoke: () => this.forgetPlainHttp(h) });
+    if (http.length) items.push({ label: vscode.l10n.t('Plain http accepted (all workspaces)'), kind: vscode.QuickPickItemKind.Separator });
+    for (const h of http) items.push({ label: h, description: vscode.l10n.t('sent over plain http without a warning'), detail: vscode.l10n.t('pick to warn again'), revoke: () => this.forgetPlainHttp(h) });
     if (!items.length) {
-      void vscode.window.showInformationMessage('Tierwise: no endpoints are approved for this workspace. Requests go to the provider defaults or the base URLs in your own settings.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Tierwise: no endpoints are approved for this workspace. Requests go to the provider defaults or the base URLs in your own settings.'));
       return;
     }
-    const picked = await vscode.window.showQuickPick(items, { title: 'Tierwise: Approved Endpoints', placeHolder: 'Pick an endpoint to revoke its approval' });
+    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Tierwise: Approved Endpoints'), placeHolder: vscode.l10n.t('Pick an endpoint to revoke its approval') });
     if (picked?.revoke) {
       await picked.revoke();
-      void vscode.window.showInformationMessage(`Tierwise: ${picked.label} is no longer approved.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Tierwise: {0} is no longer approved.', picked.label));
     }
   }
 
@@ -168,7 +176,7 @@ export class SettingsReporter {
     for (const p of cfg.problems) {
       if (this.once(`problem|${p}`)) {
         this.log.warn(`settings: ${p}`);
-        void vscode.window.showWarningMessage(`Tierwise settings: ${p}`, 'Open Settings').then((c) => c && vscode.commands.executeCommand('workbench.action.openSettings', settingOf(p)));
+        void vscode.window.showWarningMessage(vscode.l10n.t('Tierwise settings: {0}', p), vscode.l10n.t('Open Settings')).then((c) => c && vscode.commands.executeCommand('workbench.action.openSettings', settingOf(p)));
       }
     }
     for (const l of cfg.loosened) if (this.once(`loosened|${l}`)) this.log.warn(`settings: ${l}`);

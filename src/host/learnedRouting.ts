@@ -57,7 +57,11 @@ export function registerLearnedRoutingCommands(store: () => LearnedRoutingStore)
       const n = s.size;
       await s.reset();
       void vscode.window.showInformationMessage(
-        n ? `Tierwise: forgot ${n} learned routing choice${n === 1 ? '' : 's'}. Requests are routed by the rules again.` : 'Tierwise: nothing was learned yet.',
+        n === 0
+          ? vscode.l10n.t('Tierwise: nothing was learned yet.')
+          : n === 1
+            ? vscode.l10n.t('Tierwise: forgot 1 learned routing choice. Requests are routed by the rules again.')
+            : vscode.l10n.t('Tierwise: forgot {0} learned routing choices. Requests are routed by the rules again.', n),
       );
     }),
   ];

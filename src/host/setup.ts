@@ -171,7 +171,7 @@ export class SetupService implements vscode.Disposable {
   private show(results: ProviderCheck[]): void {
     const html = checkHtml(results, this.s.config().routing.config.activeProvider);
     if (!this.view) {
-      this.view = vscode.window.createWebviewPanel(CHECK_VIEW, 'Tierwise: Check Setup', { viewColumn: vscode.ViewColumn.Active }, { enableScripts: false, enableCommandUris: FIX_COMMANDS, localResourceRoots: [] });
+      this.view = vscode.window.createWebviewPanel(CHECK_VIEW, vscode.l10n.t('Tierwise: Check Setup'), { viewColumn: vscode.ViewColumn.Active }, { enableScripts: false, enableCommandUris: FIX_COMMANDS, localResourceRoots: [] });
       this.view.onDidDispose(() => (this.view = undefined));
     } else this.view.reveal();
     this.view.webview.html = html;
@@ -218,9 +218,9 @@ export class SetupService implements vscode.Disposable {
     } else {
       const items: Item[] = [];
       for (const f of found) {
-        items.push({ label: `${f.kind.label} on port ${f.port}`, kind: vscode.QuickPickItemKind.Separator });
+        items.push({ label: vscode.l10n.t('{0} on port {1}', f.kind.label, f.port), kind: vscode.QuickPickItemKind.Separator });
         if (!f.models.length) items.push({ label: `$(info) ${vscode.l10n.t('no models yet')}`, description: f.kind.id === 'ollama' ? vscode.l10n.t('pull one: ollama pull llama3.2') : vscode.l10n.t('load a model in the server') });
-        for (const m of f.models) items.push({ label: m, description: `${f.kind.label} · free`, server: f, model: m });
+        for (const m of f.models) items.push({ label: m, description: vscode.l10n.t('{0} · free', f.kind.label), server: f, model: m });
       }
       const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Tierwise: pick a local model'), placeHolder: vscode.l10n.t('Local calls are free and stay on this machine') });
       if (!picked?.server || !picked.model) return false;
@@ -287,23 +287,34 @@ function commandLink(title: string, command: string, args?: unknown[]): string {
 }
 
 const ICON: Record<CheckItem['state'], string> = { ok: '✓', problem: '✗', skipped: '–', info: 'ℹ' };
-const AREA: Record<CheckItem['area'], string> = { key: 'Key', endpoint: 'Endpoint', region: 'Region', models: 'Models', latency: 'Latency' };
+const AREA = (): Record<CheckItem['area'], string> => ({
+  key: vscode.l10n.t('Key'),
+  endpoint: vscode.l10n.t('Endpoint'),
+  region: vscode.l10n.t('Region'),
+  models: vscode.l10n.t('Models'),
+  latency: vscode.l10n.t('Latency'),
+});
 
 /** The results as one page: a section per provider, a row per check, a fix button for each problem. No script. */
 export function checkHtml(results: readonly ProviderCheck[], active: ProviderId): string {
   const nonce = randomBytes(16).toString('base64');
   const problems = results.reduce((n, r) => n + r.items.filter((i) => i.state === 'problem').length, 0);
+  const area = AREA();
   const sections = results
     .map((r) => {
       const rows = r.items
-        .map((i) => `<tr class="${i.state}"><td class="icon" aria-label="${i.state}">${ICON[i.state]}</td><th scope="row">${AREA[i.area]}</th><td>${esc(i.text)}</td><td class="act">${i.fix ? commandLink(i.fix.title, i.fix.command, i.fix.args) : ''}</td></tr>`)
+        .map((i) => `<tr class="${i.state}"><td class="icon" aria-label="${i.state}">${ICON[i.state]}</td><th scope="row">${esc(area[i.area])}</th><td>${esc(i.text)}</td><td class="act">${i.fix ? commandLink(i.fix.title, i.fix.command, i.fix.args) : ''}</td></tr>`)
         .join('\n');
-      return `<section><h2>${esc(r.label)}${r.provider === active ? ' <span class="tag">active</span>' : ''} <span class="${r.ok ? 'good' : 'bad'}">${r.ok ? 'ready' : 'needs attention'}</span></h2><table>${rows}</table></section>`;
+      const tag = r.provider === active ? ` <span class="tag">${esc(vscode.l10n.t('active'))}</span>` : '';
+      const state = r.ok ? vscode.l10n.t('ready') : vscode.l10n.t('needs attention');
+      return `<section><h2>${esc(r.label)}${tag} <span class="${r.ok ? 'good' : 'bad'}">${esc(state)}</span></h2><table>${rows}</table></section>`;
     })
     .join('\n');
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+  const checked = results.length === 1 ? vscode.l10n.t('1 provider checked') : vscode.l10n.t('{0} providers checked', results.length);
+  const found = problems === 0 ? vscode.l10n.t('no problems') : problems === 1 ? vscode.l10n.t('1 problem, with its fix') : vscode.l10n.t('{0} problems, each with a fix', problems);
+  return `<!DOCTYPE html><html lang="${esc(vscode.env.language || 'en')}"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}';">
-<title>Tierwise: Check Setup</title>
+<title>${esc(vscode.l10n.t('Tierwise: Check Setup'))}</title>
 <style nonce="${nonce}">
 body{font-family:var(--vscode-font-family);font-size:var(--vscode-font-size);color:var(--vscode-foreground);background:var(--vscode-editor-background);padding:0 16px 16px;max-width:900px}
 h1{font-size:1.3em;font-weight:600}
@@ -323,8 +334,8 @@ a.fix{display:inline-block;padding:2px 10px;border-radius:2px;background:var(--v
 a.fix:hover{background:var(--vscode-button-hoverBackground)}
 a.fix:focus{outline:1px solid var(--vscode-focusBorder);outline-offset:2px}
 </style></head><body>
-<h1>Check Setup</h1>
-<p class="sub">${results.length} provider${results.length === 1 ? '' : 's'} checked: ${problems ? `${problems} problem${problems === 1 ? '' : 's'}, each with a fix` : 'no problems'}. ${commandLink('Check Again', 'tierwise.checkSetup')} ${commandLink('Find Local Models', 'tierwise.findLocalModels')}</p>
+<h1>${esc(vscode.l10n.t('Check Setup'))}</h1>
+<p class="sub">${esc(checked)}: ${esc(found)}. ${commandLink(vscode.l10n.t('Check Again'), 'tierwise.checkSetup')} ${commandLink(vscode.l10n.t('Find Local Models'), 'tierwise.findLocalModels')}</p>
 ${sections}
 </body></html>`;
 }

@@ -66,7 +66,7 @@ export class StatusBar implements vscode.Disposable {
     this.item.name = 'Tierwise';
     this.item.command = 'tierwise.showCostReport';
     this.setText('$(pulse) Tierwise');
-    this.item.tooltip = 'Tierwise: select code or text to see its tokens and cost.';
+    this.item.tooltip = vscode.l10n.t('Tierwise: select code or text to see its tokens and cost.');
     this.item.show();
     this.subs.push(
       vscode.window.onDidChangeTextEditorSelection(() => this.schedule()),
@@ -174,13 +174,13 @@ export class StatusBar implements vscode.Disposable {
     const route = this.route();
     if (this.last) {
       const { count } = this.last;
-      parts.push(`${count.exact ? '' : '≈'}${count.tokens.toLocaleString('en-US')} tok`);
+      parts.push(vscode.l10n.t('{0}{1} tok', count.exact ? '' : '≈', count.tokens.toLocaleString('en-US')));
       // An empty file or selection has nothing to send, so it has no price.
       if (route?.estimatedUsd && pricing) parts.push(pricing.isLocal(route.provider) && route.estimatedUsd.max === 0 ? `· ${vscode.l10n.t('free (local)')}` : `· ~${pricing.formatUsd(route.estimatedUsd.min)}`);
     } else {
       parts.push('Tierwise');
     }
-    if (spend && pricing) parts.push(`${this.last ? '· ' : ''}session ${pricing.formatUsd(spend.sessionUsd)}`);
+    if (spend && pricing) parts.push(`${this.last ? '· ' : ''}${vscode.l10n.t('session {0}', pricing.formatUsd(spend.sessionUsd))}`);
     this.setText(parts.join(' '));
     const gw = this.gateway?.budget?.level;
     if (this.gatewayStale()) void this.refreshGateway();
@@ -203,13 +203,14 @@ export class StatusBar implements vscode.Disposable {
     const pricing = this.s.pricingIfLoaded();
     if (this.last) {
       const { count, scope } = this.last;
-      const how = count.method === 'provider' ? 'exact (counted by the server)' : count.exact ? `exact (${count.method})` : `estimate (${count.method})`;
-      md.appendMarkdown(`${scope === 'selection' ? 'Selection' : 'Document'}: **${count.exact ? '' : '≈'}${count.tokens.toLocaleString('en-US')} tokens**, ${how}\n\n`);
+      const how = count.method === 'provider' ? vscode.l10n.t('exact (counted by the server)') : count.exact ? vscode.l10n.t('exact ({0})', count.method) : vscode.l10n.t('estimate ({0})', count.method);
+      const n = `${count.exact ? '' : '≈'}${count.tokens.toLocaleString('en-US')}`;
+      md.appendMarkdown(`${scope === 'selection' ? vscode.l10n.t('Selection: **{0} tokens**, {1}', n, how) : vscode.l10n.t('Document: **{0} tokens**, {1}', n, how)}\n\n`);
       if (this.last.empty) md.appendMarkdown(`${scope === 'selection' ? vscode.l10n.t('The selection is empty: there is nothing to send.') : vscode.l10n.t('The document is empty: there is nothing to send.')}\n\n`);
       else if (route) {
-        md.appendMarkdown(`Task *${route.task.label}* → ${route.reason}\n\n`);
+        md.appendMarkdown(`${vscode.l10n.t('Task *{0}* → {1}', route.task.label, route.reason)}\n\n`);
         if (pricing) {
-          md.appendMarkdown('| tier | model | input alone | input + a full answer (max_tokens) |\n|---|---|---:|---:|\n');
+          md.appendMarkdown(`| ${vscode.l10n.t('tier')} | ${vscode.l10n.t('model')} | ${vscode.l10n.t('input alone')} | ${vscode.l10n.t('input + a full answer (max_tokens)')} |\n|---|---|---:|---:|\n`);
           for (const tier of TIERS) {
             const r = this.s.router().route({ task: route.task.id, inputTokens: count.tokens, selectionText: '', override: { tier } });
             if (isRouteError(r)) continue;
@@ -225,7 +226,7 @@ export class StatusBar implements vscode.Disposable {
     }
     const spend = this.s.spendIfLoaded();
     if (spend && pricing) {
-      md.appendMarkdown(`Spent: session ${pricing.formatUsd(spend.sessionUsd)} · today ${pricing.formatUsd(spend.todayUsd)} · this month ${pricing.formatUsd(spend.monthUsd)}\n\n`);
+      md.appendMarkdown(`${vscode.l10n.t('Spent: session {0} · today {1} · this month {2}', pricing.formatUsd(spend.sessionUsd), pricing.formatUsd(spend.todayUsd), pricing.formatUsd(spend.monthUsd))}\n\n`);
     }
     const budget = this.s.budgetIfLoaded()?.state();
     if (budget && budget.level !== 'none') md.appendMarkdown(`${budget.level === 'ok' ? '' : '$(warning) '}${budget.message}\n\n`);
@@ -233,12 +234,12 @@ export class StatusBar implements vscode.Disposable {
     if (gw && pricing) {
       const pct = gw.fraction !== undefined ? ` (${Math.round(gw.fraction * 100)}%)` : '';
       const [spent, max] = pricing.formatUsdAll([gw.spendUsd, gw.maxBudgetUsd ?? 0]);
-      md.appendMarkdown(
-        `${gw.level === 'ok' ? '' : '$(warning) '}Gateway key: ${spent}${gw.maxBudgetUsd !== undefined ? ` of ${max}` : ''} spent${pct}${gw.level === 'over' ? ', budget reached: the gateway may refuse calls' : gw.level === 'warn' ? ', over 80% of its budget' : ''}.\n\n`,
-      );
+      const amount = gw.maxBudgetUsd !== undefined ? vscode.l10n.t('{0} of {1} spent', spent, max) : vscode.l10n.t('{0} spent', spent);
+      const state = gw.level === 'over' ? vscode.l10n.t(', budget reached: the gateway may refuse calls') : gw.level === 'warn' ? vscode.l10n.t(', over 80% of its budget') : '';
+      md.appendMarkdown(`${gw.level === 'ok' ? '' : '$(warning) '}${vscode.l10n.t('Gateway key: {0}{1}{2}.', amount, pct, state)}\n\n`);
     }
-    if (pricing) md.appendMarkdown(`Prices: ${pricing.priceSource()}\n\n`);
-    md.appendMarkdown('Click for the cost report.');
+    if (pricing) md.appendMarkdown(`${vscode.l10n.t('Prices: {0}', pricing.priceSource())}\n\n`);
+    md.appendMarkdown(vscode.l10n.t('Click for the cost report.'));
     return md;
   }
 

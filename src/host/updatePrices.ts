@@ -73,26 +73,26 @@ export class PriceUpdater implements vscode.Disposable {
     let where: string;
     if ('url' in from) {
       const url = new URL(from.url);
-      if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`the price list URL must be http(s), not ${url.protocol}`);
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(vscode.l10n.t('the price list URL must be http(s), not {0}', url.protocol));
       const res = await fetch(url, { signal: signal ?? AbortSignal.timeout(60_000), headers: { accept: 'application/json' } });
-      if (!res.ok) throw new Error(`${url.host} answered ${res.status} ${res.statusText}`);
+      if (!res.ok) throw new Error(vscode.l10n.t('{0} answered {1} {2}', url.host, res.status, res.statusText));
       text = await res.text();
       where = url.toString();
     } else {
       const bytes = await vscode.workspace.fs.readFile(from.file);
-      if (bytes.byteLength > MAX_BYTES) throw new Error(`the file is larger than ${MAX_BYTES / 1024 / 1024} MB`);
+      if (bytes.byteLength > MAX_BYTES) throw new Error(vscode.l10n.t('the file is larger than {0} MB', MAX_BYTES / 1024 / 1024));
       text = new TextDecoder().decode(bytes);
       where = from.file.scheme === 'file' ? from.file.fsPath : from.file.toString();
     }
-    if (text.length > MAX_BYTES) throw new Error(`the price list is larger than ${MAX_BYTES / 1024 / 1024} MB`);
+    if (text.length > MAX_BYTES) throw new Error(vscode.l10n.t('the price list is larger than {0} MB', MAX_BYTES / 1024 / 1024));
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch (e) {
-      throw new Error(`not JSON (${e instanceof Error ? e.message : String(e)})`);
+      throw new Error(vscode.l10n.t('not JSON ({0})', e instanceof Error ? e.message : String(e)));
     }
     const { list, problems } = parseLiteLlmPrices(json, { from: where, date: new Date().toISOString().slice(0, 10) });
-    if (list.models.length === 0) throw new Error('no OpenAI or Anthropic chat model with prices in it');
+    if (list.models.length === 0) throw new Error(vscode.l10n.t('no OpenAI or Anthropic chat model with prices in it'));
     // Compare with the built-in prices (not with a list applied earlier; settings corrections apply on top either way).
     const base = new Catalogue({ dashscopeRegion: 'china' });
     const diff = diffPriceList(base, list);
@@ -127,41 +127,45 @@ export function registerUpdatePrices(s: PriceDeps, updater: PriceUpdater): vscod
     const url = priceListUrl();
     type Item = vscode.QuickPickItem & { action: 'url' | 'file' | 'reset' };
     const items: Item[] = [
-      { label: '$(cloud-download) From the price list URL', description: url, detail: 'tierwise.pricing.updateUrl (LiteLLM by default)', action: 'url' },
-      { label: '$(file) From a local file…', description: 'a copy of model_prices_and_context_window.json', action: 'file' },
+      { label: `$(cloud-download) ${vscode.l10n.t('From the price list URL')}`, description: url, detail: vscode.l10n.t('tierwise.pricing.updateUrl (LiteLLM by default)'), action: 'url' },
+      { label: `$(file) ${vscode.l10n.t('From a local file…')}`, description: vscode.l10n.t('a copy of model_prices_and_context_window.json'), action: 'file' },
     ];
-    if (storedPriceList(s.context)) items.push({ label: '$(discard) Use the built-in prices again', description: s.pricing().priceSource(), action: 'reset' });
-    const picked = await vscode.window.showQuickPick(items, { title: `Tierwise: Update Prices (now: ${s.pricing().priceSource()})` });
+    if (storedPriceList(s.context)) items.push({ label: `$(discard) ${vscode.l10n.t('Use the built-in prices again')}`, description: s.pricing().priceSource(), action: 'reset' });
+    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Tierwise: Update Prices (now: {0})', s.pricing().priceSource()) });
     if (!picked) return;
     if (picked.action === 'reset') {
       await updater.reset();
-      void vscode.window.showInformationMessage(`Tierwise: using the ${s.pricing().priceSource()}.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Tierwise: using the {0}.', s.pricing().priceSource()));
       return;
     }
     let from: { url: string } | { file: vscode.Uri } = { url };
     if (picked.action === 'file') {
-      const files = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'LiteLLM price list': ['json'] }, title: 'Tierwise: LiteLLM price list (model_prices_and_context_window.json)' });
+      const files = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { [vscode.l10n.t('LiteLLM price list')]: ['json'] }, title: vscode.l10n.t('Tierwise: LiteLLM price list (model_prices_and_context_window.json)') });
       if (!files?.[0]) return;
       from = { file: files[0] };
     }
     let loaded: LoadedPrices;
     try {
-      loaded = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Tierwise: reading the price list…' }, () => updater.load(from));
+      loaded = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Tierwise: reading the price list…') }, () => updater.load(from));
     } catch (e) {
-      void vscode.window.showErrorMessage(`Tierwise: could not read the price list: ${e instanceof Error ? e.message : String(e)}. Nothing was changed.`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Tierwise: could not read the price list: {0}. Nothing was changed.', e instanceof Error ? e.message : String(e)));
       return;
     }
     for (const p of loaded.problems) s.log.info(`price list: ${p}`);
     const { added, changed, unchanged } = loaded.diff;
     const models = new Set(changed.map((c) => `${c.provider}/${c.id}`)).size;
-    const summary = `${added.length} new model${added.length === 1 ? '' : 's'}, ${changed.length} changed price${changed.length === 1 ? '' : 's'} on ${models} model${models === 1 ? '' : 's'}, ${unchanged} unchanged`;
+    const newModels = added.length === 1 ? vscode.l10n.t('1 new model') : vscode.l10n.t('{0} new models', added.length);
+    const onModels = models === 1 ? vscode.l10n.t('1 model') : vscode.l10n.t('{0} models', models);
+    const changedPrices = changed.length === 1 ? vscode.l10n.t('1 changed price on {0}', onModels) : vscode.l10n.t('{0} changed prices on {1}', changed.length, onModels);
+    const summary = vscode.l10n.t('{0}, {1}, {2} unchanged', newModels, changedPrices, unchanged);
+    const apply = vscode.l10n.t('Apply');
     const choice = await vscode.window.showInformationMessage(
-      `Tierwise: ${summary}. Apply these prices (OpenAI and Anthropic; DashScope keeps its built-in CNY prices)?`,
-      { modal: true, detail: loaded.lines.join('\n') || 'No price differs from the built-in catalogue.' },
-      'Apply',
+      vscode.l10n.t('Tierwise: {0}. Apply these prices (OpenAI and Anthropic; DashScope keeps its built-in CNY prices)?', summary),
+      { modal: true, detail: loaded.lines.join('\n') || vscode.l10n.t('No price differs from the built-in catalogue.') },
+      apply,
     );
-    if (choice !== 'Apply') return;
+    if (choice !== apply) return;
     await updater.apply(loaded.list);
-    void vscode.window.showInformationMessage(`Tierwise: now using the ${s.pricing().priceSource()}.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Tierwise: now using the {0}.', s.pricing().priceSource()));
   });
 }
