@@ -10,31 +10,49 @@ const n = (x: number) => x.toLocaleString('en-US');
 /** Short: "simple · $0.00012/call" (the model and the rest are in `costTooltip`), so three fit beside each other. */
 export function costTitle(c: ModelCost): string {
   const name = c.label === 'file' ? c.target.model : c.label;
-  if (!c.shown) return `${name} · no price known`;
-  return `${name} · ${c.shown.perCall}/call`;
+  if (!c.shown) return vscode.l10n.t('{0} · no price known', name);
+  return vscode.l10n.t('{0} · {1}/call', name, c.shown.perCall);
 }
 
 /** The details a cost lens leaves out: per 1,000 calls, cached, worst-case output. */
 export function costTooltip(c: ModelCost): string {
-  const lines = [`${c.target.provider}/${c.target.model}: ${n(c.counts.total)} input tokens${c.exact ? '' : ' (approximate count)'}`];
+  const ref = `${c.target.provider}/${c.target.model}`;
+  const lines = [c.exact ? vscode.l10n.t('{0}: {1} input tokens', ref, n(c.counts.total)) : vscode.l10n.t('{0}: {1} input tokens (approximate count)', ref, n(c.counts.total))];
   if (c.shown) {
-    lines.push(`Input: ${c.shown.perCall} per call, ${c.shown.per1000} per 1,000 calls`);
-    if (c.shown.cachedPerCall) lines.push(`With the prefix cached: ${c.shown.cachedPerCall} per call`);
-    if (c.shown.maxOutput) lines.push(`Output, if the answer uses all of max_tokens: up to ${c.shown.maxOutput}`);
-  } else lines.push('No price is known for this model (add one with the setting tierwise.models).');
+    lines.push(vscode.l10n.t('Input: {0} per call, {1} per 1,000 calls', c.shown.perCall, c.shown.per1000));
+    if (c.shown.cachedPerCall) lines.push(vscode.l10n.t('With the prefix cached: {0} per call', c.shown.cachedPerCall));
+    if (c.shown.maxOutput) lines.push(vscode.l10n.t('Output, if the answer uses all of max_tokens: up to {0}', c.shown.maxOutput));
+  } else lines.push(vscode.l10n.t('No price is known for this model (add one with the setting tierwise.models).'));
   return lines.join('\n');
 }
 
-/** Short: "Σ 1,234 tokens · gpt-4o-mini"; prefix and missing variables go to `totalTooltip`. */
+/** A model name cut to `max` characters (the whole name is in the hover). */
+export function shortModel(model: string, max = 16): string {
+  return model.length <= max ? model : `${model.slice(0, max - 1)}…`;
+}
+
+/**
+ * Short enough to sit after ▶ Run in a third of a 1280 px window: "Σ ≈1,234 tok · gpt-4o-mini", and "· ⚠ 2 unset"
+ * when variables have no value. The model's full name, the prefix and the variables go to `totalTooltip`.
+ */
 export function totalTitle(s: PromptStats): string {
-  let t = `Σ ${n(s.counts.total)} input tokens${s.exact ? '' : ' (approx.)'} · ${s.target.model}`;
-  if (s.counts.missing.length) t += ` · ${s.counts.missing.length === 1 ? `{{${s.counts.missing[0]}}} has` : `${s.counts.missing.length} variables have`} no value yet`;
+  const count = `${s.exact ? '' : '≈'}${n(s.counts.total)}`;
+  let t = vscode.l10n.t('Σ {0} tok · {1}', count, shortModel(s.target.model));
+  if (s.counts.missing.length) t += ` · ${vscode.l10n.t('⚠ {0} unset', s.counts.missing.length)}`;
   return t;
 }
 
 export function totalTooltip(s: PromptStats): string {
-  const lines = [`Tokens of the rendered request for ${s.target.provider}/${s.target.model} (variables from their defaults or samples), ${s.exact ? 'exact' : 'approximate'}.`];
-  if (s.counts.prefix > 0 && s.counts.prefix < s.counts.total) lines.push(`Fixed prefix (cacheable): ${n(s.counts.prefix)} tokens.`);
+  const ref = `${s.target.provider}/${s.target.model}`;
+  const lines = [
+    s.exact
+      ? vscode.l10n.t('{0} input tokens in the rendered request for {1} (variables from their defaults or samples), exact.', n(s.counts.total), ref)
+      : vscode.l10n.t('{0} input tokens in the rendered request for {1} (variables from their defaults or samples), approximate.', n(s.counts.total), ref),
+  ];
+  if (s.counts.prefix > 0 && s.counts.prefix < s.counts.total) lines.push(vscode.l10n.t('Fixed prefix (cacheable): {0} tokens.', n(s.counts.prefix)));
+  const missing = s.counts.missing.map((v) => `{{${v}}}`).join(', ');
+  if (s.counts.missing.length === 1) lines.push(vscode.l10n.t('{0} has no value yet: give it a default or a sample.', missing));
+  else if (s.counts.missing.length > 1) lines.push(vscode.l10n.t('{0} have no value yet: give them a default or a sample.', missing));
   return lines.join('\n');
 }
 
@@ -65,19 +83,25 @@ export class PromptCodeLensProvider implements vscode.CodeLensProvider {
     const second = new vscode.Range(costLine, 0, costLine, 0);
     const lenses: vscode.CodeLens[] = [];
     const info = (range: vscode.Range, title: string, tooltip?: string) => new vscode.CodeLens(range, { title, command: '', tooltip });
-    lenses.push(new vscode.CodeLens(top, { title: '▶ Run', command: RUN_COMMAND, arguments: [doc.uri], tooltip: 'Render this prompt and send it' }));
+    lenses.push(new vscode.CodeLens(top, { title: vscode.l10n.t('▶ Run'), command: RUN_COMMAND, arguments: [doc.uri], tooltip: vscode.l10n.t('Render this prompt and send it') }));
     if (usable) {
       lenses.push(info(top, totalTitle(usable), totalTooltip(usable)));
       for (const c of usable.costs) lenses.push(info(second, costTitle(c), costTooltip(c)));
     } else {
-      lenses.push(info(top, '$(sync~spin) counting tokens…'));
+      lenses.push(info(top, `$(sync~spin) ${vscode.l10n.t('counting tokens…')}`));
     }
 
     file.sections.forEach((s, i) => {
       const at = toRange({ start: s.headerRange.start, end: s.headerRange.start });
       const tokens = usable?.counts.sections[i];
-      const title = tokens === undefined ? 'counting…' : `${n(tokens)} token${tokens === 1 ? '' : 's'}${usable!.exact ? '' : ' (approx.)'}`;
-      lenses.push(info(at, title, `${s.label || s.role}: tokens for ${usable?.target.model ?? 'the target model'}`));
+      const title =
+        tokens === undefined
+          ? vscode.l10n.t('counting…')
+          : tokens === 1
+            ? usable!.exact ? vscode.l10n.t('1 token') : vscode.l10n.t('1 token (approx.)')
+            : usable!.exact ? vscode.l10n.t('{0} tokens', n(tokens)) : vscode.l10n.t('{0} tokens (approx.)', n(tokens));
+      const tooltip = usable ? vscode.l10n.t('{0}: tokens for {1}', s.label || s.role, usable.target.model) : vscode.l10n.t('{0}: tokens for the target model', s.label || s.role);
+      lenses.push(info(at, title, tooltip));
     });
     return lenses;
   }
