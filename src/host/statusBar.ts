@@ -115,8 +115,9 @@ export class StatusBar implements vscode.Disposable {
     const model = cfg.tiers[provider].medium;
     const show = (count: TokenCount, text: string, empty: boolean) => {
       if (gen !== this.generation) return;
-      // Keep a local server's own count once it came (the local estimate is only a stand-in).
-      if (this.last?.count.method === 'provider' && this.last.text === text) return;
+      // Keep a local server's own count once it came (the local estimate is only a stand-in), but show what the
+      // settings now say (tiers, prices): a change applies without a reload.
+      if (this.last?.count.method === 'provider' && this.last.text === text) return this.render();
       this.last = { count, scope, languageId: doc.languageId, empty, text };
       this.render();
     };
@@ -214,7 +215,8 @@ export class StatusBar implements vscode.Disposable {
           for (const tier of TIERS) {
             const r = this.s.router().route({ task: route.task.id, inputTokens: count.tokens, selectionText: '', override: { tier } });
             if (isRouteError(r)) continue;
-            const price = pricing.describePrice(r.provider, r.model);
+            // A gateway model's price says where it comes from (its list model, the gateway's cost) or how to set one.
+            const price = [pricing.describePrice(r.provider, r.model), pricing.priceNote(r.provider, r.model)].filter(Boolean).join('; ');
             const est = r.estimatedUsd;
             md.appendMarkdown(
               `| ${tier} | ${r.model}${price ? ` <small>(${price})</small>` : ''} | ${est ? pricing.formatUsd(est.min) : '?'} | ${est ? pricing.formatUsd(est.max) : '?'} |\n`,
