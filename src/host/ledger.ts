@@ -41,6 +41,9 @@ export class Ledger {
       this.core = new LedgerFile(await nodeLedgerFs(), this.file);
       const { records: earlier, recovery } = await this.core.open();
       this.records = [...earlier, ...this.records];
+      // Gateway models the gateway has priced before: their labels say the ledger uses the gateway's cost.
+      const reported = new Set(earlier.filter((r) => r.costSource === 'gateway').map((r) => r.model));
+      if (reported.size) for (const m of reported) this.pricing().noteGatewayCost(m);
       if (recovery) this.reportRecovery(recovery);
       this.onChange();
       this.changed.fire();
@@ -60,7 +63,10 @@ export class Ledger {
   async record(call: CallRecordInput): Promise<LedgerRecord> {
     const { gatewayCostUsd, local, ...rest } = call;
     let rec = makeRecord(this.pricing().entries, { ...rest, time: Date.now(), session: this.session }, this.cnyPerUsd());
-    if (gatewayCostUsd !== undefined) rec = { ...rec, cost: gatewayCostUsd, currency: 'USD', costUsd: gatewayCostUsd, costSource: 'gateway' };
+    if (gatewayCostUsd !== undefined) {
+      rec = { ...rec, cost: gatewayCostUsd, currency: 'USD', costUsd: gatewayCostUsd, costSource: 'gateway' };
+      this.pricing().noteGatewayCost(rec.model);
+    }
     else if (local) rec = { ...rec, costSource: 'local' };
     this.records.push(rec);
     this.onChange();

@@ -5,6 +5,7 @@ import type { Currency, ProviderId, Usage } from '../core/types';
 import { noCheaperThanKnown } from '../core/modelSettings';
 import type { TierwiseConfig } from './config';
 import { isLoopbackUrl } from '../core/setup/local';
+import { catalogueLookupId, gatewayNote, gatewayPricing } from '../core/setup/gateway';
 
 /** Prices for the host: the catalogue with the user's overrides, costs in USD and display formatting. */
 export class Pricing {
@@ -30,11 +31,13 @@ export class Pricing {
   private build(cfg: TierwiseConfig): Catalogue {
     const dashscopeRegion = cfg.dashscopeRegion;
     const priceList = this.priceList();
-    const mine = new Catalogue({ overrides: withLocalModelsFree(overridesFromSettings(cfg.models), cfg, this.localModels), dashscopeRegion, priceList });
+    const list = isLocalEndpoint(cfg) ? undefined : new Catalogue({ dashscopeRegion, priceList });
+    const priced = (o: CatalogueOverrides) => (list ? withGatewayListPrices(o, cfg, list, this.gatewayReported) : withLocalModelsFree(o, cfg, this.localModels));
+    const mine = new Catalogue({ overrides: priced(overridesFromSettings(cfg.models)), dashscopeRegion, priceList });
     if (!cfg.workspaceModels.length) return mine;
     const ws = noCheaperThanKnown(cfg.workspaceModels, (p, id) => mine.get(p, id));
     for (const m of ws.loosened) this.onIgnored(m);
-    return new Catalogue({ overrides: withLocalModelsFree(overridesFromSettings([...cfg.models, ...ws.entries]), cfg, this.localModels), dashscopeRegion, priceList });
+    return new Catalogue({ overrides: priced(overridesFromSettings([...cfg.models, ...ws.entries])), dashscopeRegion, priceList });
   }
 
   /** Which prices are in use: "built-in prices of 2026-12-01" or "LiteLLM price list of …". */
@@ -49,6 +52,26 @@ export class Pricing {
     if (next.length === this.localModels.length) return;
     this.localModels = next;
     this.catalogue = this.build(this.cfg);
+  }
+
+  /** Gateway models whose cost the gateway has reported (x-litellm-response-cost): the ledger holds its figures. */
+  private readonly gatewayReported = new Set<string>();
+  noteGatewayCost(model: string): void {
+    if (this.gatewayReported.has(model)) return;
+    this.gatewayReported.add(model);
+    if (!isLocalEndpoint(this.cfg)) this.catalogue = this.build(this.cfg);
+  }
+
+  /**
+   * For a model behind a gateway (an OpenAI-compatible endpoint not on this machine): where its price comes from,
+   * or how to give it one. Undefined for other providers, local servers and prices from the settings.
+   */
+  priceNote(provider: ProviderId, model: string): string | undefined {
+    if (provider !== 'openaiCompatible' || isLocalEndpoint(this.cfg)) return undefined;
+    const e = this.entry(provider, model);
+    if (e?.source?.startsWith(GATEWAY_SOURCE)) return e.source.slice(GATEWAY_SOURCE.length);
+    if (e) return undefined;
+    return gatewayNote(model, { kind: 'none', reported: this.gatewayReported.has(model) });
   }
 
   /** Whether the OpenAI-compatible endpoint is a server on this machine (its calls cost nothing). */
@@ -190,6 +213,63 @@ function withLocalModelsFree(overrides: CatalogueOverrides, cfg: Pick<TierwiseCo
       inputPerM: user?.inputPerM ?? 0,
       outputPerM: user?.outputPerM ?? 0,
       source: user && (user.inputPerM !== undefined || user.outputPerM !== undefined) ? 'settings (tierwise.models)' : 'local server: free',
+    };
+  }
+  return out;
+}
+
+/** Marks a catalogue source set by `withGatewayListPrices` (the rest of the source is its label). */
+const GATEWAY_SOURCE = 'gateway: ';
+
+/**
+ * A model behind a gateway (not on loopback) that `tierwise.models` does not price is estimated at the list price
+ * of the catalogue model its name maps to (`openai/gpt-4o`, `anthropic/claude-…`, `dashscope/qwen-plus`, `gpt-4o`),
+ * labelled as such; once the gateway reports a call's cost, the ledger records that instead (and the label says so).
+ */
+export function withGatewayListPrices(
+  overrides: CatalogueOverrides,
+  cfg: Pick<TierwiseConfig, 'providers' | 'routing'>,
+  list: Catalogue,
+  reported: ReadonlySet<string> = new Set(),
+): CatalogueOverrides {
+  if (isLocalEndpoint(cfg)) return overrides;
+  const out = { ...overrides };
+  const fallback = Object.values(cfg.routing.config.fallback ?? {}).flatMap((refs) => (refs ?? []).filter((r) => r.provider === 'openaiCompatible').map((r) => r.model));
+  const models = new Set([...Object.values(cfg.routing.config.tiers.openaiCompatible), ...fallback, ...reported]);
+  for (const id of models) {
+    const key = `openaiCompatible/${id}`;
+    const user = out[key];
+    const p = gatewayPricing(id, {
+      userPriced: !!user && (user.inputPerM !== undefined || user.outputPerM !== undefined),
+      reported: reported.has(id),
+      known: (provider, model) => list.get(provider, model)?.id,
+    });
+    // A prefixed name ("openai/gpt-4o") is looked up without its prefix: give the entry that alias.
+    const alias = catalogueLookupId(id);
+    const aliases = alias !== id.toLowerCase() ? { aliases: [alias] } : {};
+    if (p.kind !== 'list') {
+      if (user && Object.keys(aliases).length) out[key] = { ...aliases, ...user };
+      continue;
+    }
+    const e = list.get(p.of.provider, p.of.id)!;
+    out[key] = {
+      provider: 'openaiCompatible',
+      id,
+      name: id,
+      tier: e.tier,
+      contextWindow: e.contextWindow,
+      maxOutput: e.maxOutput,
+      ...(e.maxInput ? { maxInput: e.maxInput } : {}),
+      currency: e.currency,
+      inputPerM: e.inputPerM,
+      outputPerM: e.outputPerM,
+      ...(e.cachedInputPerM !== undefined ? { cachedInputPerM: e.cachedInputPerM } : {}),
+      ...(e.cacheWritePerM !== undefined ? { cacheWritePerM: e.cacheWritePerM } : {}),
+      ...(e.tiers ? { tiers: e.tiers } : {}),
+      ...aliases,
+      ...(user ?? {}),
+      source: `${GATEWAY_SOURCE}${gatewayNote(id, p)}`,
+      date: e.date,
     };
   }
   return out;

@@ -135,4 +135,38 @@ suite('Check Setup and local servers', () => {
       await setting('provider', 'openai');
     }
   });
+
+  test('a gateway model is priced at the list price its name maps to, labelled so, and the label follows the gateway’s reported cost', async () => {
+    const app = await tierwise();
+    // A gateway on a host of its own (not loopback); nothing is sent to it here: the labels are what is checked.
+    await setting('provider', 'openaiCompatible');
+    await setting('providers.openaiCompatible.baseUrl', 'http://gateway.tierwise-test.invalid/v1');
+    await setting('tiers.openaiCompatible.simple', 'openai/gpt-4o-mini');
+    await setting('tiers.openaiCompatible.medium', 'dashscope/qwen-plus');
+    await setting('tiers.openaiCompatible.complex', 'team-llm');
+    try {
+      const editor = await openFixture('notes.md');
+      editor.selection = new vscode.Selection(2, 0, 3, 60);
+      // Settings apply without a reload: the tooltip's price column follows them.
+      const tip = await until('the gateway labels in the tooltip', () => (/list price of openai\/gpt-4o-mini; the gateway's cost is recorded after the call/.test(app.statusBar.tooltipText) ? app.statusBar.tooltipText : undefined)).catch((e: Error) => {
+        throw new Error(`${e.message}; the tooltip reads: ${app.statusBar.tooltipText}`);
+      });
+      assert.match(tip, /\| openai\/gpt-4o-mini <small>\(\$[\d.]+ in \/ \$[\d.]+ out per M; list price of openai\/gpt-4o-mini;/);
+      assert.match(tip, /list price of dashscope\/qwen-plus; the gateway's cost is recorded after the call/);
+      assert.match(tip, /price unknown: the gateway reports no cost for team-llm yet; set its price \(per million tokens\) in tierwise\.models: \{"provider":"openaiCompatible","id":"team-llm"/);
+      const list = app.services.pricing().entry('openai', 'gpt-4o-mini')!;
+      assert.equal(app.services.pricing().entry('openaiCompatible', 'openai/gpt-4o-mini')?.inputPerM, list.inputPerM);
+      // The gateway reported the cost of a call of this model (as the request path records it after the call).
+      const usage = { inputTokens: 100, outputTokens: 10, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
+      const rec = await app.services.ledger().record({ provider: 'openaiCompatible', model: 'openai/gpt-4o-mini', task: 'explain', usage, usageReported: true, latencyMs: 5, retries: 0, outcome: 'ok', gatewayCostUsd: 0.0042 });
+      assert.equal(rec.costSource, 'gateway');
+      assert.equal(rec.costUsd, 0.0042, 'the ledger holds the gateway’s figure, not the list price');
+      app.statusBar.render();
+      assert.match(app.statusBar.tooltipText, /list price of openai\/gpt-4o-mini for estimates; the ledger uses the gateway's cost/);
+    } finally {
+      for (const t of ['simple', 'medium', 'complex']) await setting(`tiers.openaiCompatible.${t}`, undefined);
+      await setting('providers.openaiCompatible.baseUrl', undefined);
+      await setting('provider', 'openai');
+    }
+  });
 });
