@@ -26,18 +26,14 @@ export function costTooltip(c: ModelCost): string {
   return lines.join('\n');
 }
 
-/** A model name cut to `max` characters (the whole name is in the hover). */
-export function shortModel(model: string, max = 16): string {
-  return model.length <= max ? model : `${model.slice(0, max - 1)}…`;
-}
-
 /**
- * Short enough to sit after ▶ Run in a third of a 1280 px window: "Σ ≈1,234 tok · gpt-4o-mini", and "· ⚠ 2 unset"
- * when variables have no value. The model's full name, the prefix and the variables go to `totalTooltip`.
+ * Short enough to sit after ▶ Run in a third of a 1280 px window (about 30 characters of lens text there):
+ * "Σ ≈1,234 tok", and "· ⚠ 2 unset" when variables have no value. The model, the prefix and the variables are in
+ * `totalTooltip`.
  */
 export function totalTitle(s: PromptStats): string {
   const count = `${s.exact ? '' : '≈'}${n(s.counts.total)}`;
-  let t = vscode.l10n.t('Σ {0} tok · {1}', count, shortModel(s.target.model));
+  let t = vscode.l10n.t('Σ {0} tok', count);
   if (s.counts.missing.length) t += ` · ${vscode.l10n.t('⚠ {0} unset', s.counts.missing.length)}`;
   return t;
 }
