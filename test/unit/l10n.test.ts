@@ -74,8 +74,6 @@ const PENDING = [
   'src/host/batch.ts',
   'src/host/commands.ts',
   'src/host/keys.ts',
-  'src/host/panels/answerPanel.ts',
-  'src/host/panels/costReport.ts',
   'src/host/prompts/run.ts',
   'src/host/requests.ts',
   'src/host/sendChecks.ts',
