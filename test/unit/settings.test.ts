@@ -187,7 +187,7 @@ describe('Contributed settings', () => {
   it('the validation rejects what the code would refuse', () => {
     const all = Object.assign({}, ...sections.map((s) => s.properties)) as Record<string, Schema>;
     const bad = (key: string, v: unknown) => assert.ok(violation(v, all[key]!, key), `${key} flags ${JSON.stringify(v)}`);
-    const good = (key: string, v: unknown) => assert.equal(violation(v, all[key]!, key), undefined);
+    const good = (key: string, v: unknown, why?: string) => assert.equal(violation(v, all[key]!, key), undefined, why);
     bad('tierwise.providers.openai.baseUrl', 'ftp://example.com');
     bad('tierwise.providers.openaiCompatible.baseUrl', 'localhost:11434');
     good('tierwise.providers.openaiCompatible.baseUrl', 'http://127.0.0.1:4000/v1');
@@ -205,6 +205,7 @@ describe('Contributed settings', () => {
     bad('tierwise.models', [{ provider: 'openaiCompatible', id: 'x', input: -1 }]);
     bad('tierwise.models', [{ provider: 'openaiCompatible', id: 'x', inputPrice: 1 }]);
     good('tierwise.models', [{ provider: 'openaiCompatible', id: 'openai/gpt-4o', input: 2.5, output: 10 }]);
+    good('tierwise.models', [{ provider: 'dashscope', id: 'qwen-plus', region: 'us', thinkingOutput: 8, explicitCachedInput: 0.04 }], 'every field the price code reads is allowed');
     bad('tierwise.tasks', { myTask: { tier: 'huge' } });
     bad('tierwise.tasks', { '1task': { tier: 'simple', system: 'x' } });
     good('tierwise.tasks', { myTask: { label: 'Tidy', tier: 'auto', system: 'Tidy the text.', maxTokens: { perInputToken: 1.2 } } });
