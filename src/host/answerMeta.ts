@@ -24,8 +24,10 @@ export function costMeta(pricing: Pricing, provider: ProviderId, model: string, 
   const price = pricing.cost(provider, model, usage, batch);
   if (gatewayCostUsd !== undefined) return { cost: vscode.l10n.t('{0} (reported by the gateway)', fmt(gatewayCostUsd)) };
   if (pricing.isLocal(provider) && price && price.usd === 0) return { cost: vscode.l10n.t('free (local model)') };
-  if (price) return { cost: fmt(price.usd), ...cacheMeta(price, fmt) };
-  return { cost: vscode.l10n.t('price unknown') };
+  // A gateway model: where its price comes from (a list price until the gateway reports one), or how to set one.
+  const note = pricing.priceNote(provider, model);
+  if (price) return { cost: note ? vscode.l10n.t('{0} ({1})', fmt(price.usd), note) : fmt(price.usd), ...cacheMeta(price, fmt) };
+  return { cost: note ?? vscode.l10n.t('price unknown') };
 }
 
 /** For the ledger: how an auto route got its tier, and the same usage priced on the default and the top tier. */

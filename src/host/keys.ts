@@ -82,7 +82,7 @@ export class KeyStore implements vscode.Disposable {
     const id = preset ?? (await pickProvider('Set the API key for which provider?', await this.statusList()));
     if (!id) return undefined;
     const key = await vscode.window.showInputBox({
-      title: `Tierwise: API key for ${PROVIDER_LABELS[id]}`,
+      title: vscode.l10n.t('Tierwise: API key for {0}', PROVIDER_LABELS[id]),
       prompt: id === 'openaiCompatible' ? 'Optional for local servers; needed by most gateways. Stored in VS Code secret storage.' : 'Stored in VS Code secret storage, never in settings.',
       password: true,
       ignoreFocusOut: true,
@@ -91,7 +91,7 @@ export class KeyStore implements vscode.Disposable {
     });
     if (key === undefined) return undefined;
     await this.set(id, key);
-    void vscode.window.showInformationMessage(`Tierwise: API key for ${PROVIDER_LABELS[id]} saved.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Tierwise: API key for {0} saved.', PROVIDER_LABELS[id]));
     return id;
   }
 
@@ -100,7 +100,7 @@ export class KeyStore implements vscode.Disposable {
     const id = await pickProvider('Clear the API key of which provider?', list.filter((p) => p.hasKey));
     if (!id) return;
     await this.clear(id);
-    void vscode.window.showInformationMessage(`Tierwise: API key for ${PROVIDER_LABELS[id]} cleared.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Tierwise: API key for {0} cleared.', PROVIDER_LABELS[id]));
   }
 
   private async statusList(): Promise<{ id: ProviderId; hasKey: boolean }[]> {
@@ -122,14 +122,14 @@ export class KeyStore implements vscode.Disposable {
     if (!candidates.length) return;
     const names = candidates.map((id) => ENV_VARS[id]).join(', ');
     const choice = await vscode.window.showInformationMessage(
-      `Tierwise found ${names} in the environment. Import into VS Code secret storage? (Tierwise never reads keys from the environment on its own.)`,
+      vscode.l10n.t('Tierwise found {0} in the environment. Import into VS Code secret storage? (Tierwise never reads keys from the environment on its own.)', names),
       'Import',
       'Not Now',
       "Don't Ask Again",
     );
     if (choice === 'Import') {
       for (const id of candidates) await this.set(id, env[ENV_VARS[id]!]!);
-      void vscode.window.showInformationMessage(`Tierwise: imported ${candidates.length} key(s) into secret storage.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Tierwise: imported {0} key(s) into secret storage.', candidates.length));
     }
     if (choice === 'Import' || choice === "Don't Ask Again") {
       await this.state.update(ENV_OFFER_STATE, [...offered, ...candidates]);
@@ -144,12 +144,12 @@ export class KeyStore implements vscode.Disposable {
 
 async function pickProvider(title: string, list: { id: ProviderId; hasKey: boolean }[]): Promise<ProviderId | undefined> {
   if (!list.length) {
-    void vscode.window.showInformationMessage('Tierwise: no API keys are stored.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Tierwise: no API keys are stored.'));
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
     list.map((p) => ({ label: PROVIDER_LABELS[p.id], description: p.hasKey ? 'key set' : 'no key', id: p.id })),
-    { title, placeHolder: 'Provider' },
+    { title, placeHolder: vscode.l10n.t('Provider') },
   );
   return picked?.id;
 }
