@@ -37,7 +37,7 @@ suite('Provider SDK bundle', () => {
     const titles = await until('priced CodeLenses', async () => {
       const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', created, 100)) ?? [];
       const t = lenses.map((l) => l.command?.title ?? '');
-      return t.some((x) => /input tokens/.test(x)) && t.some((x) => /^simple · \$[\d.]+\/call$/.test(x)) ? t : undefined;
+      return t.some((x) => /^Σ ≈?\d[\d,]* tok$/.test(x)) && t.some((x) => /^simple · \$[\d.]+\/call$/.test(x)) ? t : undefined;
     }, 60_000);
     assert.ok(titles.some((x) => /^\d+ tokens?( \(approx\.\))?$/.test(x)), `section counts: ${titles.join(' | ')}`);
     await until('the status bar count and cost', () => /tok/.test(app.statusBar.text) && /~\$[\d.]+/.test(app.statusBar.text) && app.statusBar.text, 60_000);
