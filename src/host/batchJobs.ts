@@ -37,7 +37,16 @@ export interface StatePort {
   update(key: string, value: unknown): Thenable<void>;
 }
 
+/**
+ * The jobs as this window last wrote them, laid over the stored list. The extension host's memento can be set back
+ * to an older value by the echo of an earlier write arriving after a newer one, which would lose a job just added or
+ * a claim just made; what this window wrote stays true here, while other windows' claims (a finishedAt in the stored
+ * list) still win, so each job's results are shown and recorded once.
+ */
 export class BatchJobStore {
+  private readonly written = new Map<string, BatchJobRecord | null>();
+  private readonly released = new Set<string>();
+
   constructor(
     private readonly state: StatePort,
     /** Finished jobs kept for the list; pending ones are always kept. */
@@ -47,8 +56,14 @@ export class BatchJobStore {
   /** Newest first. */
   all(): BatchJobRecord[] {
     const raw = this.state.get<unknown>(BATCH_JOBS_STATE_KEY);
-    const list = Array.isArray(raw) ? raw.filter(isJobRecord) : [];
-    return [...list].sort((a, b) => b.submittedAt - a.submittedAt);
+    const byId = new Map((Array.isArray(raw) ? raw.filter(isJobRecord) : []).map((j) => [j.id, j]));
+    for (const [id, mine] of this.written) {
+      const stored = byId.get(id);
+      if (mine === null) byId.delete(id);
+      else if (stored?.finishedAt !== undefined && mine.finishedAt === undefined && !this.released.has(id)) byId.set(id, { ...mine, finishedAt: stored.finishedAt });
+      else byId.set(id, mine);
+    }
+    return [...byId.values()].sort((a, b) => b.submittedAt - a.submittedAt);
   }
 
   pending(): BatchJobRecord[] {
@@ -80,24 +95,30 @@ export class BatchJobStore {
   async claimFinish(id: string, patch: Partial<Omit<BatchJobRecord, 'id'>> = {}, now = Date.now()): Promise<boolean> {
     const job = this.get(id);
     if (!job || job.finishedAt !== undefined) return false;
+    this.released.delete(id);
     return this.update(id, { ...patch, finishedAt: now, error: undefined });
   }
 
   /** Undo a claim (the results could not be fetched): the job is pending again. */
   async release(id: string, error: string): Promise<void> {
+    this.released.add(id);
     await this.update(id, { finishedAt: undefined, error });
   }
 
   async remove(id: string): Promise<void> {
-    await this.save(this.all().filter((j) => j.id !== id));
+    this.written.set(id, null);
+    await this.save(this.all());
   }
 
   private async save(list: BatchJobRecord[]): Promise<void> {
     const sorted = [...list].sort((a, b) => b.submittedAt - a.submittedAt);
     let finished = 0;
-    const kept = sorted.filter((j) => j.finishedAt === undefined || ++finished <= this.keepFinished);
     // undefined fields are dropped by JSON; keep the stored shape clean.
-    await this.state.update(BATCH_JOBS_STATE_KEY, JSON.parse(JSON.stringify(kept)));
+    const kept = JSON.parse(JSON.stringify(sorted.filter((j) => j.finishedAt === undefined || ++finished <= this.keepFinished))) as BatchJobRecord[];
+    const keptIds = new Set(kept.map((j) => j.id));
+    for (const [id, mine] of this.written) if (mine !== null && !keptIds.has(id)) this.written.delete(id);
+    for (const j of kept) this.written.set(j.id, j);
+    await this.state.update(BATCH_JOBS_STATE_KEY, kept);
   }
 }
 

@@ -78,4 +78,33 @@ describe('batch job store', () => {
     await s.remove('b1');
     assert.deepEqual(s.all(), []);
   });
+  it("an older value echoed back into the state (as the extension host's memento does) loses no job and no claim", async () => {
+    const state = new MemoryState();
+    const s = new BatchJobStore(state);
+    await s.add(job('a', 1000));
+    const echo = state.get<unknown>(BATCH_JOBS_STATE_KEY);
+    await s.add(job('b', 2000));
+    assert.equal(await s.claimFinish('a', { status: 'completed' }, 3000), true);
+    state.data.set(BATCH_JOBS_STATE_KEY, structuredClone(echo)); // the echo of the first write arrives last
+    assert.deepEqual(s.all().map((j) => j.id), ['b', 'a']);
+    assert.equal(s.get('a')?.finishedAt, 3000, 'the claim holds');
+    assert.equal(await s.claimFinish('a', {}, 4000), false, 'results shown and recorded once');
+    assert.equal(await s.claimFinish('b', { status: 'completed' }, 5000), true, 'the job added after the echoed write can still be finished');
+    await s.update('a', { error: 'x' });
+    assert.deepEqual((state.get<BatchJobRecord[]>(BATCH_JOBS_STATE_KEY) ?? []).map((j) => j.id), ['b', 'a'], 'the next write stores both again');
+  });
+
+  it("another window's claim in the stored list still wins over this window's pending copy; a release here makes it pending again", async () => {
+    const state = new MemoryState();
+    const mine = new BatchJobStore(state);
+    await mine.add(job('a', 1000));
+    const other = new BatchJobStore(state);
+    assert.equal(await other.claimFinish('a', { status: 'completed' }, 2000), true);
+    assert.equal(await mine.claimFinish('a', {}, 3000), false);
+    assert.equal(mine.get('a')?.finishedAt, 2000);
+    const third = new BatchJobStore(state);
+    assert.equal(third.pending().length, 0);
+    await other.release('a', 'results: reset');
+    assert.deepEqual(other.pending().map((j) => j.id), ['a']);
+  });
 });
