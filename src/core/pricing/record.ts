@@ -22,9 +22,8 @@ export interface RoutingInfo {
   topTierUsd?: number;
 }
 
-/** One finished or cancelled request. */
-export interface LedgerRecord {
-  v: 1;
+/** What is known of a call when it ends, before and after it is priced. */
+interface CallFacts {
   /** ms since the epoch, when the request ended. */
   time: number;
   session?: string;
@@ -32,21 +31,9 @@ export interface LedgerRecord {
   model: string;
   tier?: Tier;
   task?: string;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  reasoningTokens: number;
-  /** DashScope: the cache counts are an explicit cache's (its hits bill at another price than implicit ones). */
-  explicitCache?: boolean;
   /** false when the provider did not report usage and the tokens are estimates. */
   usageReported?: boolean;
   batch?: boolean;
-  /** Cost in the model's price currency, and converted to USD at the rate of that day. */
-  cost: number;
-  currency: Currency;
-  costUsd: number;
-  cacheSavingsUsd: number;
   latencyMs: number;
   retries: number;
   outcome: Outcome;
@@ -56,6 +43,16 @@ export interface LedgerRecord {
   routing?: RoutingInfo;
   /** `routing`: a call made to route another request (the judge), not an answer. */
   overhead?: 'routing';
+}
+
+/** One finished or cancelled request: its facts, its usage (stored flat) and its price. */
+export interface LedgerRecord extends CallFacts, Usage {
+  v: 1;
+  /** Cost in the model's price currency, and converted to USD at the rate of that day. */
+  cost: number;
+  currency: Currency;
+  costUsd: number;
+  cacheSavingsUsd: number;
   /** Where the cost came from when not the catalogue: the gateway's own report (LiteLLM), or a local server (free). */
   costSource?: 'gateway' | 'local';
 }
@@ -72,22 +69,8 @@ export function usageOf(r: LedgerRecord): Usage {
 }
 
 /** A finished call as the ledger is told of it (before it is priced). */
-export interface FinishedCall {
-  time: number;
-  session?: string;
-  provider: ProviderId;
-  model: string;
-  tier?: Tier;
-  task?: string;
+export interface FinishedCall extends CallFacts {
   usage: Usage;
-  usageReported?: boolean;
-  batch?: boolean;
-  latencyMs: number;
-  retries: number;
-  outcome: Outcome;
-  error?: string;
-  routing?: RoutingInfo;
-  overhead?: 'routing';
 }
 
 /** Builds a record from a finished call, pricing it with the catalogue (unknown model: cost 0). */
