@@ -15,8 +15,11 @@ export class EditorTracker implements vscode.Disposable {
     if (active && isTextEditor(active)) return active;
     const last = this.last;
     if (!last || last.document.isClosed) return undefined;
-    // Prefer the same document's editor that is visible now (the old object may belong to a closed tab group).
-    return vscode.window.visibleTextEditors.find((v) => v.document === last.document) ?? (vscode.workspace.textDocuments.includes(last.document) ? last : undefined);
+    // That editor itself while it is visible (the same document may be open beside it with other selections);
+    // else the same document's editor that is visible now (the old object may belong to a closed tab group).
+    const visible = vscode.window.visibleTextEditors;
+    if (visible.includes(last)) return last;
+    return visible.find((v) => v.document === last.document) ?? (vscode.workspace.textDocuments.includes(last.document) ? last : undefined);
   }
 
   dispose(): void {

@@ -80,6 +80,30 @@ suite('Requests through the fake provider', () => {
     }
   });
 
+  test('with the same file open in two columns, a panel taking focus keeps the editor used last, not its twin', async () => {
+    const app = await tierwise();
+    const twin = await openFixture('notes.md');
+    twin.selection = new vscode.Selection(0, 0, 0, 0);
+    const doc = twin.document;
+    const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside });
+    assert.notEqual(editor, twin);
+    editor.selection = new vscode.Selection(2, 0, 3, 60);
+    const expected = doc.getText(editor.selection);
+    const panel = vscode.window.createWebviewPanel('tierwise.test.focus', 'Focus', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, {});
+    try {
+      await until('the panel to take focus', () => vscode.window.activeTextEditor === undefined);
+      assert.ok(vscode.window.visibleTextEditors.includes(twin), 'the twin is still visible');
+      assert.equal(app.services.editors.current(), editor, 'the editor used last, with its selection');
+      await vscode.commands.executeCommand('tierwise.runTask', 'extractKeywords');
+      const req = await until('a request', async () => (await fakeRequests()).find((x) => x.path.endsWith('/chat/completions')));
+      const body = req.body as { messages: { content: string }[] };
+      assert.ok(body.messages[body.messages.length - 1]!.content.includes(expected), 'the selection of the editor used last is sent');
+    } finally {
+      panel.dispose();
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+  });
+
   test('budget questions follow one rule and use the display currency with amounts that differ', async () => {
     const app = await tierwise();
     await app.services.ledger().loaded;
