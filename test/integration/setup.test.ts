@@ -97,8 +97,10 @@ suite('Check Setup and local servers', () => {
       assert.equal(answer.live.cost, 'free (local model)');
       await until('the status bar to say free', () => app.statusBar.text.includes('free (local)') && app.statusBar.text);
       // The local server counts the selection itself (POST /tokenize): an exact count, said so.
-      await until('the server count', () => app.statusBar.tooltipText.includes('exact (counted by the server)'));
-      assert.ok(app.statusBar.text.includes(`${textTokens(editor.document.getText(editor.selection)).toLocaleString('en-US')} tok`), app.statusBar.text);
+      const selected = `${textTokens(editor.document.getText(editor.selection)).toLocaleString('en-US')} tok`;
+      await until('the server count of the selection', () => app.statusBar.tooltipText.includes('exact (counted by the server)') && app.statusBar.text.includes(selected)).catch((e: Error) => {
+        throw new Error(`${e.message}; the status bar reads: ${app.statusBar.text}`);
+      });
       assert.ok(!app.statusBar.text.includes('≈'), 'not marked as an estimate');
     } finally {
       await ollama.close();
@@ -148,7 +150,8 @@ suite('Check Setup and local servers', () => {
       const editor = await openFixture('notes.md');
       editor.selection = new vscode.Selection(2, 0, 3, 60);
       // Settings apply without a reload: the tooltip's price column follows them.
-      const tip = await until('the gateway labels in the tooltip', () => (/list price of openai\/gpt-4o-mini; the gateway's cost is recorded after the call/.test(app.statusBar.tooltipText) ? app.statusBar.tooltipText : undefined)).catch((e: Error) => {
+      // Each of the three settings changes re-renders the tooltip: wait for the one that shows all three.
+      const tip = await until('the gateway labels in the tooltip', () => (/list price of openai\/gpt-4o-mini; the gateway's cost is recorded after the call/.test(app.statusBar.tooltipText) && app.statusBar.tooltipText.includes('team-llm') ? app.statusBar.tooltipText : undefined)).catch((e: Error) => {
         throw new Error(`${e.message}; the tooltip reads: ${app.statusBar.tooltipText}`);
       });
       assert.match(tip, /\| openai\/gpt-4o-mini <small>\(\$[\d.]+ in \/ \$[\d.]+ out per M; list price of openai\/gpt-4o-mini;/);
