@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { AnswerSnapshot } from '../../src/shared/protocol';
-import { fakeRequests, fakeReset, setting, tierwise, until } from './helpers';
+import { fakeRequests, fakeReset, setting, tierwise, until, answerAfter } from './helpers';
 
 interface Block {
   type: string;
@@ -35,14 +35,7 @@ async function runAndWait(command: string, arg?: string): Promise<AnswerSnapshot
   const app = await tierwise();
   const before = app.panel.latest()?.id;
   await vscode.commands.executeCommand(command, arg);
-  return until(
-    `the answer of ${command}`,
-    () => {
-      const a = app.panel.latest();
-      return a && a.id !== before && a.outcome ? a : undefined;
-    },
-    30_000,
-  );
+  return answerAfter(before, `the answer of ${command}`);
 }
 
 async function messageBodies(): Promise<AnthropicBody[]> {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { AnswerSnapshot } from '../../src/shared/protocol';
-import { fakeEnqueue, fakeRequests, fakeReset, openFixture, setting, tierwise, until } from './helpers';
+import { fakeEnqueue, fakeRequests, fakeReset, openFixture, setting, tierwise, until, answerAfter } from './helpers';
 
 /** Runs Explain on sample.ts and waits for the answer to end. */
 async function explainAndWait(): Promise<AnswerSnapshot> {
@@ -10,10 +10,7 @@ async function explainAndWait(): Promise<AnswerSnapshot> {
   editor.selection = new vscode.Selection(0, 0, 8, 1);
   const before = app.panel.latest()?.id;
   await vscode.commands.executeCommand('tierwise.explain');
-  return until('the answer to end', () => {
-    const a = app.panel.latest();
-    return a && a.id !== before && a.outcome ? a : undefined;
-  }, 30_000);
+  return answerAfter(before, 'the answer to end');
 }
 
 suite('Failures a user can act on', () => {
@@ -86,10 +83,7 @@ suite('Answer controls', () => {
     assert.equal(first.meta.tier, 'medium');
     await fakeReset();
     await app.requests.escalate(first.id);
-    const up = await until('the escalated answer', () => {
-      const a = app.panel.latest();
-      return a && a.id !== first.id && a.outcome ? a : undefined;
-    }, 30_000);
+    const up = await answerAfter(first.id, 'the escalated answer');
     assert.equal(up.meta.tier, 'complex');
     assert.match(up.meta.reason, /escalated from medium on request/);
     let sent = (await fakeRequests()).filter((r) => r.path.endsWith('/chat/completions'));
@@ -97,10 +91,7 @@ suite('Answer controls', () => {
 
     await fakeReset();
     await app.requests.retry(up.id);
-    await until('the retried answer', () => {
-      const a = app.panel.latest();
-      return a && a.id !== up.id && a.outcome ? a : undefined;
-    }, 30_000);
+    await answerAfter(up.id, 'the retried answer');
     sent = (await fakeRequests()).filter((r) => r.path.endsWith('/chat/completions'));
     assert.equal(sent.length, 1);
   });

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { LedgerRecord } from '../../src/core/pricing';
 import type { AnswerSnapshot } from '../../src/shared/protocol';
-import { captureMessages, fakeEnqueue, fakeRequests, fakeReset, fakeUrl, openFixture, setting, tierwise, until } from './helpers';
+import { captureMessages, fakeEnqueue, fakeRequests, fakeReset, fakeUrl, openFixture, setting, tierwise, until, answerAfter } from './helpers';
 
 const chat = async () => (await fakeRequests()).filter((r) => r.path.endsWith('/chat/completions'));
 
@@ -18,10 +18,7 @@ async function explain(): Promise<{ answer: AnswerSnapshot; records: LedgerRecor
   const before = app.panel.latest()?.id;
   const n = app.services.ledger().all().length;
   await vscode.commands.executeCommand('tierwise.explain');
-  const answer = await until('the answer to end', () => {
-    const a = app.panel.latest();
-    return a && a.id !== before && a.outcome ? a : undefined;
-  }, 30_000);
+  const answer = await answerAfter(before, 'the answer to end');
   const records = await until('its ledger record', () => (app.services.ledger().all().length > n ? app.services.ledger().all().slice(n) : undefined));
   return { answer, records };
 }

@@ -41,6 +41,15 @@ export async function until<T>(what: string, check: () => T | undefined | false 
   }
 }
 
+/** The answer panel's newest answer once it has ended, when it is not the answer `after` (the one shown before). */
+export async function answerAfter(after: string | undefined, what = 'the answer to end', timeoutMs = 30_000) {
+  const app = await tierwise();
+  return until(what, () => {
+    const a = app.panel.latest();
+    return a && a.id !== after && a.outcome ? a : undefined;
+  }, timeoutMs);
+}
+
 export async function openFixture(name: string): Promise<vscode.TextEditor> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) throw new Error('no workspace folder');

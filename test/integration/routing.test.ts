@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { REASONING_ROOM_TOKENS } from '../../src/core/providers/reasoning';
 import * as vscode from 'vscode';
 import type { AnswerSnapshot as Answer } from '../../src/shared/protocol';
-import { fakeEnqueue, fakeRequests, fakeReset, openFixture, setting, tierwise, until } from './helpers';
+import { fakeEnqueue, fakeRequests, fakeReset, openFixture, setting, tierwise, until, answerAfter } from './helpers';
 
 const KEY = 'sk-test-integration-0123456789abcdef';
 
@@ -19,10 +19,7 @@ async function askAndWait(question: string): Promise<Answer> {
   const editor = await openFixture('sample.ts');
   editor.selection = new vscode.Selection(0, 0, 8, 1);
   await vscode.commands.executeCommand('tierwise.ask', question);
-  return until(`the answer to "${question}"`, () => {
-    const a = app.panel.latest();
-    return a && a.id !== before && a.outcome ? (a as Answer) : undefined;
-  }, 30_000);
+  return answerAfter(before, `the answer to "${question}"`);
 }
 
 suite('Routing free-form requests', () => {
@@ -67,10 +64,7 @@ suite('Routing free-form requests', () => {
     assert.equal(first.meta.tier, 'simple');
     await fakeReset();
     await app.requests.escalate(first.id);
-    const up = await until('the escalated answer', () => {
-      const a = app.panel.latest();
-      return a && a.id !== first.id && a.outcome ? a : undefined;
-    }, 30_000);
+    const up = await answerAfter(first.id, 'the escalated answer');
     assert.equal(up.meta.tier, 'medium');
     assert.equal(app.services.learnedRouting().size, 1);
     const rec = app.services.ledger().all().at(-1)!;
