@@ -2,7 +2,7 @@ import type { Clock } from '../clock';
 import { abortError } from '../clock';
 import type { RateLimits } from './settings';
 import { DIMENSIONS, parseRateLimitHeaders, type Dimension, type LimitReport } from './rateLimitHeaders';
-import { WindowBudget } from './window';
+import { WindowBudget, type Reservation } from './window';
 
 /**
  * Client-side rate limiting: per budget key (a provider, or a provider/model) a request budget (RPM), token
@@ -74,6 +74,8 @@ class Lane {
   heard = false;
   configuredBasis?: 'input' | 'total';
   learnedBasis?: 'input' | 'total';
+  /** Recent settled requests: the input tokens estimated for them and the input tokens the provider counted. */
+  private readonly samples: { estimated: number; actual: number }[] = [];
 
   constructor(windowMs: number) {
     this.budgets = {
@@ -113,7 +115,48 @@ class Lane {
   amounts(input: number, output: number): Record<Dimension, number> {
     return { requests: 1, tokens: input + (this.countsOutput ? output : 0), inputTokens: input, outputTokens: output };
   }
+
+  /**
+   * How many input tokens the provider counts for each token the caller estimated, learned from the usage of recent
+   * requests (token-weighted over the last SCALE_SAMPLES). 1 until a request has been settled. An estimator that
+   * is off by a steady factor (a rough heuristic, another tokenizer) is thereby corrected after one response.
+   */
+  get scale(): number {
+    let estimated = 0;
+    let actual = 0;
+    for (const s of this.samples) {
+      estimated += s.estimated;
+      actual += s.actual;
+    }
+    return estimated > 0 ? actual / estimated : 1;
+  }
+
+  /** What a request reserves: its input estimate scaled by what the provider has been counting. */
+  reserve(need: Need): Record<Dimension, number> {
+    return this.amounts(Math.ceil(need.input * this.scale), need.maxOutput);
+  }
+
+  /**
+   * Records an estimate against the provider's count (skipped when either is too small to say anything). Returns
+   * the sample, so that a count read from the headers can be replaced by the usage once it arrives.
+   */
+  learnScale(estimated: number, actual: number): { estimated: number; actual: number } | undefined {
+    if (estimated < MIN_SCALE_SAMPLE || actual <= 0) return undefined;
+    const sample = { estimated, actual };
+    this.samples.push(sample);
+    if (this.samples.length > SCALE_SAMPLES) this.samples.shift();
+    return sample;
+  }
+
+  get scaleKnown(): boolean {
+    return this.samples.length > 0;
+  }
 }
+
+/** Settled requests the estimate's scale is learned over. */
+const SCALE_SAMPLES = 32;
+/** Estimates below this many tokens say little about the estimator's error (overheads dominate). */
+const MIN_SCALE_SAMPLE = 16;
 
 /** Why a queue's wake-up is cancelled when it is planned again: one shared reason, not a new DOMException each time. */
 const REPLANNED = new Error('the queue was planned again');
@@ -144,6 +187,8 @@ export class RateLimiter {
     inputTpmLimit?: number;
     outputTpmLimit?: number;
     tpmBasis: 'input' | 'total';
+    /** Provider-counted input tokens per estimated token, as learned (1 until a request is settled). */
+    estimateScale: number;
     learning: boolean;
     active: number;
     queued: number;
@@ -158,6 +203,7 @@ export class RateLimiter {
       inputTpmLimit: l.budgets.inputTokens.limit,
       outputTpmLimit: l.budgets.outputTokens.limit,
       tpmBasis: l.countsOutput ? 'total' : 'input',
+      estimateScale: l.scale,
       learning: l.learning,
       active: l.active,
       queued: l.queue.length,
@@ -205,7 +251,7 @@ export class RateLimiter {
   private blockedFor(lane: Lane, need: Need): number {
     if (lane.active >= lane.cap) return Infinity;
     const now = this.clock.now();
-    const amounts = lane.amounts(need.input, need.maxOutput);
+    const amounts = lane.reserve(need);
     return Math.max(...DIMENSIONS.map((d) => lane.budgets[d].waitMs(amounts[d], now)));
   }
 
@@ -239,28 +285,60 @@ export class RateLimiter {
   private grant(lane: Lane, need: Need, enqueuedAt: number): Permit {
     const now = this.clock.now();
     lane.active++;
-    const amounts = lane.amounts(need.input, need.maxOutput);
+    const amounts = lane.reserve(need);
     const held = DIMENSIONS.map((d) => {
       const budget = lane.budgets[d];
       const before = budget.used(now);
-      return { d, budget, before, reservation: budget.take(amounts[d], now), then: { at: now, used: before + amounts[d] } };
+      return {
+        d,
+        budget,
+        before,
+        reservation: budget.take(amounts[d], now),
+        then: { at: now, used: before + amounts[d] },
+        heldBack: undefined as Reservation | undefined,
+      };
     });
     let released = false;
+    let settled = false;
+    let basisReport: LimitReport | undefined;
+    let sample: { estimated: number; actual: number } | undefined;
     return {
       waitedMs: now - enqueuedAt,
       settle: (input, output = 0) => {
+        if (!settled && input > 0) {
+          if (sample) sample.actual = input;
+          else lane.learnScale(need.input, input);
+          if (basisReport && !lane.configuredBasis && !lane.learnedBasis) this.learnBasis(lane, basisReport, { input, maxOutput: need.maxOutput });
+        }
+        settled = true;
         const actual = lane.amounts(input, output);
-        for (const h of held) if (h.d !== 'requests') h.budget.settle(h.reservation, actual[h.d]);
+        for (const h of held) {
+          if (h.d === 'requests') continue;
+          // The provider's remaining count already held this request at its real size: what the headers made us
+          // hold back for it is now in its own reservation.
+          const growth = actual[h.d] - h.reservation.amount;
+          if (growth > 0 && h.heldBack) h.heldBack.amount = Math.max(0, h.heldBack.amount - growth);
+          h.budget.settle(h.reservation, actual[h.d]);
+        }
         this.pump(lane);
       },
       adapt: (headers) => {
         const t = this.clock.now();
         const report = parseRateLimitHeaders(headers, t);
         const tokens = held[1]!;
-        if (!lane.configuredBasis && !lane.learnedBasis && tokens.before === 0) this.learnBasis(lane, report.tokens, need);
+        // What the provider counts is judged once the request's real input is known (at settle): an estimate that
+        // is off could pass for output tokens counted, or hide them.
+        if (!lane.configuredBasis && !lane.learnedBasis && tokens.before === 0) basisReport = report.tokens;
+        // A request alone in an input-token budget (Anthropic's input-tokens-*, or a token budget known to count
+        // input only) is counted by the headers before its usage arrives: the first such response sets the scale
+        // of the estimates, so that the requests it lets through are not reserved at an estimate that is off.
+        if (!lane.scaleKnown && !settled) {
+          const inputOnly = held[2]!.before === 0 && report.inputTokens.limit !== undefined ? report.inputTokens : !lane.countsOutput && tokens.before === 0 ? report.tokens : undefined;
+          if (inputOnly?.limit !== undefined && inputOnly.remaining !== undefined) sample = lane.learnScale(need.input, inputOnly.limit - inputOnly.remaining);
+        }
         for (const h of held) {
           h.budget.confirm(h.reservation, t);
-          h.budget.adapt(report[h.d], t, h.then);
+          h.heldBack = h.budget.adapt(report[h.d], t, h.then);
         }
         lane.heard = true;
         this.pump(lane);
@@ -276,8 +354,9 @@ export class RateLimiter {
 
   /**
    * What the provider counts against its token limit, from the first response whose request was alone in the
-   * budget: the tokens it reports used are compared with the input alone and with input + max_tokens, and the
-   * nearer wins. (Usage the provider knows of and we do not only makes it look like more was counted: the safe side.)
+   * budget: the tokens it reports used are compared with the request's input as the provider counted it (its usage)
+   * and with that input + max_tokens, and the nearer wins. (Usage the provider knows of and we do not only makes it
+   * look like more was counted: the safe side.)
    */
   private learnBasis(lane: Lane, report: LimitReport, need: Need): void {
     if (report.limit === undefined || report.remaining === undefined || need.maxOutput === 0) return;

@@ -97,17 +97,23 @@ export class WindowBudget {
    * with the finished stream): reservations may have aged out since. And requests admitted together reach the
    * server in any order, so one admitted after us may already be in its count. Hence the gap is the smaller of the
    * comparison with our count then (`then.used` units in use at `then.at`) and with our count now.
+   *
+   * Returns the amount held back, if any: part of it may be the request's own estimate falling short, which its
+   * settle then takes out again (see `RateLimiter`), so that the same tokens are not counted twice.
    */
-  adapt(report: { limit?: number; remaining?: number; resetMs?: number }, now: number, then?: { at: number; used: number }): void {
+  adapt(report: { limit?: number; remaining?: number; resetMs?: number }, now: number, then?: { at: number; used: number }): Reservation | undefined {
     if (report.limit !== undefined && report.limit > 0) this.learned = report.limit;
     const limit = this.limit;
-    if (report.remaining === undefined || limit === undefined) return;
+    if (report.remaining === undefined || limit === undefined) return undefined;
     const remaining = Math.max(0, report.remaining);
     const at = then?.at ?? now;
     const gapNow = limit - this.used(now) - remaining;
     const gap = then ? Math.min(gapNow, limit - then.used - remaining) : gapNow;
-    if (gap <= 0) return;
+    if (gap <= 0) return undefined;
     const expiresAt = at + Math.min(this.windowMs, Math.max(1, report.resetMs ?? this.windowMs));
-    if (expiresAt > now) this.entries.push({ amount: gap, expiresAt });
+    if (expiresAt <= now) return undefined;
+    const held = { amount: gap, expiresAt };
+    this.entries.push(held);
+    return held;
   }
 }
