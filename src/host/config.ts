@@ -61,6 +61,7 @@ export function readConfig(trust: ConfigTrust = NO_APPROVALS): TierwiseConfig {
     provider: ws.provider,
     routing: ws.routing,
     tiers: ws.tiers,
+    dashscopeRegion: ws.dashscopeRegion,
     tasks: c.get('tasks'),
     fallback: ws.fallback,
   });

@@ -96,7 +96,7 @@ export const FAKE_MODELS = {
   // The current default tiers, and the older models tests still name.
   openai: ['gpt-6-luna', 'gpt-6.1-sol', 'gpt-6.2-astra', 'gpt-4o-mini', 'gpt-4o', 'gpt-4.1'],
   anthropic: ['claude-haiku-4-5', 'claude-sonnet-5-5', 'claude-opus-5-5', 'claude-sonnet-4-5', 'claude-opus-4-5'],
-  dashscope: ['qwen-turbo', 'qwen-plus', 'qwen-max'],
+  dashscope: ['qwen3.7-flash', 'qwen3.7-plus', 'qwen-plus', 'qwen3.8-max', 'qwen4-max', 'qwen-max', 'qwen-flash'],
   openaiCompatible: ['llama3.2', 'qwen2.5-coder:7b'],
 } as const;
 

@@ -56,7 +56,7 @@ suite('DashScope: batch and context cache through the fake provider', () => {
     assert.equal(create.body.endpoint, '/v1/chat/completions');
     const lines = (upload.body.content as string).trim().split('\n').map((l) => JSON.parse(l) as { body: Record<string, unknown> & { model: string } });
     assert.equal(lines.length, 3);
-    for (const l of lines) assert.equal(l.body.model, 'qwen-turbo', 'keyword extraction is simple: qwen-turbo');
+    for (const l of lines) assert.equal(l.body.model, 'qwen3.7-flash', 'keyword extraction is simple: qwen3.7-flash');
 
     const recs = await until('three DashScope batch records', () => {
       const r = app.services.ledger().all().slice(before);
@@ -64,14 +64,14 @@ suite('DashScope: batch and context cache through the fake provider', () => {
     });
     const maxTokens = DEFAULT_TASKS.extractKeywords.maxTokens as number;
     recs.forEach((rec, i) => {
-      const usage: Usage = { inputTokens: countTokens(lines[i]!.body, 'dashscope'), outputTokens: Math.min(outputTokensOf(defaultAnswer('qwen-turbo')), maxTokens), cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
+      const usage: Usage = { inputTokens: countTokens(lines[i]!.body, 'dashscope'), outputTokens: Math.min(outputTokensOf(defaultAnswer('qwen3.7-flash')), maxTokens), cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
       assert.equal(rec.provider, 'dashscope');
       assert.equal(rec.batch, true);
       assert.equal(rec.outcome, 'ok');
       assert.equal(rec.currency, 'CNY');
       assert.equal(rec.inputTokens, usage.inputTokens);
-      close(rec.costUsd, usd('qwen-turbo', usage, true), 'batch price');
-      close(rec.costUsd * 2, usd('qwen-turbo', usage), 'half the real-time price');
+      close(rec.costUsd, usd('qwen3.7-flash', usage, true), 'batch price');
+      close(rec.costUsd * 2, usd('qwen3.7-flash', usage), 'half the real-time price');
     });
     assert.ok((await fakeRequests()).some((r) => r.method === 'GET' && r.path === `/compatible-mode/v1/batches/${id}`), 'the batch was polled');
   });
@@ -161,11 +161,11 @@ suite('DashScope: batch and context cache through the fake provider', () => {
     await vscode.commands.executeCommand('tierwise.runTask', 'extractKeywords');
     const rec = await until('a ledger record', () => app.services.ledger().all()[before]);
     const body = (await fakeRequests()).find((r) => r.path === '/compatible-mode/v1/chat/completions')!.body as { model: string; messages: { content: unknown }[] };
-    assert.equal(body.model, 'qwen-turbo');
-    assert.ok(body.messages.every((m) => typeof m.content === 'string'), 'no cache_control for qwen-turbo');
+    assert.equal(body.model, 'qwen3.7-flash');
+    assert.ok(body.messages.every((m) => typeof m.content === 'string'), 'no cache_control for qwen3.7-flash');
     assert.equal(rec.cacheReadTokens, 2048);
-    // qwen-turbo (China): input ¥0.3/M, implicit hit ¥0.06/M, output ¥0.6/M
-    close(rec.costUsd, ((3019 - 2048) * 0.3 + 2048 * 0.06 + 104 * 0.6) / 1e6 / cnyPerUsd(), 'implicit hits at 20%');
-    close(rec.cacheSavingsUsd, (2048 * 0.24) / 1e6 / cnyPerUsd(), 'the saving');
+    // qwen3.7-flash (China, input up to 32K): input ¥0.2/M, implicit hit ¥0.04/M, output ¥0.8/M
+    close(rec.costUsd, ((3019 - 2048) * 0.2 + 2048 * 0.04 + 104 * 0.8) / 1e6 / cnyPerUsd(), 'implicit hits at 20%');
+    close(rec.cacheSavingsUsd, (2048 * 0.16) / 1e6 / cnyPerUsd(), 'the saving');
   });
 });

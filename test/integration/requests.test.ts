@@ -135,7 +135,7 @@ suite('Requests through the fake provider', () => {
       editor.selection = new vscode.Selection(2, 0, 3, 60);
       await vscode.commands.executeCommand('tierwise.runTask', 'extractKeywords');
       const req = await until('a DashScope request', async () => (await fakeRequests()).find((x) => x.path.startsWith('/compatible-mode/')));
-      assert.equal((req.body as { model: string }).model, 'qwen-turbo');
+      assert.equal((req.body as { model: string }).model, 'qwen3.7-flash');
     } finally {
       await setting('provider', 'openai');
     }

@@ -1,6 +1,6 @@
 /** OpenAI Batch API wire format: input JSONL lines, the Batch object, output and error file lines. */
 import { toOpenAIMessages } from '../providers/openaiCompatible';
-import { isReasoningModel, reasoningRoomTokens } from '../providers/reasoning';
+import { isReasoningModel, reasoningRoomTokens, thinksByDefault } from '../providers/reasoning';
 import { mapOpenAIFinishReason } from '../providers/finishReason';
 import { fromOpenAIUsage, type OpenAIWireUsage } from '../providers/usage';
 import type { ChatRequest } from '../types';
@@ -18,6 +18,8 @@ export function openAIBatchBody(req: ChatRequest): Record<string, unknown> {
   if (reasoning) body.max_completion_tokens = req.maxTokens + reasoningRoomTokens('openai', req.model);
   else body.max_tokens = req.maxTokens;
   if (req.temperature !== undefined && !reasoning) body.temperature = req.temperature;
+  // DashScope's batch file takes the same body: Qwen3.5 and later think unless told not to.
+  if (thinksByDefault(req.provider, req.model)) body.enable_thinking = false;
   return body;
 }
 

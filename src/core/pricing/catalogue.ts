@@ -2,6 +2,8 @@ import type { Currency, ProviderId, Tier } from '../types';
 import { DEFAULT_DASHSCOPE_REGION, dashscopeRegionFrom, type DashScopeRegion } from '../providers/baseUrls';
 import data from './catalogue.json';
 
+export type LifecycleStatus = 'current' | 'legacy' | 'deprecated' | 'retired';
+
 /**
  * One input-length price tier (DashScope): a request whose input is at most `upTo` tokens (and above the
  * previous tier's) is billed, as a whole, at these prices.
@@ -48,11 +50,22 @@ export interface ModelEntry {
   /** Batch calls get no cache discount (DashScope): cached tokens bill at the batch input price. */
   batchNoCacheDiscount?: boolean;
   aliases?: string[];
+  /**
+   * Where the model is in its life, as the provider announced it: `current`, `legacy` (superseded but served, no
+   * retirement announced), `deprecated` (retirement announced) or `retired`. Past `endOfLife` a model is retired
+   * whatever this says (see `lifecycleOf`).
+   */
+  status?: LifecycleStatus;
   /** The provider has announced the model's retirement (or retired it): never a default. */
   deprecated?: boolean;
   /** Shutdown date (YYYY-MM-DD) where announced; after it the model no longer answers. */
   endOfLife?: string;
-  deprecationSource?: string;
+  /** The model the provider recommends instead, where it names one. */
+  successor?: string;
+  /** Where the lifecycle was read, a second source, and the date it was checked (YYYY-MM-DD). */
+  lifecycleSource?: string;
+  lifecycleSourceCheck?: string;
+  lifecycleChecked?: string;
   source?: string;
   sourceCheck?: string;
   date?: string;

@@ -1,4 +1,5 @@
-export { Catalogue, isRetired, laddersRise, modelIdCandidates, type CatalogueOptions, type CatalogueOverrides, type ModelEntry, type PriceTier } from './catalogue';
+export { Catalogue, isRetired, laddersRise, modelIdCandidates, type CatalogueOptions, type CatalogueOverrides, type LifecycleStatus, type ModelEntry, type PriceTier } from './catalogue';
+export { PLATFORM_NAMES, closestModels, isoDay, lifecycleOf, modelNotice, type Lifecycle, type ModelNotice } from './lifecycle';
 export {
   LITELLM_PRICES_URL,
   parseLiteLlmPrices,

@@ -11,7 +11,7 @@ import { mapOpenAIFinishReason } from './finishReason';
 import type { Provider, ProviderConfig } from './types';
 import { fromOpenAIUsage } from './usage';
 
-import { isReasoningModel, reasoningRoomTokens } from './reasoning';
+import { isReasoningModel, reasoningRoomTokens, thinksByDefault } from './reasoning';
 
 export { isReasoningModel };
 
@@ -65,6 +65,7 @@ export function buildChatBody(cfg: Pick<ProviderConfig, 'id'>, req: ChatRequest)
   if (cfg.id === 'openai' && reasoning) body.max_completion_tokens = req.maxTokens + reasoningRoomTokens(cfg.id, req.model);
   else body.max_tokens = req.maxTokens;
   if (req.temperature !== undefined && !reasoning) body.temperature = req.temperature;
+  if (thinksByDefault(cfg.id, req.model)) (body as ChatCompletionCreateParamsStreaming & { enable_thinking?: boolean }).enable_thinking = false;
   return body;
 }
 

@@ -17,3 +17,15 @@ export const REASONING_ROOM_TOKENS = 1024;
 export function reasoningRoomTokens(provider: ProviderId, model: string): number {
   return provider === 'openai' && isReasoningModel(model) ? REASONING_ROOM_TOKENS : 0;
 }
+
+/**
+ * DashScope's Qwen3.5 and later families (qwen3.5-…, qwen3.6-…, qwen3.7-…, qwen3.8-…, qwen4-…) think by default
+ * ("qwen3.8、qwen3.7、qwen3.6、qwen3.5 系列模型默认开启思考模式", Model Studio's batch page, checked 2026-12-07). Tierwise
+ * sizes max_tokens for the answer and prices it at the non-thinking output price, so it asks them not to think
+ * (`enable_thinking: false`), as it sends Qwen3's hybrid models (whose default is off).
+ */
+export function thinksByDefault(provider: ProviderId, model: string): boolean {
+  if (provider !== 'dashscope') return false;
+  const m = model.toLowerCase().replace(/^.*\//, '');
+  return /^qwen(3\.[5-9]|[4-9](\.\d+)?)(-|$)/.test(m);
+}

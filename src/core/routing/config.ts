@@ -8,7 +8,8 @@ import type { TaskDef } from './taskCatalogue';
 import { DEFAULT_TASKS } from './taskCatalogue';
 import { mergeTasks } from './taskSettings';
 import type { ModelRef, TierTable } from './tiers';
-import { DEFAULT_TIER_MODELS, isProviderId, isTier, parseModelRef, resolveTierTable } from './tiers';
+import { DEFAULT_TIER_MODELS, defaultTierModels, isProviderId, isTier, parseModelRef, resolveTierTable } from './tiers';
+import type { DashScopeRegion } from '../providers/baseUrls';
 import type { Classifier } from './judge';
 import { CLASSIFIERS } from './judge';
 
@@ -35,9 +36,9 @@ export interface RoutingConfig {
 
 export const DEFAULT_LONG_DOCUMENT_TOKENS = 8000;
 
-export function defaultRoutingConfig(activeProvider: ProviderId = 'openai'): RoutingConfig {
+export function defaultRoutingConfig(activeProvider: ProviderId = 'openai', dashscopeRegion?: DashScopeRegion): RoutingConfig {
   const { tasks } = mergeTasks(undefined, DEFAULT_TASKS);
-  const { table } = resolveTierTable(undefined, DEFAULT_TIER_MODELS);
+  const { table } = resolveTierTable(undefined, defaultTierModels(dashscopeRegion));
   return {
     policy: 'provider',
     activeProvider,
@@ -59,6 +60,8 @@ export interface RoutingSettings {
   routing?: unknown;
   /** `tierwise.tiers` : { <provider>: { simple, medium, complex } } */
   tiers?: unknown;
+  /** `tierwise.providers.dashscope.region`, which picks DashScope's default tier models. */
+  dashscopeRegion?: DashScopeRegion;
   /** `tierwise.tasks` : { <taskId>: partial task } */
   tasks?: unknown;
   /** `tierwise.fallback` : { <tier>: ["provider/model", …] } */
@@ -78,7 +81,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 /** Build a RoutingConfig from raw settings. Invalid values fall back to defaults and are reported. */
 export function routingConfigFromSettings(raw: RoutingSettings): RoutingConfigResult {
   const problems: string[] = [];
-  const cfg = defaultRoutingConfig();
+  const cfg = defaultRoutingConfig(undefined, raw.dashscopeRegion);
 
   if (raw.provider !== undefined && raw.provider !== null && raw.provider !== '') {
     if (isProviderId(raw.provider)) cfg.activeProvider = raw.provider;
@@ -133,7 +136,7 @@ export function routingConfigFromSettings(raw: RoutingSettings): RoutingConfigRe
     }
   }
 
-  const tiers = resolveTierTable(raw.tiers);
+  const tiers = resolveTierTable(raw.tiers, defaultTierModels(raw.dashscopeRegion));
   cfg.tiers = tiers.table;
   problems.push(...tiers.problems);
 
@@ -266,6 +269,6 @@ export const ROUTING_SETTINGS: Record<string, SettingDescription> = {
     additionalProperties: false,
     default: {},
     description:
-      'Models to fall back to, per tier, when the routed model fails, as "provider/model", e.g. { "simple": ["dashscope/qwen-turbo", "openai/gpt-4o-mini"] }.',
+      'Models to fall back to, per tier, when the routed model fails, as "provider/model", e.g. { "simple": ["dashscope/qwen3.7-flash", "openai/gpt-6-luna"] }.',
   },
 };

@@ -3,27 +3,45 @@
  */
 import type { ProviderId, Tier } from '../types';
 import { PROVIDER_IDS, TIERS } from '../types';
+import { DEFAULT_DASHSCOPE_REGION, type DashScopeRegion } from '../providers/baseUrls';
 
 export type TierModels = Record<Tier, string>;
 export type TierTable = Record<ProviderId, TierModels>;
 
 /**
- * Defaults: per provider a ladder whose price per token rises with the tier (a unit test checks it against the
- * catalogue, and that no default is deprecated). Checked 2026-12-01.
+ * Defaults: per provider a ladder whose price per token rises with the tier. A unit test checks each against the
+ * catalogue: priced, rising, and neither deprecated nor retired (by the catalogue's lifecycle dates). Checked 2026-12-07.
  * - OpenAI: gpt-6-luna / gpt-6.1-sol / gpt-6.2-astra. The GPT-4o, GPT-4.1 and GPT-5 families are deprecated
  *   (shutdown 2027-01-14 and 2026-12-11), so the current GPT-6 models are used; all three are reasoning models.
  * - Anthropic: claude-haiku-4-5 / claude-sonnet-5-5 / claude-opus-5-5. Claude Opus 4.5 and Sonnet 4.5 are
- *   deprecated. Haiku 4.5 (not 5.5) for the simple tier: it does not think unless asked, so the small output
- *   budgets of the simple tasks (10 tokens for a label) hold, and it accepts `temperature: 0`.
- * - DashScope: qwen-turbo / qwen-plus / qwen-max (stable aliases in the compatible-mode API).
+ *   deprecated. Haiku 4.5 is legacy since Haiku 5.5 came out (2026-10-07) but still served with no retirement
+ *   announced; it stays the simple tier because Haiku 5.5 thinks by default and refuses `temperature` (a 400), while
+ *   the simple tasks want a ten-token label at `temperature: 0`.
+ * - DashScope, per region (`dashscopeTierModels`): qwen-turbo was shut down on 2026-10-10 in Beijing and Singapore,
+ *   and Model Studio recommends the Qwen3.6/3.7 series. By price and ability:
+ *   China (CNY): qwen3.7-flash / qwen-plus / qwen3.8-max. qwen-plus (Qwen3-based, 1M context, ¥0.8/¥2) stays the
+ *   medium tier: no price of qwen3.7-plus in CNY was found, and qwen3.6-plus costs ¥2/¥12.
+ *   International and US (USD): qwen3.7-flash / qwen3.7-plus / qwen4-max.
  * - OpenAI-compatible (Ollama, LM Studio, vLLM, gateways): the user's own model names; `llama3.2` by default.
  */
-export const DEFAULT_TIER_MODELS: Readonly<TierTable> = Object.freeze({
-  openai: { simple: 'gpt-6-luna', medium: 'gpt-6.1-sol', complex: 'gpt-6.2-astra' },
-  anthropic: { simple: 'claude-haiku-4-5', medium: 'claude-sonnet-5-5', complex: 'claude-opus-5-5' },
-  dashscope: { simple: 'qwen-turbo', medium: 'qwen-plus', complex: 'qwen-max' },
-  openaiCompatible: { simple: 'llama3.2', medium: 'llama3.2', complex: 'llama3.2' },
+export const DASHSCOPE_TIER_MODELS: Readonly<Record<DashScopeRegion, TierModels>> = Object.freeze({
+  china: { simple: 'qwen3.7-flash', medium: 'qwen-plus', complex: 'qwen3.8-max' },
+  international: { simple: 'qwen3.7-flash', medium: 'qwen3.7-plus', complex: 'qwen4-max' },
+  us: { simple: 'qwen3.7-flash', medium: 'qwen3.7-plus', complex: 'qwen4-max' },
 });
+
+/** The default tier table for a DashScope region (the other providers' defaults do not depend on it). */
+export function defaultTierModels(region: DashScopeRegion = DEFAULT_DASHSCOPE_REGION): Readonly<TierTable> {
+  return Object.freeze({
+    openai: { simple: 'gpt-6-luna', medium: 'gpt-6.1-sol', complex: 'gpt-6.2-astra' },
+    anthropic: { simple: 'claude-haiku-4-5', medium: 'claude-sonnet-5-5', complex: 'claude-opus-5-5' },
+    dashscope: { ...DASHSCOPE_TIER_MODELS[region] },
+    openaiCompatible: { simple: 'llama3.2', medium: 'llama3.2', complex: 'llama3.2' },
+  });
+}
+
+/** The defaults in the default DashScope region (China). */
+export const DEFAULT_TIER_MODELS: Readonly<TierTable> = defaultTierModels();
 
 /** The model names of the original plan, kept for users and tests that refer to them. */
 export const SEED_TIER_MODELS: Readonly<TierTable> = Object.freeze({

@@ -22,13 +22,17 @@ describe('batch: DashScope models per region (data)', () => {
   it('lists the models of each region and refuses others, naming the supported ones', () => {
     assert.ok(dashscopeBatchModels('china').includes('qwen-long'));
     assert.ok(!dashscopeBatchModels('international').includes('qwen-long'), 'qwen-long batch is Beijing only');
-    for (const m of ['qwen-max', 'qwen-plus', 'qwen-flash', 'qwen-turbo']) {
+    for (const m of ['qwen-plus', 'qwen-flash']) {
       assert.ok(dashscopeBatchSupports(m, 'china'), m);
       assert.ok(dashscopeBatchSupports(m, 'international'), m);
     }
+    // Beijing batches the current Qwen3.x models, Singapore the mainline ones; qwen-turbo (shut down) in neither.
+    for (const m of ['qwen3.8-max', 'qwen3.7-plus', 'qwen3.7-flash']) assert.ok(dashscopeBatchSupports(m, 'china'), m);
+    assert.ok(dashscopeBatchSupports('qwen-max', 'international'));
+    for (const r of ['china', 'international'] as const) assert.equal(dashscopeBatchSupports('qwen-turbo', r), false, r);
     const why = dashscopeBatchRefusal('qwen-long', 'international')!;
     assert.match(why, /does not take qwen-long/);
-    assert.match(why, /qwen-max, qwen-plus, qwen-flash, qwen-turbo/);
+    assert.match(why, /qwen-max, qwen-plus, qwen-flash(?!,)/);
     assert.match(dashscopeBatchRefusal('qwen-plus', 'us')!, /US \(Virginia\)/);
     assert.equal(dashscopeBatchRefusal('qwen-plus', 'china'), undefined);
   });
@@ -88,7 +92,7 @@ describe('batch: DashScope through its OpenAI-compatible endpoints (fake provide
   it('reads the error file too: a failed item comes back with its code and HTTP status', async () => {
     const c = client('china');
     fx.fake.enqueue({ kind: 'ok' }, { kind: 'error', errorType: 'bad_request' });
-    const info = await c.submit(items('qwen-turbo', 2));
+    const info = await c.submit(items('qwen3.7-flash', 2));
     const done = await c.waitForCompletion(info.id);
     assert.ok(done.outputFileId && done.errorFileId);
     const { results } = await c.results(done, { order: ['item-1', 'item-2'] });
@@ -100,7 +104,7 @@ describe('batch: DashScope through its OpenAI-compatible endpoints (fake provide
 
   it('cancels a batch that has not run yet', async () => {
     const c = client('china');
-    const info = await c.submit(items('qwen-max', 1));
+    const info = await c.submit(items('qwen3.8-max', 1));
     const cancelled = await c.cancel(info.id);
     assert.equal(fx.fake.requests.at(-1)!.path, `/compatible-mode/v1/batches/${info.id}/cancel`);
     assert.equal(cancelled.status, 'cancelling');
@@ -110,7 +114,7 @@ describe('batch: DashScope through its OpenAI-compatible endpoints (fake provide
   it('refuses a model the region does not batch before anything is sent, naming the supported models', async () => {
     const e = await caught(client('international').submit(items('qwen-long', 2)));
     assert.equal(e.kind, 'badRequest');
-    assert.match(e.message, /qwen-max, qwen-plus, qwen-flash, qwen-turbo/);
+    assert.match(e.message, /qwen-max, qwen-plus, qwen-flash(?!,)/);
     const us = await caught(client('us').submit(items('qwen-plus', 1)));
     assert.match(us.message, /not offered for the US \(Virginia\) region/);
     const mixed = [...items('qwen-plus', 1), { customId: 'x', request: { ...items('qwen-max', 1)[0]!.request } }];

@@ -221,8 +221,8 @@ describe('pricing: estimates and compare table', () => {
     close(o.batchTotal!, 0.0125 / 2 * 7);
     assert.equal(o.tokensExact, true);
     const q = rows.find((r) => r.provider === 'dashscope' && r.tier === 'complex')!;
-    assert.equal(q.model, 'qwen-max');
-    close(q.total, (1000 * 2.4 + 1000 * 9.6) / 1e6, 'CNY prices stay CNY');
+    assert.equal(q.model, 'qwen3.8-max');
+    close(q.total, (1000 * 12 + 1000 * 36) / 1e6, 'CNY prices stay CNY');
     const a = rows.find((r) => r.provider === 'anthropic' && r.tier === 'simple')!;
     assert.equal(a.tokens, 1100);
     assert.equal(a.fitsContext, true);

@@ -116,14 +116,14 @@ describe('pricing: DashScope usage shapes against hand calculations', () => {
       maxTokens: 1000,
       currency: { display: 'CNY', cnyPerUsd: 7 },
       tokensFor: () => ({ tokens: 200_000, exact: true }),
-      batchAvailable: (_p, model) => model !== 'qwen-turbo',
+      batchAvailable: (_p, model) => model !== 'qwen3.7-flash',
     });
     const medium = rows.find((r) => r.tier === 'medium')!;
     assert.equal(medium.model, 'qwen-plus');
     close(medium.total, 0.5);
     close(medium.batchTotal!, 0.25);
     const simple = rows.find((r) => r.tier === 'simple')!;
-    assert.equal(simple.model, 'qwen-turbo');
+    assert.equal(simple.model, 'qwen3.7-flash');
     assert.equal(simple.batchTotal, undefined, 'no batch figure where the batch cannot run');
   });
 });

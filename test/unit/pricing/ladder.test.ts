@@ -2,26 +2,32 @@ import assert from 'node:assert/strict';
 import { Catalogue, isRetired, laddersRise, type ModelEntry } from '../../../src/core/pricing/catalogue';
 import { defaultRoutingConfig } from '../../../src/core/routing/config';
 import { Router, isRouteError } from '../../../src/core/routing/router';
-import { DEFAULT_TIER_MODELS } from '../../../src/core/routing/tiers';
+import { lifecycleOf, modelNotice } from '../../../src/core/pricing/lifecycle';
+import { DEFAULT_TIER_MODELS, defaultTierModels } from '../../../src/core/routing/tiers';
 import { TIERS, type ProviderId } from '../../../src/core/types';
 
-const TODAY = '2026-12-01';
+/** The day the catalogue was last checked: no default may be retired or past its end of life by then. */
+const TODAY = Catalogue.builtInDate();
 const CLOUD: ProviderId[] = ['openai', 'anthropic', 'dashscope'];
 
 describe('pricing / default tier ladders', () => {
-  for (const region of ['china', 'international'] as const) {
+  for (const region of ['china', 'international', 'us'] as const) {
     const cat = new Catalogue({ dashscopeRegion: region });
+    const defaults = defaultTierModels(region);
     for (const provider of CLOUD) {
-      if (provider !== 'dashscope' && region === 'international') continue;
+      if (provider !== 'dashscope' && region !== 'china') continue;
       const label = provider === 'dashscope' ? `dashscope (${region})` : provider;
 
-      it(`${label}: every default is catalogued, current and priced; simple < medium < complex per token`, () => {
+      it(`${label}: every default is catalogued, neither deprecated nor retired, and priced; simple < medium < complex per token`, () => {
         const steps = TIERS.map((t) => {
-          const id = DEFAULT_TIER_MODELS[provider][t];
+          const id = defaults[provider][t];
           const e = cat.get(provider, id);
           assert.ok(e, `${provider} ${t} default ${id} is in the catalogue`);
           assert.ok(!e.deprecated, `${provider} ${t} default ${id} is deprecated`);
+          const lc = lifecycleOf(e, TODAY);
+          assert.ok(lc.status === 'current' || lc.status === 'legacy', `${provider} ${t} default ${id} is ${lc.status}`);
           assert.ok(!isRetired(e, TODAY), `${provider} ${t} default ${id} is past its end of life ${e.endOfLife}`);
+          assert.equal(modelNotice(cat, provider, id, TODAY), undefined, `${id} would be flagged`);
           assert.ok(e.inputPerM > 0 && e.outputPerM > 0, `${id} has prices`);
           return e;
         });
@@ -33,9 +39,13 @@ describe('pricing / default tier ladders', () => {
     }
   }
 
-  it("the catalogue's tier hints name the same defaults (used where no tier table is given)", () => {
-    const cat = new Catalogue();
-    for (const p of CLOUD) for (const t of TIERS) assert.equal(cat.defaultFor(p, t)?.id, DEFAULT_TIER_MODELS[p][t], `${p} ${t}`);
+  it("the catalogue's tier hints name the same defaults in every DashScope region (used where no tier table is given)", () => {
+    for (const region of ['china', 'international', 'us'] as const) {
+      const cat = new Catalogue({ dashscopeRegion: region });
+      const defaults = defaultTierModels(region);
+      for (const p of CLOUD) for (const t of TIERS) assert.equal(cat.defaultFor(p, t)?.id, defaults[p][t], `${p} ${t} (${region})`);
+    }
+    assert.deepEqual(DEFAULT_TIER_MODELS, defaultTierModels('china'), 'China is the default region');
   });
 
   it('a ladder rises only when no step is cheaper in input or output and each step costs more', () => {
@@ -52,6 +62,44 @@ describe('pricing / default tier ladders', () => {
 describe('pricing / catalogue entries', () => {
   const all = new Catalogue().all();
   const current = (p: ProviderId) => all.filter((e) => e.provider === p && !e.deprecated);
+
+  it('every entry carries its lifecycle: a status, its source and the date checked; successors are catalogued', () => {
+    for (const e of all) {
+      const at = `${e.provider}/${e.id}${e.region ? ` (${e.region})` : ''}`;
+      assert.ok(['current', 'legacy', 'deprecated', 'retired'].includes(e.status ?? ''), `${at} status ${e.status}`);
+      assert.match(e.lifecycleSource ?? '', /^https:\/\//, `${at} lifecycle source`);
+      assert.match(e.lifecycleChecked ?? '', /^\d{4}-\d{2}-\d{2}$/, `${at} lifecycle checked`);
+      assert.equal(!!e.deprecated, e.status === 'deprecated' || e.status === 'retired', `${at}: deprecated is true exactly for deprecated and retired models`);
+      if (e.status === 'retired') assert.ok(e.endOfLife && e.endOfLife <= TODAY, `${at} is retired but has no past end of life`);
+      if (e.endOfLife && e.endOfLife < TODAY) assert.equal(e.status, 'retired', `${at} is past its end of life ${e.endOfLife}`);
+      if (e.successor) {
+        const next = new Catalogue({ dashscopeRegion: e.region }).get(e.provider, e.successor);
+        assert.ok(next, `${at}: successor ${e.successor} is catalogued`);
+        assert.equal(lifecycleOf(next, TODAY).status === 'retired', false, `${at}: successor ${e.successor} is not retired`);
+      }
+    }
+  });
+
+  it('the retirements the platforms announced: qwen-turbo on 2026-10-10 in both regions, Claude 3 Haiku on 2026-04-20; Haiku 4.5 legacy', () => {
+    for (const region of ['china', 'international'] as const) {
+      const cat = new Catalogue({ dashscopeRegion: region });
+      const n = modelNotice(cat, 'dashscope', 'qwen-turbo', '2026-12-07');
+      assert.equal(n?.level, 'retired');
+      assert.equal(n?.successor, 'qwen3.7-flash');
+      assert.equal(n?.message, 'qwen-turbo was retired by Alibaba Cloud Model Studio on 2026-10-10: requests to it fail. Alibaba Cloud Model Studio recommends qwen3.7-flash instead.');
+    }
+    const cat = new Catalogue();
+    assert.equal(modelNotice(cat, 'anthropic', 'claude-3-haiku-20240307', '2026-12-07')?.endOfLife, '2026-04-20');
+    assert.equal(lifecycleOf(cat.get('anthropic', 'claude-haiku-4-5')!, '2026-12-07').status, 'legacy');
+    assert.equal(cat.get('anthropic', 'claude-haiku-4-5')?.successor, 'claude-haiku-5-5');
+    assert.equal(modelNotice(cat, 'anthropic', 'claude-haiku-4-5', '2026-12-07'), undefined, 'a legacy model is not flagged');
+    // A deprecation without a named successor offers the tier's current model.
+    const gpt5 = modelNotice(cat, 'openai', 'gpt-5', '2026-12-01', (e) => DEFAULT_TIER_MODELS.openai[e.tier]);
+    assert.equal(gpt5?.level, 'deprecated');
+    assert.equal(gpt5?.successor, 'gpt-6.2-astra');
+    assert.match(gpt5!.message, /stops answering on 2026-12-11\. Tierwise's current complex model is gpt-6\.2-astra\./);
+    assert.equal(modelNotice(cat, 'openai', 'gpt-5', '2026-12-12')?.level, 'retired', 'past its end of life it is retired');
+  });
 
   it('every entry has a source and a date; deprecations carry a valid end-of-life date where one is given', () => {
     for (const e of all) {

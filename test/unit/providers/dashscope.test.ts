@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { dashscopeRegionOf, defaultBaseUrl } from '../../../src/core/providers';
 import { toOpenAIMessages } from '../../../src/core/providers/openaiCompatible';
+import { thinksByDefault } from '../../../src/core/providers/reasoning';
+import { openAIBatchBody } from '../../../src/core/batch/openai';
 import { applyPromptCaching, countCacheBreakpoints, supportsDashScopeExplicitCache } from '../../../src/core/resilience/caching';
 import type { ChatRequest } from '../../../src/core/types';
 import { useFakeProvider } from '../../helpers/fakeProvider';
@@ -120,6 +122,19 @@ describe('DashScope through the openai SDK against the fake provider', () => {
     assert.equal(u2.cacheReadTokens, u1.cacheWriteTokens, 'the second request reads what the first wrote');
     assert.equal(u2.cacheWriteTokens, 0);
     assert.equal(u2.explicitCache, true);
+  });
+
+  it('asks Qwen3.5 and later (which think by default) not to think, over HTTP through the SDK; Qwen3 models get no flag', async () => {
+    const p = fx.provider('dashscope', KEY);
+    for (const model of ['qwen3.7-flash', 'qwen3.8-max', 'qwen4-max', 'qwen3.5-plus-2026-02-15']) {
+      const r = await collect(p.stream(qwen(undefined, ['Label: spam or not?'], { model, maxTokens: 10 })));
+      assert.equal(r.error, undefined);
+      assert.equal((fx.fake.requests.at(-1)!.body as { enable_thinking?: boolean }).enable_thinking, false, model);
+    }
+    await collect(p.stream(qwen(undefined, ['Hello'], { model: 'qwen-plus' })));
+    assert.equal('enable_thinking' in (fx.fake.requests.at(-1)!.body as object), false, 'qwen-plus: its own default (no thinking)');
+    assert.equal(thinksByDefault('openai', 'qwen3.7-flash'), false, 'a local server is left alone');
+    assert.equal(openAIBatchBody({ provider: 'dashscope', model: 'qwen3.7-plus', messages: [{ role: 'user', content: 'x' }], maxTokens: 5 }).enable_thinking, false, 'batch lines too');
   });
 
   it('a key from another region gets a message saying DashScope keys are region-locked, naming the region setting', async () => {

@@ -30,7 +30,7 @@ describe('routing / with the pricing catalogue', () => {
     );
     const r = router.route({ task: 'classify', inputTokens: 1000, selectionText: 'x' });
     assert.ok(!isRouteError(r));
-    assert.equal(r.model, 'qwen-turbo');
+    assert.equal(r.model, 'qwen3.7-flash');
     assert.ok(r.estimatedUsd && r.estimatedUsd.max > 0);
   });
 

@@ -10,11 +10,19 @@ import {
 } from '../../../src/core/routing/tiers';
 
 describe('routing / tier models', () => {
+  it("DashScope's defaults follow the region: Beijing's in CNY, Singapore's and Virginia's in USD; a user's tier setting still wins", () => {
+    assert.deepEqual(routingConfigFromSettings({ dashscopeRegion: 'international' }).config.tiers.dashscope, { simple: 'qwen3.7-flash', medium: 'qwen3.7-plus', complex: 'qwen4-max' });
+    assert.deepEqual(routingConfigFromSettings({ dashscopeRegion: 'us' }).config.tiers.dashscope, { simple: 'qwen3.7-flash', medium: 'qwen3.7-plus', complex: 'qwen4-max' });
+    assert.deepEqual(routingConfigFromSettings({ dashscopeRegion: 'china' }).config.tiers.dashscope, { simple: 'qwen3.7-flash', medium: 'qwen-plus', complex: 'qwen3.8-max' });
+    const mine = routingConfigFromSettings({ dashscopeRegion: 'international', tiers: { dashscope: { medium: 'qwen-plus' } } }).config.tiers.dashscope;
+    assert.deepEqual(mine, { simple: 'qwen3.7-flash', medium: 'qwen-plus', complex: 'qwen4-max' });
+  });
+
   it('has a model for every provider and tier, and keeps the seed names available', () => {
     for (const p of PROVIDER_IDS) for (const t of TIERS) assert.ok(DEFAULT_TIER_MODELS[p][t], `${p}.${t}`);
     assert.deepEqual(DEFAULT_TIER_MODELS.openai, { simple: 'gpt-6-luna', medium: 'gpt-6.1-sol', complex: 'gpt-6.2-astra' });
     assert.deepEqual(DEFAULT_TIER_MODELS.anthropic, { simple: 'claude-haiku-4-5', medium: 'claude-sonnet-5-5', complex: 'claude-opus-5-5' });
-    assert.deepEqual(DEFAULT_TIER_MODELS.dashscope, { simple: 'qwen-turbo', medium: 'qwen-plus', complex: 'qwen-max' });
+    assert.deepEqual(DEFAULT_TIER_MODELS.dashscope, { simple: 'qwen3.7-flash', medium: 'qwen-plus', complex: 'qwen3.8-max' });
     assert.deepEqual(SEED_TIER_MODELS.anthropic, {
       simple: 'claude-3-5-haiku-latest',
       medium: 'claude-3-5-sonnet-latest',
