@@ -99,8 +99,9 @@ export class Destinations implements vscode.Disposable {
           label,
           used.host,
         ),
-        allow,
+        // The safe choice first: a modal's first button is the one Enter picks; Allow takes a deliberate click.
         mine,
+        allow,
       );
       if (choice === allow) {
         await this.approve(provider, w.host, w.setting);

@@ -105,6 +105,7 @@ suite('Workspace settings cannot send a key elsewhere', () => {
     assert.equal(asked.length, 1);
     assert.match(asked[0]!.message, new RegExp(`OpenAI requests and your API key to ${host.replace(/\./g, '\\.')}`));
     assert.match(asked[0]!.detail, /tierwise\.providers\.openai\.baseUrl/);
+    assert.equal(asked[0]!.buttons[0], 'Use My Settings', 'Enter picks the safe choice: the first button of a modal is its default');
     assert.equal(a?.outcome, 'done');
     assert.ok((a?.live.notes ?? []).some((n) => n.includes('not approved for this workspace') && n.includes(host)), JSON.stringify(a?.live.notes));
     assert.equal(attacker.requests.length, 0, 'the workspace host saw no request');

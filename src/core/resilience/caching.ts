@@ -26,9 +26,10 @@ export function minCacheableTokens(provider: ProviderId, model: string): number 
 
 /**
  * DashScope models with an explicit (cache_control) context cache, as Model Studio's "Context cache" page lists
- * them; dated snapshots and "-latest" of these ids count too. Other models get the implicit cache only.
+ * them (qwen4-max: its own model page, checked 2026-12-07); dated snapshots and "-latest" of these ids count too.
+ * Other models get the implicit cache only.
  */
-export const DASHSCOPE_EXPLICIT_CACHE_MODELS: readonly string[] = ['qwen-max', 'qwen-plus', 'qwen-flash', 'qwen3-coder-plus', 'qwen3-coder-flash'];
+export const DASHSCOPE_EXPLICIT_CACHE_MODELS: readonly string[] = ['qwen-max', 'qwen-plus', 'qwen-flash', 'qwen3-coder-plus', 'qwen3-coder-flash', 'qwen4-max'];
 
 export function supportsDashScopeExplicitCache(model: string): boolean {
   const m = model.trim().toLowerCase().replace(/^dashscope\//, '');

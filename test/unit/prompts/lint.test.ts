@@ -27,7 +27,7 @@ describe('prompts: lint', () => {
   it('the three samples are clean apart from the cached long system prompt hint', () => {
     assert.deepEqual(codes(lintPrompt(parsePromptMd(example('sentiment-classifier.prompt.md')), ctx())), []);
     assert.deepEqual(codes(lintPrompt(parsePrompty(example('support-assistant.prompty')), ctx())), []);
-    const qa = lintPrompt(parsePromptMd(example('policy-qa.prompt.md')), ctx({ target: { provider: 'anthropic', model: 'claude-sonnet-4-5' } }));
+    const qa = lintPrompt(parsePromptMd(example('policy-qa.prompt.md')), ctx({ target: { provider: 'anthropic', model: 'claude-sonnet-5-5' } }));
     assert.deepEqual(qa.map((d) => [d.code, d.severity]), [['system-too-long', 'hint']]);
   });
 

@@ -9,7 +9,7 @@ describe('prompts: .prompty parser', () => {
     assert.deepEqual(p.problems, []);
     assert.equal(p.format, 'prompty');
     assert.equal(p.config.provider, 'openai');
-    assert.equal(p.config.model, 'gpt-4o-mini');
+    assert.equal(p.config.model, 'gpt-6-luna');
     assert.equal(p.config.maxTokens, 400);
     assert.equal(p.config.temperature, 0.3);
     assert.equal(p.config.cache, false);
