@@ -18,48 +18,14 @@
 import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Catalogue, toUsd } from '../../src/core/pricing';
-import type { ModelInfo, Route, RouteInput, RoutingPorts } from '../../src/core/routing';
-import { Router, assessComplexity, defaultRoutingConfig, isRouteError, roughTokens } from '../../src/core/routing';
+import { toUsd } from '../../src/core/pricing';
+import type { RouteInput } from '../../src/core/routing';
+import { assessComplexity, roughTokens } from '../../src/core/routing';
 import type { ProviderId, Tier } from '../../src/core/types';
 import { TIERS } from '../../src/core/types';
-import { SNIPPETS } from './snippets';
+import { config, inputFor, labelledItems, ports, route, type Item } from './labelled';
 
 const verbose = process.argv.includes('--verbose');
-const here = __dirname;
-
-interface Item {
-  id: string;
-  split: 'dev' | 'test';
-  tier: Tier;
-  q: string;
-  sel: string;
-  lang: 'en' | 'zh';
-}
-
-const catalogue = new Catalogue();
-const ports: RoutingPorts = {
-  modelInfo: (p, m): ModelInfo | undefined => {
-    const e = catalogue.get(p, m);
-    return e && { contextWindow: e.contextWindow, maxOutput: e.maxOutput, inputPerM: e.inputPerM, outputPerM: e.outputPerM, currency: e.currency };
-  },
-  toUsd: (amount, currency) => toUsd(amount, currency),
-  available: ['openai'],
-};
-const config = defaultRoutingConfig('openai');
-const router = new Router(config, ports);
-
-function inputFor(q: string, sel: string): RouteInput {
-  const s = SNIPPETS[sel];
-  if (!s) throw new Error(`unknown snippet ${sel}`);
-  return { task: 'answer', question: q, selectionText: s.text, languageId: s.languageId, inputTokens: roughTokens(`${q}\n${s.text}`) };
-}
-
-function route(input: RouteInput): Route {
-  const r = router.route(input);
-  if (isRouteError(r)) throw new Error(r.message);
-  return r;
-}
 
 const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(1)}%` : '—');
 const usd = (x: number) => `$${x.toFixed(4)}`;
@@ -80,10 +46,7 @@ function priceOn(tier: Tier, prompt: number, output: number, provider: ProviderI
 }
 
 function labelled(): void {
-  const items = readFileSync(join(here, 'labelled.jsonl'), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as Item);
+  const items = labelledItems();
   console.log(`Labelled set: ${items.length} requests (${items.filter((i) => i.split === 'dev').length} dev, ${items.filter((i) => i.split === 'test').length} held-out test), models ${TIERS.map((t) => config.tiers.openai[t]).join(' / ')}`);
   const groups: [string, (i: Item) => boolean][] = [
     ['dev', (i) => i.split === 'dev'],
@@ -139,10 +102,7 @@ function labelled(): void {
 // 2. Speed
 
 function speed(): void {
-  const items = readFileSync(join(here, 'labelled.jsonl'), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as Item);
+  const items = labelledItems();
   const inputs = items.map((i) => inputFor(i.q, i.sel));
   const longQ = inputFor(`${'Please refactor this and then explain it, and add tests. '.repeat(70)}`, 'ts-long');
   const fixed = inputs.map((i) => ({ ...i, task: 'explainCode' }));
