@@ -128,7 +128,8 @@ class Lane {
       estimated += s.estimated;
       actual += s.actual;
     }
-    return estimated > 0 ? actual / estimated : 1;
+    // Bounded: a provider's odd usage report (images, a tool's hidden prompt) must not stall or flood the lane.
+    return estimated > 0 ? Math.min(MAX_SCALE, Math.max(1 / MAX_SCALE, actual / estimated)) : 1;
   }
 
   /** What a request reserves: its input estimate scaled by what the provider has been counting. */
@@ -153,6 +154,8 @@ class Lane {
   }
 }
 
+/** The learned scale stays within [1/MAX_SCALE, MAX_SCALE]. */
+const MAX_SCALE = 4;
 /** Settled requests the estimate's scale is learned over. */
 const SCALE_SAMPLES = 32;
 /** Estimates below this many tokens say little about the estimator's error (overheads dominate). */

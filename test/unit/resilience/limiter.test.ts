@@ -378,6 +378,56 @@ describe('resilience/limiter', () => {
       assert.equal(next, true);
     });
 
+    it('learns how many tokens the provider counts per estimated token, and reserves what it will count', async () => {
+      const clock = new ManualClock();
+      const rl = new RateLimiter(clock);
+      const limits = { tpm: 1000, tpmBasis: 'input' as const };
+      const first = await rl.acquire('k', limits, 100);
+      assert.equal(rl.snapshot('k').tpmUsed, 100, 'the first request is reserved at its estimate');
+      first.settle(150); // the provider counted 150 input tokens for an estimate of 100
+      first.release();
+      assert.equal(rl.snapshot('k').estimateScale, 1.5);
+      assert.equal(rl.snapshot('k').tpmUsed, 150);
+      // 1000 − 150 = 850 left: an estimate of 500 is 750 as the provider counts, and fits; a second one would not.
+      const second = await rl.acquire('k', limits, 500);
+      assert.equal(rl.snapshot('k').tpmUsed, 900);
+      let third = false;
+      void rl.acquire('k', limits, 100).then(() => (third = true));
+      await flushMicrotasks();
+      assert.equal(third, false, '900 + 150 > 1000: it waits');
+      second.settle(700);
+      await flushMicrotasks();
+      assert.equal(third, true, 'the refund of the over-estimate lets it through');
+    });
+
+    it('keeps the learned scale within bounds whatever a usage report says', async () => {
+      const rl = new RateLimiter(new ManualClock());
+      const p = await rl.acquire('k', { tpm: 10_000 }, 20);
+      p.settle(20_000);
+      assert.equal(rl.snapshot('k').estimateScale, 4);
+    });
+
+    it('learns the scale from the input-token headers of the first response, before its usage arrives', async () => {
+      const clock = new ManualClock();
+      const rl = new RateLimiter(clock);
+      const first = await rl.acquire('anthropic/m', {}, 100, { maxOutputTokens: 50 });
+      first.adapt({ 'anthropic-ratelimit-input-tokens-limit': '1000', 'anthropic-ratelimit-input-tokens-remaining': '860', 'anthropic-ratelimit-requests-limit': '50', 'anthropic-ratelimit-requests-remaining': '49' });
+      assert.equal(rl.snapshot('anthropic/m').estimateScale, 1.4, '140 counted for an estimate of 100');
+      first.settle(141, 20);
+      assert.equal(rl.snapshot('anthropic/m').estimateScale, 1.41, 'the usage replaces the header count, once');
+    });
+
+    it("does not hold a request's own shortfall back twice: once in the headers' gap and again when it settles", async () => {
+      const clock = new ManualClock();
+      const rl = new RateLimiter(clock);
+      const p = await rl.acquire('k', { tpm: 1000, tpmBasis: 'input' }, 100);
+      // The provider counted 150 (it reports 850 left): 50 more than reserved, held back until the usage arrives.
+      p.adapt({ 'x-ratelimit-limit-tokens': '1000', 'x-ratelimit-remaining-tokens': '850', 'x-ratelimit-reset-tokens': '60s' });
+      assert.equal(rl.snapshot('k').tpmUsed, 150);
+      p.settle(150);
+      assert.equal(rl.snapshot('k').tpmUsed, 150, 'the real 150, not 150 + the 50 held back');
+    });
+
     it('learns from response headers and holds back until the reported reset', async () => {
       const clock = new ManualClock();
       const rl = new RateLimiter(clock);
