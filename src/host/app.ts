@@ -56,6 +56,8 @@ export class Tierwise implements vscode.Disposable {
     // The estimate and tooltip describe the current task; spend and budget move with each record.
     add(s.onDidChangeTask(() => bar.render()));
     add(s.onDidRecord(() => bar.render()));
+    // A DashScope call re-calibrated an estimated model's count: count again with the new factor.
+    add(s.qwenCalibration().onDidChange(() => bar.schedule()));
     add(this.requests.onDidChangeBusy((busy) => bar.setBusy(busy)));
     // A gateway's key budget moved with a call through it.
     add(

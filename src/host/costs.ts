@@ -12,6 +12,8 @@ import { compareTable, convert, formatMoney, groupBy, moneyFormatter, topTierCom
 import { dashscopeBatchSupports } from '../core/batch/dashscope';
 import { defaultBaseUrl } from '../core/providers/baseUrls';
 import { serverTokenCount } from '../core/setup/local';
+import type { Correction } from '../core/tokens/calibration';
+import { calibrationNote } from './calibration';
 
 const COMPARE_VIEW = 'tierwise.compare';
 
@@ -55,7 +57,7 @@ async function compareHtml(s: Services, text: string, scope: string, languageId:
   const router = s.router();
   const task = router.tasks().find((t) => t.id === s.currentTask()) ?? router.tasks()[0]!;
   // One count per tokenizer family (providers differ), through the worker.
-  const counts = new Map<string, { tokens: number; exact: boolean }>();
+  const counts = new Map<string, { tokens: number; exact: boolean; calibration?: Correction }>();
   for (const provider of PROVIDER_IDS) {
     for (const model of Object.values(cfg.routing.config.tiers[provider])) {
       const c = await s.tokens().countBest(provider, model, text);
@@ -106,6 +108,7 @@ async function compareHtml(s: Services, text: string, scope: string, languageId:
     if (same) same.tierList += `, ${r.tier}`;
     else merged.push({ ...r, tierList: r.tier });
   }
+  let calibrated = false;
   const body = merged
     .map((r) => {
       const entry = pricing.entry(r.provider, r.model);
@@ -114,7 +117,10 @@ async function compareHtml(s: Services, text: string, scope: string, languageId:
       const note = r.fitsContext ? '' : '<div class="warn">too long for this model</div>';
       // Four columns, so that nothing is cut off at the default editor width: the token count goes under the model,
       // the input and output parts under the total.
-      const tokens = `${r.tokensExact ? '' : '≈'}${r.tokens.toLocaleString('en-US')} tokens`;
+      // An estimate calibrated from DashScope's reported usage says how far off it was measured to be.
+      const measured = r.tokensExact || exactWhole.has(`${r.provider}/${r.model}`) ? undefined : calibrationNote(counts.get(`${r.provider}/${r.model}`)?.calibration);
+      if (measured) calibrated = true;
+      const tokens = `${r.tokensExact ? '' : '≈'}${r.tokens.toLocaleString('en-US')} tokens${measured ? ` (${esc(measured)})` : ''}`;
       if (pricing.isLocal(r.provider) && r.total === 0) {
         return `<tr class="${cls} local"><td title="A server on this machine: calls cost nothing"><div class="model">${esc(r.model)}</div><div class="prov">Local server · ${esc(r.tierList)} · ${tokens}</div>${note}</td><td class="n"><b>free</b></td><td class="n">free</td><td class="n">—</td></tr>`;
       }
@@ -131,7 +137,7 @@ async function compareHtml(s: Services, text: string, scope: string, languageId:
 <tbody>
 ${body}
 </tbody></table></div>
-<p class="legend">${esc(vscode.l10n.t("The cheapest model that fits is highlighted. “≈” marks an estimated count (the provider's tokenizer is not available offline; with an Anthropic key set, Anthropic's own count is used). Cached prompt: the total when the whole prompt is read from the provider's prompt cache. Batch: through the provider's Batch API (about half price, answers within 24 h). Hover a model for its native price. Prices: {0}.", pricing.priceSource()))}</p>`,
+<p class="legend">${esc(vscode.l10n.t("The cheapest model that fits is highlighted. “≈” marks an estimated count (the provider's tokenizer is not available offline; with an Anthropic key set, Anthropic's own count is used). Cached prompt: the total when the whole prompt is read from the provider's prompt cache. Batch: through the provider's Batch API (about half price, answers within 24 h). Hover a model for its native price. Prices: {0}.", pricing.priceSource()))}${calibrated ? ` ${esc(vscode.l10n.t('DashScope models without a local tokenizer: the estimate is corrected by the input tokens DashScope reported on earlier calls, and “±N%” is its measured error (9 in 10 of those calls came within it).'))}` : ''}</p>`,
   });
 }
 

@@ -29,7 +29,8 @@ export class DocumentTokens implements vscode.Disposable {
 
   /** The count of the whole of `doc` as it is now. */
   count(doc: vscode.TextDocument, provider: ProviderId, model: string): Promise<TokenCount> {
-    this.docs ??= new LiveDocuments(this.counter().backend);
+    const counter = this.counter();
+    this.docs ??= new LiveDocuments(counter.backend, undefined, counter.calibration);
     return this.docs.count(
       {
         key: doc.uri.toString(),

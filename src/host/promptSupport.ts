@@ -13,7 +13,7 @@ export function registerPromptSupport(context: vscode.ExtensionContext, s: Servi
   const reg = registerPromptFiles(context, {
     countTokens: async (provider, model, text) => {
       const c = await s.tokens().counter().count(provider, model, text);
-      return { tokens: c.tokens, exact: c.exact };
+      return { tokens: c.tokens, exact: c.exact, ...(c.calibration ? { calibration: c.calibration } : {}) };
     },
     countTokensSync: (provider, model, text) => s.tokens().counter().approximate(provider, model, text).tokens,
     priceFor: (provider, model) => {
@@ -48,8 +48,13 @@ export function registerPromptSupport(context: vscode.ExtensionContext, s: Servi
       });
     },
     settings: () => ({ systemPromptMaxTokens: s.config().lint.systemPromptMaxTokens, extraGlobs: s.config().promptGlobs }),
-    // Settings (models, prices in settings), an endpoint approval or workspace trust changed.
-    onDidChange: s.onDidChangeSettings,
+    // Settings (models, prices in settings), an endpoint approval or workspace trust changed, or a DashScope call
+    // re-calibrated an estimated model.
+    onDidChange: (listener, thisArg, disposables) => {
+      const d = vscode.Disposable.from(s.onDidChangeSettings(listener, thisArg), s.qwenCalibration().onDidChange(listener, thisArg));
+      disposables?.push(d);
+      return d;
+    },
     log: s.log,
   });
   return reg;

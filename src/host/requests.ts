@@ -143,6 +143,8 @@ export class RequestService implements vscode.Disposable {
     try {
       const candidates = await this.s.candidates(route);
       outcome = await this.s.runner().run(candidates, (e) => this.onEvent(handle, route, e), controller.signal);
+      // DashScope's reported input tokens calibrate the estimate of models without a local tokenizer.
+      void this.s.qwenCalibration().observe(this.s.tokens().counter(), candidates, outcome);
     } catch (e) {
       this.s.log.error(e instanceof Error ? e : String(e));
       handle.end('error', vscode.l10n.t('Tierwise could not send the request: {0}', e instanceof Error ? e.message : String(e)));

@@ -89,6 +89,7 @@ async function judge(s: Services, route: Route, input: RouteInput): Promise<{ ti
       const started = Date.now();
       const candidates = await s.candidates({ ...simple, request, maxTokens: p.maxTokens, fallbacks: [] });
       const o = await s.runner().run(candidates, () => undefined, signal);
+      void s.qwenCalibration().observe(s.tokens().counter(), candidates, o);
       judgeModel = o.result?.model ?? o.model;
       await s.ledger().record({
         provider: o.provider,

@@ -18,6 +18,8 @@ import { takeTurns } from '../core/resilience/turns';
 import { LearnedRoutingStore } from './learnedRouting';
 import { storedPriceList } from './updatePrices';
 import { EditorTracker } from './editors';
+import { QwenCalibrationStore } from './calibration';
+import type { CalibrationSource } from '../core/tokens/calibration';
 
 /** Token counting for the host: a worker-backed counter, started on first use. */
 export class Tokens implements vscode.Disposable {
@@ -25,6 +27,8 @@ export class Tokens implements vscode.Disposable {
   constructor(
     private readonly workerPath: string,
     private readonly log: Log,
+    /** Corrections of the estimates for DashScope models without a local tokenizer. */
+    private readonly calibration?: CalibrationSource,
   ) {}
 
   counter(): TokenCounter {
@@ -32,7 +36,7 @@ export class Tokens implements vscode.Disposable {
       const backend = new WorkerBackend(this.workerPath, {
         onReady: (enc, ms) => this.log.info(`tokenizer ${enc} ready in ${ms.toFixed(0)} ms`),
       });
-      this.counter_ = new TokenCounter(backend);
+      this.counter_ = new TokenCounter(backend, this.calibration);
     }
     return this.counter_;
   }
@@ -64,6 +68,7 @@ export class Services implements vscode.Disposable {
   private budget_: Budget | undefined;
   private learned_: LearnedRoutingStore | undefined;
   private readonly tokens_: Tokens;
+  private readonly calibration_: QwenCalibrationStore;
   private readonly providers = new Map<string, Provider>();
   private task = 'answer';
   private readonly subs: vscode.Disposable[] = [];
@@ -86,7 +91,8 @@ export class Services implements vscode.Disposable {
     readonly log: Log,
     readonly keys: KeyStore,
   ) {
-    this.tokens_ = new Tokens(context.asAbsolutePath('dist/tokenWorker.js'), log);
+    this.calibration_ = new QwenCalibrationStore(context.globalState, log);
+    this.tokens_ = new Tokens(context.asAbsolutePath('dist/tokenWorker.js'), log, this.calibration_);
     this.destinations = new Destinations(context, log);
     this.settingsReporter = new SettingsReporter(log);
     onCallsLoaded((ms) => log.info(`provider SDKs loaded in ${ms.toFixed(1)} ms`));
@@ -94,6 +100,7 @@ export class Services implements vscode.Disposable {
       this.settingsChanged,
       this.recorded,
       this.taskChanged,
+      this.calibration_,
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('tierwise')) this.reload();
       }),
@@ -138,6 +145,11 @@ export class Services implements vscode.Disposable {
 
   tokens(): Tokens {
     return this.tokens_;
+  }
+
+  /** The calibration of DashScope estimates from reported usage (global state), loaded at activation. */
+  qwenCalibration(): QwenCalibrationStore {
+    return this.calibration_;
   }
 
   pricing(): Pricing {

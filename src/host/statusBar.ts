@@ -7,6 +7,7 @@ import { gatewayBudget, serverTokenCount, type GatewayBudget } from '../core/set
 import { editorText, rangesText } from './editors';
 import type { Services } from './services';
 import { DocumentTokens } from './documentTokens';
+import { calibrationDetail, calibrationNote } from './calibration';
 
 const DEBOUNCE_MS = 120;
 /** Above this many characters the status bar estimates from samples instead of counting the whole text. */
@@ -204,9 +205,19 @@ export class StatusBar implements vscode.Disposable {
     const pricing = this.s.pricingIfLoaded();
     if (this.last) {
       const { count, scope } = this.last;
-      const how = count.method === 'provider' ? vscode.l10n.t('exact (counted by the server)') : count.exact ? vscode.l10n.t('exact ({0})', count.method) : vscode.l10n.t('estimate ({0})', count.method);
+      const measured = calibrationNote(count.calibration);
+      const how =
+        count.method === 'provider'
+          ? vscode.l10n.t('exact (counted by the server)')
+          : count.exact
+            ? vscode.l10n.t('exact ({0})', count.method)
+            : measured
+              ? vscode.l10n.t('estimate ({0}), {1}', count.method, measured)
+              : vscode.l10n.t('estimate ({0})', count.method);
       const n = `${count.exact ? '' : '≈'}${count.tokens.toLocaleString('en-US')}`;
       md.appendMarkdown(`${scope === 'selection' ? vscode.l10n.t('Selection: **{0} tokens**, {1}', n, how) : vscode.l10n.t('Document: **{0} tokens**, {1}', n, how)}\n\n`);
+      const detail = calibrationDetail(count.calibration);
+      if (detail) md.appendMarkdown(`${detail}\n\n`);
       if (this.last.empty) md.appendMarkdown(`${scope === 'selection' ? vscode.l10n.t('The selection is empty: there is nothing to send.') : vscode.l10n.t('The document is empty: there is nothing to send.')}\n\n`);
       else if (route) {
         md.appendMarkdown(`${vscode.l10n.t('Task *{0}* → {1}', route.task.label, route.reason)}\n\n`);

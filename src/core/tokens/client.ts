@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { ProviderId } from '../types';
 import type { TextEdit } from './chunks';
 import { UnknownDocumentError } from './errors';
+import type { CalibrationSource, Correction } from './calibration';
 import { encodingForModel, qwenVocabularyOf, type EncodingName } from './encodings';
 import { estimateTokens } from './estimate';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol';
@@ -14,8 +15,9 @@ export type CountMethod =
   /** character-class heuristic, used while the exact encoder loads */
   | 'estimate'
   /**
-   * Qwen families with a newer vocabulary (qwen3.5, qwen3.6 …) and non-Qwen models on DashScope: o200k count with
-   * numbers split into single digits (no local tokenizer for them)
+   * Qwen families with a newer vocabulary (qwen3.5, qwen3.6, qwen3.7, qwen3.8, qwen4 …) and non-Qwen models on
+   * DashScope: o200k count with numbers split into single digits (no local tokenizer for them), times the model's
+   * calibration factor once DashScope has reported usage for enough calls (calibration.ts)
    */
   | 'estimate-qwen'
   /** Anthropic: o200k count scaled by anthropicFactor (1.16 prose … 1.30 code); exact counts come from count_tokens */
@@ -27,6 +29,23 @@ export interface TokenCount {
   tokens: number;
   exact: boolean;
   method: CountMethod;
+  /** 'estimate-qwen' counted with a calibration source: the correction applied (or not yet) and the count before it. */
+  calibration?: AppliedCalibration;
+}
+
+export interface AppliedCalibration extends Correction {
+  /** The estimate before the correction. */
+  uncorrected: number;
+}
+
+/**
+ * `c` corrected by `correction` when it is an 'estimate-qwen' count: times the factor once calibrated, and carrying
+ * the correction (with the count before it) so that labels can say how far off it is measured to be.
+ */
+export function applyCorrection(c: TokenCount, correction: Correction | undefined): TokenCount {
+  if (c.method !== 'estimate-qwen' || !correction) return c;
+  const tokens = correction.calibrated && c.tokens > 0 ? Math.max(1, Math.round(c.tokens * correction.factor)) : c.tokens;
+  return { ...c, tokens, calibration: { ...correction, uncorrected: c.tokens } };
 }
 
 /** Shown before a count that is not exact. */
@@ -72,8 +91,9 @@ export interface CountPlan {
  * How a (provider, model) pair is counted.
  * - OpenAI: its tiktoken encoding, exact.
  * - DashScope: Qwen2/2.5/3 models (qwen-turbo, qwen-plus, qwen-max, qwen-flash, qwen-long, qwen3-…, qwq …) with
- *   Qwen's own vocabulary, exact; newer families (qwen3.5, qwen3.6 …) and other vendors' models served there
- *   (deepseek, kimi, glm …) as o200k with single digits, an estimate.
+ *   Qwen's own vocabulary, exact; newer families (qwen3.5, qwen3.6, qwen3.7, qwen3.8, qwen4 …) and other vendors'
+ *   models served there (deepseek, kimi, glm …) as o200k with single digits, an estimate (calibrated by
+ *   TokenCounter's calibration source).
  * - OpenAI-compatible servers: a model whose name says it is a Qwen2/2.5/3 model (`qwen2.5-coder:7b`, `Qwen/Qwen3-8B`)
  *   with Qwen's vocabulary, exact for the text (the server's chat template is not known, so request totals stay
  *   estimates); anything else o200k, an estimate.
@@ -266,10 +286,21 @@ export class WorkerBackend implements TokenBackend {
  */
 export class TokenCounter {
   private readonly live_ = new Map<string, { busy: boolean; next?: () => void }>();
-  private readonly docs = new Map<string, { plan: CountPlan; factor: number }>();
+  private readonly docs = new Map<string, { plan: CountPlan; factor: number; model: string }>();
 
-  /** `backend` is public for LiveDocuments (documents.ts), which holds editor documents in it. */
-  constructor(readonly backend: TokenBackend) {}
+  /**
+   * `backend` is public for LiveDocuments (documents.ts), which holds editor documents in it, and so is
+   * `calibration`: the corrections of 'estimate-qwen' models, read at each count (none: uncorrected).
+   */
+  constructor(
+    readonly backend: TokenBackend,
+    readonly calibration?: CalibrationSource,
+  ) {}
+
+  /** `c`, a count for `model`, with the model's calibration applied (only 'estimate-qwen' counts change). */
+  private calibrated(model: string, c: TokenCount): TokenCount {
+    return c.method === 'estimate-qwen' && this.calibration ? applyCorrection(c, this.calibration.correction(model)) : c;
+  }
 
   approximate(provider: ProviderId, model: string, text: string): TokenCount {
     const plan = countPlan(provider, model);
@@ -285,8 +316,8 @@ export class TokenCounter {
 
   async count(provider: ProviderId, model: string, text: string): Promise<TokenCount> {
     const plan = countPlan(provider, model);
-    if (text.length === 0) return { tokens: 0, exact: plan.exact, method: plan.method };
-    return finish(plan, await this.backend.count(plan.encoding, text, plan.method === 'estimate-qwen'), factorFor(plan, text));
+    if (text.length === 0) return this.calibrated(model, { tokens: 0, exact: plan.exact, method: plan.method });
+    return this.calibrated(model, finish(plan, await this.backend.count(plan.encoding, text, plan.method === 'estimate-qwen'), factorFor(plan, text)));
   }
 
   /**
@@ -298,8 +329,8 @@ export class TokenCounter {
     const plan = countPlan(provider, model);
     // The Anthropic scale factor is fixed when the document opens (its kind of content rarely changes).
     const factor = factorFor(plan, text);
-    this.docs.set(doc, { plan, factor });
-    return finish(plan, await this.backend.open(doc, plan.encoding, text), factor);
+    this.docs.set(doc, { plan, factor, model });
+    return this.calibrated(model, finish(plan, await this.backend.open(doc, plan.encoding, text), factor));
   }
 
   /**
@@ -311,9 +342,9 @@ export class TokenCounter {
     const d = this.docs.get(doc);
     if (!d) throw new UnknownDocumentError(doc);
     try {
-      return finish(d.plan, await this.backend.edit(doc, edits), d.factor);
+      return this.calibrated(d.model, finish(d.plan, await this.backend.edit(doc, edits), d.factor));
     } catch (e) {
-      if (e instanceof UnknownDocumentError && currentText) return finish(d.plan, await this.backend.open(doc, d.plan.encoding, currentText()), d.factor);
+      if (e instanceof UnknownDocumentError && currentText) return this.calibrated(d.model, finish(d.plan, await this.backend.open(doc, d.plan.encoding, currentText()), d.factor));
       throw e;
     }
   }
@@ -363,9 +394,12 @@ function factorFor(plan: CountPlan, text: string): number {
   return plan.method === 'estimate-anthropic' ? anthropicFactor(text) : 1;
 }
 
-/** The count of `text` from the backend's numbers for it, as `count` would give it (the text is read only for Anthropic). */
-export function finishCount(plan: CountPlan, r: BackendCount, text: () => string): TokenCount {
-  return finish(plan, r, plan.method === 'estimate-anthropic' ? anthropicFactor(text()) : 1);
+/**
+ * The count of `text` from the backend's numbers for it, as `count` would give it (the text is read only for
+ * Anthropic), with `correction` applied to an 'estimate-qwen' count.
+ */
+export function finishCount(plan: CountPlan, r: BackendCount, text: () => string, correction?: Correction): TokenCount {
+  return applyCorrection(finish(plan, r, plan.method === 'estimate-anthropic' ? anthropicFactor(text()) : 1), correction);
 }
 
 function finish(plan: CountPlan, r: BackendCount, factor: number): TokenCount {

@@ -1,5 +1,6 @@
 import type { ProviderId } from '../types';
 import type { TextEdit } from './chunks';
+import type { CalibrationSource } from './calibration';
 import { countPlan, finishCount, type BackendCount, type CountPlan, type TokenBackend, type TokenCount } from './client';
 
 /** An editor document as the counter sees it: a key, a version that grows with every change, and its text now. */
@@ -38,6 +39,8 @@ export class LiveDocuments {
   constructor(
     private readonly backend: TokenBackend,
     private readonly maxHeld = MAX_HELD,
+    /** Corrections of 'estimate-qwen' counts, as the TokenCounter applies them (its `calibration`). */
+    private readonly calibration?: CalibrationSource,
   ) {}
 
   /** True while the backend holds `key`, i.e. its edits are worth forwarding. */
@@ -74,7 +77,7 @@ export class LiveDocuments {
         const pending = h.pending;
         const r = await pending;
         // Edits that came in meanwhile are queued on a newer promise: wait for them too.
-        if (this.held.get(doc.key) === h && !h.broken && h.pending === pending && h.version === doc.version) return finishCount(h.plan, r, () => doc.text());
+        if (this.held.get(doc.key) === h && !h.broken && h.pending === pending && h.version === doc.version) return finishCount(h.plan, r, () => doc.text(), h.plan.method === 'estimate-qwen' ? this.calibration?.correction(model) : undefined);
       } catch (e) {
         if (++reopens > MAX_REOPENS) throw e;
         h.broken = true;

@@ -20,7 +20,7 @@ export function encodingForModel(model: string): Exclude<EncodingName, 'qwen'> {
 export type QwenVocabulary =
   /** Qwen2, Qwen2.5 and Qwen3 text models (and the commercial qwen-turbo/plus/max/flash/long, QwQ, QVQ): 151,643 tokens */
   | 'qwen'
-  /** Qwen3.5 and later families: a new, larger vocabulary that has no local implementation */
+  /** Qwen3.5 and later families (qwen3.5, qwen3.6, qwen3.7, qwen3.8, qwen4 …): a new, larger vocabulary (248,044 tokens) with no local implementation */
   | 'newer'
   /** not a Qwen model */
   | undefined;
@@ -28,7 +28,7 @@ export type QwenVocabulary =
 /**
  * Classifies a model name as DashScope or a local server spells it: `qwen-plus`, `qwen-plus-2025-09-11`,
  * `qwen3-coder-plus`, `qwen2.5-72b-instruct`, `Qwen/Qwen3-8B`, `qwen3:8b`, `ollama/qwen2.5-coder`, `qwq-32b`,
- * `qwen3.5-plus`, `qwen3.6-flash` …
+ * `qwen3.5-plus`, `qwen3.6-flash`, `qwen3.7-plus`, `qwen3.8-max`, `qwen4-max` … Any version above 3 is 'newer'.
  */
 export function qwenVocabularyOf(model: string): QwenVocabulary {
   const m = model.toLowerCase().trim().replace(/^.*\//, '');

@@ -39,7 +39,7 @@ export const FRAMING: Record<ProviderId, Framing> = {
 export interface RequestCount extends TokenCount {
   /** Tokens of the text parts alone (for ChatML, each with the newline after its role). */
   content: number;
-  /** Framing tokens added on top. */
+  /** Framing tokens added on top (for a calibrated estimate, scaled with it: `tokens` − `content`). */
   framing: number;
   /** Tokens per part, in the order sent: system first (when present), then each message. */
   parts: number[];
@@ -55,14 +55,16 @@ export async function countRequestLocally(counter: TokenCounter, req: ChatReques
   const content = parts.reduce((a, b) => a + b, 0);
   const frame = framingTokens(framing, texts.length, implicit?.tokens);
   const first = counts[0];
-  return {
-    tokens: content + frame,
-    exact: counts.every((c) => c.exact) && (implicit?.exact ?? true) && (req.provider === 'openai' || req.provider === 'dashscope'),
-    method: first?.method ?? (req.provider === 'openai' ? 'tiktoken-o200k' : 'estimate'),
-    content,
-    framing: frame,
-    parts,
-  };
+  const exact = counts.every((c) => c.exact) && (implicit?.exact ?? true) && (req.provider === 'openai' || req.provider === 'dashscope');
+  const method = first?.method ?? (req.provider === 'openai' ? 'tiktoken-o200k' : 'estimate');
+  const cal = first?.calibration;
+  if (!cal) return { tokens: content + frame, exact, method, content, framing: frame, parts };
+  // A calibrated estimate: the factor was fitted on whole requests (framing included), so it scales the whole
+  // uncorrected total, which is also what a calibration sample records (calibration.ts).
+  const before = (c: TokenCount | undefined) => c?.calibration?.uncorrected ?? c?.tokens;
+  const uncorrected = counts.reduce((a, c) => a + (before(c) ?? 0), 0) + framingTokens(framing, texts.length, before(implicit));
+  const tokens = cal.calibrated ? Math.max(1, Math.round(uncorrected * cal.factor)) : uncorrected;
+  return { tokens, exact, method, content, framing: tokens - content, parts, calibration: { ...cal, uncorrected } };
 }
 
 /** Synchronous approximate total, for the first paint before the worker has answered. */

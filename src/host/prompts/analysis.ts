@@ -5,7 +5,8 @@ import { cacheMinTokensFor, countPromptAsync, resolveTarget } from '../../core/p
 import { promptFileCost, type PriceSource } from '../../core/pricing';
 import { TIERS } from '../../core/types';
 import type { Tier } from '../../core/types';
-import type { PromptDeps } from './deps';
+import type { PromptDeps, PromptTokenCount } from './deps';
+import type { Correction } from '../../core/tokens/calibration';
 import type { ParseCache } from './documents';
 
 export const DEBOUNCE_MS = 300;
@@ -17,6 +18,8 @@ export interface ModelCost {
   target: ModelTarget;
   counts: PromptCounts;
   exact: boolean;
+  /** An estimate corrected from reported usage: how (the model's calibration). */
+  calibration?: Correction;
   /** Input cost of one call, in the display currency. */
   perCall?: number;
   /** Input cost of one call once the fixed prefix is cached (only when caching applies). */
@@ -33,6 +36,7 @@ export interface PromptStats {
   /** Counts for the target model. */
   counts: PromptCounts;
   exact: boolean;
+  calibration?: Correction;
   costs: ModelCost[];
   maxTokens?: number;
 }
@@ -48,7 +52,7 @@ export class PromptAnalyzer implements vscode.Disposable {
   private readonly generation = new Map<string, number>();
   /** The document version each running refresh is computing. */
   private readonly inflight = new Map<string, number>();
-  private memo = new Map<string, Promise<{ tokens: number; exact: boolean }>>();
+  private memo = new Map<string, Promise<PromptTokenCount>>();
   private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidUpdate = this.emitter.event;
 
@@ -107,7 +111,7 @@ export class PromptAnalyzer implements vscode.Disposable {
     }
   }
 
-  private count(t: ModelTarget, text: string): Promise<{ tokens: number; exact: boolean }> {
+  private count(t: ModelTarget, text: string): Promise<PromptTokenCount> {
     const k = `${t.provider}\u0000${t.model}\u0000${text}`;
     let p = this.memo.get(k);
     if (!p) {
@@ -121,18 +125,21 @@ export class PromptAnalyzer implements vscode.Disposable {
     return p;
   }
 
-  private async countFor(file: ReturnType<ParseCache['get']>, t: ModelTarget): Promise<{ counts: PromptCounts; exact: boolean }> {
+  private async countFor(file: ReturnType<ParseCache['get']>, t: ModelTarget): Promise<{ counts: PromptCounts; exact: boolean; calibration?: Correction }> {
     let exact = true;
+    // One model, one calibration: every text counted for it carries the same.
+    let calibration: Correction | undefined;
     const counts = await countPromptAsync(
       file,
       async (text) => {
         const r = await this.count(t, text);
         if (!r.exact) exact = false;
+        calibration ??= r.calibration;
         return r.tokens;
       },
       { useSamples: true },
     );
-    return { counts, exact };
+    return { counts, exact, ...(calibration && !exact ? { calibration } : {}) };
   }
 
   private async compute(doc: vscode.TextDocument): Promise<PromptStats> {
@@ -146,8 +153,8 @@ export class PromptAnalyzer implements vscode.Disposable {
 
     const costs = await Promise.all(
       entries.map(async ({ label, target: t }): Promise<ModelCost> => {
-        const { counts, exact } = await this.countFor(file, t);
-        const cost: ModelCost = { label, target: t, counts, exact };
+        const { counts, exact, calibration } = await this.countFor(file, t);
+        const cost: ModelCost = { label, target: t, counts, exact, ...(calibration ? { calibration } : {}) };
         let price: PriceSource | undefined;
         try {
           price = this.deps.priceSource(t.provider, t.model);
@@ -169,7 +176,7 @@ export class PromptAnalyzer implements vscode.Disposable {
       }),
     );
     const own = costs.find((c) => sameAs(c.target, target))!;
-    return { version: doc.version, target, counts: own.counts, exact: own.exact, costs, maxTokens };
+    return { version: doc.version, target, counts: own.counts, exact: own.exact, ...(own.calibration ? { calibration: own.calibration } : {}), costs, maxTokens };
   }
 
   dispose(): void {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { PromptAnalyzer, ModelCost, PromptStats } from './analysis';
 import type { ParseCache } from './documents';
 import { toRange } from './documents';
+import { calibrationNote } from '../calibration';
 
 export const RUN_COMMAND = 'tierwise.runPromptFile';
 
@@ -17,7 +18,14 @@ export function costTitle(c: ModelCost): string {
 /** The details a cost lens leaves out: per 1,000 calls, cached, worst-case output. */
 export function costTooltip(c: ModelCost): string {
   const ref = `${c.target.provider}/${c.target.model}`;
-  const lines = [c.exact ? vscode.l10n.t('{0}: {1} input tokens', ref, n(c.counts.total)) : vscode.l10n.t('{0}: {1} input tokens (approximate count)', ref, n(c.counts.total))];
+  const measured = calibrationNote(c.calibration);
+  const lines = [
+    c.exact
+      ? vscode.l10n.t('{0}: {1} input tokens', ref, n(c.counts.total))
+      : measured
+        ? vscode.l10n.t('{0}: {1} input tokens (approximate count, {2})', ref, n(c.counts.total), measured)
+        : vscode.l10n.t('{0}: {1} input tokens (approximate count)', ref, n(c.counts.total)),
+  ];
   if (c.shown) {
     lines.push(vscode.l10n.t('Input: {0} per call, {1} per 1,000 calls', c.shown.perCall, c.shown.per1000));
     if (c.shown.cachedPerCall) lines.push(vscode.l10n.t('With the prefix cached: {0} per call', c.shown.cachedPerCall));
@@ -40,10 +48,13 @@ export function totalTitle(s: PromptStats): string {
 
 export function totalTooltip(s: PromptStats): string {
   const ref = `${s.target.provider}/${s.target.model}`;
+  const measured = calibrationNote(s.calibration);
   const lines = [
     s.exact
       ? vscode.l10n.t('{0} input tokens in the rendered request for {1} (variables from their defaults or samples), exact.', n(s.counts.total), ref)
-      : vscode.l10n.t('{0} input tokens in the rendered request for {1} (variables from their defaults or samples), approximate.', n(s.counts.total), ref),
+      : measured
+        ? vscode.l10n.t('{0} input tokens in the rendered request for {1} (variables from their defaults or samples), approximate: {2}.', n(s.counts.total), ref, measured)
+        : vscode.l10n.t('{0} input tokens in the rendered request for {1} (variables from their defaults or samples), approximate.', n(s.counts.total), ref),
   ];
   if (s.counts.prefix > 0 && s.counts.prefix < s.counts.total) lines.push(vscode.l10n.t('Fixed prefix (cacheable): {0} tokens.', n(s.counts.prefix)));
   const missing = s.counts.missing.map((v) => `{{${v}}}`).join(', ');

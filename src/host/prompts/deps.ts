@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import type { ChatRequest, Currency, ProviderId, Tier } from '../../core/types';
 import type { PriceSource } from '../../core/pricing';
 import type { ModelTarget, PromptPrice } from '../../core/prompts';
+import type { Correction } from '../../core/tokens/calibration';
 
 /** What a run of a prompt file asks the host to send (it goes to the streaming answer panel). */
 export interface PromptRunRequest {
@@ -16,10 +17,19 @@ export interface PromptRunRequest {
   request: Omit<ChatRequest, 'provider' | 'model'>;
 }
 
+export interface PromptTokenCount {
+  tokens: number;
+  exact: boolean;
+  calibration?: Correction;
+}
+
 /** What prompt-file support needs from the rest of the extension. The host implements it. */
 export interface PromptDeps {
-  /** Token count for a model, exact or approximate (worker-backed; may be slow). */
-  countTokens(provider: ProviderId, model: string, text: string): Promise<{ tokens: number; exact: boolean }>;
+  /**
+   * Token count for a model, exact or approximate (worker-backed; may be slow), with the calibration of an estimate
+   * corrected from reported usage (DashScope models without a local tokenizer).
+   */
+  countTokens(provider: ProviderId, model: string, text: string): Promise<PromptTokenCount>;
   /** A fast approximate count, used by the lint on the editor's thread. */
   countTokensSync(provider: ProviderId, model: string, text: string): number;
   /** Prices per million tokens (input, cached input, output), or undefined when unknown. */
