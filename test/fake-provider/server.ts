@@ -100,6 +100,16 @@ export const FAKE_MODELS = {
   openaiCompatible: ['llama3.2', 'qwen2.5-coder:7b'],
 } as const;
 
+/**
+ * What GET /v1/models (and /compatible-mode/v1/models) answers instead of FAKE_MODELS (`setListing`,
+ * `POST /__fake/listing`): an HTTP error status, other model ids per protocol, OpenAI's `shutdown_date` per model.
+ */
+export interface FakeListing {
+  status?: number;
+  models?: Partial<Record<'openai' | 'anthropic' | 'dashscope', string[]>>;
+  shutdownDates?: Record<string, string>;
+}
+
 export interface FakeLimits {
   rpm?: number;
   /** Tokens per minute, counted as the request's input tokens (see countTokens). */
@@ -115,6 +125,7 @@ export interface FakeProvider {
   requests: RecordedRequest[];
   enqueue(...s: Scenario[]): void;
   setLimits(l: FakeLimits | undefined): void;
+  setListing(l: FakeListing | undefined): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -323,6 +334,8 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
   let limits: FakeLimits | undefined;
   /** LiteLLM gateway behaviour (POST /__fake/gateway): a cost header on OpenAI-style answers and /key/info. */
   let gateway: FakeGateway | undefined;
+  /** The model listing's override (POST /__fake/listing). */
+  let listing: FakeListing | undefined;
   let seq = 0;
   /** Anthropic cache: prefix key -> time of last write or read. */
   let anthropicCache = new Map<string, number>();
@@ -914,6 +927,7 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
     files = new Map();
     batches = new Map();
     gateway = undefined;
+    listing = undefined;
   }
 
   async function handleControl(req: http.IncomingMessage, res: http.ServerResponse, path: string, raw: string) {
@@ -952,6 +966,10 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
     }
     if (path === '/__fake/gateway' && req.method === 'POST') {
       gateway = parsed && typeof parsed === 'object' ? (parsed as FakeGateway) : undefined;
+      return json(200, { ok: true });
+    }
+    if (path === '/__fake/listing' && req.method === 'POST') {
+      listing = parsed && typeof parsed === 'object' ? (parsed as FakeListing) : undefined;
       return json(200, { ok: true });
     }
     if (path === '/__fake/limits' && req.method === 'POST') {
@@ -1238,8 +1256,24 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
     }
     if (path === '/api/tags') return (reply(200, { models: FAKE_MODELS.openaiCompatible.map((name) => ({ name, model: name, size: 2_000_000_000 })) }), true);
     const protocol: Protocol = path.startsWith('/compatible-mode/') ? 'dashscope' : headers['x-api-key'] !== undefined ? 'anthropic' : 'openai';
-    const ids = protocol === 'dashscope' ? FAKE_MODELS.dashscope : protocol === 'anthropic' ? FAKE_MODELS.anthropic : [...FAKE_MODELS.openai, ...FAKE_MODELS.openaiCompatible];
-    reply(200, { object: 'list', data: ids.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'fake' })) });
+    if (listing?.status) {
+      const message = `listing refused (HTTP ${listing.status})`;
+      return (reply(listing.status, protocol === 'anthropic' ? { type: 'error', error: { type: listing.status === 401 ? 'authentication_error' : 'api_error', message } } : { error: { message, type: 'invalid_request_error', param: null, code: null } }), true);
+    }
+    const ids: readonly string[] =
+      listing?.models?.[protocol] ?? (protocol === 'dashscope' ? FAKE_MODELS.dashscope : protocol === 'anthropic' ? FAKE_MODELS.anthropic : [...FAKE_MODELS.openai, ...FAKE_MODELS.openaiCompatible]);
+    if (protocol === 'anthropic') {
+      // Anthropic's pages: `limit` (default 20, at most 1000), `after_id`, then has_more / first_id / last_id.
+      const q = new URL(req.url ?? '/', 'http://x').searchParams;
+      const limit = Math.min(1000, Math.max(1, Number(q.get('limit')) || 20));
+      const after = q.get('after_id');
+      const from = after ? ids.indexOf(after) + 1 : 0;
+      const page = ids.slice(from, from + limit);
+      const data = page.map((id, i) => ({ type: 'model', id, display_name: id, created_at: new Date(Date.UTC(2026, 0, 1 + i)).toISOString() }));
+      return (reply(200, { data, has_more: from + limit < ids.length, first_id: page[0] ?? null, last_id: page.at(-1) ?? null }), true);
+    }
+    const shutdown = listing?.shutdownDates ?? {};
+    reply(200, { object: 'list', data: ids.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'fake', ...(shutdown[id] ? { shutdown_date: shutdown[id] } : {}) })) });
     return true;
   }
 
@@ -1289,6 +1323,9 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
     },
     setLimits: (l) => {
       limits = l;
+    },
+    setListing: (l) => {
+      listing = l;
     },
     reset: resetState,
     close: () =>
