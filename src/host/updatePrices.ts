@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { PriceDiff, PriceList } from '../core/pricing';
 import { Catalogue, LITELLM_PRICES_URL, describeDiff, diffPriceList, parseLiteLlmPrices } from '../core/pricing';
+import { lifecycleChanges } from '../core/pricing/priceList';
 import type { TierwiseConfig } from './config';
 import type { Log } from './log';
 import type { Pricing } from './pricing';
@@ -27,7 +28,7 @@ function isPriceList(v: unknown): v is PriceList {
   return o.models.every(
     (m) =>
       !!m &&
-      (m.provider === 'openai' || m.provider === 'anthropic') &&
+      (m.provider === 'openai' || m.provider === 'anthropic' || m.provider === 'dashscope') &&
       typeof m.id === 'string' &&
       m.id.length > 0 &&
       Number.isFinite(m.inputPerM) &&
@@ -91,12 +92,13 @@ export class PriceUpdater implements vscode.Disposable {
     } catch (e) {
       throw new Error(vscode.l10n.t('not JSON ({0})', e instanceof Error ? e.message : String(e)));
     }
-    const { list, problems } = parseLiteLlmPrices(json, { from: where, date: new Date().toISOString().slice(0, 10) });
-    if (list.models.length === 0) throw new Error(vscode.l10n.t('no OpenAI or Anthropic chat model with prices in it'));
+    const today = new Date().toISOString().slice(0, 10);
+    const { list, problems } = parseLiteLlmPrices(json, { from: where, date: today });
+    if (!list.models.some((m) => m.provider !== 'dashscope')) throw new Error(vscode.l10n.t('no OpenAI or Anthropic chat model with prices in it'));
     // Compare with the built-in prices (not with a list applied earlier; settings corrections apply on top either way).
     const base = new Catalogue({ dashscopeRegion: 'china' });
     const diff = diffPriceList(base, list);
-    return { list, diff, lines: describeDiff(diff), problems };
+    return { list, diff, lines: describeDiff(diff, 40, today), problems };
   }
 
   /** Stores the list (with its date) and reprices from it. */
@@ -152,15 +154,20 @@ export function registerUpdatePrices(s: PriceDeps, updater: PriceUpdater): vscod
       return;
     }
     for (const p of loaded.problems) s.log.info(`price list: ${p}`);
-    const { added, changed, unchanged } = loaded.diff;
+    const { added, unchanged } = loaded.diff;
+    // End-of-life dates are counted apart from prices.
+    const lifecycle = lifecycleChanges(loaded.diff);
+    const changed = loaded.diff.changed.filter((c) => c.field !== 'endOfLife');
     const models = new Set(changed.map((c) => `${c.provider}/${c.id}`)).size;
     const newModels = added.length === 1 ? vscode.l10n.t('1 new model') : vscode.l10n.t('{0} new models', added.length);
     const onModels = models === 1 ? vscode.l10n.t('1 model') : vscode.l10n.t('{0} models', models);
     const changedPrices = changed.length === 1 ? vscode.l10n.t('1 changed price on {0}', onModels) : vscode.l10n.t('{0} changed prices on {1}', changed.length, onModels);
-    const summary = vscode.l10n.t('{0}, {1}, {2} unchanged', newModels, changedPrices, unchanged);
+    const summary = lifecycle.length
+      ? vscode.l10n.t('{0}, {1}, {2}, {3} unchanged', newModels, changedPrices, lifecycle.length === 1 ? vscode.l10n.t('1 end-of-life date') : vscode.l10n.t('{0} end-of-life dates', lifecycle.length), unchanged)
+      : vscode.l10n.t('{0}, {1}, {2} unchanged', newModels, changedPrices, unchanged);
     const apply = vscode.l10n.t('Apply');
     const choice = await vscode.window.showInformationMessage(
-      vscode.l10n.t('Tierwise: {0}. Apply these prices (OpenAI and Anthropic; DashScope keeps its built-in CNY prices)?', summary),
+      vscode.l10n.t('Tierwise: {0}. Apply these prices and end-of-life dates (prices of OpenAI and Anthropic; DashScope keeps its built-in CNY prices and takes only the end-of-life dates)?', summary),
       { modal: true, detail: loaded.lines.join('\n') || vscode.l10n.t('No price differs from the built-in catalogue.') },
       apply,
     );

@@ -180,16 +180,22 @@ export class Catalogue {
   private applyPriceList(list: PriceList): void {
     const source = `${list.name} price list (${list.from})`;
     for (const m of list.models) {
-      if (m.provider === 'dashscope') continue; // CNY prices stay built in
+      if (m.provider === 'dashscope') {
+        // CNY prices stay built in: only the lifecycle is taken, for the model in every region's list.
+        if (!m.endOfLife) continue;
+        const id = m.id.toLowerCase();
+        for (const e of this.entries) if (e.provider === 'dashscope' && (e.id.toLowerCase() === id || e.aliases?.some((a) => a.toLowerCase() === id))) Object.assign(e, lifecycleFromList(e, m.endOfLife, list));
+        continue;
+      }
       const existing = this.get(m.provider, m.id);
       const { provider, id, tier, contextWindow, ...fields } = m;
       const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<ModelEntry>;
-      const dep = m.endOfLife ? { deprecated: true } : {};
       if (existing && existing.id.toLowerCase() === id.toLowerCase()) {
-        Object.assign(existing, defined, dep, { source, date: list.date });
+        Object.assign(existing, defined, m.endOfLife ? lifecycleFromList(existing, m.endOfLife, list) : {}, { source, date: list.date });
         continue;
       }
-      this.entries.push({ provider, id, name: id, tier, contextWindow: contextWindow ?? 0, maxOutput: 0, currency: 'USD', ...defined, ...dep, source, date: list.date } as ModelEntry);
+      const entry = { provider, id, name: id, tier, contextWindow: contextWindow ?? 0, maxOutput: 0, currency: 'USD', ...defined, source, date: list.date } as ModelEntry;
+      this.entries.push(m.endOfLife ? Object.assign(entry, lifecycleFromList(entry, m.endOfLife, list)) : entry);
     }
   }
 
@@ -259,6 +265,15 @@ export class Catalogue {
         };
     this.entries.unshift({ ...base, id, name: existing ? id : base.name, ...(region ? { region } : {}), source: 'settings', date: undefined, ...clean });
   }
+}
+
+/**
+ * The lifecycle a price list's `deprecation_date` gives a model: that end of life, deprecated (retired once the date is
+ * before the list's own date; a retired model stays retired), read from the list on its date. The successor stays.
+ */
+function lifecycleFromList(e: Pick<ModelEntry, 'status'>, endOfLife: string, list: Pick<PriceList, 'name' | 'date'>): Partial<ModelEntry> {
+  const status: LifecycleStatus = e.status === 'retired' || endOfLife < list.date ? 'retired' : 'deprecated';
+  return { endOfLife, status, deprecated: true, lifecycleSource: `${list.name} price list (deprecation_date)`, lifecycleChecked: list.date };
 }
 
 function clean_(id: string): string {

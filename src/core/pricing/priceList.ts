@@ -2,8 +2,8 @@
  * Prices without a release: LiteLLM's public `model_prices_and_context_window.json` (the price list most LLM tools
  * share) read into catalogue updates, and what they would change. Pure: the host fetches or reads the file.
  *
- * Only OpenAI and Anthropic chat models are taken. DashScope stays on the built-in catalogue: its China prices are
- * in CNY, which LiteLLM does not carry.
+ * Only OpenAI and Anthropic chat models are taken with their prices. DashScope keeps the built-in prices (its China
+ * prices are in CNY, which LiteLLM does not carry): of its models only the lifecycle (`deprecation_date`) is taken.
  */
 import type { ProviderId } from '../types';
 import type { Catalogue, ModelEntry, PriceFields, PriceList, PriceListModel } from './catalogue';
@@ -20,7 +20,8 @@ export interface ParseResult {
   problems: string[];
 }
 
-const PROVIDERS: Record<string, ProviderId> = { openai: 'openai', anthropic: 'anthropic' };
+const PROVIDERS: Record<string, ProviderId> = { openai: 'openai', anthropic: 'anthropic', dashscope: 'dashscope' };
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const CHAT_MODES = new Set(['chat', 'responses', undefined]);
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -39,7 +40,8 @@ function count(v: unknown): number | undefined {
 
 /**
  * Reads LiteLLM's JSON (an object of model name → fields). Keeps chat models of OpenAI and Anthropic with an input
- * and an output price; undated names only (a dated snapshot is priced through its undated name).
+ * and an output price; undated names only (a dated snapshot is priced through its undated name). DashScope models are
+ * kept only when they have a `deprecation_date`, for their lifecycle: their prices are never applied.
  */
 export function parseLiteLlmPrices(json: unknown, meta: { from: string; date: string }): ParseResult {
   const problems: string[] = [];
@@ -50,9 +52,14 @@ export function parseLiteLlmPrices(json: unknown, meta: { from: string; date: st
     const provider = PROVIDERS[String(raw.litellm_provider)];
     if (!provider) continue;
     if (!CHAT_MODES.has(raw.mode as string | undefined)) continue;
-    const id = key.replace(/^(openai|anthropic)\//, '');
+    const id = key.replace(/^(openai|anthropic|dashscope)\//, '');
     if (id.includes('/') || id.startsWith('ft:')) continue;
     if (modelIdCandidates(id).length > 1) continue; // dated or versioned snapshot
+    const eol = typeof raw.deprecation_date === 'string' && DATE.test(raw.deprecation_date) ? raw.deprecation_date : undefined;
+    if (provider === 'dashscope') {
+      if (eol) models.push({ provider, id, inputPerM: perM(raw.input_cost_per_token) ?? 0, outputPerM: perM(raw.output_cost_per_token) ?? 0, tier: guessTier(id), endOfLife: eol });
+      continue;
+    }
     const inputPerM = perM(raw.input_cost_per_token);
     const outputPerM = perM(raw.output_cost_per_token);
     if (inputPerM === undefined || outputPerM === undefined) {
@@ -70,7 +77,7 @@ export function parseLiteLlmPrices(json: unknown, meta: { from: string; date: st
     set('maxOutput', count(raw.max_output_tokens));
     const maxIn = count(raw.max_input_tokens);
     set('contextWindow', maxIn);
-    if (typeof raw.deprecation_date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(raw.deprecation_date)) set('endOfLife', raw.deprecation_date);
+    set('endOfLife', eol);
     models.push(m);
   }
   models.sort((a, b) => (a.provider + a.id).localeCompare(b.provider + b.id));
@@ -100,6 +107,14 @@ export function diffPriceList(catalogue: Catalogue, list: PriceList): PriceDiff 
   const changed: PriceChange[] = [];
   let unchanged = 0;
   for (const m of list.models) {
+    if (m.provider === 'dashscope') {
+      // The lifecycle only, of the model in any region's list; a model the catalogue does not have is not added.
+      const e = (['china', 'international', 'us'] as const).map((r) => catalogue.get('dashscope', m.id, r)).find((x) => x && x.id.toLowerCase() === m.id.toLowerCase());
+      if (!e || !m.endOfLife) continue;
+      if (m.endOfLife === e.endOfLife) unchanged++;
+      else changed.push({ provider: m.provider, id: m.id, field: 'endOfLife', from: e.endOfLife, to: m.endOfLife });
+      continue;
+    }
     const e = catalogue.get(m.provider, m.id);
     if (!e || e.id.toLowerCase() !== m.id.toLowerCase()) {
       added.push(m);
@@ -125,12 +140,24 @@ export function guessTier(id: string): ModelEntry['tier'] {
   return 'medium';
 }
 
-/** One line per change, for the confirmation. */
-export function describeDiff(d: PriceDiff, max = 40): string[] {
+/** The lifecycle changes of a diff (end-of-life dates), apart from the prices. */
+export function lifecycleChanges(d: PriceDiff): PriceChange[] {
+  return d.changed.filter((c) => c.field === 'endOfLife');
+}
+
+/**
+ * One line per change, for the confirmation; an end of life reads "openai/gpt-x: end of life 2027-01-14 (new)",
+ * "(was 2027-03-01)" when it moved, and "retired on …" when the date is before `today` (default: the list's day).
+ */
+export function describeDiff(d: PriceDiff, max = 40, today?: string): string[] {
   const lines: string[] = [];
   const fmt = (v: number | string | undefined) => (v === undefined ? '—' : typeof v === 'number' ? String(v) : v);
-  for (const m of d.added) lines.push(`new: ${m.provider}/${m.id} $${m.inputPerM} in / $${m.outputPerM} out per M`);
-  for (const c of d.changed) lines.push(`${c.provider}/${c.id} ${c.field}: ${fmt(c.from)} → ${fmt(c.to)}`);
+  const eol = (date: string, was: number | string | undefined) => {
+    const when = today && date < today ? `retired on ${date}` : `end of life ${date}`;
+    return `${when} (${was === undefined ? 'new' : `was ${fmt(was)}`})`;
+  };
+  for (const m of d.added) lines.push(`new: ${m.provider}/${m.id} $${m.inputPerM} in / $${m.outputPerM} out per M${m.endOfLife ? `, ${eol(m.endOfLife, undefined)}` : ''}`);
+  for (const c of d.changed) lines.push(c.field === 'endOfLife' ? `${c.provider}/${c.id}: ${eol(String(c.to), c.from)}` : `${c.provider}/${c.id} ${c.field}: ${fmt(c.from)} → ${fmt(c.to)}`);
   if (lines.length > max) return [...lines.slice(0, max), `… and ${lines.length - max} more`];
   return lines;
 }
