@@ -78,6 +78,9 @@ export class Tierwise implements vscode.Disposable {
     add(registerPromptSupport(context, s, this.requests));
     this.setup = add(new SetupService(s));
     add(this.keys.onDidChange(() => void s.refreshAvailable()));
+    // The providers' own model lists: read in the background after start-up, then when keys or settings change.
+    add(s.modelLists.onDidChange(() => bar.render()));
+    s.modelLists.start();
 
     // After start-up: nothing here loads an SDK, a tokenizer or the price catalogue.
     void s.refreshAvailable();

@@ -18,6 +18,7 @@ import { takeTurns } from '../core/resilience/turns';
 import { LearnedRoutingStore } from './learnedRouting';
 import { storedPriceList } from './updatePrices';
 import { EditorTracker } from './editors';
+import { ModelListService } from './modelLists';
 import { QwenCalibrationStore } from './calibration';
 import type { CalibrationSource } from '../core/tokens/calibration';
 
@@ -85,6 +86,8 @@ export class Services implements vscode.Disposable {
   readonly onDidChangeTask = this.taskChanged.event;
   /** The editor commands act on (the last active one while a panel has focus). */
   readonly editors = new EditorTracker();
+  /** The providers' own model lists, cached a day; `listedModels(provider)` is the request path's port. */
+  readonly modelLists: ModelListService;
 
   constructor(
     readonly context: vscode.ExtensionContext,
@@ -95,6 +98,7 @@ export class Services implements vscode.Disposable {
     this.tokens_ = new Tokens(context.asAbsolutePath('dist/tokenWorker.js'), log, this.calibration_);
     this.destinations = new Destinations(context, log);
     this.settingsReporter = new SettingsReporter(log);
+    this.modelLists = new ModelListService(this);
     onCallsLoaded((ms) => log.info(`provider SDKs loaded in ${ms.toFixed(1)} ms`));
     this.subs.push(
       this.settingsChanged,
@@ -105,6 +109,7 @@ export class Services implements vscode.Disposable {
         if (e.affectsConfiguration('tierwise')) this.reload();
       }),
       this.destinations,
+      this.modelLists,
       this.destinations.onDidChange(() => this.reload()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.reload()),
       keys.onDidChange((id) => {

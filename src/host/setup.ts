@@ -7,7 +7,10 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { systemClock } from '../core/clock';
 import { checkProvider, type CheckItem, type ProviderCheck } from '../core/setup/check';
-import { discoverLocalServers, isLoopbackUrl, listModels, modelIdsOf, LOCAL_SERVERS, type FoundServer, type LocalPorts } from '../core/setup/local';
+import { discoverLocalServers, isLoopbackUrl, LOCAL_SERVERS, type FoundServer, type LocalPorts } from '../core/setup/local';
+import { fetchModelList } from '../core/setup/modelLists';
+import { isoDay } from '../core/pricing/lifecycle';
+import { PRICES_STALE_AFTER_DAYS } from '../core/pricing/priceAge';
 import { PROVIDER_IDS, PROVIDER_LABELS, TIERS, type ProviderId, type Usage } from '../core/types';
 import { loadCalls } from './lazy';
 import type { Services } from './services';
@@ -23,7 +26,7 @@ const SAMPLE_CODE = `export function debounce<T extends unknown[]>(fn: (...args:
 }
 `;
 /** The commands the Check Setup view may run from its buttons (command links; the view runs no script). */
-const FIX_COMMANDS = ['tierwise.setApiKey', 'tierwise.findLocalModels', 'tierwise.checkSetup', 'tierwise.setup.setDashScopeRegion', 'tierwise.showLog', 'workbench.action.openSettings'];
+const FIX_COMMANDS = ['tierwise.setApiKey', 'tierwise.findLocalModels', 'tierwise.checkSetup', 'tierwise.setup.setDashScopeRegion', 'tierwise.showLog', 'workbench.action.openSettings', 'tierwise.updatePrices'];
 
 /** Where a local model should go: every tier (the active provider) or only the simple tier (hybrid with the cloud). */
 export type LocalUse = 'all' | 'simple';
@@ -32,6 +35,8 @@ export class SetupService implements vscode.Disposable {
   private view: vscode.WebviewPanel | undefined;
   /** The latest results, for tests and the walkthrough. */
   lastCheck: ProviderCheck[] | undefined;
+  /** The latest checks that belong to no provider (the age of the prices in use). */
+  lastGeneral: CheckItem[] = [];
   private readonly subs: vscode.Disposable[] = [];
 
   constructor(private readonly s: Services) {
@@ -118,7 +123,9 @@ export class SetupService implements vscode.Disposable {
         ids.map(async (id) => {
           const key = await this.s.keys.get(id);
           const baseUrl = this.baseUrl(id);
-          const tierModels = [...new Set(TIERS.map((t) => cfg.routing.config.tiers[id][t]))];
+          const tiers = cfg.routing.config.tiers[id];
+          const tierModels = [...new Set(TIERS.map((t) => tiers[t]))];
+          let shutdown: Record<string, string> | undefined;
           const result = await checkProvider(
             {
               provider: id,
@@ -128,22 +135,32 @@ export class SetupService implements vscode.Disposable {
               baseUrl,
               ...(id === 'dashscope' ? { region: cfg.dashscopeRegion } : {}),
               tierModels,
+              tiers: { ...tiers },
+              aliases: (m) => this.s.modelLists.aliases(id, m),
+              today: isoDay(Date.now()),
               local: id === 'openaiCompatible' && isLoopbackUrl(baseUrl),
             },
             {
-              listModels: () => listProviderModels(id, baseUrl, key),
+              listModels: async () => {
+                const got = await fetchModelList(fetch, { provider: id, baseUrl, ...(key ? { apiKey: key } : {}) }, { timeoutMs: 5000 });
+                shutdown = got.shutdown;
+                return got;
+              },
               tinyCall: (model) => this.tinyCall(id, model, key, baseUrl),
               now: () => performance.now(),
             },
           );
           if (id === 'openaiCompatible' && isLoopbackUrl(baseUrl)) this.s.pricing().addLocalModels(result.models);
+          // The list just read is the day's list: the status bar's notices follow it.
+          await this.s.modelLists.record(id, baseUrl, key, result.models, shutdown);
           return result;
         }),
       ),
     );
     this.lastCheck = results;
-    this.show(results);
-    const problems = results.reduce((n, r) => n + r.items.filter((i) => i.state === 'problem').length, 0);
+    this.lastGeneral = this.general();
+    this.show(results, this.lastGeneral);
+    const problems = results.reduce((n, r) => n + r.items.filter((i) => i.state === 'problem').length, 0) + this.lastGeneral.filter((i) => i.state === 'problem').length;
     void vscode.commands.executeCommand('setContext', 'tierwise.setupChecked', true);
     this.s.log.info(`check setup: ${results.length} provider(s), ${problems} problem(s)`);
     return results;
@@ -168,8 +185,23 @@ export class SetupService implements vscode.Disposable {
     }
   }
 
-  private show(results: ProviderCheck[]): void {
-    const html = checkHtml(results, this.s.config().routing.config.activeProvider);
+  /** Checks of no one provider: the prices in use, offered an update once older than 60 days (nothing is fetched here). */
+  private general(): CheckItem[] {
+    const age = this.s.modelLists.pricesAge();
+    if (!age) return [];
+    if (!age.stale) return [{ area: 'prices', state: 'ok', text: vscode.l10n.t('The prices in use are from {0} ({1} days ago).', age.date, age.days) }];
+    return [
+      {
+        area: 'prices',
+        state: 'problem',
+        text: vscode.l10n.t('The prices in use are from {0}, {1} days ago (older than {2} days). Update Prices… reads a current list (LiteLLM) after asking.', age.date, age.days, PRICES_STALE_AFTER_DAYS),
+        fix: { title: vscode.l10n.t('Update Prices…'), command: 'tierwise.updatePrices' },
+      },
+    ];
+  }
+
+  private show(results: ProviderCheck[], general: readonly CheckItem[] = []): void {
+    const html = checkHtml(results, this.s.config().routing.config.activeProvider, general);
     if (!this.view) {
       this.view = vscode.window.createWebviewPanel(CHECK_VIEW, vscode.l10n.t('Tierwise: Check Setup'), { viewColumn: vscode.ViewColumn.Active }, { enableScripts: false, enableCommandUris: FIX_COMMANDS, localResourceRoots: [] });
       this.view.onDidDispose(() => (this.view = undefined));
@@ -267,16 +299,6 @@ function parseFindArg(arg: unknown): { baseUrl?: string; model?: string; use?: L
   };
 }
 
-/** The models a provider lists, with its own authentication; the key goes only to the configured base URL. */
-async function listProviderModels(id: ProviderId, baseUrl: string, key: string | undefined): Promise<string[]> {
-  if (id === 'anthropic') {
-    const r = await fetch(`${baseUrl.replace(/\/+$/, '')}/v1/models`, { headers: { 'x-api-key': key ?? '', 'anthropic-version': '2023-06-01' }, signal: AbortSignal.timeout(5000) });
-    if (!r.ok) throw Object.assign(new Error(`HTTP ${r.status} from ${baseUrl}`), { status: r.status });
-    return modelIdsOf(await r.json());
-  }
-  return listModels(fetch, baseUrl, { apiKey: key, timeoutMs: 5000 });
-}
-
 function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
@@ -293,18 +315,22 @@ const AREA = (): Record<CheckItem['area'], string> => ({
   region: vscode.l10n.t('Region'),
   models: vscode.l10n.t('Models'),
   latency: vscode.l10n.t('Latency'),
+  prices: vscode.l10n.t('Prices'),
 });
 
 /** The results as one page: a section per provider, a row per check, a fix button for each problem. No script. */
-export function checkHtml(results: readonly ProviderCheck[], active: ProviderId): string {
+export function checkHtml(results: readonly ProviderCheck[], active: ProviderId, general: readonly CheckItem[] = []): string {
   const nonce = randomBytes(16).toString('base64');
-  const problems = results.reduce((n, r) => n + r.items.filter((i) => i.state === 'problem').length, 0);
+  const problems = results.reduce((n, r) => n + r.items.filter((i) => i.state === 'problem').length, 0) + general.filter((i) => i.state === 'problem').length;
   const area = AREA();
+  const rowsOf = (items: readonly CheckItem[]) =>
+    items
+      .map((i) => `<tr class="${i.state}"><td class="icon" aria-label="${i.state}">${ICON[i.state]}</td><th scope="row">${esc(area[i.area])}</th><td>${esc(i.text)}</td><td class="act">${i.fix ? commandLink(i.fix.title, i.fix.command, i.fix.args) : ''}</td></tr>`)
+      .join('\n');
+  const prices = general.length ? `\n<section><h2>${esc(vscode.l10n.t('Prices'))}</h2><table>${rowsOf(general)}</table></section>` : '';
   const sections = results
     .map((r) => {
-      const rows = r.items
-        .map((i) => `<tr class="${i.state}"><td class="icon" aria-label="${i.state}">${ICON[i.state]}</td><th scope="row">${esc(area[i.area])}</th><td>${esc(i.text)}</td><td class="act">${i.fix ? commandLink(i.fix.title, i.fix.command, i.fix.args) : ''}</td></tr>`)
-        .join('\n');
+      const rows = rowsOf(r.items);
       const tag = r.provider === active ? ` <span class="tag">${esc(vscode.l10n.t('active'))}</span>` : '';
       const state = r.ok ? vscode.l10n.t('ready') : vscode.l10n.t('needs attention');
       return `<section><h2>${esc(r.label)}${tag} <span class="${r.ok ? 'good' : 'bad'}">${esc(state)}</span></h2><table>${rows}</table></section>`;
@@ -336,6 +362,6 @@ a.fix:focus{outline:1px solid var(--vscode-focusBorder);outline-offset:2px}
 </style></head><body>
 <h1>${esc(vscode.l10n.t('Check Setup'))}</h1>
 <p class="sub">${esc(checked)}: ${esc(found)}. ${commandLink(vscode.l10n.t('Check Again'), 'tierwise.checkSetup')} ${commandLink(vscode.l10n.t('Find Local Models'), 'tierwise.findLocalModels')}</p>
-${sections}
+${sections}${prices}
 </body></html>`;
 }

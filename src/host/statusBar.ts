@@ -7,6 +7,7 @@ import { gatewayBudget, serverTokenCount, type GatewayBudget } from '../core/set
 import { editorText, rangesText } from './editors';
 import type { Services } from './services';
 import { DocumentTokens } from './documentTokens';
+import { appendListNotices } from './modelLists';
 import { calibrationDetail, calibrationNote } from './calibration';
 
 const DEBOUNCE_MS = 120;
@@ -252,6 +253,7 @@ export class StatusBar implements vscode.Disposable {
       md.appendMarkdown(`${gw.level === 'ok' ? '' : '$(warning) '}${vscode.l10n.t('Gateway key: {0}{1}{2}.', amount, pct, state)}\n\n`);
     }
     if (pricing) md.appendMarkdown(`${vscode.l10n.t('Prices: {0}', pricing.priceSource())}\n\n`);
+    appendListNotices(md, this.s.modelLists);
     md.appendMarkdown(vscode.l10n.t('Click for the cost report.'));
     return md;
   }

@@ -3,9 +3,10 @@
  * which models it lists, and how long one tiny call (max_tokens 1) takes. Every problem comes with a fix the host
  * turns into a button. Pure: the network goes through the injected ports.
  */
-import type { ProviderId } from '../types';
+import type { ProviderId, Tier } from '../types';
+import { listedShutdowns, missingTierModels } from './modelLists';
 
-export type CheckArea = 'key' | 'endpoint' | 'region' | 'models' | 'latency';
+export type CheckArea = 'key' | 'endpoint' | 'region' | 'models' | 'latency' | 'prices';
 export type CheckState = 'ok' | 'problem' | 'skipped' | 'info';
 
 export interface CheckFix {
@@ -31,13 +32,19 @@ export interface ProviderCheckInput {
   region?: 'china' | 'international' | 'us';
   /** The models the tiers name on this provider. */
   tierModels: readonly string[];
+  /** Which tier names which model: a missing one is then named with its tier and setting. */
+  tiers?: Partial<Record<Tier, string>>;
+  /** The catalogue's other names of a model (they count as listed). */
+  aliases?: (model: string) => readonly string[];
+  /** Today (YYYY-MM-DD), for a shutdown date in the list. */
+  today?: string;
   /** A local server (loopback): free, no key. */
   local?: boolean;
 }
 
 export interface ProviderCheckPorts {
-  /** The models the endpoint lists; throws with `status` on an HTTP error. */
-  listModels(): Promise<string[]>;
+  /** The models the endpoint lists (OpenAI: with `shutdown_date`s); throws with `status` on an HTTP error. */
+  listModels(): Promise<string[] | { ids: string[]; shutdown?: Record<string, string> }>;
   /** One call of max_tokens 1 on `model`; resolves when it finished. */
   tinyCall(model: string): Promise<void>;
   now(): number;
@@ -84,9 +91,12 @@ export async function checkProvider(input: ProviderCheckInput, ports: ProviderCh
 
   // Endpoint and region, through the model listing.
   let models: string[] = [];
+  let shutdown: Record<string, string> | undefined;
   let reachable = false;
   try {
-    models = await ports.listModels();
+    const listed = await ports.listModels();
+    models = Array.isArray(listed) ? listed : listed.ids;
+    shutdown = Array.isArray(listed) ? undefined : listed.shutdown;
     reachable = true;
     items.push({ area: 'endpoint', state: 'ok', text: `${input.baseUrl} answers.` });
   } catch (e) {
@@ -128,17 +138,33 @@ export async function checkProvider(input: ProviderCheckInput, ports: ProviderCh
     items.push({ area: 'latency', state: 'skipped', text: 'Not checked: the endpoint did not answer.' });
     return { provider: input.provider, label: input.label, items, ok: false, models };
   }
-  const listed = new Set(models.map((m) => m.toLowerCase()));
-  const missing = models.length ? input.tierModels.filter((m) => !listed.has(m.toLowerCase()) && !listed.has(`${m.toLowerCase()}:latest`)) : [];
+  const tiers = input.tiers ?? Object.fromEntries(input.tierModels.map((m, i) => [(['simple', 'medium', 'complex'] as const)[i] ?? 'complex', m]));
+  const list = { ids: models, readAt: ports.now(), ...(shutdown ? { shutdown } : {}) };
+  const absent = missingTierModels(input.provider, tiers, list, input.aliases);
+  const missing = [...new Set(absent.map((m) => m.model))];
+  const localFix: CheckFix = { title: 'Assign Models to Tiers', command: 'tierwise.findLocalModels' };
   if (!models.length) items.push({ area: 'models', state: 'info', text: 'The endpoint lists no models.' });
-  else if (missing.length) {
+  else if (absent.length) {
+    for (const m of absent) {
+      const near = m.closest.length ? ` Closest listed: ${m.closest.join(', ')}.` : '';
+      items.push({
+        area: 'models',
+        state: 'problem',
+        text: `"${m.model}" (${m.tier} tier, ${m.setting}) is not in ${input.label}'s model list${input.hasKey ? ' for this key' : ''} (${models.length} model${models.length === 1 ? '' : 's'} listed).${near}`,
+        fix: input.provider === 'openaiCompatible' && input.local ? localFix : { title: 'Open Setting', command: 'workbench.action.openSettings', args: [m.setting] },
+      });
+    }
+  } else items.push({ area: 'models', state: 'ok', text: `${models.length} model${models.length === 1 ? '' : 's'} listed, including every tier's model.` });
+  for (const d of listedShutdowns(input.provider, tiers, list, input.today ?? new Date().toISOString().slice(0, 10))) {
     items.push({
       area: 'models',
-      state: 'problem',
-      text: `${models.length} model${models.length === 1 ? '' : 's'} listed, but not ${missing.map((m) => `"${m}"`).join(', ')}, which a tier names.`,
-      fix: input.provider === 'openaiCompatible' ? { title: 'Assign Models to Tiers', command: 'tierwise.findLocalModels' } : { title: 'Open Tier Settings', command: 'workbench.action.openSettings', args: [`tierwise.tiers.${input.provider}`] },
+      state: d.past ? 'problem' : 'info',
+      text: d.past
+        ? `"${d.model}" (${d.tier} tier) was shut down on ${d.date}, says ${input.label}'s model list.`
+        : `"${d.model}" (${d.tier} tier) shuts down on ${d.date}, says ${input.label}'s model list.`,
+      fix: { title: 'Open Setting', command: 'workbench.action.openSettings', args: [`tierwise.tiers.${input.provider}.${d.tier}`] },
     });
-  } else items.push({ area: 'models', state: 'ok', text: `${models.length} model${models.length === 1 ? '' : 's'} listed, including every tier's model.` });
+  }
 
   // Latency of one tiny call, on the first tier model the endpoint has.
   const model = input.tierModels.find((m) => !missing.includes(m)) ?? input.tierModels[0];

@@ -42,7 +42,7 @@ describe('setup: Check Setup for one provider', () => {
     const partial = await checkProvider(local, { listModels: async () => ['llama3.2:latest'], tinyCall: async () => undefined, now });
     const models = partial.items.find((i) => i.area === 'models')!;
     assert.equal(models.state, 'problem');
-    assert.match(models.text, /not "qwen3:8b"/);
+    assert.match(models.text, /^"qwen3:8b" \(medium tier, tierwise\.tiers\.openaiCompatible\.medium\) is not in Local's model list \(1 model listed\)\. Closest listed: llama3\.2:latest\.$/);
     assert.equal(partial.items.find((i) => i.area === 'latency')!.state, 'ok', 'the latency is measured on the model that is there');
   });
 
