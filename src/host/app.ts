@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { switchFromTooltip } from './modelLifecycle';
 import { registerEditorCommands } from './commands';
 import { DisposableStore } from './disposable';
 import { KeyStore } from './keys';
@@ -70,6 +71,7 @@ export class Tierwise implements vscode.Disposable {
     add(vscode.commands.registerCommand('tierwise.clearApiKey', () => this.keys.promptAndClear()));
     add(vscode.commands.registerCommand('tierwise.showLog', () => this.log.show()));
     add(vscode.commands.registerCommand('tierwise.manageEndpoints', () => s.destinations.manage()));
+    add(vscode.commands.registerCommand('tierwise.switchModel', (args?: unknown) => switchFromTooltip(args)));
     for (const d of registerEditorCommands(s, this.requests)) add(d);
     for (const d of registerCostCommands(s)) add(d);
     for (const d of registerBatchCommands(this.batches)) add(d);

@@ -18,7 +18,14 @@ export interface PendingRequest {
   /** The editor and selection the answer may be inserted into. */
   target?: { uri: vscode.Uri; selection: vscode.Selection };
   /** A request built elsewhere (prompt files): sent as is, with routing only choosing the model. */
-  prebuilt?: { request: Omit<ChatRequest, 'provider' | 'model'>; tier?: Tier; provider?: ProviderId; model?: string };
+  prebuilt?: {
+    request: Omit<ChatRequest, 'provider' | 'model'>;
+    tier?: Tier;
+    provider?: ProviderId;
+    model?: string;
+    /** The prompt file that names `model` (Switch to a successor edits it there). */
+    file?: vscode.Uri;
+  };
 }
 
 /** Where answers stream to (the answer panel). */

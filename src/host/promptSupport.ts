@@ -44,7 +44,7 @@ export function registerPromptSupport(context: vscode.ExtensionContext, s: Servi
         text: req.request.messages.map((m) => m.content).join('\n'),
         fileName: vscode.workspace.asRelativePath(req.uri),
         languageId: doc?.languageId,
-        prebuilt: { request: req.request, tier: req.tier, provider: req.provider, model: req.model },
+        prebuilt: { request: req.request, tier: req.tier, provider: req.provider, model: req.model, ...(req.model ? { file: req.uri } : {}) },
       });
     },
     settings: () => ({ systemPromptMaxTokens: s.config().lint.systemPromptMaxTokens, extraGlobs: s.config().promptGlobs }),

@@ -16,6 +16,8 @@ import type { Services } from './services';
 import { describeError } from './errors';
 import { LARGE_TEXT_BYTES, byteSize, formatSize, requestFromEditor } from './fromEditor';
 import { routeRequest, type Planned } from './routeRequest';
+import { isRouteError } from '../core/routing';
+import { noticeFor, notFoundMessage, originOf, switchLabel, switchModel, type LifecyclePort } from './modelLifecycle';
 
 export type { PendingRequest } from './pending';
 import { cacheMeta, costMeta, routingInfo, usageMeta } from './answerMeta';
@@ -47,10 +49,15 @@ export class RequestService implements vscode.Disposable {
   /** A call ended and was recorded (the provider that answered). */
   readonly onDidFinish = this.recorded.event;
 
+  /** The catalogue and tier table the lifecycle notices read. */
+  private readonly lifecycle: LifecyclePort;
+
   constructor(
     private readonly s: Services,
     private readonly answers: Answers,
-  ) {}
+  ) {
+    this.lifecycle = { pricing: () => s.pricing(), tierModel: (p, t) => s.config().routing.config.tiers[p][t] };
+  }
 
   /** The request of the editor a command acts on (see fromEditor.ts). */
   fromEditor(task: string, title: string, question?: string): PendingRequest | undefined {
@@ -60,7 +67,10 @@ export class RequestService implements vscode.Disposable {
   /** count → route → confirm → key → destination → stream → finish → record. `planned` skips counting and routing. */
   async send(pending: PendingRequest, planned?: Planned): Promise<void> {
     await this.turn(); // many requests started at once are routed one event-loop turn each
-    const plan = planned ?? (await routeRequest(this.s, pending));
+    const routed = planned ?? (await routeRequest(this.s, pending));
+    if (!routed) return;
+    // A deprecated or retired model is named as such on the route line; a retired one is offered its successor first.
+    const plan = await this.checkLifecycle(pending, routed);
     if (!plan) return;
     if (!(await this.confirm(plan.route, pending.text))) return;
     let delivered = await this.deliver(pending, plan);
@@ -68,6 +78,37 @@ export class RequestService implements vscode.Disposable {
     if (delivered === 'keyChanged') delivered = await this.deliver(pending, plan, true);
     // The key was rejected: offered to set it again, off the command's way (it has ended and been recorded).
     if (delivered === 'keyRejected') void this.fixKeyAndDeliver(pending, plan);
+  }
+
+  /**
+   * The catalogue's word on the routed model: deprecated → a note on the route line; retired → asked before sending
+   * (Switch to the successor, written where the model came from, then routed to it; or Send Anyway; or nothing).
+   */
+  private async checkLifecycle(pending: PendingRequest, plan: Planned): Promise<Planned | undefined> {
+    const { route } = plan;
+    const notice = noticeFor(this.lifecycle, route.provider, route.model);
+    if (!notice) return plan;
+    const noted = (p: Planned, n = notice): Planned => ({ ...p, route: { ...p.route, reason: `${p.route.reason} · ⚠ ${n.message}` } });
+    if (notice.level !== 'retired') return noted(plan);
+    const switchTo = notice.successor ? switchLabel(notice.successor) : undefined;
+    const anyway = vscode.l10n.t('Send Anyway');
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t('Tierwise: {0}', notice.message),
+      { modal: true, detail: vscode.l10n.t('Nothing has been sent yet.') },
+      ...(switchTo ? [switchTo] : []),
+      anyway,
+    );
+    if (choice === anyway) return noted(plan);
+    if (!choice || !notice.successor) return undefined;
+    await switchModel(originOf(pending, route), route.model, notice.successor);
+    const input = { ...plan.input, override: { ...plan.input.override, tier: route.tier, provider: route.provider, model: notice.successor } };
+    const next = this.s.router().route(input);
+    if (isRouteError(next)) {
+      void vscode.window.showErrorMessage(`Tierwise: ${next.message}`);
+      return undefined;
+    }
+    const again = noticeFor(this.lifecycle, next.provider, next.model);
+    return again ? noted({ route: next, input }, again) : { route: next, input };
   }
 
   /** After a 401: the user may set another key; then the same request goes once more, without a new cost question. */
@@ -154,7 +195,7 @@ export class RequestService implements vscode.Disposable {
       this.finished.set(handle.id, { ...plan, pending });
       this.busy.fire(this.running.size > 0);
     }
-    return this.finish(handle, route, outcome, Date.now() - started, keyVersion, again);
+    return this.finish(handle, route, outcome, Date.now() - started, keyVersion, again, pending);
   }
 
   private onEvent(handle: AnswerHandle, route: Route, e: CallEvent): void {
@@ -196,7 +237,7 @@ export class RequestService implements vscode.Disposable {
   }
 
   /** finish → record: the answer's last words and header, then its ledger record. */
-  private async finish(handle: AnswerHandle, route: Route, o: CallOutcome, latencyMs: number, keyVersion: number, again: boolean): Promise<Delivered> {
+  private async finish(handle: AnswerHandle, route: Route, o: CallOutcome, latencyMs: number, keyVersion: number, again: boolean, pending: PendingRequest): Promise<Delivered> {
     const provider = o.provider;
     const model = o.result?.model ?? o.model;
     const usage = o.result?.usage ?? o.usage;
@@ -230,6 +271,7 @@ export class RequestService implements vscode.Disposable {
       } else {
         outcome = o.partialText ? 'interrupted' : 'error';
         message = describeError(err, { model, settingHint: `tierwise.tiers.${route.provider}.${route.tier}` }).message;
+        if (err.kind === 'notFound' && err.code !== 'html_response') message = this.modelNotFound(err, model, pending, route);
         this.s.log.warn(`request failed: ${message}`);
         if (err.kind === 'auth' && this.s.keys.version(err.provider) !== keyVersion && !again) {
           message = `${message} ${vscode.l10n.t('The {0} key was changed meanwhile (in this or another window); sending again with the new key.', PROVIDER_LABELS[err.provider])}`;
@@ -258,6 +300,36 @@ export class RequestService implements vscode.Disposable {
     this.warnOnBudget();
     this.recorded.fire(provider);
     return delivered;
+  }
+
+  /**
+   * "Model not found" for the model that was sent: retired (when, by whom, the successor, with Switch), or not in the
+   * provider's list (the closest models that are). Returns the answer's message.
+   */
+  private modelNotFound(err: ProviderError, model: string, pending: PendingRequest, route: Route): string {
+    const origin = originOf(pending, { ...route, model });
+    const setting = origin.kind === 'setting' ? `tierwise.${origin.key}` : origin.kind === 'promptFile' ? vscode.workspace.asRelativePath(origin.uri) : vscode.l10n.t('(chosen for this request)');
+    const nf = notFoundMessage(this.lifecycle, err.provider, model, setting, this.knownModels(err.provider));
+    const id = err.requestId ? ` (request id ${err.requestId})` : '';
+    if (nf.successor) {
+      const label = switchLabel(nf.successor);
+      const successor = nf.successor;
+      void vscode.window.showErrorMessage(`Tierwise: ${nf.message}`, label).then(async (c) => {
+        if (c === label) await switchModel(origin, model, successor);
+      });
+    }
+    return `${nf.message}${id}`;
+  }
+
+  /** The models a provider is known to have: its own list where read (Check Setup), else the catalogue's current ones. */
+  private knownModels(provider: ProviderId): string[] {
+    const listed = this.s.modelLists.listedModels(provider);
+    if (listed?.ids.length) return listed.ids;
+    return this.s
+      .pricing()
+      .entries.models(provider)
+      .filter((e) => !e.deprecated)
+      .map((e) => e.id);
   }
 
   /** A notification when spend crosses 80% or 100% of a budget (once per level). */

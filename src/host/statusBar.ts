@@ -8,6 +8,7 @@ import { editorText, rangesText } from './editors';
 import type { Services } from './services';
 import { DocumentTokens } from './documentTokens';
 import { appendListNotices } from './modelLists';
+import { noticeFor, switchLabel, switchLink, type LifecyclePort } from './modelLifecycle';
 import { calibrationDetail, calibrationNote } from './calibration';
 
 const DEBOUNCE_MS = 120;
@@ -61,7 +62,11 @@ export class StatusBar implements vscode.Disposable {
   private gatewayWarned = false;
   private readonly documents: DocumentTokens;
 
+  /** Deprecated and retired tier models, from the catalogue in use. */
+  private readonly lifecycle: LifecyclePort;
+
   constructor(private readonly s: Services) {
+    this.lifecycle = { pricing: () => s.pricing(), tierModel: (p, t) => s.config().routing.config.tiers[p][t] };
     this.documents = new DocumentTokens(() => this.s.tokens().counter());
     this.subs.push(this.documents);
     this.item = vscode.window.createStatusBarItem('tierwise.status', vscode.StatusBarAlignment.Right, 100);
@@ -201,6 +206,8 @@ export class StatusBar implements vscode.Disposable {
   /** The tooltip as it shows now (public for tests). */
   tooltip(route: Route | undefined = this.route()): vscode.MarkdownString {
     const md = new vscode.MarkdownString(undefined, true);
+    // Links in the tooltip run only these commands.
+    md.isTrusted = { enabledCommands: ['tierwise.switchModel', 'tierwise.checkSetup', 'tierwise.updatePrices'] };
     md.supportThemeIcons = true;
     md.appendMarkdown('**Tierwise**\n\n');
     const pricing = this.s.pricingIfLoaded();
@@ -230,14 +237,16 @@ export class StatusBar implements vscode.Disposable {
             // A gateway model's price says where it comes from (its list model, the gateway's cost) or how to set one.
             const price = [pricing.describePrice(r.provider, r.model), pricing.priceNote(r.provider, r.model)].filter(Boolean).join('; ');
             const est = r.estimatedUsd;
+            const gone = noticeFor(this.lifecycle, r.provider, r.model);
             md.appendMarkdown(
-              `| ${tier} | ${r.model}${price ? ` <small>(${price})</small>` : ''} | ${est ? pricing.formatUsd(est.min) : '?'} | ${est ? pricing.formatUsd(est.max) : '?'} |\n`,
+              `| ${tier} | ${gone ? `$(warning) ~~${r.model}~~ ${gone.level === 'retired' ? vscode.l10n.t('retired') : vscode.l10n.t('deprecated')}` : r.model}${price ? ` <small>(${price})</small>` : ''} | ${est ? pricing.formatUsd(est.min) : '?'} | ${est ? pricing.formatUsd(est.max) : '?'} |\n`,
             );
           }
           md.appendMarkdown('\n');
         }
       }
     }
+    if (pricing) this.appendLifecycle(md, route?.task.id ?? this.s.currentTask());
     const spend = this.s.spendIfLoaded();
     if (spend && pricing) {
       md.appendMarkdown(`${vscode.l10n.t('Spent: session {0} · today {1} · this month {2}', pricing.formatUsd(spend.sessionUsd), pricing.formatUsd(spend.todayUsd), pricing.formatUsd(spend.monthUsd))}\n\n`);
@@ -256,6 +265,23 @@ export class StatusBar implements vscode.Disposable {
     appendListNotices(md, this.s.modelLists);
     md.appendMarkdown(vscode.l10n.t('Click for the cost report.'));
     return md;
+  }
+
+  /**
+   * The tier models the current task would use that the catalogue knows as deprecated or retired: what happened,
+   * when and by whom, and a Switch link that writes the tier setting (retired, or deprecated with a successor).
+   */
+  private appendLifecycle(md: vscode.MarkdownString, task: string): void {
+    const seen = new Set<string>();
+    for (const tier of TIERS) {
+      const r = this.s.router().route({ task, inputTokens: 0, selectionText: '', override: { tier } });
+      if (isRouteError(r) || seen.has(`${r.provider}/${r.model}`)) continue;
+      seen.add(`${r.provider}/${r.model}`);
+      const n = noticeFor(this.lifecycle, r.provider, r.model);
+      if (!n) continue;
+      const link = n.successor ? ` [${switchLabel(n.successor)}](${switchLink({ provider: r.provider, tier: r.tier, from: r.model, to: n.successor })})` : '';
+      md.appendMarkdown(`$(warning) ${vscode.l10n.t('{0} tier: {1}', r.tier, n.message)}${link}\n\n`);
+    }
   }
 
   /** The OpenAI-compatible endpoint, when routing uses it (a gateway's budget is worth showing then). */
