@@ -172,4 +172,19 @@ suite('Models that are gone are named as gone', () => {
       await app.keys.clear('anthropic');
     }
   });
+
+  test('Check Setup names a retired tier model as a problem, with Switch to its successor', async () => {
+    const app = await tierwise();
+    await setting('tiers.dashscope.simple', 'qwen-turbo');
+    const results = await app.setup.check();
+    const ds = results.find((r) => r.provider === 'dashscope')!;
+    const item = ds.items.find((i) => i.text.includes('qwen-turbo was retired'));
+    assert.ok(item, JSON.stringify(ds.items));
+    assert.equal(item.state, 'problem');
+    assert.equal(item.text, 'simple tier: qwen-turbo was retired by Alibaba Cloud Model Studio on 2026-10-10: requests to it fail. Alibaba Cloud Model Studio recommends qwen3.7-flash instead.');
+    assert.deepEqual(item.fix, { title: 'Switch to qwen3.7-flash', command: 'tierwise.switchModel', args: [{ provider: 'dashscope', tier: 'simple', from: 'qwen-turbo', to: 'qwen3.7-flash' }] });
+    assert.equal(ds.ok, false);
+    await vscode.commands.executeCommand(item.fix.command, ...(item.fix.args ?? []));
+    assert.equal(vscode.workspace.getConfiguration('tierwise').inspect('tiers.dashscope.simple')?.globalValue, 'qwen3.7-flash', 'the button wrote the setting');
+  });
 });
