@@ -11,9 +11,10 @@ import { discoverLocalServers, isLoopbackUrl, LOCAL_SERVERS, type FoundServer, t
 import { fetchModelList } from '../core/setup/modelLists';
 import { isoDay } from '../core/pricing/lifecycle';
 import { PRICES_STALE_AFTER_DAYS } from '../core/pricing/priceAge';
-import { PROVIDER_IDS, PROVIDER_LABELS, TIERS, type ProviderId, type Usage } from '../core/types';
+import { PROVIDER_IDS, PROVIDER_LABELS, TIERS, type ProviderId, type Tier, type Usage } from '../core/types';
 import { loadCalls } from './lazy';
 import type { Services } from './services';
+import { noticeFor, switchLabel } from './modelLifecycle';
 
 const CHECK_VIEW = 'tierwise.checkSetup';
 
@@ -26,7 +27,7 @@ const SAMPLE_CODE = `export function debounce<T extends unknown[]>(fn: (...args:
 }
 `;
 /** The commands the Check Setup view may run from its buttons (command links; the view runs no script). */
-const FIX_COMMANDS = ['tierwise.setApiKey', 'tierwise.findLocalModels', 'tierwise.checkSetup', 'tierwise.setup.setDashScopeRegion', 'tierwise.showLog', 'workbench.action.openSettings', 'tierwise.updatePrices'];
+const FIX_COMMANDS = ['tierwise.setApiKey', 'tierwise.findLocalModels', 'tierwise.checkSetup', 'tierwise.setup.setDashScopeRegion', 'tierwise.showLog', 'workbench.action.openSettings', 'tierwise.updatePrices', 'tierwise.switchModel'];
 
 /** Where a local model should go: every tier (the active provider) or only the simple tier (hybrid with the cloud). */
 export type LocalUse = 'all' | 'simple';
@@ -151,6 +152,7 @@ export class SetupService implements vscode.Disposable {
             },
           );
           if (id === 'openaiCompatible' && isLoopbackUrl(baseUrl)) this.s.pricing().addLocalModels(result.models);
+          this.addLifecycle(result, tiers);
           // The list just read is the day's list: the status bar's notices follow it.
           await this.s.modelLists.record(id, baseUrl, key, result.models, shutdown);
           return result;
@@ -164,6 +166,25 @@ export class SetupService implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', 'tierwise.setupChecked', true);
     this.s.log.info(`check setup: ${results.length} provider(s), ${problems} problem(s)`);
     return results;
+  }
+
+  /**
+   * Tier models the catalogue knows as retired (a problem) or deprecated (noted), each with Switch to its successor,
+   * which writes the tier setting.
+   */
+  private addLifecycle(result: ProviderCheck, tiers: Record<Tier, string>): void {
+    const port = { pricing: () => this.s.pricing(), tierModel: (p: ProviderId, t: Tier) => this.s.config().routing.config.tiers[p][t] };
+    for (const tier of TIERS) {
+      const n = noticeFor(port, result.provider, tiers[tier]);
+      if (!n) continue;
+      result.items.push({
+        area: 'models',
+        state: n.level === 'retired' ? 'problem' : 'info',
+        text: vscode.l10n.t('{0} tier: {1}', tier, n.message),
+        ...(n.successor ? { fix: { title: switchLabel(n.successor), command: 'tierwise.switchModel', args: [{ provider: result.provider, tier, from: n.model, to: n.successor }] } } : {}),
+      });
+      if (n.level === 'retired') result.ok = false;
+    }
   }
 
   /** One call of max_tokens 1, recorded in the ledger like any other call. */
