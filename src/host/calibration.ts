@@ -64,13 +64,13 @@ function percent(error: number | undefined): number {
 }
 
 /**
- * What a calibrated estimate is worth, shown after its count ("±4% measured over 12 calls", or "not calibrated yet
- * (1 of 3 calls measured)"). undefined for counts without a calibration (exact counts, other estimates).
+ * What a calibrated estimate is worth, shown after its count ("±4% measured over 12 calls", or "not calibrated yet,
+ * 1 of 3 calls measured"). undefined for counts without a calibration (exact counts, other estimates).
  */
 export function calibrationNote(c: Correction | undefined): string | undefined {
   if (!c) return undefined;
   if (c.calibrated) return vscode.l10n.t('±{0}% measured over {1} calls', percent(c.error), c.samples);
-  return vscode.l10n.t('not calibrated yet ({0} of {1} calls measured)', c.samples, MIN_SAMPLES);
+  return vscode.l10n.t('not calibrated yet, {0} of {1} calls measured', c.samples, MIN_SAMPLES);
 }
 
 /** A sentence for a tooltip: how the estimate was calibrated, or that it will be. undefined without a calibration. */

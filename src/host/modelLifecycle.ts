@@ -6,22 +6,32 @@
 import * as vscode from 'vscode';
 import { closestModels, isoDay, modelNotice, PLATFORM_NAMES, type ModelNotice } from '../core/pricing/lifecycle';
 import type { Route } from '../core/routing';
+import { defaultTierModels } from '../core/routing/tiers';
+import type { DashScopeRegion } from '../core/providers/baseUrls';
 import type { ProviderId, Tier } from '../core/types';
 import { PROVIDER_LABELS } from '../core/types';
 import type { PendingRequest } from './pending';
 import type { Pricing } from './pricing';
 
-/** What the notices need: the catalogue in use, the tier table in force and the clock. */
+/** What the notices need: the catalogue in use, the DashScope region (whose defaults differ) and the clock. */
 export interface LifecyclePort {
   pricing(): Pricing;
-  tierModel(provider: ProviderId, tier: Tier): string;
+  region(): DashScopeRegion;
   now?: () => number;
 }
 
-/** The notice for a model, if the catalogue knows it as deprecated or retired (a successor where one fits). */
+/** The port from the services. */
+export function lifecyclePort(s: { pricing(): Pricing; config(): { dashscopeRegion: DashScopeRegion } }): LifecyclePort {
+  return { pricing: () => s.pricing(), region: () => s.config().dashscopeRegion };
+}
+
+/**
+ * The notice for a model, if the catalogue knows it as deprecated or retired. Its successor is the one the platform
+ * names, else Tierwise's default model of the same tier (not the tier's setting, which may name the model itself).
+ */
 export function noticeFor(port: LifecyclePort, provider: ProviderId, model: string): ModelNotice | undefined {
   const today = isoDay((port.now ?? Date.now)());
-  return modelNotice(port.pricing().entries, provider, model, today, (e) => port.tierModel(provider, e.tier));
+  return modelNotice(port.pricing().entries, provider, model, today, (e) => defaultTierModels(port.region())[provider][e.tier]);
 }
 
 /** Where a routed model came from, so that Switch writes the same place. */
@@ -61,7 +71,15 @@ export function switchLabel(successor: string): string {
  */
 export async function switchModel(origin: ModelOrigin, from: string, successor: string): Promise<boolean> {
   if (origin.kind === 'setting') {
-    await vscode.workspace.getConfiguration('tierwise').update(origin.key, successor, origin.target);
+    try {
+      await vscode.workspace.getConfiguration('tierwise').update(origin.key, successor, origin.target);
+    } catch (e) {
+      // A settings file VS Code cannot edit (a syntax error in it, say): say so; the request still goes to the successor.
+      void vscode.window.showErrorMessage(
+        vscode.l10n.t('Tierwise: could not write tierwise.{0} ({1}). This request goes to {2}; set the setting by hand to keep it.', origin.key, e instanceof Error ? e.message : String(e), successor),
+      );
+      return false;
+    }
     void vscode.window.setStatusBarMessage(vscode.l10n.t('Tierwise: tierwise.{0} is now {1}.', origin.key, successor), 5000);
     return true;
   }
@@ -76,6 +94,7 @@ export async function switchModel(origin: ModelOrigin, from: string, successor: 
     edit.replace(origin.uri, range, successor);
     const ok = await vscode.workspace.applyEdit(edit);
     if (ok) await doc.save();
+    else void vscode.window.showErrorMessage(vscode.l10n.t('Tierwise: could not edit {0}. This request goes to {1}; change its model by hand to keep it.', vscode.workspace.asRelativePath(origin.uri), successor));
     return ok;
   }
   return false;

@@ -17,7 +17,7 @@ import { describeError } from './errors';
 import { LARGE_TEXT_BYTES, byteSize, formatSize, requestFromEditor } from './fromEditor';
 import { routeRequest, type Planned } from './routeRequest';
 import { isRouteError } from '../core/routing';
-import { noticeFor, notFoundMessage, originOf, switchLabel, switchModel, type LifecyclePort } from './modelLifecycle';
+import { noticeFor, notFoundMessage, originOf, switchLabel, switchModel, type LifecyclePort, lifecyclePort } from './modelLifecycle';
 
 export type { PendingRequest } from './pending';
 import { cacheMeta, costMeta, routingInfo, usageMeta } from './answerMeta';
@@ -56,7 +56,7 @@ export class RequestService implements vscode.Disposable {
     private readonly s: Services,
     private readonly answers: Answers,
   ) {
-    this.lifecycle = { pricing: () => s.pricing(), tierModel: (p, t) => s.config().routing.config.tiers[p][t] };
+    this.lifecycle = lifecyclePort(s);
   }
 
   /** The request of the editor a command acts on (see fromEditor.ts). */

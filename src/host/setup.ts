@@ -14,7 +14,7 @@ import { PRICES_STALE_AFTER_DAYS } from '../core/pricing/priceAge';
 import { PROVIDER_IDS, PROVIDER_LABELS, TIERS, type ProviderId, type Tier, type Usage } from '../core/types';
 import { loadCalls } from './lazy';
 import type { Services } from './services';
-import { noticeFor, switchLabel } from './modelLifecycle';
+import { lifecyclePort, noticeFor, switchLabel } from './modelLifecycle';
 
 const CHECK_VIEW = 'tierwise.checkSetup';
 
@@ -173,7 +173,7 @@ export class SetupService implements vscode.Disposable {
    * which writes the tier setting.
    */
   private addLifecycle(result: ProviderCheck, tiers: Record<Tier, string>): void {
-    const port = { pricing: () => this.s.pricing(), tierModel: (p: ProviderId, t: Tier) => this.s.config().routing.config.tiers[p][t] };
+    const port = lifecyclePort(this.s);
     for (const tier of TIERS) {
       const n = noticeFor(port, result.provider, tiers[tier]);
       if (!n) continue;

@@ -8,7 +8,7 @@ import { editorText, rangesText } from './editors';
 import type { Services } from './services';
 import { DocumentTokens } from './documentTokens';
 import { appendListNotices } from './modelLists';
-import { noticeFor, switchLabel, switchLink, type LifecyclePort } from './modelLifecycle';
+import { noticeFor, switchLabel, switchLink, type LifecyclePort, lifecyclePort } from './modelLifecycle';
 import { calibrationDetail, calibrationNote } from './calibration';
 
 const DEBOUNCE_MS = 120;
@@ -66,7 +66,7 @@ export class StatusBar implements vscode.Disposable {
   private readonly lifecycle: LifecyclePort;
 
   constructor(private readonly s: Services) {
-    this.lifecycle = { pricing: () => s.pricing(), tierModel: (p, t) => s.config().routing.config.tiers[p][t] };
+    this.lifecycle = lifecyclePort(s);
     this.documents = new DocumentTokens(() => this.s.tokens().counter());
     this.subs.push(this.documents);
     this.item = vscode.window.createStatusBarItem('tierwise.status', vscode.StatusBarAlignment.Right, 100);

@@ -99,7 +99,7 @@ describe('host / QwenCalibrationStore: DashScope usage calibrates the estimate, 
 
   it('labels: the measured error and the number of calls, or that the estimate is not calibrated yet', async () => {
     assert.equal(calibrationNote(undefined), undefined);
-    assert.equal(calibrationNote({ factor: 1, samples: 1, calibrated: false }), 'not calibrated yet (1 of 3 calls measured)');
+    assert.equal(calibrationNote({ factor: 1, samples: 1, calibrated: false }), 'not calibrated yet, 1 of 3 calls measured');
     assert.equal(calibrationNote({ factor: 1.1, samples: 12, calibrated: true, error: 0.041, meanError: 0.02 }), '±4% measured over 12 calls');
     assert.equal(calibrationNote({ factor: 1.1, samples: 5, calibrated: true, error: 0.001, meanError: 0.001 }), '±1% measured over 5 calls', 'never ±0%');
     assert.match(calibrationDetail({ factor: 1.08, samples: 12, calibrated: true, error: 0.041, meanError: 0.02 }) ?? '', /×1\.08.*last 12 calls.*±4%.*mean error 2%/);
