@@ -152,7 +152,7 @@ export class RequestService implements vscode.Disposable {
       this.finished.set(handle.id, { ...plan, pending });
       this.busy.fire(this.running.size > 0);
     }
-    return this.finish(handle, route, outcome, Date.now() - started, keyVersion, again);
+    return this.finish(handle, pending, route, outcome, Date.now() - started, keyVersion, again);
   }
 
   private onEvent(handle: AnswerHandle, route: Route, e: CallEvent): void {
@@ -194,7 +194,7 @@ export class RequestService implements vscode.Disposable {
   }
 
   /** finish → record: the answer's last words and header, then its ledger record. */
-  private async finish(handle: AnswerHandle, route: Route, o: CallOutcome, latencyMs: number, keyVersion: number, again: boolean): Promise<Delivered> {
+  private async finish(handle: AnswerHandle, pending: PendingRequest, route: Route, o: CallOutcome, latencyMs: number, keyVersion: number, again: boolean): Promise<Delivered> {
     const provider = o.provider;
     const model = o.result?.model ?? o.model;
     const usage = o.result?.usage ?? o.usage;
@@ -252,6 +252,9 @@ export class RequestService implements vscode.Disposable {
       ...(route.auto ? { routing: routingInfo(pricing, this.s.config().routing.config.tiers[provider], route, provider, usage) } : {}),
       ...(gatewayCostUsd !== undefined ? { gatewayCostUsd } : {}),
       ...(local ? { local } : {}),
+      source: pending.source ?? 'panel',
+      reason: route.reason,
+      ...(pending.escalatedFrom ? { escalatedFrom: pending.escalatedFrom } : {}),
     });
     this.warnOnBudget();
     this.recorded.fire(provider);
@@ -292,7 +295,7 @@ export class RequestService implements vscode.Disposable {
     }
     // The user wanted more than the router gave: remembered for look-alike requests (features only).
     void this.s.learnedRouting().record(prev.route.auto, up.tier, prev.route.tier);
-    const pending = { ...prev.pending, override: { tier: up.tier }, overrideChosen: false };
+    const pending = { ...prev.pending, override: { tier: up.tier }, overrideChosen: false, escalatedFrom: prev.route.tier };
     await this.send(pending, { route: up, input: { ...prev.input, override: { tier: up.tier } } });
   }
 
