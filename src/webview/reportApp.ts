@@ -63,18 +63,21 @@ export class ReportApp {
       b.addEventListener('click', () => this.post({ type, seq: this.seq++ }));
       return b;
     };
+    // The label holds its list, so that the two wrap together in a narrow view.
     const label = doc.createElement('label');
     label.className = 'filter';
-    label.textContent = 'Workspace';
+    const name = doc.createElement('span');
+    name.textContent = 'Workspace';
     this.filter = doc.createElement('select');
     this.filter.id = 'workspace-filter';
     label.htmlFor = this.filter.id;
+    label.append(name, this.filter);
     this.setOptions([], undefined);
     this.filter.addEventListener('change', () => {
       const v = this.filter.value;
       this.post(v === ALL_WORKSPACES ? { type: 'report.filter', seq: this.seq++ } : { type: 'report.filter', seq: this.seq++, workspace: v });
     });
-    bar.append(h1, label, this.filter, button('Export CSV…', 'report.exportCsv'), button('Refresh', 'report.refresh'));
+    bar.append(h1, label, button('Export CSV…', 'report.exportCsv'), button('Refresh', 'report.refresh'));
     this.live = doc.createElement('div');
     this.live.className = 'sr-only';
     this.live.setAttribute('aria-live', 'polite');
@@ -97,6 +100,8 @@ export class ReportApp {
     if (selected !== undefined && !workspaces.some((w) => w.key === selected)) options.push(option(selected, selected));
     this.filter.replaceChildren(...options);
     this.filter.value = selected ?? ALL_WORKSPACES;
+    // A long folder name is cut in the list; its whole name shows on hover.
+    this.filter.title = this.filter.selectedOptions[0]?.textContent ?? '';
   }
 
   ready(): void {

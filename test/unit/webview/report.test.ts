@@ -86,7 +86,9 @@ describe('cost report (DOM)', () => {
     const doc = win.document;
     const select = doc.querySelector<HTMLSelectElement>('select#workspace-filter')!;
     assert.ok(select, 'a workspace filter in the toolbar');
-    assert.equal(doc.querySelector('label[for="workspace-filter"]')?.textContent, 'Workspace');
+    const label = doc.querySelector('label[for="workspace-filter"]')!;
+    assert.equal(label.querySelector('span')?.textContent, 'Workspace');
+    assert.ok(label.contains(select), 'the label holds its list');
     app.render(sampleReport());
     assert.deepEqual(
       Array.from(select.options).map((o) => [o.value, o.textContent]),
