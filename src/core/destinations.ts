@@ -77,7 +77,7 @@ export interface WorkspaceSettings {
   destinations: Record<ProviderId, Destination>;
   dashscopeRegion: DashScopeRegion;
   confirmAboveUsd: number;
-  budget: { dailyUsd: number; monthlyUsd: number };
+  budget: { dailyUsd: number; monthlyUsd: number; workspaceMonthlyUsd: number };
   limits: Record<ProviderId, { rpm: number; tpm: number; concurrency: number }>;
   cnyPerUsd: number;
   /** Routing settings whose workspace value is in effect (said in the answer panel, for transparency). */
@@ -173,6 +173,7 @@ export function restrictedSettings(): string[] {
     'tierwise.confirmAboveUsd',
     'tierwise.budget.dailyUsd',
     'tierwise.budget.monthlyUsd',
+    'tierwise.budget.workspaceMonthlyUsd',
     ...PROVIDER_IDS.flatMap((p) => ['rpm', 'tpm', 'concurrency'].map((k) => `tierwise.limits.${p}.${k}`)),
     'tierwise.currency.cnyPerUsd',
   ];
@@ -327,6 +328,8 @@ export function resolveWorkspaceSettings(inspect: InspectSetting, ctx: TrustCont
   const budget = {
     dailyUsd: num('budget.dailyUsd', { fallback: 0, min: 0, zeroIsOff: true, describe: '0 (no budget)' }),
     monthlyUsd: num('budget.monthlyUsd', { fallback: 0, min: 0, zeroIsOff: true, describe: '0 (no budget)' }),
+    // Set in user settings, a limit for each workspace; set in a workspace, that workspace's own, never looser.
+    workspaceMonthlyUsd: num('budget.workspaceMonthlyUsd', { fallback: 0, min: 0, zeroIsOff: true, describe: '0 (no budget)' }),
   };
   const limits = {} as WorkspaceSettings['limits'];
   for (const p of PROVIDER_IDS) {

@@ -102,7 +102,7 @@ export class BatchService implements vscode.Disposable {
       void vscode.window.showInformationMessage(vscode.l10n.t('Tierwise: this batch already ran on the top tier.'));
       return undefined;
     }
-    return this.submitted(await this.submitter.submit({ task, texts, question, where, split, tier: up }));
+    return this.submitted(await this.submitter.submit({ task, texts, question, where, split, tier: up, escalatedFrom: tier }));
   }
 
   showJobs(): Promise<void> {

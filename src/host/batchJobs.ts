@@ -29,6 +29,14 @@ export interface BatchJobRecord {
   finishedAt?: number;
   /** The last problem polling or fetching results, for the jobs list. */
   error?: string;
+  /**
+   * The workspace it was submitted from (its results may arrive in another window): see `LedgerRecord.workspace`;
+   * '' for a window without a folder, absent in jobs submitted before workspaces were recorded.
+   */
+  workspace?: string;
+  workspaceName?: string;
+  /** Set when the job is an Escalate of another: that job's tier. */
+  escalatedFrom?: Tier;
 }
 
 /** The part of a vscode.Memento the store uses. */

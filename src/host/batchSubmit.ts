@@ -15,6 +15,7 @@ import { describeError } from './errors';
 import { loadCalls } from './lazy';
 import { confirmSpend, countedRouteInput, keyReady } from './sendChecks';
 import type { Services } from './services';
+import { currentWorkspace } from './workspace';
 
 interface PlannedItem {
   text: string;
@@ -172,7 +173,7 @@ export class BatchSubmitter {
   }
 
   /** count → route → confirm → key → destination → submit. `what.tier` is a tier asked for (Escalate). */
-  async submit(what: Omit<Rerun, 'tier'> & { tier?: Tier }): Promise<Submitted | undefined> {
+  async submit(what: Omit<Rerun, 'tier'> & { tier?: Tier; escalatedFrom?: Tier }): Promise<Submitted | undefined> {
     const { task, texts, question, where, split } = what;
     const plan = await this.plan(task, texts, question, where, what.tier);
     if (!plan) return undefined;
@@ -235,6 +236,7 @@ export class BatchSubmitter {
       void vscode.window.showErrorMessage(vscode.l10n.t('Tierwise: the batch was not submitted. {0}', message));
       return undefined;
     }
+    const ws = currentWorkspace();
     const job: BatchJobRecord = {
       id: info.id,
       provider,
@@ -249,6 +251,9 @@ export class BatchSubmitter {
       status: info.status,
       rawStatus: info.rawStatus,
       counts: info.counts,
+      // '' : submitted from a window without a folder.
+      ...(ws ? { workspace: ws.id, workspaceName: ws.name } : { workspace: '' }),
+      ...(what.escalatedFrom ? { escalatedFrom: what.escalatedFrom } : {}),
     };
     await this.store.add(job);
     this.s.log.info(`batch: ${job.id} submitted (${info.rawStatus}); ${estimate}`);

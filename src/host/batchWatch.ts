@@ -214,6 +214,10 @@ export class BatchWatcher implements vscode.Disposable {
         retries: 0,
         outcome: result?.ok ? (result.finishReason === 'length' ? 'truncated' : 'ok') : result && result.outcome !== 'errored' ? 'cancelled' : 'error',
         ...(result && !result.ok ? { error: result.code ?? result.outcome } : !result ? { error: 'noResult' } : {}),
+        source: 'batch',
+        reason: job.reason,
+        ...(job.workspace !== undefined ? { workspace: job.workspace, ...(job.workspaceName ? { workspaceName: job.workspaceName } : {}) } : {}),
+        ...(job.escalatedFrom ? { escalatedFrom: job.escalatedFrom } : {}),
       });
     }
     this.s.log.info(`batch: ${job.id} ${info.rawStatus}: ${answer.succeeded}/${n} answered, ${saving}`);

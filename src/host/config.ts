@@ -26,7 +26,7 @@ export interface TierwiseConfig {
   currency: { display: Currency; cnyPerUsd: number };
   /** Ask before sending when the estimate (at max_tokens) is above this; 0 = never. */
   confirmAboveUsd: number;
-  budget: { dailyUsd: number; monthlyUsd: number };
+  budget: { dailyUsd: number; monthlyUsd: number; workspaceMonthlyUsd: number };
   /** `tierwise.models` from the user's settings: added or replaced models and prices. */
   models: unknown[];
   /** `tierwise.models` from the workspace: may add models and raise prices, never lower a known one. */

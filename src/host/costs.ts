@@ -8,7 +8,9 @@ import { escapeHtml as esc, buildPage } from './panels/page';
 import { StaticPanel } from './panels/panelHost';
 import { staticPageOptions } from './panels/html';
 import type { Services } from './services';
-import { compareTable, convert, formatMoney, groupBy, moneyFormatter, topTierComparison } from '../core/pricing';
+import { NO_WORKSPACE, NO_WORKSPACE_LABEL, compareTable, convert, formatMoney, groupBy, inWorkspace, moneyFormatter, topTierComparison, wasEscalated, workspaceKey, workspaceLabels } from '../core/pricing';
+import type { CsvCall } from '../shared/costCsv';
+import { currentWorkspace } from './workspace';
 import { dashscopeBatchSupports } from '../core/batch/dashscope';
 import { defaultBaseUrl } from '../core/providers/baseUrls';
 import { serverTokenCount } from '../core/setup/local';
@@ -19,7 +21,7 @@ const COMPARE_VIEW = 'tierwise.compare';
 
 /** "Show Cost Report" and "Compare Costs for Selection". */
 export function registerCostCommands(s: Services): vscode.Disposable[] {
-  const report = CostReportPanel.register(s.context, () => costReportData(s), (m) => s.log.warn(m));
+  const report = CostReportPanel.register(s.context, (workspace) => costReportData(s, workspace), (m) => s.log.warn(m), (workspace) => costReportCalls(s, workspace));
   const compare = new StaticPanel(s.context.extensionUri, {
     viewType: COMPARE_VIEW,
     title: vscode.l10n.t('Tierwise: Compare Costs'),
@@ -159,14 +161,20 @@ tr.best td{background:var(--vscode-diffEditor-insertedLineBackground,rgba(0,160,
 tr.nofit td{opacity:.55}
 .legend{color:var(--vscode-descriptionForeground);margin-top:12px;line-height:1.5}`;
 
-/** The ledger's records as the cost report's series, in the display currency. */
-export async function costReportData(s: Services): Promise<CostReportData> {
+/**
+ * The ledger's records as the cost report's series, in the display currency; `workspace` (a key of the report's
+ * `workspaces`) keeps that workspace's records only.
+ */
+export async function costReportData(s: Services, workspace?: string): Promise<CostReportData> {
   const ledger = s.ledger();
   await ledger.loaded;
-  const records = ledger.all();
+  const all = ledger.all();
+  const records = inWorkspace(all, workspace);
+  const names = workspaceLabels(all);
+  const here = currentWorkspace()?.id;
   const cfg = s.config();
   const toDisplay = (usd: number) => convert(usd, 'USD', cfg.currency.display, cfg.currency.cnyPerUsd);
-  const group = (key: 'day' | 'provider' | 'model' | 'tier' | 'task', label?: (k: string) => string): CostPoint[] =>
+  const group = (key: 'day' | 'provider' | 'model' | 'tier' | 'task' | 'workspace', label?: (k: string) => string): CostPoint[] =>
     groupBy(records, key).map((g) => ({
       key: g.key,
       ...(label ? { label: label(g.key) } : {}),
@@ -192,6 +200,12 @@ export async function costReportData(s: Services): Promise<CostReportData> {
     byModel: group('model'),
     byTier: group('tier'),
     byTask: group('task', (k) => s.router().config.tasks[k]?.label ?? k),
+    byWorkspace: group('workspace', (k) => names.get(k) ?? k),
+    // The filter's choices: this window's workspace first, then the others by name.
+    workspaces: [...names]
+      .map(([key, label]) => ({ key, label, ...(key === here ? { current: true } : {}) }))
+      .sort((a, b) => Number(!!b.current) - Number(!!a.current) || Number(a.key === NO_WORKSPACE) - Number(b.key === NO_WORKSPACE) || a.label.localeCompare(b.label)),
+    ...(workspace !== undefined ? { workspace } : {}),
     totals: {
       cost: toDisplay(totalUsd),
       requests: records.length,
@@ -212,6 +226,31 @@ export async function costReportData(s: Services): Promise<CostReportData> {
     },
     ...routingSection(records, toDisplay),
   };
+}
+
+/** The calls for the CSV export, oldest first, in the display currency (one workspace's, or all). */
+export async function costReportCalls(s: Services, workspace?: string): Promise<CsvCall[]> {
+  const ledger = s.ledger();
+  await ledger.loaded;
+  const all = ledger.all();
+  const names = workspaceLabels(all);
+  const cfg = s.config();
+  return inWorkspace(all, workspace).map((r) => ({
+    time: new Date(r.time).toISOString(),
+    provider: r.provider,
+    model: r.model,
+    cost: convert(r.costUsd, 'USD', cfg.currency.display, cfg.currency.cnyPerUsd),
+    inputTokens: r.inputTokens,
+    outputTokens: r.outputTokens,
+    workspace: names.get(workspaceKey(r)) ?? NO_WORKSPACE_LABEL,
+    workspaceId: r.workspace ?? '',
+    tier: r.tier ?? '',
+    task: r.task ?? '',
+    reason: r.reason ?? '',
+    escalated: wasEscalated(r),
+    source: r.source ?? '',
+    outcome: r.outcome,
+  }));
 }
 
 /** "Saved by routing": auto-routed requests against their default tier and the top tier, escalations, the judge. */

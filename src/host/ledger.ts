@@ -1,9 +1,13 @@
 import * as vscode from 'vscode';
-import { Ledger as LedgerFile, budgetCheck, budgetStatus, makeRecord, nodeLedgerFs, remainingUsd, spend, type FinishedCall, type LedgerRecord, type LedgerRecovery, type Spend } from '../core/pricing';
+import { Ledger as LedgerFile, budgetCheck, budgetStatus, hasBudget, makeRecord, nodeLedgerFs, remainingUsd, spend, type FinishedCall, type LedgerRecord, type LedgerRecovery, type Spend } from '../core/pricing';
 import type { Log } from './log';
 import type { Pricing } from './pricing';
+import { currentWorkspace } from './workspace';
 
-/** A finished call for the ledger; the time and session are the ledger's own. */
+/**
+ * A finished call for the ledger; the time, session and workspace are the ledger's own (a call given its
+ * `workspace`, a batch job submitted in another window, keeps it).
+ */
 export interface CallRecordInput extends Omit<FinishedCall, 'time' | 'session' | 'usageReported'> {
   usageReported: boolean;
   /** The cost the gateway reported for this call (LiteLLM `x-litellm-response-cost`), in USD: recorded as is. */
@@ -62,7 +66,10 @@ export class Ledger {
 
   async record(call: CallRecordInput): Promise<LedgerRecord> {
     const { gatewayCostUsd, local, ...rest } = call;
-    let rec = makeRecord(this.pricing().entries, { ...rest, time: Date.now(), session: this.session }, this.cnyPerUsd());
+    const ws = rest.workspace === undefined ? currentWorkspace() : undefined;
+    // A call that names its workspace keeps it ('' : none); the others are this window's.
+    const where = rest.workspace !== undefined ? {} : ws ? { workspace: ws.id, workspaceName: ws.name } : {};
+    let rec = makeRecord(this.pricing().entries, { ...rest, ...where, time: Date.now(), session: this.session }, this.cnyPerUsd());
     if (gatewayCostUsd !== undefined) {
       rec = { ...rec, cost: gatewayCostUsd, currency: 'USD', costUsd: gatewayCostUsd, costSource: 'gateway' };
       this.pricing().noteGatewayCost(rec.model);
@@ -84,8 +91,9 @@ export class Ledger {
     return this.records;
   }
 
+  /** Spend today, this month, this session, and this workspace's today and this month. */
   spend(): Spend {
-    return spend(this.records, Date.now(), this.session);
+    return spend(this.records, Date.now(), this.session, undefined, currentWorkspace()?.id);
   }
 
   dispose(): void {
@@ -95,37 +103,40 @@ export class Ledger {
 
 export type BudgetLevel = 'none' | 'ok' | 'warn' | 'over';
 
-/** Daily and monthly budgets over the ledger's spend. */
+type BudgetSettings = { dailyUsd: number; monthlyUsd: number; workspaceMonthlyUsd: number };
+
+/** Daily and monthly budgets over the ledger's spend, and the monthly budget of this workspace over its own. */
 export class Budget {
   constructor(
-    private settings: { dailyUsd: number; monthlyUsd: number },
+    private settings: BudgetSettings,
     private readonly spend: () => Spend,
     /** USD amounts in the display currency (`Pricing.formatUsdAll`). */
     private readonly fmt?: (usd: readonly number[]) => string[],
   ) {}
 
-  update(settings: { dailyUsd: number; monthlyUsd: number }): void {
+  update(settings: BudgetSettings): void {
     this.settings = settings;
   }
 
   state(): { level: BudgetLevel; message: string } {
-    if (!this.settings.dailyUsd && !this.settings.monthlyUsd) return { level: 'none', message: '' };
+    if (!hasBudget(this.settings)) return { level: 'none', message: '' };
     const s = this.spend();
-    const st = budgetStatus(s.todayUsd, s.monthUsd, this.settings, this.fmt);
-    const message = st.message || `Budget: ${Math.round((st.daily.fraction ?? st.monthly.fraction ?? 0) * 100)}% used.`;
+    const st = budgetStatus(s.todayUsd, s.monthUsd, this.settings, this.fmt, s.workspaceMonthUsd);
+    const used = Math.max(st.daily.fraction ?? 0, st.monthly.fraction ?? 0, st.workspace.fraction ?? 0);
+    const message = st.message || `Budget: ${Math.round(used * 100)}% used.`;
     return { level: st.state, message };
   }
 
   /** Whether a call of `estimateUsd` (worst case) needs the user's yes because of a budget (see `budgetCheck`). */
   check(estimateUsd: number): ReturnType<typeof budgetCheck> {
-    if (!this.settings.dailyUsd && !this.settings.monthlyUsd) return { kind: 'none' };
+    if (!hasBudget(this.settings)) return { kind: 'none' };
     const s = this.spend();
-    return budgetCheck(s.todayUsd, s.monthUsd, estimateUsd, this.settings);
+    return budgetCheck(s.todayUsd, s.monthUsd, estimateUsd, this.settings, s.workspaceMonthUsd);
   }
 
   remainingUsd(): number | undefined {
-    if (!this.settings.dailyUsd && !this.settings.monthlyUsd) return undefined;
+    if (!hasBudget(this.settings)) return undefined;
     const s = this.spend();
-    return remainingUsd(s.todayUsd, s.monthUsd, this.settings);
+    return remainingUsd(s.todayUsd, s.monthUsd, this.settings, s.workspaceMonthUsd);
   }
 }

@@ -1,5 +1,6 @@
 /** What a request is before it is routed, and where its answer goes: shared by every step of sending. */
 import type * as vscode from 'vscode';
+import type { CallSource } from '../core/pricing';
 import type { RouteOverride } from '../core/routing';
 import type { ChatRequest, ProviderId, Tier } from '../core/types';
 import type { AnswerHandle, AnswerInit } from './panels/answerPanel';
@@ -17,6 +18,10 @@ export interface PendingRequest {
   overrideChosen?: boolean;
   /** The editor and selection the answer may be inserted into. */
   target?: { uri: vscode.Uri; selection: vscode.Selection };
+  /** Where it came from, for the ledger (default `panel`: an editor command). */
+  source?: CallSource;
+  /** Set by Escalate: the tier of the answer escalated from. */
+  escalatedFrom?: Tier;
   /** A request built elsewhere (prompt files): sent as is, with routing only choosing the model. */
   prebuilt?: {
     request: Omit<ChatRequest, 'provider' | 'model'>;

@@ -45,6 +45,7 @@ export function registerPromptSupport(context: vscode.ExtensionContext, s: Servi
         fileName: vscode.workspace.asRelativePath(req.uri),
         languageId: doc?.languageId,
         prebuilt: { request: req.request, tier: req.tier, provider: req.provider, model: req.model, ...(req.model ? { file: req.uri } : {}) },
+        source: 'promptFile',
       });
     },
     settings: () => ({ systemPromptMaxTokens: s.config().lint.systemPromptMaxTokens, extraGlobs: s.config().promptGlobs }),

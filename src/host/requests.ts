@@ -296,6 +296,9 @@ export class RequestService implements vscode.Disposable {
       ...(route.auto ? { routing: routingInfo(pricing, this.s.config().routing.config.tiers[provider], route, provider, usage) } : {}),
       ...(gatewayCostUsd !== undefined ? { gatewayCostUsd } : {}),
       ...(local ? { local } : {}),
+      source: pending.source ?? 'panel',
+      reason: route.reason,
+      ...(pending.escalatedFrom ? { escalatedFrom: pending.escalatedFrom } : {}),
     });
     this.warnOnBudget();
     this.recorded.fire(provider);
@@ -366,7 +369,7 @@ export class RequestService implements vscode.Disposable {
     }
     // The user wanted more than the router gave: remembered for look-alike requests (features only).
     void this.s.learnedRouting().record(prev.route.auto, up.tier, prev.route.tier);
-    const pending = { ...prev.pending, override: { tier: up.tier }, overrideChosen: false };
+    const pending = { ...prev.pending, override: { tier: up.tier }, overrideChosen: false, escalatedFrom: prev.route.tier };
     await this.send(pending, { route: up, input: { ...prev.input, override: { tier: up.tier } } });
   }
 

@@ -1,5 +1,6 @@
 /** The count and route steps of a request, with judge mode for auto-routed requests the rules are unsure of. */
 import * as vscode from 'vscode';
+import type { CallSource } from '../core/pricing';
 import type { Route, RouteInput } from '../core/routing';
 import { isRouteError } from '../core/routing';
 import { decideWithJudge, needsJudge } from '../core/routing/judge';
@@ -42,7 +43,7 @@ export async function routeRequest(s: Services, pending: PendingRequest): Promis
   let routed = router.route(input);
   let routedInput: RouteInput = input;
   if (!isRouteError(routed) && routed.auto && !own) {
-    const judged = await judge(s, routed, input);
+    const judged = await judge(s, routed, input, pending.source ?? 'panel');
     if (judged) {
       routedInput = { ...input, judged };
       routed = router.route(routedInput);
@@ -72,7 +73,7 @@ export async function routeRequest(s: Services, pending: PendingRequest): Promis
  * Judge mode: when the rules are unsure of an auto-routed request, asks the simple-tier model which tier it needs
  * (5 output tokens, 3 s at most, recorded in the ledger as routing overhead). undefined keeps the local decision.
  */
-async function judge(s: Services, route: Route, input: RouteInput): Promise<{ tier: Tier; model: string } | undefined> {
+async function judge(s: Services, route: Route, input: RouteInput, source: CallSource): Promise<{ tier: Tier; model: string } | undefined> {
   const auto = route.auto;
   const cfg = s.config().routing.config;
   if (!auto || auto.source !== 'rules' || !needsJudge(cfg.classifier, auto.assessment)) return undefined;
@@ -103,6 +104,8 @@ async function judge(s: Services, route: Route, input: RouteInput): Promise<{ ti
         outcome: o.result ? 'ok' : o.error?.kind === 'aborted' ? 'cancelled' : 'error',
         error: o.error?.kind,
         overhead: 'routing',
+        source,
+        reason: `routing judge: which tier ${route.task.label} needs`,
       });
       if (!o.result) throw o.error ?? new Error('no answer');
       return o.result.text;

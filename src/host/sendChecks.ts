@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { RouteInput } from '../core/routing';
 import { PROVIDER_LABELS, type ProviderId } from '../core/types';
 import type { Services } from './services';
+import { currentWorkspace } from './workspace';
 
 const SET_API_KEY = vscode.l10n.t('Set API Key');
 
@@ -50,11 +51,20 @@ export function spendReasons(s: Services, maxUsd: number, overThreshold: (max: s
   const b = s.budget().check(maxUsd);
   if (b.kind !== 'none') {
     const [spent, limit, left, max] = pricing.formatUsdAll([b.spentUsd, b.limitUsd, b.leftUsd, b.estimateUsd]);
-    reasons.push(
-      b.kind === 'over'
-        ? vscode.l10n.t('The {0} budget is used up: {1} of {2} spent. {3} may cost up to {4}.', b.budget, spent!, limit!, subject, max!)
-        : vscode.l10n.t('{0} alone could cross the {1} budget: it may cost up to {2} (if the answer uses all of max_tokens), and {3} of {4} is left.', subject, b.budget, max!, left!, limit!),
-    );
+    if (b.budget === 'workspace') {
+      const ws = currentWorkspace()?.name ?? '';
+      reasons.push(
+        b.kind === 'over'
+          ? vscode.l10n.t('The monthly budget of this workspace ({0}) is used up: {1} of {2} spent. {3} may cost up to {4}.', ws, spent!, limit!, subject, max!)
+          : vscode.l10n.t('{0} alone could cross the monthly budget of this workspace ({1}): it may cost up to {2} (if the answer uses all of max_tokens), and {3} of {4} is left.', subject, ws, max!, left!, limit!),
+      );
+    } else {
+      reasons.push(
+        b.kind === 'over'
+          ? vscode.l10n.t('The {0} budget is used up: {1} of {2} spent. {3} may cost up to {4}.', b.budget, spent!, limit!, subject, max!)
+          : vscode.l10n.t('{0} alone could cross the {1} budget: it may cost up to {2} (if the answer uses all of max_tokens), and {3} of {4} is left.', subject, b.budget, max!, left!, limit!),
+      );
+    }
   }
   reasons.push(...otherReasons);
   if (cfg.confirmAboveUsd > 0 && maxUsd > cfg.confirmAboveUsd) {

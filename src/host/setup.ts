@@ -202,7 +202,7 @@ export class SetupService implements vscode.Disposable {
       }
     }
     if (usage) {
-      await this.s.ledger().record({ provider: id, model, task: 'checkSetup', usage, usageReported: reported, latencyMs: Date.now() - started, retries: 0, outcome: 'ok', ...(id === 'openaiCompatible' && isLoopbackUrl(baseUrl) ? { local: true } : {}) });
+      await this.s.ledger().record({ provider: id, model, task: 'checkSetup', usage, usageReported: reported, latencyMs: Date.now() - started, retries: 0, outcome: 'ok', source: 'setup', reason: 'Check Setup: one-token test call', ...(id === 'openaiCompatible' && isLoopbackUrl(baseUrl) ? { local: true } : {}) });
     }
   }
 

@@ -10,6 +10,7 @@ import { DocumentTokens } from './documentTokens';
 import { appendListNotices } from './modelLists';
 import { noticeFor, switchLabel, switchLink, type LifecyclePort, lifecyclePort } from './modelLifecycle';
 import { calibrationDetail, calibrationNote } from './calibration';
+import { currentWorkspace } from './workspace';
 
 const DEBOUNCE_MS = 120;
 /** Above this many characters the status bar estimates from samples instead of counting the whole text. */
@@ -249,7 +250,15 @@ export class StatusBar implements vscode.Disposable {
     if (pricing) this.appendLifecycle(md, route?.task.id ?? this.s.currentTask());
     const spend = this.s.spendIfLoaded();
     if (spend && pricing) {
-      md.appendMarkdown(`${vscode.l10n.t('Spent: session {0} · today {1} · this month {2}', pricing.formatUsd(spend.sessionUsd), pricing.formatUsd(spend.todayUsd), pricing.formatUsd(spend.monthUsd))}\n\n`);
+      const ws = currentWorkspace();
+      const [session, today, month, wsToday] = pricing.formatUsdAll([spend.sessionUsd, spend.todayUsd, spend.monthUsd, spend.workspaceTodayUsd]);
+      md.appendMarkdown(
+        `${
+          ws
+            ? vscode.l10n.t('Spent: session {0} · today {1} ({2} in this workspace, {3}) · this month {4}', session!, today!, wsToday!, escapeMarkdown(ws.name), month!)
+            : vscode.l10n.t('Spent: session {0} · today {1} · this month {2}', session!, today!, month!)
+        }\n\n`,
+      );
     }
     const budget = this.s.budgetIfLoaded()?.state();
     if (budget && budget.level !== 'none') md.appendMarkdown(`${budget.level === 'ok' ? '' : '$(warning) '}${budget.message}\n\n`);
@@ -337,4 +346,9 @@ export class StatusBar implements vscode.Disposable {
     for (const d of this.subs) d.dispose();
     this.item.dispose();
   }
+}
+
+/** A name (a folder's) as plain text in Markdown: no emphasis, links, HTML or theme icons. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~$&]/g, (c) => `\\${c}`);
 }

@@ -37,10 +37,15 @@ export function savingCard(
   return { label: `Saved by ${what}`, value: money(amount) + pct, cls: 'saving', sentence: `${money(amount)} saved by ${what}` };
 }
 
+/** The filter's value for "every workspace" (workspace keys are never empty). */
+const ALL_WORKSPACES = '';
+
 export class ReportApp {
   private seq = 0;
   private readonly body: HTMLElement;
   private readonly live: HTMLElement;
+  /** The workspace filter: every workspace, or one of `CostReportData.workspaces`. */
+  private readonly filter: HTMLSelectElement;
 
   constructor(
     readonly root: HTMLElement,
@@ -58,7 +63,21 @@ export class ReportApp {
       b.addEventListener('click', () => this.post({ type, seq: this.seq++ }));
       return b;
     };
-    bar.append(h1, button('Export CSV…', 'report.exportCsv'), button('Refresh', 'report.refresh'));
+    // The label holds its list, so that the two wrap together in a narrow view.
+    const label = doc.createElement('label');
+    label.className = 'filter';
+    const name = doc.createElement('span');
+    name.textContent = 'Workspace';
+    this.filter = doc.createElement('select');
+    this.filter.id = 'workspace-filter';
+    label.htmlFor = this.filter.id;
+    label.append(name, this.filter);
+    this.setOptions([], undefined);
+    this.filter.addEventListener('change', () => {
+      const v = this.filter.value;
+      this.post(v === ALL_WORKSPACES ? { type: 'report.filter', seq: this.seq++ } : { type: 'report.filter', seq: this.seq++, workspace: v });
+    });
+    bar.append(h1, label, button('Export CSV…', 'report.exportCsv'), button('Refresh', 'report.refresh'));
     this.live = doc.createElement('div');
     this.live.className = 'sr-only';
     this.live.setAttribute('aria-live', 'polite');
@@ -66,6 +85,23 @@ export class ReportApp {
     this.body.className = 'report';
     this.body.textContent = 'Loading…';
     root.append(bar, this.live, this.body);
+  }
+
+  /** The filter's choices: every workspace, then each one the ledger knows (names as text, never as markup). */
+  private setOptions(workspaces: CostReportData['workspaces'], selected: string | undefined): void {
+    const d = this.doc;
+    const option = (value: string, text: string) => {
+      const o = d.createElement('option');
+      o.value = value;
+      o.textContent = text;
+      return o;
+    };
+    const options = [option(ALL_WORKSPACES, 'All workspaces'), ...workspaces.map((w) => option(w.key, w.current ? `${w.label} (this window)` : w.label))];
+    if (selected !== undefined && !workspaces.some((w) => w.key === selected)) options.push(option(selected, selected));
+    this.filter.replaceChildren(...options);
+    this.filter.value = selected ?? ALL_WORKSPACES;
+    // A long folder name is cut in the list; its whole name shows on hover.
+    this.filter.title = this.filter.selectedOptions[0]?.textContent ?? '';
   }
 
   ready(): void {
@@ -87,8 +123,11 @@ export class ReportApp {
       if (text !== undefined) e.textContent = text;
       return e;
     };
+    this.setOptions(data.workspaces, data.workspace);
+    const shown = data.workspace !== undefined ? (data.workspaces.find((w) => w.key === data.workspace)?.label ?? data.workspace) : undefined;
     const prices = data.prices ? ` · ${data.prices}` : '';
-    const period = el('p', 'period', `${data.from} – ${data.to} · amounts in ${data.currency}${prices} · updated ${data.generatedAt.slice(0, 16).replace('T', ' ')}`);
+    const scope = shown !== undefined ? ` · workspace ${shown}` : ' · all workspaces';
+    const period = el('p', 'period', `${data.from} – ${data.to}${scope} · amounts in ${data.currency}${prices} · updated ${data.generatedAt.slice(0, 16).replace('T', ' ')}`);
 
     const t = data.totals;
     const s = data.savings;
@@ -133,7 +172,8 @@ export class ReportApp {
     figure('Spend by model', data.byModel, 'bar');
     figure('Spend by tier', data.byTier, 'bar');
     figure('Spend by task', data.byTask, 'bar');
+    figure('Spend by workspace', data.byWorkspace, 'bar');
     this.body.replaceChildren(period, cards, charts);
-    this.notify(`Cost report updated: ${money(t.cost)} spent, ${tiering.sentence}.`);
+    this.notify(`Cost report updated: ${money(t.cost)} spent${shown !== undefined ? ` in ${shown}` : ''}, ${tiering.sentence}.`);
   }
 }

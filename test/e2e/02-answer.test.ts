@@ -137,7 +137,20 @@ describe('Costs', () => {
     const frame = await webviewFrame(page, 'svg', 30_000);
     const text = await frame.locator('body').innerText();
     assert.match(text, /gpt-6\.1-sol/);
+    // Spend by workspace, and the filter in the toolbar: every workspace, then this window's (first).
+    assert.match(text, /Spend by workspace/);
+    const select = frame.locator('select#workspace-filter');
+    const options = await select.locator('option').allTextContents();
+    assert.equal(options[0], 'All workspaces');
+    assert.match(options[1] ?? '', / \(this window\)$/, options.join(' | '));
     await screenshot('05-cost-report');
+    const mine = await select.locator('option').nth(1).getAttribute('value');
+    await select.selectOption(mine!);
+    await frame.locator('.period', { hasText: /· workspace (?!s)/ }).waitFor({ timeout: 15_000 });
+    assert.equal(await select.inputValue(), mine, 'the filter shows the workspace chosen');
+    await screenshot('05b-cost-report-one-workspace');
+    await select.selectOption('');
+    await frame.locator('.period', { hasText: 'all workspaces' }).waitFor({ timeout: 15_000 });
   });
 });
 

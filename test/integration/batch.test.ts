@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { REASONING_ROOM_TOKENS } from '../../src/core/providers/reasoning';
 import * as vscode from 'vscode';
+import { workspaceIdOf } from '../../src/host/workspace';
 import { Catalogue, costOf } from '../../src/core/pricing';
 import { DEFAULT_TASKS } from '../../src/core/routing';
 import type { ProviderId, Usage } from '../../src/core/types';
@@ -130,6 +131,12 @@ suite('Batch jobs through the fake provider', () => {
     const escalated = (await uploads())[seen + 1]!;
     assert.deepEqual(modelsOf(escalated), ['gpt-6.1-sol', 'gpt-6.1-sol'], 'one tier up: medium');
     await until('the re-run batches to be recorded', () => app.services.ledger().all().length >= before + 6, 120_000);
+    // Each result is recorded as a batch call of the workspace it was submitted from; the escalated job says so.
+    const folder = vscode.workspace.workspaceFolders![0]!;
+    const recs = app.services.ledger().all().slice(before);
+    assert.ok(recs.every((r) => r.source === 'batch' && r.workspace === workspaceIdOf(folder.uri.toString()) && r.workspaceName === folder.name), JSON.stringify(recs.map((r) => [r.source, r.workspace])));
+    assert.equal(recs.filter((r) => r.escalatedFrom === 'simple').length, 2, 'the escalated job');
+    assert.ok(recs.every((r) => r.reason?.includes('at batch prices')), 'the job reason');
   });
 
   test('several selections on Anthropic: one Message Batch, one item per selection', async () => {

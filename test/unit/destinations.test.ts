@@ -137,7 +137,7 @@ describe('Spending checks: a workspace may only make them stricter', () => {
   it('a lower confirmation threshold and a smaller budget from the workspace are used', () => {
     const r = resolveWorkspaceSettings(settings({ 'budget.dailyUsd': 10 }, { confirmAboveUsd: 0.05, 'budget.dailyUsd': 2, 'budget.monthlyUsd': 30, 'limits.openai.rpm': 10, 'limits.openai.concurrency': 1 }), trusted);
     assert.equal(r.confirmAboveUsd, 0.05);
-    assert.deepEqual(r.budget, { dailyUsd: 2, monthlyUsd: 30 });
+    assert.deepEqual(r.budget, { dailyUsd: 2, monthlyUsd: 30, workspaceMonthlyUsd: 0 });
     assert.equal(r.limits.openai.rpm, 10);
     assert.equal(r.limits.openai.concurrency, 1);
     assert.deepEqual(r.loosened, []);
@@ -160,6 +160,20 @@ describe('Spending checks: a workspace may only make them stricter', () => {
       "tierwise.limits.anthropic.concurrency: this workspace's value 64 would loosen your 4; using 4.",
       "tierwise.currency.cnyPerUsd: this workspace's value 1000 would loosen your 7.2; using 7.2.",
     ]);
+  });
+
+  it("a workspace's monthly budget: set by the user for every workspace, by a workspace only when stricter", () => {
+    const key = 'budget.workspaceMonthlyUsd';
+    assert.equal(resolveWorkspaceSettings(settings({ [key]: 20 }), trusted).budget.workspaceMonthlyUsd, 20, 'the user value applies to each workspace');
+    assert.equal(resolveWorkspaceSettings(settings({}, { [key]: 5 }), trusted).budget.workspaceMonthlyUsd, 5, 'a workspace may set one where the user has none');
+    assert.equal(resolveWorkspaceSettings(settings({ [key]: 20 }, { [key]: 5 }), trusted).budget.workspaceMonthlyUsd, 5, 'a smaller one is used');
+    const looser = resolveWorkspaceSettings(settings({ [key]: 20 }, { [key]: 200 }), trusted);
+    assert.equal(looser.budget.workspaceMonthlyUsd, 20, 'a larger one is not');
+    assert.deepEqual(looser.loosened, ["tierwise.budget.workspaceMonthlyUsd: this workspace's value 200 would loosen your 20; using 20."]);
+    const off = resolveWorkspaceSettings(settings({ [key]: 20 }, { [key]: 0 }), trusted);
+    assert.equal(off.budget.workspaceMonthlyUsd, 20, '0 (none) from a workspace does not switch it off');
+    assert.equal(resolveWorkspaceSettings(settings({ [key]: 20 }, { [key]: 5 }), { trusted: false, approved: () => false }).budget.workspaceMonthlyUsd, 20, 'Restricted Mode: the user value only');
+    assert.ok(restrictedSettings().includes('tierwise.budget.workspaceMonthlyUsd'));
   });
 
   it('invalid numbers are reported with the default used: negative limits, a non-numeric budget', () => {

@@ -6,6 +6,8 @@ export type BudgetState = 'ok' | 'warn' | 'over';
 export interface BudgetSettings {
   dailyUsd?: number;
   monthlyUsd?: number;
+  /** This workspace's monthly budget (`tierwise.budget.workspaceMonthlyUsd`), against its own spend this month. */
+  workspaceMonthlyUsd?: number;
   /** Fraction of a budget at which to warn (default 0.8). */
   warnAt?: number;
 }
@@ -19,10 +21,11 @@ export interface BudgetLine {
 }
 
 export interface BudgetStatus {
-  /** The worse of the two. */
+  /** The worst of the three. */
   state: BudgetState;
   daily: BudgetLine;
   monthly: BudgetLine;
+  workspace: BudgetLine;
   /** One sentence for the status bar / a notification; empty when ok. */
   message: string;
 }
@@ -40,35 +43,49 @@ const RANK: Record<BudgetState, number> = { ok: 0, warn: 1, over: 2 };
 export type UsdFormatter = (amountsUsd: readonly number[]) => string[];
 const dollars: UsdFormatter = (a) => formatMoneyAll(a, 'USD');
 
-export function budgetStatus(spentTodayUsd: number, spentMonthUsd: number, settings: BudgetSettings, fmt: UsdFormatter = dollars): BudgetStatus {
+/** Whether any of the budgets is set. */
+export function hasBudget(settings: BudgetSettings): boolean {
+  return !!(settings.dailyUsd || settings.monthlyUsd || settings.workspaceMonthlyUsd);
+}
+
+/** The budget a `BudgetCheck` names, as a message says it ("the daily budget", "this workspace's monthly budget"). */
+export const BUDGET_NAMES = { daily: 'daily', monthly: 'monthly', workspace: "this workspace's monthly" } as const;
+
+/** `spentWorkspaceMonthUsd`: this workspace's spend this month (for `workspaceMonthlyUsd`). */
+export function budgetStatus(spentTodayUsd: number, spentMonthUsd: number, settings: BudgetSettings, fmt: UsdFormatter = dollars, spentWorkspaceMonthUsd = 0): BudgetStatus {
   const warnAt = settings.warnAt ?? 0.8;
   const daily = line(spentTodayUsd, settings.dailyUsd, warnAt);
   const monthly = line(spentMonthUsd, settings.monthlyUsd, warnAt);
-  const state = RANK[daily.state] >= RANK[monthly.state] ? daily.state : monthly.state;
+  const workspace = line(spentWorkspaceMonthUsd, settings.workspaceMonthlyUsd, warnAt);
+  const state = [daily, monthly, workspace].reduce<BudgetState>((worst, l) => (RANK[l.state] > RANK[worst] ? l.state : worst), 'ok');
   const parts: string[] = [];
-  for (const [name, l] of [
+  for (const [key, l] of [
     ['daily', daily],
     ['monthly', monthly],
+    ['workspace', workspace],
   ] as const) {
+    const name = BUDGET_NAMES[key];
     if (l.state === 'ok' || l.limitUsd === undefined) continue;
     const pct = Math.round((l.fraction ?? 0) * 100);
     const [spent, limit] = fmt([l.spentUsd, l.limitUsd]);
-    parts.push(l.state === 'over' ? `Over the ${name} budget: ${spent} of ${limit} (${pct}%).` : `${pct}% of the ${name} budget used: ${spent} of ${limit}.`);
+    const the = key === 'workspace' ? '' : 'the ';
+    parts.push(l.state === 'over' ? `Over ${the}${name} budget: ${spent} of ${limit} (${pct}%).` : `${pct}% of ${the}${name} budget used: ${spent} of ${limit}.`);
   }
-  return { state, daily, monthly, message: parts.join(' ') };
+  return { state, daily, monthly, workspace, message: parts.join(' ') };
 }
 
-/** USD left before the tighter budget is reached (Infinity without budgets, 0 when over). */
-export function remainingUsd(spentTodayUsd: number, spentMonthUsd: number, settings: BudgetSettings): number {
+/** USD left before the tightest budget is reached (Infinity without budgets, 0 when over). */
+export function remainingUsd(spentTodayUsd: number, spentMonthUsd: number, settings: BudgetSettings, spentWorkspaceMonthUsd = 0): number {
   let left = Infinity;
   if (settings.dailyUsd && settings.dailyUsd > 0) left = Math.min(left, settings.dailyUsd - spentTodayUsd);
   if (settings.monthlyUsd && settings.monthlyUsd > 0) left = Math.min(left, settings.monthlyUsd - spentMonthUsd);
+  if (settings.workspaceMonthlyUsd && settings.workspaceMonthlyUsd > 0) left = Math.min(left, settings.workspaceMonthlyUsd - spentWorkspaceMonthUsd);
   return Math.max(0, left);
 }
 
 /** The status after spending `estimateUsd` more: what a confirmation before sending should look at. */
-export function statusAfter(spentTodayUsd: number, spentMonthUsd: number, estimateUsd: number, settings: BudgetSettings): BudgetStatus {
-  return budgetStatus(spentTodayUsd + estimateUsd, spentMonthUsd + estimateUsd, settings);
+export function statusAfter(spentTodayUsd: number, spentMonthUsd: number, estimateUsd: number, settings: BudgetSettings, spentWorkspaceMonthUsd = 0): BudgetStatus {
+  return budgetStatus(spentTodayUsd + estimateUsd, spentMonthUsd + estimateUsd, settings, dollars, spentWorkspaceMonthUsd + estimateUsd);
 }
 
 /**
@@ -81,12 +98,13 @@ export function statusAfter(spentTodayUsd: number, spentMonthUsd: number, estima
  */
 export type BudgetCheck =
   | { kind: 'none' }
-  | { kind: 'over' | 'crossing'; budget: 'daily' | 'monthly'; spentUsd: number; limitUsd: number; leftUsd: number; estimateUsd: number };
+  | { kind: 'over' | 'crossing'; budget: keyof typeof BUDGET_NAMES; spentUsd: number; limitUsd: number; leftUsd: number; estimateUsd: number };
 
-export function budgetCheck(spentTodayUsd: number, spentMonthUsd: number, estimateUsd: number, settings: BudgetSettings): BudgetCheck {
-  const lines: { budget: 'daily' | 'monthly'; spent: number; limit: number }[] = [];
+export function budgetCheck(spentTodayUsd: number, spentMonthUsd: number, estimateUsd: number, settings: BudgetSettings, spentWorkspaceMonthUsd = 0): BudgetCheck {
+  const lines: { budget: keyof typeof BUDGET_NAMES; spent: number; limit: number }[] = [];
   if (settings.dailyUsd && settings.dailyUsd > 0) lines.push({ budget: 'daily', spent: spentTodayUsd, limit: settings.dailyUsd });
   if (settings.monthlyUsd && settings.monthlyUsd > 0) lines.push({ budget: 'monthly', spent: spentMonthUsd, limit: settings.monthlyUsd });
+  if (settings.workspaceMonthlyUsd && settings.workspaceMonthlyUsd > 0) lines.push({ budget: 'workspace', spent: spentWorkspaceMonthUsd, limit: settings.workspaceMonthlyUsd });
   const over = lines.find((l) => l.spent >= l.limit);
   if (over) return { kind: 'over', budget: over.budget, spentUsd: over.spent, limitUsd: over.limit, leftUsd: 0, estimateUsd };
   // The budget with the least left decides whether this call alone could cross one.

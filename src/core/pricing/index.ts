@@ -15,7 +15,7 @@ export {
 export { costOf, priceTier, ratesFor, type Cost, type PriceSource, type RateOptions, type Rates } from './cost';
 export { convert, formatMoney, formatMoneyAll, moneyFormatter, toUsd, type CurrencySettings } from './currency';
 export { compareTable, estimateCost, promptFileCost, type PromptFileCost, type CompareInput, type CompareRow, type CostEstimate, type EstimateOptions, type TierModels } from './estimate';
-export { makeRecord, usageOf, type FinishedCall, type LedgerRecord, type Outcome, type RoutingInfo } from './record';
+export { NO_WORKSPACE, NO_WORKSPACE_LABEL, makeRecord, usageOf, wasEscalated, type CallSource, type FinishedCall, type LedgerRecord, type Outcome, type RoutingInfo } from './record';
 export { Ledger, nodeLedgerFs, parseLedger, scanLedger, type LedgerFs, type LedgerRecovery } from './ledger';
-export { groupBy, localDay, spend, topTierComparison, type GroupKey, type GroupRow, type Spend, type TopTierComparison } from './spend';
-export { budgetCheck, budgetStatus, remainingUsd, statusAfter, type BudgetCheck, type UsdFormatter, type BudgetLine, type BudgetSettings, type BudgetState, type BudgetStatus } from './budget';
+export { groupBy, inWorkspace, localDay, spend, topTierComparison, workspaceKey, workspaceLabels, type GroupKey, type GroupRow, type Spend, type TopTierComparison } from './spend';
+export { BUDGET_NAMES, budgetCheck, budgetStatus, hasBudget, remainingUsd, statusAfter, type BudgetCheck, type UsdFormatter, type BudgetLine, type BudgetSettings, type BudgetState, type BudgetStatus } from './budget';

@@ -44,6 +44,31 @@ function isRecord(r: unknown): r is LedgerRecord {
   return !!o && typeof o === 'object' && o.v === 1 && typeof o.time === 'number' && typeof o.costUsd === 'number';
 }
 
+const TIER_NAMES: readonly unknown[] = ['simple', 'medium', 'complex'];
+
+/**
+ * The optional fields added after the first records (workspace, source, reason, escalation), checked one by one: a
+ * field of the wrong shape (an edit by hand, a foreign writer) is dropped and the record kept. Names and reasons
+ * are cut to a length a report can show.
+ */
+function tidyRecord(r: LedgerRecord): LedgerRecord {
+  const o = r as LedgerRecord & Record<string, unknown>;
+  const bad = (k: keyof LedgerRecord, ok: (v: unknown) => boolean) => k in o && !ok(o[k]);
+  const drop: (keyof LedgerRecord)[] = [];
+  if (bad('workspace', (v) => typeof v === 'string' && /^[0-9a-f]{8,64}$/.test(v))) drop.push('workspace', 'workspaceName');
+  if (bad('workspaceName', (v) => typeof v === 'string' && v.length > 0) || ('workspaceName' in o && !('workspace' in o))) drop.push('workspaceName');
+  if (bad('source', (v) => typeof v === 'string' && /^[A-Za-z][\w.-]{0,39}$/.test(v))) drop.push('source');
+  if (bad('reason', (v) => typeof v === 'string')) drop.push('reason');
+  if (bad('escalatedFrom', (v) => TIER_NAMES.includes(v))) drop.push('escalatedFrom');
+  const long = (typeof o.workspaceName === 'string' && o.workspaceName.length > 200) || (typeof o.reason === 'string' && o.reason.length > 500);
+  if (!drop.length && !long) return r;
+  const out: Record<string, unknown> = { ...o };
+  for (const k of drop) delete out[k];
+  if (typeof out.workspaceName === 'string') out.workspaceName = out.workspaceName.slice(0, 200);
+  if (typeof out.reason === 'string') out.reason = out.reason.slice(0, 500);
+  return out as unknown as LedgerRecord;
+}
+
 /** The readable records of a ledger's text, and how many non-empty lines could not be read. */
 export function scanLedger(text: string): { records: LedgerRecord[]; damaged: number } {
   const records: LedgerRecord[] = [];
@@ -52,7 +77,7 @@ export function scanLedger(text: string): { records: LedgerRecord[]; damaged: nu
     if (!line.trim()) continue;
     try {
       const r: unknown = JSON.parse(line);
-      if (isRecord(r)) records.push(r);
+      if (isRecord(r)) records.push(tidyRecord(r));
       else damaged++;
     } catch {
       damaged++;

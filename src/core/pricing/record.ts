@@ -7,6 +7,18 @@ import { toUsd } from './currency';
 export type Outcome = 'ok' | 'cancelled' | 'interrupted' | 'error' | 'truncated';
 
 /**
+ * Where a call came from: `panel` (an editor command, its answer in the answer panel), `promptFile` (Run on a prompt
+ * file), `batch` (a batch job's results), `setup` (Check Setup's one-token call). The set is open: a later front end
+ * (chat) adds its own name, and an older Tierwise reads a name it does not know as it is.
+ */
+export type CallSource = 'panel' | 'promptFile' | 'batch' | 'setup' | (string & {});
+
+/** The label of records without a workspace (made before workspaces were recorded, or in a window without a folder). */
+export const NO_WORKSPACE_LABEL = '(no workspace)';
+/** Their group key. */
+export const NO_WORKSPACE = '(none)';
+
+/**
  * How an auto-routed request (Ask About Selection, tasks with tier `auto`) got its tier, and what the same usage
  * would have cost on the task's default tier and on the top tier (same provider), priced when it was recorded.
  */
@@ -43,6 +55,20 @@ interface CallFacts {
   routing?: RoutingInfo;
   /** `routing`: a call made to route another request (the judge), not an answer. */
   overhead?: 'routing';
+  /**
+   * The workspace the call was made in: the first 12 hex digits of the SHA-256 of its first folder's URI (the same
+   * folder always gives the same id; the id does not reveal the path). Absent in older records and in a window
+   * without a folder.
+   */
+  workspace?: string;
+  /** That folder's name, for display (the report, the CSV). */
+  workspaceName?: string;
+  /** Where the request came from (absent in older records). */
+  source?: CallSource;
+  /** The route's one-line reason ("simple tier: classification, 180 input tokens → …"). */
+  reason?: string;
+  /** Set when the user escalated the answer: the tier it was escalated from. */
+  escalatedFrom?: Tier;
 }
 
 /** One finished or cancelled request: its facts, its usage (stored flat) and its price. */
@@ -105,5 +131,14 @@ export function makeRecord(catalogue: Catalogue, call: FinishedCall, cnyPerUsd?:
     ...(call.error ? { error: call.error } : {}),
     ...(call.routing ? { routing: { ...call.routing } } : {}),
     ...(call.overhead ? { overhead: call.overhead } : {}),
+    ...(call.workspace ? { workspace: call.workspace, ...(call.workspaceName ? { workspaceName: call.workspaceName } : {}) } : {}),
+    ...(call.source ? { source: call.source } : {}),
+    ...(call.reason ? { reason: call.reason } : {}),
+    ...(call.escalatedFrom ? { escalatedFrom: call.escalatedFrom } : {}),
   };
+}
+
+/** Whether the user escalated this call (Escalate), as far as the record knows. */
+export function wasEscalated(r: LedgerRecord): boolean {
+  return !!r.escalatedFrom || r.routing?.source === 'escalated';
 }

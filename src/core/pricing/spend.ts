@@ -3,7 +3,7 @@ import type { ProviderId } from '../types';
 import type { Catalogue } from './catalogue';
 import { costOf } from './cost';
 import { toUsd } from './currency';
-import { usageOf, type LedgerRecord } from './record';
+import { NO_WORKSPACE, NO_WORKSPACE_LABEL, usageOf, type LedgerRecord } from './record';
 
 /** Local calendar day "YYYY-MM-DD" of a timestamp (the UI's notion of "today"). */
 export function localDay(t: number): string {
@@ -16,28 +16,64 @@ export interface Spend {
   monthUsd: number;
   sessionUsd: number;
   requestsToday: number;
+  /** Today and this month in the workspace asked about (0 when none was: a window without a folder). */
+  workspaceTodayUsd: number;
+  workspaceMonthUsd: number;
 }
 
-export function spend(records: readonly LedgerRecord[], now: number, session?: string, dayOf: (t: number) => string = localDay): Spend {
+/** Spend today, this month and this session; `workspace` (an id, see `LedgerRecord.workspace`) adds that workspace's. */
+export function spend(records: readonly LedgerRecord[], now: number, session?: string, dayOf: (t: number) => string = localDay, workspace?: string): Spend {
   const today = dayOf(now);
   const month = today.slice(0, 7);
   let todayUsd = 0;
   let monthUsd = 0;
   let sessionUsd = 0;
   let requestsToday = 0;
+  let workspaceTodayUsd = 0;
+  let workspaceMonthUsd = 0;
   for (const r of records) {
     const day = dayOf(r.time);
+    const here = workspace !== undefined && r.workspace === workspace;
     if (day === today) {
       todayUsd += r.costUsd;
       requestsToday++;
+      if (here) workspaceTodayUsd += r.costUsd;
     }
-    if (day.slice(0, 7) === month) monthUsd += r.costUsd;
+    if (day.slice(0, 7) === month) {
+      monthUsd += r.costUsd;
+      if (here) workspaceMonthUsd += r.costUsd;
+    }
     if (session !== undefined && r.session === session) sessionUsd += r.costUsd;
   }
-  return { todayUsd, monthUsd, sessionUsd, requestsToday };
+  return { todayUsd, monthUsd, sessionUsd, requestsToday, workspaceTodayUsd, workspaceMonthUsd };
 }
 
-export type GroupKey = 'day' | 'provider' | 'model' | 'tier' | 'task' | 'outcome';
+/** A record's workspace group: its id, or `NO_WORKSPACE` for records without one. */
+export function workspaceKey(r: LedgerRecord): string {
+  return r.workspace ?? NO_WORKSPACE;
+}
+
+/** The display name of each workspace group (the latest name recorded for an id; `(no workspace)` for the rest). */
+export function workspaceLabels(records: readonly LedgerRecord[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const r of records) {
+    const k = workspaceKey(r);
+    if (k === NO_WORKSPACE) out.set(k, NO_WORKSPACE_LABEL);
+    else if (r.workspaceName || !out.has(k)) out.set(k, r.workspaceName || k);
+  }
+  // Two folders of the same name (two clones of one repository) are told apart by the start of their ids.
+  const seen = new Map<string, number>();
+  for (const name of out.values()) seen.set(name, (seen.get(name) ?? 0) + 1);
+  for (const [k, name] of out) if (k !== NO_WORKSPACE && (seen.get(name) ?? 0) > 1) out.set(k, `${name} · ${k.slice(0, 6)}`);
+  return out;
+}
+
+/** The records of one workspace group (`undefined`: all of them). */
+export function inWorkspace(records: readonly LedgerRecord[], key: string | undefined): readonly LedgerRecord[] {
+  return key === undefined ? records : records.filter((r) => workspaceKey(r) === key);
+}
+
+export type GroupKey = 'day' | 'provider' | 'model' | 'tier' | 'task' | 'outcome' | 'workspace';
 
 export interface GroupRow {
   key: string;
@@ -53,12 +89,12 @@ export interface GroupRow {
   retries: number;
 }
 
-/** Totals grouped by day / provider / model / tier / task / outcome, dearest first (days: newest first). */
+/** Totals grouped by day / provider / model / tier / task / outcome / workspace, dearest first (days: newest first). */
 export function groupBy(records: readonly LedgerRecord[], key: GroupKey, dayOf: (t: number) => string = localDay): GroupRow[] {
   const map = new Map<string, GroupRow & { latencySum: number }>();
   for (const r of records) {
     const k =
-      key === 'day' ? dayOf(r.time) : key === 'provider' ? r.provider : key === 'model' ? `${r.provider}/${r.model}` : key === 'tier' ? (r.tier ?? '(none)') : key === 'task' ? (r.task ?? '(none)') : r.outcome;
+      key === 'day' ? dayOf(r.time) : key === 'provider' ? r.provider : key === 'model' ? `${r.provider}/${r.model}` : key === 'tier' ? (r.tier ?? '(none)') : key === 'task' ? (r.task ?? '(none)') : key === 'workspace' ? workspaceKey(r) : r.outcome;
     let g = map.get(k);
     if (!g) {
       g = { key: k, requests: 0, costUsd: 0, cacheSavingsUsd: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, latencyMsAvg: 0, retries: 0, latencySum: 0 };

@@ -16,7 +16,7 @@ export const REPORT_VIEW_TYPE = 'tierwise.costReport';
 
 /** One bar of a series: spend and volume of a group of requests. Amounts are in the report's currency. */
 export interface CostPoint {
-  /** Group key: ISO day (YYYY-MM-DD), provider id, model name, tier or task. */
+  /** Group key: ISO day (YYYY-MM-DD), provider id, model name, tier, task or workspace id (`(none)`: no workspace). */
   key: string;
   /** Display label; defaults to `key`. */
   label?: string;
@@ -62,6 +62,27 @@ export interface RoutingReport {
 
 const ROUTING_REPORT_KEYS = ['requests', 'cost', 'defaultTierCost', 'topTierCost', 'unpriced', 'escalations', 'learned', 'judgeCalls', 'judgeCost'] as const;
 
+/** The longest workspace key the report takes (ids are 12 hex digits; `(none)` for records without one). */
+export const MAX_WORKSPACE_KEY = 64;
+
+/** A workspace the report can be filtered to. */
+export interface WorkspaceOption {
+  /** Its id (`LedgerRecord.workspace`), or `(none)`. */
+  key: string;
+  /** Its folder name, or `(no workspace)`. */
+  label: string;
+  /** This window's workspace. */
+  current?: boolean;
+}
+
+function isWorkspaceKey(v: unknown): v is string {
+  return typeof v === 'string' && v.length > 0 && v.length <= MAX_WORKSPACE_KEY;
+}
+
+function isWorkspaceOption(v: unknown): v is WorkspaceOption {
+  return isRecord(v) && hasOnlyKeys(v, ['key', 'label'], ['current']) && isWorkspaceKey(v.key) && typeof v.label === 'string' && (v.current === undefined || typeof v.current === 'boolean');
+}
+
 export interface CostReportData {
   currency: Currency;
   /** ISO timestamp of when the aggregates were computed. */
@@ -76,6 +97,12 @@ export interface CostReportData {
   byModel: CostPoint[];
   byTier: CostPoint[];
   byTask: CostPoint[];
+  /** Spend by workspace (labels: folder names). */
+  byWorkspace: CostPoint[];
+  /** Every workspace in the ledger, whatever the filter: the filter's choices. */
+  workspaces: WorkspaceOption[];
+  /** The workspace the report is filtered to (a key of `workspaces`); absent: every workspace. */
+  workspace?: string;
   totals: {
     cost: number;
     requests: number;
@@ -117,9 +144,12 @@ function allNumbers(o: unknown, keys: readonly string[]): boolean {
 
 export function isCostReportData(v: unknown): v is CostReportData {
   if (!isRecord(v)) return false;
-  const series = ['byDay', 'byProvider', 'byModel', 'byTier', 'byTask'] as const;
+  const series = ['byDay', 'byProvider', 'byModel', 'byTier', 'byTask', 'byWorkspace'] as const;
   return (
-    hasOnlyKeys(v, ['currency', 'generatedAt', 'from', 'to', ...series, 'totals', 'savings'], ['routing', 'prices']) &&
+    hasOnlyKeys(v, ['currency', 'generatedAt', 'from', 'to', ...series, 'workspaces', 'totals', 'savings'], ['routing', 'prices', 'workspace']) &&
+    Array.isArray(v.workspaces) &&
+    v.workspaces.every(isWorkspaceOption) &&
+    (v.workspace === undefined || isWorkspaceKey(v.workspace)) &&
     (v.currency === 'USD' || v.currency === 'CNY') &&
     (v.prices === undefined || typeof v.prices === 'string') &&
     typeof v.generatedAt === 'string' &&
@@ -155,13 +185,23 @@ export function isHostToReportView(v: unknown): v is HostToReportView {
 
 export type ExportCsvMsg = Req<'report.exportCsv'>;
 export type RefreshMsg = Req<'report.refresh'>;
-export type ReportViewToHost = ReadyMsg | ExportCsvMsg | RefreshMsg;
+/** Show one workspace's spend (a `WorkspaceOption.key`), or every workspace's (no `workspace`). */
+export interface FilterMsg extends Req<'report.filter'> {
+  workspace?: string;
+}
+export type ReportViewToHost = ReadyMsg | ExportCsvMsg | RefreshMsg | FilterMsg;
 
 /** Validate a message posted by the cost report webview. */
 export const parseReportViewMessage: (v: unknown) => ReportViewToHost | undefined = neverThrows(parseReportView);
 
 function parseReportView(v: unknown): ReportViewToHost | undefined {
-  if (!isRecord(v) || !isSeq(v.seq) || !hasOnlyKeys(v, ['type', 'seq'])) return undefined;
+  if (!isRecord(v) || !isSeq(v.seq)) return undefined;
+  if (v.type === 'report.filter') {
+    if (!hasOnlyKeys(v, ['type', 'seq'], ['workspace'])) return undefined;
+    if (v.workspace === undefined) return { type: 'report.filter', seq: v.seq };
+    return isWorkspaceKey(v.workspace) ? { type: 'report.filter', seq: v.seq, workspace: v.workspace } : undefined;
+  }
+  if (!hasOnlyKeys(v, ['type', 'seq'])) return undefined;
   switch (v.type) {
     case 'ready':
     case 'report.exportCsv':

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { budgetCheck, budgetStatus, formatMoneyAll, remainingUsd, statusAfter } from '../../../src/core/pricing';
+import { budgetCheck, budgetStatus, formatMoneyAll, hasBudget, remainingUsd, statusAfter } from '../../../src/core/pricing';
 
 describe('pricing: budgets', () => {
   it('ok below 80%, warn from 80%, over from 100%', () => {
@@ -52,5 +52,26 @@ describe('pricing: budgets', () => {
     assert.deepEqual(formatMoneyAll([0.000214, 0.000206], 'USD'), ['$0.000214', '$0.000206']);
     assert.deepEqual(formatMoneyAll([0.5, 0.5], 'CNY'), ['¥0.50', '¥0.50']);
     assert.deepEqual(formatMoneyAll([1.004, 1.001], 'USD'), ['$1.004', '$1.001']);
+  });
+
+  it("this workspace's monthly budget counts only this workspace's spend, warns and asks like the others", () => {
+    const s = { workspaceMonthlyUsd: 10 };
+    // 50 spent this month in all, 7.9 of it here: the workspace budget alone decides.
+    assert.equal(budgetStatus(1, 50, s, undefined, 7.9).state, 'ok');
+    const warn = budgetStatus(1, 50, s, undefined, 8);
+    assert.equal(warn.state, 'warn');
+    assert.equal(warn.message, "80% of this workspace's monthly budget used: $8.00 of $10.00.");
+    assert.equal(budgetStatus(1, 50, s, undefined, 12).message, "Over this workspace's monthly budget: $12.00 of $10.00 (120%).");
+    assert.equal(remainingUsd(0, 50, s, 7.5), 2.5);
+    assert.equal(remainingUsd(0, 50, { monthlyUsd: 51, ...s }, 7.5), 1, 'the tightest budget');
+    const crossing = budgetCheck(0, 50, 3, s, 7.5);
+    assert.ok(crossing.kind === 'crossing' && crossing.budget === 'workspace');
+    assert.equal(crossing.leftUsd, 2.5);
+    assert.deepEqual(budgetCheck(0, 50, 2, s, 7.5), { kind: 'none' });
+    assert.equal(budgetCheck(0, 0, 0, s, 10).kind, 'over');
+    assert.equal(statusAfter(0, 0, 3, s, 7.5).state, 'over');
+    assert.equal(budgetStatus(0, 0, {}, undefined, 1e6).state, 'ok', 'no budget: nothing to say');
+    assert.equal(hasBudget(s), true);
+    assert.equal(hasBudget({ dailyUsd: 0 }), false);
   });
 });

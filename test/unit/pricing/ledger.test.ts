@@ -6,7 +6,9 @@ import path from 'node:path';
 import {
   Catalogue,
   Ledger,
+  NO_WORKSPACE,
   groupBy,
+  inWorkspace,
   localDay,
   makeRecord,
   nodeLedgerFs,
@@ -14,6 +16,8 @@ import {
   scanLedger,
   spend,
   topTierComparison,
+  wasEscalated,
+  workspaceLabels,
   type LedgerFs,
   type LedgerRecord,
 } from '../../../src/core/pricing';
@@ -91,6 +95,51 @@ describe('pricing: ledger durability', () => {
   it('skips foreign and broken lines', () => {
     const good = JSON.stringify(rec());
     assert.equal(parseLedger(`${good}\n{"v":1,"tim\n\nnot json\n{"other":true}\n${good}\n${good.slice(0, 20)}`).length, 2);
+  });
+
+  it('reads records written before workspaces and sources, and records that carry them', () => {
+    // A line as Tierwise wrote it before this field set existed.
+    const old = '{"v":1,"time":1764237600000,"provider":"openai","model":"gpt-4o-mini","inputTokens":1000,"outputTokens":500,"cacheReadTokens":0,"cacheWriteTokens":0,"reasoningTokens":0,"cost":0.00045,"currency":"USD","costUsd":0.00045,"cacheSavingsUsd":0,"latencyMs":800,"retries":0,"outcome":"ok"}';
+    const now = JSON.stringify(rec({ workspace: 'a1b2c3d4e5f6', workspaceName: 'shop', source: 'promptFile', reason: 'simple tier: classification', escalatedFrom: 'simple' }));
+    const [a, b] = parseLedger(`${old}\n${now}\n`) as [LedgerRecord, LedgerRecord];
+    assert.equal(a.workspace, undefined);
+    assert.equal(a.source, undefined);
+    assert.equal(wasEscalated(a), false);
+    assert.equal(b.workspace, 'a1b2c3d4e5f6');
+    assert.equal(b.workspaceName, 'shop');
+    assert.equal(b.source, 'promptFile');
+    assert.equal(b.reason, 'simple tier: classification');
+    assert.equal(wasEscalated(b), true);
+    assert.equal(parseLedger(JSON.stringify(rec({ source: 'chat' })))[0]?.source, 'chat', 'a source this version does not know is kept');
+  });
+
+  it('a record whose new fields are damaged is kept without them', () => {
+    const good = rec();
+    const line = (extra: Record<string, unknown>) => JSON.stringify({ ...good, ...extra });
+    const text = [
+      line({ workspace: 42, workspaceName: 'x' }),
+      line({ workspace: '../../etc', workspaceName: 'y' }),
+      line({ workspace: 'a1b2c3d4e5f6', workspaceName: { evil: true } }),
+      line({ workspaceName: 'orphan' }),
+      line({ source: '=cmd|calc', reason: ['x'], escalatedFrom: 'huge' }),
+      line({ workspace: 'a1b2c3d4e5f6', workspaceName: 'n'.repeat(5000), reason: 'r'.repeat(5000) }),
+    ].join('\n');
+    const { records, damaged } = scanLedger(text);
+    assert.equal(damaged, 0, 'nothing counted as damaged');
+    assert.equal(records.length, 6);
+    const [r0, r1, r2, r3, r4, r5] = records as [LedgerRecord, LedgerRecord, LedgerRecord, LedgerRecord, LedgerRecord, LedgerRecord];
+    assert.equal(r0.workspace, undefined);
+    assert.equal(r0.workspaceName, undefined, 'a name without a valid id is dropped with it');
+    assert.equal(r1.workspace, undefined);
+    assert.equal(r2.workspace, 'a1b2c3d4e5f6');
+    assert.equal(r2.workspaceName, undefined);
+    assert.equal(r3.workspaceName, undefined);
+    assert.equal(r4.source, undefined);
+    assert.equal(r4.reason, undefined);
+    assert.equal(r4.escalatedFrom, undefined);
+    assert.equal(r4.costUsd, good.costUsd, 'the cost is kept');
+    assert.equal(r5.workspaceName?.length, 200);
+    assert.equal(r5.reason?.length, 500);
   });
 
   it('survives a writer process killed mid-append, again and again', async function () {
@@ -255,6 +304,36 @@ describe('pricing: ledger queries', () => {
     assert.equal(groupBy(records, 'outcome').find((g) => g.key === 'cancelled')?.requests, 1);
     assert.equal(groupBy(records, 'model').find((g) => g.key === 'openai/gpt-4o-mini')?.latencyMsAvg, 800);
     assert.equal(localDay(day('2026-01-05T00:30:00')), '2026-01-05');
+  });
+
+  it("spend by workspace: this workspace's today and month, groups, labels and the filter", () => {
+    const at = (t: string, usd: number, ws?: [string, string]) => ({ ...rec({ time: day(t), ...(ws ? { workspace: ws[0], workspaceName: ws[1] } : {}) }), costUsd: usd });
+    const shop: [string, string] = ['aaaaaaaaaaaa', 'shop'];
+    const blog: [string, string] = ['bbbbbbbbbbbb', 'blog'];
+    const blog2: [string, string] = ['cccccccccccc', 'blog'];
+    const rs = [at('2026-11-27T09:00:00', 1, shop), at('2026-11-27T10:00:00', 2, blog), at('2026-11-03T10:00:00', 4, shop), at('2026-10-30T10:00:00', 8, shop), at('2026-11-27T11:00:00', 16), at('2026-11-20T11:00:00', 32, blog2)];
+    const s = spend(rs, day('2026-11-27T18:00:00'), undefined, undefined, shop[0]);
+    assert.equal(s.todayUsd, 19);
+    assert.equal(s.workspaceTodayUsd, 1);
+    assert.equal(s.workspaceMonthUsd, 5, 'October is not this month');
+    assert.equal(spend(rs, day('2026-11-27T18:00:00')).workspaceMonthUsd, 0, 'no workspace asked: 0');
+    assert.deepEqual(
+      groupBy(rs, 'workspace').map((g) => [g.key, g.costUsd, g.requests]),
+      [
+        ['cccccccccccc', 32, 1],
+        [NO_WORKSPACE, 16, 1],
+        ['aaaaaaaaaaaa', 13, 3],
+        ['bbbbbbbbbbbb', 2, 1],
+      ],
+    );
+    const labels = workspaceLabels(rs);
+    assert.equal(labels.get('aaaaaaaaaaaa'), 'shop');
+    assert.equal(labels.get(NO_WORKSPACE), '(no workspace)', 'older records');
+    assert.equal(labels.get('bbbbbbbbbbbb'), 'blog · bbbbbb', 'two folders of one name are told apart');
+    assert.equal(labels.get('cccccccccccc'), 'blog · cccccc');
+    assert.equal(inWorkspace(rs, shop[0]).length, 3);
+    assert.equal(inWorkspace(rs, NO_WORKSPACE).length, 1);
+    assert.equal(inWorkspace(rs, undefined).length, 6);
   });
 
   it('what it would have cost on the top tier', () => {

@@ -59,6 +59,12 @@ export function sampleReport(): CostReportData {
     byModel: [p('gpt-4.1-mini', 0.4), p('claude-sonnet-4, "quoted"', 0.22)],
     byTier: [p('simple', 0.1), p('complex', 0.52)],
     byTask: [p('=explain', 0.62)],
+    byWorkspace: [{ ...p('a1b2c3d4e5f6', 0.5), label: 'shop' }, { ...p('(none)', 0.12), label: '(no workspace)' }],
+    workspaces: [
+      { key: 'a1b2c3d4e5f6', label: 'shop', current: true },
+      { key: 'b1b2c3d4e5f6', label: '=HYPERLINK("http://x")<img src=x>' },
+      { key: '(none)', label: '(no workspace)' },
+    ],
     totals: { cost: 0.62, requests: 6, inputTokens: 2000, outputTokens: 400, cachedTokens: 500 },
     savings: { cacheTokens: 500, cacheCost: 0.01, batchTokens: 0, batchCost: 0, topTierCost: 2.1, tieringCost: 1.48, localRequests: 3, localCost: 0.05 },
   };

@@ -11,7 +11,7 @@ import {
   type AnswerSnapshot,
 } from '../../../src/shared/protocol';
 import { revivePersisted } from '../../../src/shared/persisted';
-import { costReportToCsv, csvField } from '../../../src/shared/costCsv';
+import { costReportToCsv, csvField, type CsvCall } from '../../../src/shared/costCsv';
 import { META, sampleReport } from './fixtures';
 
 describe('protocol: messages from the answer webview', () => {
@@ -87,6 +87,15 @@ describe('protocol: messages from the report webview', () => {
       assert.deepEqual(parseReportViewMessage({ type, seq: 2 }), { type, seq: 2 });
     }
   });
+  it('accepts a workspace filter: one workspace key, or none for all', () => {
+    assert.deepEqual(parseReportViewMessage({ type: 'report.filter', seq: 3, workspace: 'a1b2c3d4e5f6' }), { type: 'report.filter', seq: 3, workspace: 'a1b2c3d4e5f6' });
+    assert.deepEqual(parseReportViewMessage({ type: 'report.filter', seq: 4 }), { type: 'report.filter', seq: 4 });
+    assert.equal(parseReportViewMessage({ type: 'report.filter', seq: 5, workspace: 42 }), undefined);
+    assert.equal(parseReportViewMessage({ type: 'report.filter', seq: 5, workspace: '' }), undefined);
+    assert.equal(parseReportViewMessage({ type: 'report.filter', seq: 5, workspace: 'x'.repeat(65) }), undefined);
+    assert.equal(parseReportViewMessage({ type: 'report.filter', seq: 5, workspace: 'a', path: '/' }), undefined);
+    assert.equal(parseReportViewMessage({ type: 'report.refresh', seq: 5, workspace: 'a' }), undefined, 'only the filter carries a workspace');
+  });
   it('rejects answer messages, extra fields and bad seq', () => {
     assert.equal(parseReportViewMessage({ type: 'copy', seq: 1, text: 'a' }), undefined);
     assert.equal(parseReportViewMessage({ type: 'report.exportCsv', seq: 1, path: '/etc/passwd' }), undefined);
@@ -137,6 +146,11 @@ describe('protocol: messages from the host', () => {
     assert.ok(!isCostReportData({ ...sampleReport(), byDay: [{ key: 'x', cost: 'a lot' }] }));
     const { savings: _s, ...noSavings } = sampleReport();
     assert.ok(!isCostReportData(noSavings));
+    const { byWorkspace: _w, ...noWorkspaces } = sampleReport();
+    assert.ok(!isCostReportData(noWorkspaces), 'the workspace breakdown is part of the data');
+    assert.ok(isCostReportData({ ...sampleReport(), workspace: '(none)' }));
+    assert.ok(!isCostReportData({ ...sampleReport(), workspace: 7 }));
+    assert.ok(!isCostReportData({ ...sampleReport(), workspaces: [{ key: 'a', label: 'x', path: '/home/me' }] }));
   });
 });
 
@@ -159,16 +173,84 @@ describe('protocol: live meta merging and persisted state', () => {
 });
 
 describe('cost report CSV', () => {
+  const EMPTY8 = ',,,,,,,,';
   it('writes one row per point plus totals and savings, quoting and defusing formulas', () => {
     const csv = costReportToCsv(sampleReport());
     const lines = csv.trimEnd().split('\r\n');
-    assert.equal(lines[0], 'section,key,label,cost,currency,requests,input_tokens,output_tokens');
-    assert.equal(lines.length, 1 + 2 + 2 + 2 + 2 + 1 + 1 + 4);
-    assert.ok(lines.includes('provider,anthropic,Anthropic,0.22,USD,3,1000,200'));
+    assert.equal(lines[0], 'section,key,label,cost,currency,requests,input_tokens,output_tokens,workspace,workspace_id,tier,task,route_reason,escalated,source,outcome');
+    assert.equal(lines.length, 1 + 2 + 2 + 2 + 2 + 1 + 2 + 1 + 4);
+    for (const l of lines) assert.equal(parseCsvLine(l).length, 16, `16 cells: ${l}`);
+    assert.ok(lines.includes(`provider,anthropic,Anthropic,0.22,USD,3,1000,200${EMPTY8}`));
     assert.ok(lines.some((l) => l.startsWith('model,"claude-sonnet-4, ""quoted""",')));
     assert.ok(lines.some((l) => l.startsWith(`task,'=explain,`)));
-    assert.ok(lines.includes('saving,tiering,top tier would cost 2.1,1.48,USD,,,'));
-    assert.ok(lines.includes('saving,local,"3 local requests, priced at their cloud tier",0.05,USD,3,,'));
+    assert.ok(lines.includes(`saving,tiering,top tier would cost 2.1,1.48,USD,,,${EMPTY8}`));
+    assert.ok(lines.includes(`saving,local,"3 local requests, priced at their cloud tier",0.05,USD,3,,${EMPTY8}`));
+    assert.ok(lines.includes('workspace,a1b2c3d4e5f6,shop,0.5,USD,3,1000,200,shop,a1b2c3d4e5f6,,,,,,'), 'spend by workspace');
+    assert.ok(lines.includes('workspace,(none),(no workspace),0.12,USD,3,1000,200,(no workspace),,,,,,,'), 'older records');
+    assert.ok(lines.includes('total,all,2026-11-01..2026-11-27,0.62,USD,6,2000,400,,,,,,,,'), 'unfiltered: no workspace on the total');
     assert.equal(csvField('-1+2'), `'-1+2`);
   });
+
+  it('lists each call with its workspace and routing: tier, task, route reason, escalated, source, outcome', () => {
+    const call = (over: Partial<CsvCall> = {}): CsvCall => ({
+      time: '2026-11-27T10:00:00.000Z',
+      provider: 'openai',
+      model: 'gpt-4.1-mini',
+      cost: 0.0012,
+      inputTokens: 900,
+      outputTokens: 120,
+      workspace: 'shop',
+      workspaceId: 'a1b2c3d4e5f6',
+      tier: 'simple',
+      task: 'explain',
+      reason: 'simple tier: explain, 900 input tokens → gpt-4.1-mini',
+      escalated: false,
+      source: 'panel',
+      outcome: 'ok',
+      ...over,
+    });
+    const data = { ...sampleReport(), workspace: 'a1b2c3d4e5f6' };
+    const csv = costReportToCsv(data, [
+      call(),
+      call({ tier: 'complex', escalated: true, source: 'promptFile', outcome: 'truncated' }),
+      call({ workspace: '=HYPERLINK("http://evil")', workspaceId: 'b1b2c3d4e5f6', reason: '+cmd, "quoted"\nline', source: 'chat' }),
+      call({ workspace: '(no workspace)', workspaceId: '', tier: '', reason: '', source: '' }),
+    ]);
+    const lines = csv.trimEnd().split('\r\n');
+    const calls = lines.filter((l) => l.startsWith('call,'));
+    assert.equal(calls.length, 4);
+    assert.equal(calls[0], 'call,2026-11-27T10:00:00.000Z,openai/gpt-4.1-mini,0.0012,USD,1,900,120,shop,a1b2c3d4e5f6,simple,explain,"simple tier: explain, 900 input tokens → gpt-4.1-mini",no,panel,ok');
+    assert.deepEqual(parseCsvLine(calls[1]!).slice(10), ['complex', 'explain', 'simple tier: explain, 900 input tokens → gpt-4.1-mini', 'yes', 'promptFile', 'truncated']);
+    const hostile = parseCsvLine(calls[2]!);
+    assert.equal(hostile.length, 16);
+    assert.equal(hostile[8], `'=HYPERLINK("http://evil")`, 'a folder name is never a formula');
+    assert.equal(hostile[12], `'+cmd, "quoted"\nline`, 'nor a reason');
+    assert.equal(hostile[14], 'chat', 'a source this version does not know is written as it is');
+    assert.deepEqual(parseCsvLine(calls[3]!).slice(8, 11), ['(no workspace)', '', '']);
+    assert.ok(lines.includes('total,all,2026-11-01..2026-11-27,0.62,USD,6,2000,400,shop,a1b2c3d4e5f6,,,,,,'), 'a filtered report names its workspace on the total row');
+    assert.ok(!csv.includes('/home/') && !csv.includes('file:'), 'no path or URI');
+  });
 });
+
+/** One CSV record (RFC 4180) split into its cells (quoted cells may hold commas, quotes and line breaks). */
+function parseCsvLine(line: string): string[] {
+  const cells: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cur += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      cells.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  cells.push(cur);
+  return cells;
+}

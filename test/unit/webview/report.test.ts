@@ -14,8 +14,8 @@ describe('cost report (DOM)', () => {
     app.ready();
     app.render(sampleReport());
     const doc = win.document;
-    assert.equal(doc.querySelectorAll('svg.chart').length, 5);
-    assert.equal(doc.querySelectorAll('table.data').length, 5);
+    assert.equal(doc.querySelectorAll('svg.chart').length, 6);
+    assert.equal(doc.querySelectorAll('table.data').length, 6);
     assert.equal(doc.querySelectorAll('[style]').length, 0);
     assert.equal(doc.querySelectorAll('.day-chart rect.bar').length, 2);
     assert.equal(doc.querySelectorAll('figure')[2].querySelectorAll('rect.bar').length, 2);
@@ -77,5 +77,51 @@ describe('cost report (DOM)', () => {
     const money = moneyFormatter('USD');
     assert.deepEqual(savingCard('tiering', 1.48, 2.1, money).value, '$1.48 (70%)');
     assert.equal(savingCard('tiering', 0, 0, money).label, 'Saved by tiering');
+  });
+
+  it('breaks spend down by workspace and filters by it through the typed protocol', () => {
+    const win = makeWindow();
+    const posted: ReportViewToHost[] = [];
+    const app = new ReportApp(win.document.body, win.document, (m) => posted.push(m));
+    const doc = win.document;
+    const select = doc.querySelector<HTMLSelectElement>('select#workspace-filter')!;
+    assert.ok(select, 'a workspace filter in the toolbar');
+    const label = doc.querySelector('label[for="workspace-filter"]')!;
+    assert.equal(label.querySelector('span')?.textContent, 'Workspace');
+    assert.ok(label.contains(select), 'the label holds its list');
+    app.render(sampleReport());
+    assert.deepEqual(
+      Array.from(select.options).map((o) => [o.value, o.textContent]),
+      [
+        ['', 'All workspaces'],
+        ['a1b2c3d4e5f6', 'shop (this window)'],
+        ['b1b2c3d4e5f6', '=HYPERLINK("http://x")<img src=x>'],
+        ['(none)', '(no workspace)'],
+      ],
+    );
+    assert.equal(doc.querySelectorAll('img').length, 0, 'a folder name is text, never markup');
+    assert.equal(select.value, '');
+    assert.match(doc.querySelector('.period')!.textContent!, /all workspaces/);
+    const fig = Array.from(doc.querySelectorAll('figure')).find((f) => f.querySelector('figcaption')?.textContent === 'Spend by workspace')!;
+    assert.ok(fig, 'a chart of spend by workspace');
+    assert.equal(fig.querySelectorAll('rect.bar').length, 2);
+    assert.deepEqual(Array.from(fig.querySelectorAll('table.data tbody th')).map((t) => t.textContent), ['shop', '(no workspace)']);
+
+    select.value = 'a1b2c3d4e5f6';
+    select.dispatchEvent(new win.Event('change'));
+    select.value = '';
+    select.dispatchEvent(new win.Event('change'));
+    assert.deepEqual(posted, [
+      { type: 'report.filter', seq: 0, workspace: 'a1b2c3d4e5f6' },
+      { type: 'report.filter', seq: 1 },
+    ]);
+
+    // The host answers with the filtered data: the filter shows it, the period says it.
+    app.render({ ...sampleReport(), workspace: 'a1b2c3d4e5f6', byWorkspace: [{ key: 'a1b2c3d4e5f6', label: 'shop', cost: 0.5, requests: 3, inputTokens: 1000, outputTokens: 200 }] });
+    assert.equal(select.value, 'a1b2c3d4e5f6');
+    assert.match(doc.querySelector('.period')!.textContent!, /workspace shop/);
+    assert.match(doc.querySelector('[aria-live]')!.textContent!, /spent in shop/);
+    assert.equal(doc.querySelectorAll('[style]').length, 0, 'no inline styles (CSP)');
+    assert.equal(doc.querySelectorAll('script').length, 0);
   });
 });
