@@ -1,20 +1,7 @@
 import assert from 'node:assert/strict';
-import { e2e, openFile, readyToSend, runCommand, screenshot, selectAll, statusBarText, until, webviewFrame, withUserSettings } from './harness';
+import { e2e, openFile, readyToSend, runCommand, screenshot, selectAll, statusBarText, statusBarTooltip, until, webviewFrame, withUserSettings } from './harness';
 
-/** Hovers the Tierwise status bar item and returns the hover's text ('' when none shows within `ms`). */
-async function tooltip(ms = 3000): Promise<string> {
-  const { page } = e2e();
-  await page.keyboard.press('Escape');
-  await page.mouse.move(0, 0);
-  await page.locator('[id^="tierwise.tierwise"]').first().hover();
-  const hover = page.locator('.monaco-hover', { hasText: 'Tierwise' }).first();
-  try {
-    await hover.waitFor({ timeout: ms });
-    return await hover.innerText();
-  } catch {
-    return '';
-  }
-}
+const tooltip = (ms?: number): Promise<string> => statusBarTooltip('Tierwise', ms);
 
 describe('A retired tier model, as a user meets it', () => {
   let restore: (() => Promise<void>) | undefined;

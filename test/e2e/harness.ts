@@ -53,17 +53,45 @@ export function contributedDefault(key: string): unknown {
  */
 async function editUserSettings(text: string): Promise<void> {
   const { page } = e2e();
+  const file = path.join(e2e().userDataDir, 'User', 'settings.json');
   await runCommand(page, 'Preferences: Open User Settings (JSON)');
   const group = page.locator('.editor-group-container.active');
   const tab = group.locator('.tabs-container .tab.active', { hasText: 'settings.json' }).first();
   await tab.waitFor({ timeout: 15_000 });
-  await group.locator('.monaco-editor .view-lines >> visible=true').first().click();
-  await page.keyboard.press('Control+A');
-  await page.keyboard.insertText(text);
-  await page.keyboard.press('Control+S');
-  await group.locator('.tabs-container .tab.dirty', { hasText: 'settings.json' }).waitFor({ state: 'detached', timeout: 15_000 });
+  // Under load the first click may land before the editor takes focus: then Select All selects nothing and the
+  // text goes in beside what was there. So the file is read back after each save, and the edit done again if
+  // the file does not hold exactly the text.
+  for (let attempt = 1; ; attempt++) {
+    await group.locator('.monaco-editor .view-lines >> visible=true').first().click();
+    await group.locator('.monaco-editor.focused').first().waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText(text);
+    await page.keyboard.press('Control+S');
+    await group.locator('.tabs-container .tab.dirty', { hasText: 'settings.json' }).waitFor({ state: 'detached', timeout: 15_000 });
+    if (readFileSync(file, 'utf8').trim() === text.trim()) break;
+    if (attempt === 3) throw new Error(`User settings.json does not hold the text written into it after ${attempt} tries`);
+  }
   await tab.click({ button: 'middle' });
   await page.locator('.tabs-container .tab', { hasText: 'settings.json' }).first().waitFor({ state: 'detached', timeout: 15_000 });
+}
+
+/**
+ * Hovers the Tierwise status bar item and returns its tooltip's text once it shows `hasText` ('' when it does not
+ * within `ms`). The mouse leaves first (after Escape, unless `escape` is false: it would drop an editor's
+ * selection), so a hover already open is shown afresh.
+ */
+export async function statusBarTooltip(hasText = 'Tierwise', ms = 3000, escape = true): Promise<string> {
+  const { page } = e2e();
+  if (escape) await page.keyboard.press('Escape');
+  await page.mouse.move(0, 0);
+  await page.locator('[id^="tierwise.tierwise"]').first().hover();
+  const hover = page.locator('.monaco-hover', { hasText }).first();
+  try {
+    await hover.waitFor({ timeout: ms });
+    return await hover.innerText();
+  } catch {
+    return '';
+  }
 }
 
 /**
