@@ -68,6 +68,7 @@ export class Tierwise implements vscode.Disposable {
     add(vscode.commands.registerCommand('tierwise.clearApiKey', () => this.keys.promptAndClear()));
     add(vscode.commands.registerCommand('tierwise.showLog', () => this.log.show()));
     add(vscode.commands.registerCommand('tierwise.manageEndpoints', () => s.destinations.manage()));
+    add(vscode.commands.registerCommand('tierwise.setTelemetryHeader', () => s.telemetry.promptAndSetHeader()));
     for (const d of registerEditorCommands(s, this.requests)) add(d);
     for (const d of registerCostCommands(s)) add(d);
     for (const d of registerBatchCommands(this.batches)) add(d);
@@ -80,11 +81,14 @@ export class Tierwise implements vscode.Disposable {
     // After start-up: nothing here loads an SDK, a tokenizer or the price catalogue.
     void s.refreshAvailable();
     void this.keys.offerEnvironmentImport();
+    void s.telemetry.offerEnvironmentEndpoint();
   }
 
   /** Before the extension host goes (reload, window closed): running requests end cleanly and are recorded. */
-  shutdown(): Promise<void> {
-    return this.requests.drain();
+  async shutdown(): Promise<void> {
+    await this.requests.drain();
+    // The last calls' spans, if export is on: a short while at most.
+    await this.services.telemetry.shutdown(1000);
   }
 
   dispose(): void {

@@ -18,6 +18,7 @@ import { takeTurns } from '../core/resilience/turns';
 import { LearnedRoutingStore } from './learnedRouting';
 import { storedPriceList } from './updatePrices';
 import { EditorTracker } from './editors';
+import { Telemetry } from './telemetry';
 
 /** Token counting for the host: a worker-backed counter, started on first use. */
 export class Tokens implements vscode.Disposable {
@@ -80,6 +81,8 @@ export class Services implements vscode.Disposable {
   readonly onDidChangeTask = this.taskChanged.event;
   /** The editor commands act on (the last active one while a panel has focus). */
   readonly editors = new EditorTracker();
+  /** OpenTelemetry export of each call (off until an endpoint is set; the SDK loads only then). */
+  readonly telemetry: Telemetry;
 
   constructor(
     readonly context: vscode.ExtensionContext,
@@ -89,6 +92,7 @@ export class Services implements vscode.Disposable {
     this.tokens_ = new Tokens(context.asAbsolutePath('dist/tokenWorker.js'), log);
     this.destinations = new Destinations(context, log);
     this.settingsReporter = new SettingsReporter(log);
+    this.telemetry = new Telemetry(context, log);
     onCallsLoaded((ms) => log.info(`provider SDKs loaded in ${ms.toFixed(1)} ms`));
     this.subs.push(
       this.settingsChanged,
@@ -278,6 +282,7 @@ export class Services implements vscode.Disposable {
     for (const d of this.subs) d.dispose();
     this.editors.dispose();
     this.tokens_.dispose();
+    this.telemetry.dispose();
   }
 }
 

@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { systemClock } from '../core/clock';
 import { checkProvider, type CheckItem, type ProviderCheck } from '../core/setup/check';
 import { discoverLocalServers, isLoopbackUrl, listModels, modelIdsOf, LOCAL_SERVERS, type FoundServer, type LocalPorts } from '../core/setup/local';
-import { PROVIDER_IDS, PROVIDER_LABELS, TIERS, type ProviderId, type Usage } from '../core/types';
+import { PROVIDER_IDS, PROVIDER_LABELS, TIERS, type CallResult, type ChatRequest, type ProviderId, type Usage } from '../core/types';
+import { pipelineCall } from './telemetry';
 import { loadCalls } from './lazy';
 import type { Services } from './services';
 
@@ -157,14 +158,22 @@ export class SetupService implements vscode.Disposable {
     const started = Date.now();
     let usage: Usage | undefined;
     let reported = false;
-    for await (const ev of provider.stream({ provider: id, model, messages: [{ role: 'user', content: 'Hi' }], maxTokens: 1 }, AbortSignal.timeout(20_000))) {
+    let result: CallResult | undefined;
+    const request: ChatRequest = { provider: id, model, messages: [{ role: 'user', content: 'Hi' }], maxTokens: 1 };
+    for await (const ev of provider.stream(request, AbortSignal.timeout(20_000))) {
       if (ev.type === 'finish') {
         usage = ev.result.usage;
         reported = ev.result.usageReported;
+        result = ev.result;
       }
     }
-    if (usage) {
-      await this.s.ledger().record({ provider: id, model, task: 'checkSetup', usage, usageReported: reported, latencyMs: Date.now() - started, retries: 0, outcome: 'ok', ...(id === 'openaiCompatible' && isLoopbackUrl(baseUrl) ? { local: true } : {}) });
+    if (usage && result) {
+      const local = id === 'openaiCompatible' && isLoopbackUrl(baseUrl);
+      const rec = await this.s.ledger().record({ provider: id, model, task: 'checkSetup', usage, usageReported: reported, latencyMs: Date.now() - started, retries: 0, outcome: 'ok', ...(local ? { local: true } : {}) });
+      if (this.s.telemetry.enabled) {
+        const outcome = { result, provider: id, model, retries: 0, fallbacks: 0, partialText: result.text, usage };
+        this.s.telemetry.record(pipelineCall(this.s.telemetry, this.s.pricing(), { startMs: started, request, outcome, rec, baseUrl, task: 'checkSetup', local }));
+      }
     }
   }
 
