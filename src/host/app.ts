@@ -10,7 +10,7 @@ import { registerPromptSupport } from './promptSupport';
 import { registerLearnedRoutingCommands } from './learnedRouting';
 import { RequestService } from './requests';
 import { Services } from './services';
-import { sdkBundleUse } from './lazy';
+import { sdkBundleUse, telemetryBundleLoaded } from './lazy';
 import { StatusBar } from './statusBar';
 import { PriceUpdater, registerUpdatePrices } from './updatePrices';
 import { SetupService } from './setup';
@@ -29,6 +29,8 @@ export class Tierwise implements vscode.Disposable {
   private readonly store = new DisposableStore();
   /** Whether the provider SDK bundle is loaded yet (it loads on the first send). */
   readonly sdkBundle = sdkBundleUse;
+  /** Whether the OpenTelemetry bundle is loaded (only once export is on and a call has ended). */
+  readonly telemetryBundle = telemetryBundleLoaded;
 
   constructor(readonly context: vscode.ExtensionContext) {
     const add = <T extends vscode.Disposable>(d: T) => this.store.add(d);
