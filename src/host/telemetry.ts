@@ -8,18 +8,17 @@ import * as vscode from 'vscode';
 import type { ExportStats, OtelExport } from '../core/telemetry/otel';
 import {
   AttemptTimeline,
+  callFromOutcome,
   HEADER_NAME,
   otlpBase,
   resolveTelemetrySettings,
-  serverOf,
   workspaceIdentity,
   type CostSource,
+  type OutcomeFacts,
   type TelemetryCall,
   type TelemetrySettings,
 } from '../core/telemetry';
 import type { LedgerRecord } from '../core/pricing';
-import type { CallOutcome } from '../core/resilience/pipeline';
-import type { ChatRequest, FinishReason, ProviderId, Tier } from '../core/types';
 import { loadTelemetry } from './lazy';
 import type { Log } from './log';
 import type { Pricing } from './pricing';
@@ -278,60 +277,19 @@ export function costOfRecord(pricing: Pricing, rec: LedgerRecord): TelemetryCall
 }
 
 /** What a call through the pipeline (CallRunner) tells telemetry, with its ledger record. */
-export interface PipelineCall {
-  startMs: number;
-  request: Pick<ChatRequest, 'provider' | 'model' | 'maxTokens' | 'system' | 'messages'>;
-  outcome: CallOutcome;
+export interface PipelineCall extends Omit<OutcomeFacts, 'endMs' | 'recorded' | 'cost' | 'workspace' | 'captureContent'> {
   rec: LedgerRecord;
-  timeline?: AttemptTimeline;
-  baseUrl?: string;
-  tier?: Tier;
-  task?: string;
-  routeReason?: string;
-  routeSource?: string;
-  routingOverhead?: boolean;
-  batch?: boolean;
-  local?: boolean;
 }
 
-/** The telemetry facts of a call through the pipeline. */
+/** The telemetry facts of a call through the pipeline: the core's mapping, with this window's workspace and prices. */
 export function pipelineCall(t: Telemetry, pricing: Pricing, p: PipelineCall): TelemetryCall {
-  const o = p.outcome;
-  const error = o.error ? { kind: o.error.kind, ...(o.error.status !== undefined ? { status: o.error.status } : {}) } : undefined;
-  const attempts = p.timeline?.attempts(error) ?? [];
-  const finishReason: FinishReason | undefined = o.result?.finishReason ?? (o.error?.kind === 'aborted' ? 'cancelled' : o.error ? 'error' : undefined);
-  const ttft = o.result?.timing.timeToFirstTokenMs ?? p.timeline?.timeToFirstTextMs();
-  return {
-    startMs: p.startMs,
+  const { rec, ...facts } = p;
+  return callFromOutcome({
+    ...facts,
     endMs: Date.now(),
-    requestProvider: p.request.provider,
-    requestModel: p.request.model,
-    provider: o.provider,
-    ...(o.result?.model ? { responseModel: o.result.model } : {}),
-    ...(p.baseUrl ? { server: serverOf(p.baseUrl) } : {}),
-    maxTokens: p.request.maxTokens,
-    usage: o.result?.usage ?? o.usage,
-    usageReported: p.rec.usageReported !== false,
-    ...(finishReason ? { finishReason } : {}),
-    outcome: p.rec.outcome,
-    ...(error ? { error } : {}),
-    cost: costOfRecord(pricing, p.rec),
-    ...(ttft !== undefined ? { ttftMs: ttft } : {}),
-    tier: p.tier,
-    task: p.task,
-    routeReason: p.routeReason,
-    routeSource: p.routeSource,
-    routingOverhead: p.routingOverhead,
-    batch: !!p.batch,
-    ...(p.local ? { local: true } : {}),
+    recorded: { outcome: rec.outcome, usageReported: rec.usageReported !== false },
+    cost: costOfRecord(pricing, rec),
     workspace: t.workspace(),
-    retries: o.retries,
-    fallbacks: o.fallbacks,
-    attempts,
-    ...(t.captureContent
-      ? { content: { system: p.request.system, messages: p.request.messages.map((m) => ({ role: m.role, content: m.content })), output: o.result?.text ?? o.partialText } }
-      : {}),
-  };
+    captureContent: t.captureContent,
+  });
 }
-
-export type { ProviderId };

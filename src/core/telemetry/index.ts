@@ -2,6 +2,7 @@
 export * from './types';
 export { callAttributes, callMetrics, callSpan, serverOf, GEN_AI_PROVIDER, OPERATION } from './mapping';
 export { AttemptTimeline } from './timeline';
+export { callFromOutcome, type OutcomeFacts } from './fromOutcome';
 export { workspaceIdentity } from './workspace';
 export { resolveTelemetrySettings, otlpBase, HEADER_NAME, DEFAULT_SERVICE_NAME, TELEMETRY_KEYS, type TelemetrySettings } from './settings';
 export { DropOldestQueue } from './queue';
