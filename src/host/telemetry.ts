@@ -36,6 +36,8 @@ export class Telemetry implements vscode.Disposable {
   private starting: Promise<void> | undefined;
   private pending: TelemetryCall[] = [];
   private generation = 0;
+  /** The exporter could not start with these settings (said once; tried again when they change). */
+  private startFailed = false;
   private readonly subs: vscode.Disposable[] = [];
   private readonly version: string;
 
@@ -85,6 +87,7 @@ export class Telemetry implements vscode.Disposable {
     try {
       if (!this.enabled) return;
       if (this.exporter) return this.exporter.submit(call);
+      if (this.startFailed) return;
       this.pending.push(call);
       if (this.pending.length > STARTING_QUEUE) this.pending.shift();
       this.starting ??= this.start();
@@ -124,7 +127,9 @@ export class Telemetry implements vscode.Disposable {
       this.pending = [];
       for (const c of calls) this.exporter.submit(c);
     } catch (e) {
-      this.log.warn(`telemetry: export could not start: ${e instanceof Error ? e.message : String(e)}`);
+      this.startFailed = true;
+      this.pending = [];
+      this.log.warn(`telemetry: export could not start (calls are not exported until the telemetry settings change): ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       if (generation === this.generation) this.starting = undefined;
     }
@@ -133,6 +138,7 @@ export class Telemetry implements vscode.Disposable {
   /** Settings or a header changed: the next call starts an exporter with the new ones; the old one flushes and stops. */
   private restart(): void {
     this.generation++;
+    this.startFailed = false;
     this.settings_ = undefined;
     this.starting = undefined;
     const old = this.exporter;

@@ -12,7 +12,7 @@ import { DEFAULT_TASKS } from '../../src/core/routing';
 import { workspaceIdentity } from '../../src/core/telemetry';
 import type { LedgerRecord } from '../../src/core/pricing';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../helpers/otlpReceiver';
-import { answerAfter, fakeEnqueue, fakeReset, openFixture, setting, tierwise, until } from './helpers';
+import { answerAfter, fakeEnqueue, fakeReset, fakeUrl, openFixture, setting, tierwise, until } from './helpers';
 
 const KEYS = { openai: 'sk-test-otel-openai-0123456789abcdef', anthropic: 'sk-ant-test-otel-0123456789abcdef', dashscope: 'sk-test-otel-dashscope-0123456789' } as const;
 const HEADER_VALUE = 'twotelHeaderSecret4Kq9Z2';
@@ -179,6 +179,9 @@ suite('OpenTelemetry export', () => {
 
   test('a local model (OpenAI-compatible on loopback): free, marked local, with its server address', async () => {
     await setting('telemetry.otlpEndpoint', rx.url);
+    // The fake, as a local server (another suite may have left the default, Ollama's port, or a gateway).
+    const mine = vscode.workspace.getConfiguration('tierwise').inspect('providers.openaiCompatible.baseUrl')?.globalValue;
+    await setting('providers.openaiCompatible.baseUrl', `${fakeUrl()}/v1`);
     await setting('provider', 'openaiCompatible');
     try {
       await fakeEnqueue({ kind: 'ok', usage: { input: 400, output: 80 } });
@@ -192,6 +195,7 @@ suite('OpenTelemetry export', () => {
       assert.equal(a['gen_ai.usage.cost.amount'], 0);
     } finally {
       await setting('provider', 'openai');
+      await setting('providers.openaiCompatible.baseUrl', mine);
     }
   });
 
