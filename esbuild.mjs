@@ -27,13 +27,22 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    // dist/calls.js (SDKs, resilience, prices) is loaded on first use, not during activation.
+    // dist/calls.js (SDKs, resilience, prices) is loaded on first use, not during activation; dist/telemetry.js
+    // (OpenTelemetry) only once export is on and a call has ended.
     // The tokenizer ranks are only loaded inside the worker bundle.
-    external: ['vscode', './calls.js', 'js-tiktoken/ranks/*'],
+    external: ['vscode', './calls.js', './telemetry.js', 'js-tiktoken/ranks/*'],
   },
   {
     ...common,
     entryPoints: { calls: 'src/core/calls.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
+    ...common,
+    entryPoints: { telemetry: 'src/core/telemetry/bundle.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',

@@ -4,7 +4,8 @@
  *      several window loads, read from Tierwise's own log line "activated in N ms".
  *   2. What lazy loading saves: the provider SDK bundle (SDKs, resilience, batch clients) loads on the first send
  *      only; opening and counting a file must not load it (the log line "provider SDKs loaded in N ms" stays out).
- *      Prices, the cost formula and the ledger are in the main bundle.
+ *      Prices, the cost formula and the ledger are in the main bundle. The OpenTelemetry bundle never loads here
+ *      (its log line "OpenTelemetry loaded in N ms" stays out).
  *   3. Sizes of the main bundle and of the .vsix.
  * Goals: activate() < 50 ms; main bundle < 1.5 MB; .vsix < 20 MB.
  *
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
   }
   const times = logged(server.userDataDir, /activated in ([\d.]+) ms/g);
   const sdks = logged(server.userDataDir, /provider SDKs loaded in ([\d.]+) ms/g);
+  const otel = logged(server.userDataDir, /OpenTelemetry loaded in ([\d.]+) ms/g);
   await server.stop();
 
   console.log('\nTierwise activation (measured inside the extension host, same processes)');
@@ -82,6 +84,11 @@ async function main(): Promise<void> {
     sdks.length
       ? `  provider SDK bundle loaded while only opening and counting (should not be): ${sdks.map((t) => t.toFixed(1)).join(', ')} ms; median ${median(sdks).toFixed(1)} ms = ${(median(sdks) / median(times)).toFixed(1)}x activate()`
       : `  provider SDK bundle: not loaded by opening, counting and pricing a file (${runs} window loads); it loads on the first send`,
+  );
+  console.log(
+    otel.length
+      ? `  OpenTelemetry bundle loaded without a call (should not be): ${otel.map((t) => t.toFixed(1)).join(', ')} ms`
+      : `  OpenTelemetry bundle (dist/telemetry.js, ${kb(path.join(root, 'dist', 'telemetry.js'))} KB): not loaded; it loads only once export is on and a call has ended`,
   );
   console.log(`  dist/extension.js ${kb(path.join(root, 'dist', 'extension.js'))} KB (goal < 1,536 KB); dist/calls.js ${kb(path.join(root, 'dist', 'calls.js'))} KB; dist/tokenWorker.js ${kb(path.join(root, 'dist', 'tokenWorker.js'))} KB; dist/webview.js ${kb(path.join(root, 'dist', 'webview.js'))} KB`);
   console.log(`  ${path.basename(vsix)} ${(statSync(vsix).size / 1024 / 1024).toFixed(2)} MB (goal < 20 MB)`);

@@ -11,7 +11,7 @@ import { registerPromptSupport } from './promptSupport';
 import { registerLearnedRoutingCommands } from './learnedRouting';
 import { RequestService } from './requests';
 import { Services } from './services';
-import { sdkBundleUse } from './lazy';
+import { sdkBundleUse, telemetryBundleLoaded } from './lazy';
 import { StatusBar } from './statusBar';
 import { PriceUpdater, registerUpdatePrices } from './updatePrices';
 import { SetupService } from './setup';
@@ -30,6 +30,8 @@ export class Tierwise implements vscode.Disposable {
   private readonly store = new DisposableStore();
   /** Whether the provider SDK bundle is loaded yet (it loads on the first send). */
   readonly sdkBundle = sdkBundleUse;
+  /** Whether the OpenTelemetry bundle is loaded (only once export is on and a call has ended). */
+  readonly telemetryBundle = telemetryBundleLoaded;
 
   constructor(readonly context: vscode.ExtensionContext) {
     const add = <T extends vscode.Disposable>(d: T) => this.store.add(d);
@@ -72,6 +74,7 @@ export class Tierwise implements vscode.Disposable {
     add(vscode.commands.registerCommand('tierwise.showLog', () => this.log.show()));
     add(vscode.commands.registerCommand('tierwise.manageEndpoints', () => s.destinations.manage()));
     add(vscode.commands.registerCommand('tierwise.switchModel', (args?: unknown) => switchFromTooltip(args)));
+    add(vscode.commands.registerCommand('tierwise.setTelemetryHeader', () => s.telemetry.promptAndSetHeader()));
     for (const d of registerEditorCommands(s, this.requests)) add(d);
     for (const d of registerCostCommands(s)) add(d);
     for (const d of registerBatchCommands(this.batches)) add(d);
@@ -87,11 +90,14 @@ export class Tierwise implements vscode.Disposable {
     // After start-up: nothing here loads an SDK, a tokenizer or the price catalogue.
     void s.refreshAvailable();
     void this.keys.offerEnvironmentImport();
+    void s.telemetry.offerEnvironmentEndpoint();
   }
 
   /** Before the extension host goes (reload, window closed): running requests end cleanly and are recorded. */
-  shutdown(): Promise<void> {
-    return this.requests.drain();
+  async shutdown(): Promise<void> {
+    await this.requests.drain();
+    // The last calls' spans, if export is on: a short while at most.
+    await this.services.telemetry.shutdown(1000);
   }
 
   dispose(): void {

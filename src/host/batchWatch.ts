@@ -12,6 +12,10 @@ import { itemCount } from './batchSubmit';
 import { loadCalls } from './lazy';
 import type { Answers } from './pending';
 import type { Services } from './services';
+import { costOfRecord } from './telemetry';
+import { serverOf } from '../core/telemetry';
+import { usageOf } from '../core/pricing';
+import { defaultBaseUrl } from '../core/providers/baseUrls';
 
 /** A job's results shown as an answer: which items got none (Retry submits those again). */
 export interface ShownResults {
@@ -30,7 +34,7 @@ export class BatchWatcher implements vscode.Disposable {
   private disposed = false;
 
   constructor(
-    private readonly s: Pick<Services, 'config' | 'keys' | 'log' | 'pricing' | 'ledger'>,
+    private readonly s: Pick<Services, 'config' | 'keys' | 'log' | 'pricing' | 'ledger' | 'telemetry'>,
     private readonly store: BatchJobStore,
     private readonly answers: Answers,
   ) {}
@@ -200,9 +204,11 @@ export class BatchWatcher implements vscode.Disposable {
       estimated: false,
     });
 
-    const latencyMs = Math.max(0, (info.endedAt ?? Date.now()) - job.submittedAt);
-    for (const { result } of answer.outcomes) {
-      await this.s.ledger().record({
+    const endedAt = info.endedAt ?? Date.now();
+    const latencyMs = Math.max(0, endedAt - job.submittedAt);
+    const telemetry = this.s.telemetry;
+    for (const [index, { result }] of answer.outcomes.entries()) {
+      const rec = await this.s.ledger().record({
         provider: job.provider,
         model: result?.ok ? result.model : job.model,
         tier: job.tier,
@@ -219,6 +225,33 @@ export class BatchWatcher implements vscode.Disposable {
         ...(job.workspace !== undefined ? { workspace: job.workspace, ...(job.workspaceName ? { workspaceName: job.workspaceName } : {}) } : {}),
         ...(job.escalatedFrom ? { escalatedFrom: job.escalatedFrom } : {}),
       });
+      // One span per item, from submission to the job's end (no texts: the job keeps none).
+      if (telemetry.enabled) {
+        const error = result?.ok ? undefined : { kind: result ? (result.code ?? result.outcome) : 'noResult', ...(result?.status !== undefined ? { status: result.status } : {}) };
+        telemetry.record({
+          startMs: job.submittedAt,
+          endMs: Math.max(job.submittedAt, endedAt),
+          requestProvider: job.provider,
+          requestModel: job.model,
+          provider: job.provider,
+          ...(result?.ok ? { responseModel: result.model, finishReason: result.finishReason } : {}),
+          server: serverOf(job.baseUrl || defaultBaseUrl(job.provider, this.s.config().dashscopeRegion)),
+          usage: usageOf(rec),
+          usageReported: !!result?.ok,
+          outcome: rec.outcome,
+          ...(error ? { error } : {}),
+          cost: costOfRecord(pricing, rec),
+          tier: job.tier,
+          task: job.task,
+          routeReason: job.reason,
+          batch: true,
+          batchJob: { id: job.id, item: index, items: n },
+          workspace: telemetry.workspace(),
+          retries: 0,
+          fallbacks: 0,
+          attempts: [],
+        });
+      }
     }
     this.s.log.info(`batch: ${job.id} ${info.rawStatus}: ${answer.succeeded}/${n} answered, ${saving}`);
   }

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type * as Calls from '../core/calls';
+import type * as Telemetry from '../core/telemetry/bundle';
 
 let calls: typeof Calls | undefined;
 let asked = 0;
@@ -31,4 +32,18 @@ export function loadCalls(): typeof Calls {
     onLoaded?.(performance.now() - t0);
   }
   return calls;
+}
+
+let telemetry: typeof Telemetry | undefined;
+
+/** Whether the OpenTelemetry bundle (dist/telemetry.js) is loaded in this extension host. */
+export function telemetryBundleLoaded(): boolean {
+  return telemetry !== undefined;
+}
+
+/** The OpenTelemetry SDK and exporters (dist/telemetry.js): loaded once export is on and a call has ended. */
+export function loadTelemetry(): typeof Telemetry {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  telemetry ??= require(path.join(__dirname, 'telemetry.js')) as typeof Telemetry;
+  return telemetry;
 }

@@ -26,6 +26,7 @@ import { confirmSpend, keyFixed, keyReady } from './sendChecks';
 import { Recent } from './recent';
 import { takeTurns } from '../core/resilience/turns';
 import { gatewayReportedCost } from '../core/setup/local';
+import { AttemptTimeline, pipelineCall } from './telemetry';
 
 /** How a delivery ended: done (whatever its outcome), or a 401 that deserves one more try with another key. */
 type Delivered = 'done' | 'keyChanged' | 'keyRejected';
@@ -180,10 +181,19 @@ export class RequestService implements vscode.Disposable {
     this.busy.fire(true);
     const started = Date.now();
     const keyVersion = this.s.keys.version(route.provider);
+    // Each attempt's start and end, for the call's span (only while telemetry export is on).
+    const timeline = this.s.telemetry.enabled ? new AttemptTimeline() : undefined;
     let outcome: CallOutcome | undefined;
     try {
       const candidates = await this.s.candidates(route);
-      outcome = await this.s.runner().run(candidates, (e) => this.onEvent(handle, route, e), controller.signal);
+      outcome = await this.s.runner().run(
+        candidates,
+        (e) => {
+          timeline?.observe(e);
+          this.onEvent(handle, route, e);
+        },
+        controller.signal,
+      );
       // DashScope's reported input tokens calibrate the estimate of models without a local tokenizer.
       void this.s.qwenCalibration().observe(this.s.tokens().counter(), candidates, outcome);
     } catch (e) {
@@ -195,7 +205,7 @@ export class RequestService implements vscode.Disposable {
       this.finished.set(handle.id, { ...plan, pending });
       this.busy.fire(this.running.size > 0);
     }
-    return this.finish(handle, route, outcome, Date.now() - started, keyVersion, again, pending);
+    return this.finish(handle, route, outcome, started, keyVersion, again, pending, timeline);
   }
 
   private onEvent(handle: AnswerHandle, route: Route, e: CallEvent): void {
@@ -237,7 +247,8 @@ export class RequestService implements vscode.Disposable {
   }
 
   /** finish → record: the answer's last words and header, then its ledger record. */
-  private async finish(handle: AnswerHandle, route: Route, o: CallOutcome, latencyMs: number, keyVersion: number, again: boolean, pending: PendingRequest): Promise<Delivered> {
+  private async finish(handle: AnswerHandle, route: Route, o: CallOutcome, started: number, keyVersion: number, again: boolean, pending: PendingRequest, timeline?: AttemptTimeline): Promise<Delivered> {
+    const latencyMs = Date.now() - started;
     const provider = o.provider;
     const model = o.result?.model ?? o.model;
     const usage = o.result?.usage ?? o.usage;
@@ -281,7 +292,7 @@ export class RequestService implements vscode.Disposable {
     }
     handle.end(outcome, message, finalMeta);
     if (outcome === 'done') void vscode.commands.executeCommand('setContext', 'tierwise.answered', true);
-    await this.s.ledger().record({
+    const rec = await this.s.ledger().record({
       provider,
       model,
       tier: route.tier,
@@ -300,6 +311,25 @@ export class RequestService implements vscode.Disposable {
       reason: route.reason,
       ...(pending.escalatedFrom ? { escalatedFrom: pending.escalatedFrom } : {}),
     });
+    // The call's span and metrics: handed over, never awaited.
+    if (timeline) {
+      this.s.telemetry.record(
+        pipelineCall(this.s.telemetry, pricing, {
+          startMs: started,
+          request: route.request,
+          outcome: o,
+          rec,
+          timeline,
+          baseUrl: this.s.config().destinations[provider]?.url,
+          tier: route.tier,
+          task: route.task.id,
+          routeReason: route.reason,
+          routeSource: route.auto?.source,
+          batch: !!route.request.batch,
+          local,
+        }),
+      );
+    }
     this.warnOnBudget();
     this.recorded.fire(provider);
     return delivered;

@@ -10,6 +10,7 @@ import { byteSize, formatSize } from './fromEditor';
 import type { PendingRequest } from './pending';
 import { HUGE_TEXT_CHARS, countedRouteInput } from './sendChecks';
 import { requestText, type Services } from './services';
+import { AttemptTimeline, pipelineCall } from './telemetry';
 
 /** A routed request: the route and the input it was routed from (Escalate routes the same input one tier up). */
 export interface Planned {
@@ -89,10 +90,11 @@ async function judge(s: Services, route: Route, input: RouteInput, source: CallS
       const request: ChatRequest = { provider: simple.provider, model: simple.model, system: p.system, messages: [{ role: 'user', content: p.user }], maxTokens: p.maxTokens, temperature: 0 };
       const started = Date.now();
       const candidates = await s.candidates({ ...simple, request, maxTokens: p.maxTokens, fallbacks: [] });
-      const o = await s.runner().run(candidates, () => undefined, signal);
+      const timeline = s.telemetry.enabled ? new AttemptTimeline() : undefined;
+      const o = await s.runner().run(candidates, (e) => timeline?.observe(e), signal);
       void s.qwenCalibration().observe(s.tokens().counter(), candidates, o);
       judgeModel = o.result?.model ?? o.model;
-      await s.ledger().record({
+      const rec = await s.ledger().record({
         provider: o.provider,
         model: judgeModel,
         tier: 'simple',
@@ -107,6 +109,10 @@ async function judge(s: Services, route: Route, input: RouteInput, source: CallS
         source,
         reason: `routing judge: which tier ${route.task.label} needs`,
       });
+      if (timeline) {
+        const baseUrl = s.config().destinations[o.provider]?.url;
+        s.telemetry.record(pipelineCall(s.telemetry, s.pricing(), { startMs: started, request, outcome: o, rec, timeline, baseUrl, tier: 'simple', task: 'routing-judge', routingOverhead: true }));
+      }
       if (!o.result) throw o.error ?? new Error('no answer');
       return o.result.text;
     },

@@ -21,6 +21,7 @@ import { EditorTracker } from './editors';
 import { ModelListService } from './modelLists';
 import { QwenCalibrationStore } from './calibration';
 import type { CalibrationSource } from '../core/tokens/calibration';
+import { Telemetry } from './telemetry';
 
 /** Token counting for the host: a worker-backed counter, started on first use. */
 export class Tokens implements vscode.Disposable {
@@ -88,6 +89,8 @@ export class Services implements vscode.Disposable {
   readonly editors = new EditorTracker();
   /** The providers' own model lists, cached a day; `listedModels(provider)` is the request path's port. */
   readonly modelLists: ModelListService;
+  /** OpenTelemetry export of each call (off until an endpoint is set; the SDK loads only then). */
+  readonly telemetry: Telemetry;
 
   constructor(
     readonly context: vscode.ExtensionContext,
@@ -99,6 +102,7 @@ export class Services implements vscode.Disposable {
     this.destinations = new Destinations(context, log);
     this.settingsReporter = new SettingsReporter(log);
     this.modelLists = new ModelListService(this);
+    this.telemetry = new Telemetry(context, log);
     onCallsLoaded((ms) => log.info(`provider SDKs loaded in ${ms.toFixed(1)} ms`));
     this.subs.push(
       this.settingsChanged,
@@ -295,6 +299,7 @@ export class Services implements vscode.Disposable {
     for (const d of this.subs) d.dispose();
     this.editors.dispose();
     this.tokens_.dispose();
+    this.telemetry.dispose();
   }
 }
 

@@ -11,7 +11,8 @@ import { discoverLocalServers, isLoopbackUrl, LOCAL_SERVERS, type FoundServer, t
 import { fetchModelList } from '../core/setup/modelLists';
 import { isoDay } from '../core/pricing/lifecycle';
 import { PRICES_STALE_AFTER_DAYS } from '../core/pricing/priceAge';
-import { PROVIDER_IDS, PROVIDER_LABELS, TIERS, type ProviderId, type Tier, type Usage } from '../core/types';
+import { PROVIDER_IDS, PROVIDER_LABELS, TIERS, type CallResult, type ChatRequest, type ProviderId, type Tier, type Usage } from '../core/types';
+import { pipelineCall } from './telemetry';
 import { loadCalls } from './lazy';
 import type { Services } from './services';
 import { lifecyclePort, noticeFor, switchLabel } from './modelLifecycle';
@@ -195,14 +196,22 @@ export class SetupService implements vscode.Disposable {
     const started = Date.now();
     let usage: Usage | undefined;
     let reported = false;
-    for await (const ev of provider.stream({ provider: id, model, messages: [{ role: 'user', content: 'Hi' }], maxTokens: 1 }, AbortSignal.timeout(20_000))) {
+    let result: CallResult | undefined;
+    const request: ChatRequest = { provider: id, model, messages: [{ role: 'user', content: 'Hi' }], maxTokens: 1 };
+    for await (const ev of provider.stream(request, AbortSignal.timeout(20_000))) {
       if (ev.type === 'finish') {
         usage = ev.result.usage;
         reported = ev.result.usageReported;
+        result = ev.result;
       }
     }
-    if (usage) {
-      await this.s.ledger().record({ provider: id, model, task: 'checkSetup', usage, usageReported: reported, latencyMs: Date.now() - started, retries: 0, outcome: 'ok', source: 'setup', reason: 'Check Setup: one-token test call', ...(id === 'openaiCompatible' && isLoopbackUrl(baseUrl) ? { local: true } : {}) });
+    if (usage && result) {
+      const local = id === 'openaiCompatible' && isLoopbackUrl(baseUrl);
+      const rec = await this.s.ledger().record({ provider: id, model, task: 'checkSetup', usage, usageReported: reported, latencyMs: Date.now() - started, retries: 0, outcome: 'ok', source: 'setup', reason: 'Check Setup: one-token test call', ...(local ? { local: true } : {}) });
+      if (this.s.telemetry.enabled) {
+        const outcome = { result, provider: id, model, retries: 0, fallbacks: 0, partialText: result.text, usage };
+        this.s.telemetry.record(pipelineCall(this.s.telemetry, this.s.pricing(), { startMs: started, request, outcome, rec, baseUrl, task: 'checkSetup', local }));
+      }
     }
   }
 

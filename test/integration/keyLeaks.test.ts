@@ -1,7 +1,7 @@
 /**
  * Keys stay out of everything Tierwise writes or shows: the log, the ledger and other files in global storage,
  * global and workspace state, messages posted to webviews, notifications and error messages, Compare Costs and the
- * exported CSV. Distinctive keys are set for every provider, every command and the error paths that can be driven
+ * exported CSV, and the spans and metrics exported over OpenTelemetry (export on, prompts included). Distinctive keys are set for every provider, every command and the error paths that can be driven
  * are used, then all of it is searched for the keys.
  */
 import * as assert from 'node:assert/strict';
@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProviderId } from '../../src/core/types';
 import { fakeEnqueue, fakeRequests, fakeReset, flushedLog, openFixture, setting, tierwise, until } from './helpers';
+import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlpReceiver';
 
 /** Not shaped like provider keys (no `sk-`), so only Tierwise's knowledge of the actual keys can mask them. */
 const KEYS: Record<ProviderId, string> = {
@@ -19,6 +20,8 @@ const KEYS: Record<ProviderId, string> = {
   openaiCompatible: 'twleakCompat5Bg2N9k6P3m0',
 };
 const PROVIDERS = Object.keys(KEYS) as ProviderId[];
+/** A collector's API key, as Langfuse or Honeycomb hand out: kept in secret storage, sent only as a header. */
+const TELEMETRY_HEADER = 'twleakCollector6Hs3W8q1V5';
 
 type Win = typeof vscode.window;
 type Patchable = Pick<Win, 'showErrorMessage' | 'showWarningMessage' | 'showInformationMessage' | 'showQuickPick' | 'showInputBox' | 'showSaveDialog' | 'createWebviewPanel'>;
@@ -30,6 +33,7 @@ suite('Keys never leak', () => {
   const listeners = new Map<vscode.WebviewPanel, ((m: unknown) => unknown)[]>();
   const csvUri = vscode.Uri.file(path.join(os.tmpdir(), `tierwise-leak-export-${process.pid}.csv`));
   const saved: Partial<Patchable> = {};
+  let collector: OtlpReceiver;
 
   suiteSetup(async () => {
     const app = await tierwise();
@@ -74,6 +78,11 @@ suite('Keys never leak', () => {
     for (const p of PROVIDERS) await app.keys.set(p, KEYS[p]);
     await setting('provider', 'openai');
     await setting('batch.pollSeconds', 1);
+    // Every call is exported, with its prompt and answer: none of it may carry a key.
+    collector = await startOtlpReceiver();
+    await app.services.telemetry.setHeader('x-collector-key', TELEMETRY_HEADER);
+    await setting('telemetry.otlpEndpoint', collector.url);
+    await setting('telemetry.captureContent', true);
   });
 
   suiteTeardown(async () => {
@@ -82,6 +91,11 @@ suite('Keys never leak', () => {
     await setting('provider', 'openai');
     await setting('batch.pollSeconds', undefined);
     await setting('retry.maxRetries', undefined);
+    await setting('telemetry.otlpEndpoint', undefined);
+    await setting('telemetry.captureContent', undefined);
+    await setting('telemetry.headers', undefined);
+    await app.services.telemetry.setHeader('x-collector-key', '');
+    await collector.close();
     for (const p of PROVIDERS) await app.keys.clear(p);
     await app.keys.set('openai', 'sk-test-after-leaks-0123456789abcdef');
     await vscode.workspace.fs.delete(csvUri).then(undefined, () => undefined);
@@ -181,6 +195,11 @@ suite('Keys never leak', () => {
     assert.match(csv, /gpt-6/);
 
     // Everything to search.
+    await app.services.telemetry.flush();
+    const exported = collector.raw.join('\n');
+    assert.ok(collector.spans.some((s) => s.attributes['error.type'] === 'auth'), 'the error paths were exported');
+    assert.ok(collector.spans.some((s) => s.attributes['tierwise.batch'] === true), 'the batch items were exported');
+    assert.ok(collector.headers.every((h) => h['x-collector-key'] === TELEMETRY_HEADER), 'the collector key went as a header');
     const log = await flushedLog();
     assert.match(log, /request failed/, 'the error paths were logged');
     const storage = await readTree(app.context.globalStorageUri);
@@ -197,6 +216,7 @@ suite('Keys never leak', () => {
       'answers and their error messages': JSON.stringify(app.panel.latest()) + JSON.stringify(posted.filter((m) => JSON.stringify(m).includes('"message"'))),
       'ledger records': JSON.stringify(app.services.ledger().all()),
       'exported CSV': csv,
+      'exported OpenTelemetry spans and metrics': exported,
     };
     assert.ok(posted.length > 10, `webview messages were captured (${posted.length})`);
     assert.ok(shown.length > 0, 'notifications were captured');
@@ -206,6 +226,7 @@ suite('Keys never leak', () => {
         // Not even a recognisable part of it.
         assert.ok(!text.includes(KEYS[p].slice(6, 20)), `part of ${p}'s key appears in ${where}`);
       }
+      assert.ok(!text.includes(TELEMETRY_HEADER), `the collector's key appears in ${where}`);
     }
   });
 });

@@ -23,7 +23,7 @@ export type CallEvent =
   | { type: 'queued'; reason: string; provider: ProviderId; model: string }
   | { type: 'attempt'; provider: ProviderId; model: string; attempt: number; of: number }
   | { type: 'retry'; error: ProviderError; delayMs: number; attempt: number; of: number; message: string }
-  | { type: 'fallback'; from: CandidateRef; to: CandidateRef; reason: string }
+  | { type: 'fallback'; from: CandidateRef; to: CandidateRef; reason: string; /** How the candidate left failed. */ error?: ProviderError }
   | { type: 'skipped'; provider: ProviderId; model: string; reason: string }
   | StreamEvent;
 
@@ -159,7 +159,7 @@ export class CallRunner {
       }
       if (c > 0 && (last.provider !== req.provider || last.model !== req.model)) {
         fallbacks++;
-        emit({ type: 'fallback', from: ref(last), to: ref(req), reason: leaveReason });
+        emit({ type: 'fallback', from: ref(last), to: ref(req), reason: leaveReason, ...(lastError ? { error: lastError } : {}) });
       }
       last = req;
 
