@@ -2,6 +2,7 @@
  * What the end-to-end tests share: a code-server with the packaged .vsix installed the way a user installs it,
  * the fake provider it talks to, and a Chromium page on the workbench. Set up by test/runner/e2e.ts.
  */
+import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
@@ -68,11 +69,29 @@ async function editUserSettings(text: string): Promise<void> {
     await page.keyboard.insertText(text);
     await page.keyboard.press('Control+S');
     await group.locator('.tabs-container .tab.dirty', { hasText: 'settings.json' }).waitFor({ state: 'detached', timeout: 15_000 });
-    if (readFileSync(file, 'utf8').trim() === text.trim()) break;
-    if (attempt === 3) throw new Error(`User settings.json does not hold the text written into it after ${attempt} tries`);
+    const held = await holds(file, text, 5_000);
+    if (held === true) break;
+    if (attempt === 3) throw new Error(`User settings.json does not hold the settings written into it after ${attempt} tries; it reads: ${held.slice(0, 400)}`);
   }
   await tab.click({ button: 'middle' });
   await page.locator('.tabs-container .tab', { hasText: 'settings.json' }).first().waitFor({ state: 'detached', timeout: 15_000 });
+}
+
+/** Whether `file` holds the same settings as `text` (the editor may lay out white space its own way), checked until
+ * `ms` have passed, since the save reaches the disk a moment after the tab is clean; else what the file holds. */
+async function holds(file: string, text: string, ms: number): Promise<true | string> {
+  const want: unknown = JSON.parse(text);
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const now = readFileSync(file, 'utf8');
+    try {
+      assert.deepStrictEqual(JSON.parse(now), want);
+      return true;
+    } catch {
+      if (Date.now() > deadline) return now;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /**

@@ -57,6 +57,14 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     'telemetry.telemetryLevel': 'off',
     'update.mode': 'none',
     'window.restoreWindows': 'none',
+    // Text the tests type goes in as typed: no indentation added after a new line, no closing bracket or quote
+    // added (which, on a line of its own, the typed one would not overtype).
+    'editor.autoIndent': 'none',
+    'editor.autoClosingBrackets': 'never',
+    'editor.autoClosingQuotes': 'never',
+    'editor.autoSurround': 'never',
+    'editor.formatOnType': false,
+    'editor.acceptSuggestionOnEnter': 'off',
     ...opts.settings,
   };
   writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
