@@ -17,7 +17,7 @@ import { PriceUpdater, registerUpdatePrices } from './updatePrices';
 import { SetupService } from './setup';
 import { ChatTurns } from './chat/turns';
 import { CHAT_VENDOR, TierwiseChatProvider } from './chat/provider';
-import { registerChatParticipant } from './chat/participant';
+import { TierwiseParticipant, registerChatParticipant } from './chat/participant';
 
 /** The extension's composition root: owns every service and registration, disposed as one. */
 export class Tierwise implements vscode.Disposable {
@@ -34,6 +34,8 @@ export class Tierwise implements vscode.Disposable {
   readonly chat: ChatTurns;
   /** Tierwise's models in VS Code's model picker (vendor `tierwise`). */
   readonly chatProvider: TierwiseChatProvider;
+  /** @tierwise in VS Code's chat. */
+  readonly participant: TierwiseParticipant;
   private readonly store = new DisposableStore();
   /** Whether the provider SDK bundle is loaded yet (it loads on the first send). */
   readonly sdkBundle = sdkBundleUse;
@@ -96,7 +98,8 @@ export class Tierwise implements vscode.Disposable {
     this.chat = add(new ChatTurns(s));
     this.chatProvider = add(new TierwiseChatProvider(s, this.chat));
     add(vscode.lm.registerLanguageModelChatProvider(CHAT_VENDOR, this.chatProvider));
-    add(registerChatParticipant(context, s, this.chat));
+    this.participant = new TierwiseParticipant(s, this.chat);
+    add(registerChatParticipant(context, this.participant));
     add(this.chat.onDidChange(() => bar.setChat(this.chat.stats())));
     add(this.chat.onDidChangeBusy((b) => setBusy('chat', b)));
     add(this.keys.onDidChange(() => void s.refreshAvailable()));

@@ -177,8 +177,8 @@ export class TierwiseParticipant {
   };
 }
 
-export function registerChatParticipant(context: vscode.ExtensionContext, s: Services, turns: ChatTurns): vscode.Disposable {
-  const p = new TierwiseParticipant(s, turns);
+/** Registers @tierwise with its handler and follow-ups; disposing the result removes it. */
+export function registerChatParticipant(context: vscode.ExtensionContext, p: TierwiseParticipant): vscode.Disposable {
   const participant = vscode.chat.createChatParticipant(PARTICIPANT_ID, p.handler);
   participant.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.png');
   participant.followupProvider = p.followups;
