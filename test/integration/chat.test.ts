@@ -234,7 +234,7 @@ suite('VS Code chat: the tierwise language model provider', () => {
       const before = app.services.ledger().all().length;
       const answer = await drain(await autoModel.sendRequest([vscode.LanguageModelChatMessage.User(msg.content)], {}, new vscode.CancellationTokenSource().token));
       assert.match(answer.text, /Tierwise Auto → /);
-      assert.match(answer.text, /stepped down from the \w+ tier/);
+      assert.match(answer.text, /stepped down from the \w+ tier .* to the simple tier .*: up to .* there could cross the daily budget, .* left \(tierwise\.budget\.dailyUsd\)/);
       const sent = await apiRequests('openai');
       assert.equal(sent.length, 1);
       assert.equal(sent[0]!.body.model, app.services.config().routing.config.tiers.openai.simple, 'sent to the simple tier');

@@ -179,7 +179,7 @@ export class ChatTurns implements vscode.Disposable {
           route.model,
           lower.tier,
           lower.model,
-          this.describeBlock(block, route),
+          this.stepReason(block),
         );
         return { route: { ...lower, reason: `${lower.reason} · ${steppedDown}` }, input: { ...input, override: { ...input.override, tier } }, steppedDown };
       }
@@ -195,6 +195,17 @@ export class ChatTurns implements vscode.Disposable {
 
   private block(route: Route): SpendBlock | undefined {
     return spendBlock(route.estimatedUsd?.max ?? 0, (usd) => this.s.budget().check(usd), this.s.config().confirmAboveUsd);
+  }
+
+  /** Why Auto left the tier it chose, in a clause: the worst case there and the rule, with its setting. */
+  private stepReason(b: SpendBlock): string {
+    const pricing = this.s.pricing();
+    if (b.rule === 'threshold') {
+      const [max, threshold] = pricing.formatUsdAll([b.estimateUsd, b.thresholdUsd]);
+      return vscode.l10n.t('up to {0} there is over your {1} threshold ({2})', max!, threshold!, b.setting);
+    }
+    const [max, left] = pricing.formatUsdAll([b.check.estimateUsd, b.check.leftUsd]);
+    return vscode.l10n.t('up to {0} there could cross the {1} budget, {2} left ({3})', max!, b.check.budget, left!, b.setting);
   }
 
   /** The refusal's sentence: the estimate, the rule and the setting to change. */
