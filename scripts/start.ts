@@ -7,7 +7,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { cacheDir, codeServerEntry, ensureTestEnvironment, say } from '../test/runner/setup';
+import { cacheDir, codeServerEntry, codeServerNode, ensureTestEnvironment, say } from '../test/runner/setup';
 import { freePort } from '../test/runner/codeServer';
 
 const root = path.resolve(__dirname, '..');
@@ -35,9 +35,9 @@ async function main(): Promise<void> {
   mkdirSync(extensionsDir, { recursive: true });
   const base = ['--auth', 'none', '--disable-telemetry', '--disable-update-check', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
   say('installing the .vsix into code-server');
-  execFileSync(process.execPath, [codeServerEntry, ...base, '--install-extension', vsix, '--force'], { stdio: 'inherit' });
+  execFileSync(codeServerNode, [codeServerEntry, ...base, '--install-extension', vsix, '--force'], { stdio: 'inherit' });
   const port = Number(process.env.PORT) || (await freePort());
-  const child = spawn(process.execPath, [codeServerEntry, ...base, '--bind-addr', `127.0.0.1:${port}`, root], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(codeServerNode, [codeServerEntry, ...base, '--bind-addr', `127.0.0.1:${port}`, root], { stdio: ['ignore', 'ignore', 'inherit'] });
   say(`Tierwise is running in VS Code (code-server). Open http://127.0.0.1:${port}/ in your browser. Ctrl+C stops it.`);
   const stop = () => child.kill('SIGTERM');
   process.on('SIGINT', stop);

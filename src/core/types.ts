@@ -50,9 +50,38 @@ export function uncachedInputTokens(u: Usage): number {
   return Math.max(0, u.inputTokens - u.cacheReadTokens - u.cacheWriteTokens);
 }
 
+/** A tool the model may call (VS Code's `LanguageModelChatTool`): its name, description and JSON-schema input. */
+export interface ToolDefinition {
+  name: string;
+  description: string;
+  /** A JSON schema of the input object; undefined: no input. */
+  inputSchema?: object;
+}
+
+/** Whether the model must call a tool (`required`: one of the tools) or may answer in text (`auto`). */
+export type ToolChoice = 'auto' | 'required';
+
+/** A tool call the model made: an id the result refers to, the tool's name and its input (parsed JSON). */
+export interface ToolCall {
+  id: string;
+  name: string;
+  input: object;
+}
+
+/** The result of an earlier tool call, sent back on the next turn (text parts only). */
+export interface ToolResult {
+  callId: string;
+  content: string;
+  isError?: boolean;
+}
+
 export interface ChatMessage {
   role: 'user' | 'assistant';
   content: string;
+  /** Assistant turns: the tool calls the model made after `content`. */
+  toolCalls?: ToolCall[];
+  /** User turns: results of the previous turn's tool calls, sent before `content`. */
+  toolResults?: ToolResult[];
   /** Put a prompt-cache breakpoint after this message (Anthropic cache_control). */
   cacheBreakpoint?: boolean;
   /**
@@ -78,6 +107,32 @@ export interface ChatRequest {
    * `whenSeen` (only once the same prefix has been sent before, e.g. simple-tier tasks). Default `always`.
    */
   cachePolicy?: 'always' | 'whenSeen';
+  /** Tools the model may call; their definitions are part of the stable prefix. */
+  tools?: ToolDefinition[];
+  /** With `tools`: may the model answer without a call (`auto`, default) or must it call one (`required`). */
+  toolChoice?: ToolChoice;
+}
+
+/** The text of a message as counted: its content, its tool calls' names and inputs, its tool results. */
+export function messageText(m: ChatMessage): string {
+  if (!m.toolCalls?.length && !m.toolResults?.length) return m.content;
+  const parts: string[] = [];
+  for (const r of m.toolResults ?? []) parts.push(r.content);
+  if (m.content) parts.push(m.content);
+  for (const c of m.toolCalls ?? []) parts.push(`${c.name} ${JSON.stringify(c.input)}`);
+  return parts.join('\n');
+}
+
+/** The tool definitions as counted (name, description, schema), one per line; '' without tools. */
+export function toolsText(tools: readonly ToolDefinition[] | undefined): string {
+  return (tools ?? []).map((t) => `${t.name} ${t.description} ${t.inputSchema ? JSON.stringify(t.inputSchema) : ''}`).join('\n');
+}
+
+/** A message without its cache mark (every other field kept). */
+export function unmarked(m: ChatMessage): ChatMessage {
+  if (!m.cacheBreakpoint) return m;
+  const { cacheBreakpoint: _mark, ...rest } = m;
+  return rest;
 }
 
 export type FinishReason = 'stop' | 'length' | 'content_filter' | 'tool_calls' | 'error' | 'cancelled' | 'unknown';
@@ -95,11 +150,15 @@ export interface Timing {
 export type StreamEvent =
   | { type: 'start'; requestId?: string; model?: string; headers?: Record<string, string> }
   | { type: 'text'; text: string }
+  /** A complete tool call (its input fully streamed and parsed). */
+  | { type: 'toolCall'; call: ToolCall }
   | { type: 'usage'; usage: Usage }
   | { type: 'finish'; result: CallResult };
 
 export interface CallResult {
   text: string;
+  /** Tool calls the model made, in order (finish reason `tool_calls`). */
+  toolCalls?: ToolCall[];
   finishReason: FinishReason;
   usage: Usage;
   /** true when usage came from the provider; false when it is an estimate (for example a broken stream). */

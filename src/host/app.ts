@@ -15,6 +15,9 @@ import { sdkBundleUse, telemetryBundleLoaded } from './lazy';
 import { StatusBar } from './statusBar';
 import { PriceUpdater, registerUpdatePrices } from './updatePrices';
 import { SetupService } from './setup';
+import { ChatTurns } from './chat/turns';
+import { CHAT_VENDOR, TierwiseChatProvider } from './chat/provider';
+import { TierwiseParticipant, registerChatParticipant } from './chat/participant';
 
 /** The extension's composition root: owns every service and registration, disposed as one. */
 export class Tierwise implements vscode.Disposable {
@@ -27,6 +30,12 @@ export class Tierwise implements vscode.Disposable {
   readonly prices: PriceUpdater;
   readonly batches: BatchService;
   readonly setup: SetupService;
+  /** Chat turns (VS Code's chat, `vscode.lm` callers, @tierwise): the panel's pipeline, recorded as `chat`. */
+  readonly chat: ChatTurns;
+  /** Tierwise's models in VS Code's model picker (vendor `tierwise`). */
+  readonly chatProvider: TierwiseChatProvider;
+  /** @tierwise in VS Code's chat. */
+  readonly participant: TierwiseParticipant;
   private readonly store = new DisposableStore();
   /** Whether the provider SDK bundle is loaded yet (it loads on the first send). */
   readonly sdkBundle = sdkBundleUse;
@@ -61,7 +70,13 @@ export class Tierwise implements vscode.Disposable {
     add(s.onDidRecord(() => bar.render()));
     // A DashScope call re-calibrated an estimated model's count: count again with the new factor.
     add(s.qwenCalibration().onDidChange(() => bar.schedule()));
-    add(this.requests.onDidChangeBusy((busy) => bar.setBusy(busy)));
+    // Busy while a panel request or a chat turn streams.
+    const busy = { panel: false, chat: false };
+    const setBusy = (k: keyof typeof busy, b: boolean) => {
+      busy[k] = b;
+      bar.setBusy(busy.panel || busy.chat);
+    };
+    add(this.requests.onDidChangeBusy((b) => setBusy('panel', b)));
     // A gateway's key budget moved with a call through it.
     add(
       this.requests.onDidFinish((provider) => {
@@ -82,6 +97,14 @@ export class Tierwise implements vscode.Disposable {
     add(registerUpdatePrices(s, this.prices));
     add(registerPromptSupport(context, s, this.requests));
     this.setup = add(new SetupService(s));
+    // VS Code's chat: Tierwise's models in the model picker, and the @tierwise participant.
+    this.chat = add(new ChatTurns(s));
+    this.chatProvider = add(new TierwiseChatProvider(s, this.chat));
+    add(vscode.lm.registerLanguageModelChatProvider(CHAT_VENDOR, this.chatProvider));
+    this.participant = new TierwiseParticipant(s, this.chat);
+    add(registerChatParticipant(context, this.participant));
+    add(this.chat.onDidChange(() => bar.setChat(this.chat.stats())));
+    add(this.chat.onDidChangeBusy((b) => setBusy('chat', b)));
     add(this.keys.onDidChange(() => void s.refreshAvailable()));
     // The providers' own model lists: read in the background after start-up, then when keys or settings change.
     add(s.modelLists.onDidChange(() => bar.render()));

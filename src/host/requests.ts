@@ -20,13 +20,13 @@ import { isRouteError } from '../core/routing';
 import { noticeFor, notFoundMessage, originOf, switchLabel, switchModel, type LifecyclePort, lifecyclePort } from './modelLifecycle';
 
 export type { PendingRequest } from './pending';
-import { cacheMeta, costMeta, routingInfo, usageMeta } from './answerMeta';
+import { cacheMeta, costMeta, usageMeta } from './answerMeta';
 import { pickOverride } from './pickOverride';
 import { confirmSpend, keyFixed, keyReady } from './sendChecks';
 import { Recent } from './recent';
 import { takeTurns } from '../core/resilience/turns';
-import { gatewayReportedCost } from '../core/setup/local';
-import { AttemptTimeline, pipelineCall } from './telemetry';
+import { AttemptTimeline } from './telemetry';
+import { gatewayCost, recordCall } from './callRecord';
 
 /** How a delivery ended: done (whatever its outcome), or a 401 that deserves one more try with another key. */
 type Delivered = 'done' | 'keyChanged' | 'keyRejected';
@@ -255,8 +255,7 @@ export class RequestService implements vscode.Disposable {
     const pricing = this.s.pricing();
     const timing = o.result?.timing;
     // A gateway that reports the call's cost (LiteLLM) is believed over the catalogue; a local server is free.
-    const gatewayCostUsd = provider === 'openaiCompatible' && o.result ? gatewayReportedCost(o.result.headers) : undefined;
-    const local = pricing.isLocal(provider);
+    const gatewayCostUsd = gatewayCost(o);
     const finalMeta = {
       ...usageMeta(usage),
       ...costMeta(pricing, provider, model, usage, route.request.batch, gatewayCostUsd),
@@ -292,44 +291,7 @@ export class RequestService implements vscode.Disposable {
     }
     handle.end(outcome, message, finalMeta);
     if (outcome === 'done') void vscode.commands.executeCommand('setContext', 'tierwise.answered', true);
-    const rec = await this.s.ledger().record({
-      provider,
-      model,
-      tier: route.tier,
-      task: route.task.id,
-      usage,
-      usageReported: !finalMeta.estimated,
-      batch: !!route.request.batch,
-      latencyMs,
-      retries: o.retries,
-      outcome: outcome === 'done' ? (o.result?.finishReason === 'length' ? 'truncated' : 'ok') : outcome,
-      error: o.error?.kind,
-      ...(route.auto ? { routing: routingInfo(pricing, this.s.config().routing.config.tiers[provider], route, provider, usage) } : {}),
-      ...(gatewayCostUsd !== undefined ? { gatewayCostUsd } : {}),
-      ...(local ? { local } : {}),
-      source: pending.source ?? 'panel',
-      reason: route.reason,
-      ...(pending.escalatedFrom ? { escalatedFrom: pending.escalatedFrom } : {}),
-    });
-    // The call's span and metrics: handed over, never awaited.
-    if (timeline) {
-      this.s.telemetry.record(
-        pipelineCall(this.s.telemetry, pricing, {
-          startMs: started,
-          request: route.request,
-          outcome: o,
-          rec,
-          timeline,
-          baseUrl: this.s.config().destinations[provider]?.url,
-          tier: route.tier,
-          task: route.task.id,
-          routeReason: route.reason,
-          routeSource: route.auto?.source,
-          batch: !!route.request.batch,
-          local,
-        }),
-      );
-    }
+    await recordCall(this.s, route, o, { outcome, latencyMs, source: pending.source ?? 'panel', escalatedFrom: pending.escalatedFrom }, timeline && { timeline, startMs: started });
     this.warnOnBudget();
     this.recorded.fire(provider);
     return delivered;

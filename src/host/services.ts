@@ -3,7 +3,7 @@ import type { Route } from '../core/routing';
 import { Router } from '../core/routing';
 import type { CallRunner } from '../core/resilience/pipeline';
 import { systemClock } from '../core/clock';
-import type { ChatRequest, ProviderId } from '../core/types';
+import { messageText, toolsText, type ChatRequest, type ProviderId } from '../core/types';
 import { TokenCounter, WorkerBackend, type TokenCount } from '../core/tokens/client';
 import type { Provider } from '../core/providers';
 import { readConfig, type TierwiseConfig } from './config';
@@ -303,6 +303,6 @@ export class Services implements vscode.Disposable {
   }
 }
 
-export function requestText(req: Pick<ChatRequest, 'system' | 'messages'>): string {
-  return [req.system ?? '', ...req.messages.map((m) => m.content)].join('\n');
+export function requestText(req: Pick<ChatRequest, 'system' | 'messages' | 'tools'>): string {
+  return [toolsText(req.tools), req.system ?? '', ...req.messages.map(messageText)].join('\n');
 }

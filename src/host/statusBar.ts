@@ -6,6 +6,7 @@ import { TIERS } from '../core/types';
 import { gatewayBudget, serverTokenCount, type GatewayBudget } from '../core/setup/local';
 import { editorText, rangesText } from './editors';
 import type { Services } from './services';
+import type { ChatStats } from './chat/turns';
 import { DocumentTokens } from './documentTokens';
 import { appendListNotices } from './modelLists';
 import { noticeFor, switchLabel, switchLink, type LifecyclePort, lifecyclePort } from './modelLifecycle';
@@ -94,6 +95,13 @@ export class StatusBar implements vscode.Disposable {
 
   setBusy(busy: boolean): void {
     this.busy = busy;
+    this.render();
+  }
+
+  /** What chat turns cost this session (the last turn on the bar, all of them in the tooltip). */
+  private chat: ChatStats | undefined;
+  setChat(stats: ChatStats): void {
+    this.chat = stats;
     this.render();
   }
 
@@ -190,6 +198,7 @@ export class StatusBar implements vscode.Disposable {
       parts.push('Tierwise');
     }
     if (spend && pricing) parts.push(`${this.last ? '· ' : ''}${vscode.l10n.t('session {0}', pricing.formatUsd(spend.sessionUsd))}`);
+    if (this.chat?.turns && pricing) parts.push(`· ${vscode.l10n.t('chat turn {0}', this.chat.lastUsd !== undefined ? pricing.formatUsd(this.chat.lastUsd) : vscode.l10n.t('price unknown'))}`);
     this.setText(parts.join(' '));
     const gw = this.gateway?.budget?.level;
     if (this.gatewayStale()) void this.refreshGateway();
@@ -258,6 +267,12 @@ export class StatusBar implements vscode.Disposable {
             ? vscode.l10n.t('Spent: session {0} · today {1} ({2} in this workspace, {3}) · this month {4}', session!, today!, wsToday!, escapeMarkdown(ws.name), month!)
             : vscode.l10n.t('Spent: session {0} · today {1} · this month {2}', session!, today!, month!)
         }\n\n`,
+      );
+    }
+    if (this.chat?.turns && pricing) {
+      const [total, last] = pricing.formatUsdAll([this.chat.sessionUsd, this.chat.lastUsd ?? 0]);
+      md.appendMarkdown(
+        `${vscode.l10n.t('Chat: {0} turns this session, {1} · last turn {2} on {3}', this.chat.turns, total!, this.chat.lastUsd !== undefined ? last! : vscode.l10n.t('price unknown'), this.chat.lastModel ?? '')}\n\n`,
       );
     }
     const budget = this.s.budgetIfLoaded()?.state();

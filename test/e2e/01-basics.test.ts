@@ -14,4 +14,11 @@ describe('Installed from the .vsix', () => {
       assert.ok(entries.some((e) => e.includes(title)), `palette lacks "${title}"; it shows: ${entries.join(' | ')}`);
     }
   });
+
+  it('keeps the walkthrough-only sample commands out of the palette, so "Explain Selection" runs Explain Selection', async () => {
+    const entries = await paletteEntries(e2e().page, 'Tierwise: Explain');
+    assert.ok(entries.some((e) => e.includes('Tierwise: Explain Selection')), `palette shows: ${entries.join(' | ')}`);
+    assert.ok(!entries.some((e) => e.includes('Sample')), `no sample command in: ${entries.join(' | ')}`);
+    assert.ok(!(await paletteEntries(e2e().page, 'Tierwise: Open a Sample')).some((e) => e.includes('Sample')));
+  });
 });

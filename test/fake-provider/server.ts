@@ -82,6 +82,12 @@ export interface Scenario {
   times?: number;
   /** Wait this long before answering at all (no header yet), ms. */
   delayMs?: number;
+  /**
+   * Tool calls the answer ends with (after its text, if any): streamed the provider's way (OpenAI/DashScope
+   * `delta.tool_calls`, arguments in two pieces; Anthropic `tool_use` blocks with `input_json_delta`), finish
+   * `tool_calls` / `tool_use`. `arguments` is sent as given when a string (to test broken JSON).
+   */
+  toolCalls?: { id?: string; name: string; arguments: Record<string, unknown> | string }[];
 }
 
 /** LiteLLM-style gateway behaviour of the fake: the cost header of each answer, and the key's spend and budget. */
@@ -765,8 +771,13 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
     const extra = scenario.headers ?? {};
     const created = 1_764_000_000 + ctx.seq;
     const msgId = protocol === 'anthropic' ? `msg_01Fake${hex(ctx.seq, 18)}` : protocol === 'dashscope' ? `chatcmpl-${hex(ctx.seq, 8)}-fa4e-9000-8000-${hex(ctx.seq, 12)}` : `chatcmpl-Fake${hex(ctx.seq, 25)}`;
-    const finishOpenai = truncated ? 'length' : 'stop';
-    const finishAnthropic = truncated ? 'max_tokens' : 'end_turn';
+    const calls = (scenario.toolCalls ?? []).map((c, i) => ({
+      id: c.id ?? (protocol === 'anthropic' ? `toolu_01Fake${hex(ctx.seq * 10 + i, 16)}` : `call_Fake${hex(ctx.seq * 10 + i, 16)}`),
+      name: c.name,
+      args: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments),
+    }));
+    const finishOpenai = truncated ? 'length' : calls.length ? 'tool_calls' : 'stop';
+    const finishAnthropic = truncated ? 'max_tokens' : calls.length ? 'tool_use' : 'end_turn';
 
     const dropAt = scenario.kind === 'dropMidStream' ? (scenario.afterChunks ?? 2) : undefined;
     const stallAt = scenario.kind === 'stall' ? (scenario.afterChunks ?? 1) : undefined;
@@ -885,9 +896,26 @@ export async function startFakeProvider(opts: { port?: number; host?: string } =
       }
     }
 
+    // Tool calls, after the text.
+    for (const [i, c] of calls.entries()) {
+      if (closed) return;
+      const half = Math.ceil(c.args.length / 2);
+      const pieces = [c.args.slice(0, half), c.args.slice(half)].filter((x) => x);
+      if (protocol === 'anthropic') {
+        const index = i + 1;
+        if (i === 0) ev('content_block_stop', { type: 'content_block_stop', index: 0 });
+        ev('content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_use', id: c.id, name: c.name, input: {} } });
+        for (const p of pieces) ev('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: p } });
+        ev('content_block_stop', { type: 'content_block_stop', index });
+      } else {
+        data(chatChunk(ctx, msgId, created, [{ index: 0, delta: { tool_calls: [{ index: i, id: c.id, type: 'function', function: { name: c.name, arguments: '' } }] }, logprobs: null, finish_reason: null }], null));
+        for (const p of pieces) data(chatChunk(ctx, msgId, created, [{ index: 0, delta: { tool_calls: [{ index: i, function: { arguments: p } }] }, logprobs: null, finish_reason: null }], null));
+      }
+    }
+
     // Closing events.
     if (protocol === 'anthropic') {
-      ev('content_block_stop', { type: 'content_block_stop', index: 0 });
+      if (!calls.length) ev('content_block_stop', { type: 'content_block_stop', index: 0 });
       const au = anthropicUsage(usage);
       ev('message_delta', {
         type: 'message_delta',

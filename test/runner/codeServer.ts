@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { codeServerEntry, say } from './setup';
+import { codeServerEntry, codeServerNode, say } from './setup';
 
 export interface CodeServer {
   url: string;
@@ -70,14 +70,14 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
   for (const vsix of opts.installVsix ?? []) {
     say(`installing ${path.basename(vsix)} into code-server (--install-extension)`);
-    execFileSync(process.execPath, [codeServerEntry, ...baseArgs, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix], {
+    execFileSync(codeServerNode, [codeServerEntry, ...baseArgs, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
   }
   const port = await freePort();
   const args = [codeServerEntry, ...baseArgs, '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, opts.workspace];
   say(`starting code-server on http://127.0.0.1:${port}`);
-  const child: ChildProcess = spawn(process.execPath, args, {
+  const child: ChildProcess = spawn(codeServerNode, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...opts.env },
     detached: true,

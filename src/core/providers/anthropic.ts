@@ -1,8 +1,9 @@
 import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
-import type { MessageCreateParamsStreaming, MessageParam, TextBlockParam } from '@anthropic-ai/sdk/resources/messages';
+import type { ContentBlockParam, MessageCreateParamsStreaming, MessageParam, TextBlockParam, Tool } from '@anthropic-ai/sdk/resources/messages';
 import type { Clock } from '../clock';
 import { ProviderError } from '../errors';
-import type { ChatRequest, FinishReason, StreamEvent } from '../types';
+import type { ChatRequest, FinishReason, StreamEvent, ToolDefinition } from '../types';
+import { ToolCallAssembler } from './toolCalls';
 import { defaultBaseUrl } from './baseUrls';
 import { Attempt } from './attempt';
 import { missingKeyError, sdkFailureClassifier, toProviderError } from './errorMapping';
@@ -19,11 +20,26 @@ export function toAnthropicSystem(req: ChatRequest): string | TextBlockParam[] |
 }
 
 export function toAnthropicMessages(req: ChatRequest): MessageParam[] {
-  return req.messages.map((m) =>
-    m.cacheBreakpoint
-      ? { role: m.role, content: [{ type: 'text', text: m.content, cache_control: EPHEMERAL }] }
-      : { role: m.role, content: m.content },
-  );
+  return req.messages.map((m) => {
+    if (!m.toolCalls?.length && !m.toolResults?.length) {
+      return m.cacheBreakpoint
+        ? { role: m.role, content: [{ type: 'text', text: m.content, cache_control: EPHEMERAL }] }
+        : { role: m.role, content: m.content };
+    }
+    // Tool results lead the user turn; tool calls follow the assistant's text. The cache mark goes on the last block.
+    const blocks: ContentBlockParam[] = [];
+    for (const r of m.toolResults ?? []) blocks.push({ type: 'tool_result', tool_use_id: r.callId, content: r.content, ...(r.isError ? { is_error: true } : {}) });
+    if (m.content) blocks.push({ type: 'text', text: m.content });
+    for (const c of m.toolCalls ?? []) blocks.push({ type: 'tool_use', id: c.id, name: c.name, input: c.input });
+    const last = blocks[blocks.length - 1];
+    if (m.cacheBreakpoint && last && last.type !== 'thinking' && last.type !== 'redacted_thinking') (last as { cache_control?: typeof EPHEMERAL }).cache_control = EPHEMERAL;
+    return { role: m.role, content: blocks };
+  });
+}
+
+/** VS Code's tool definitions as Anthropic `tools`. */
+export function toAnthropicTools(tools: readonly ToolDefinition[]): Tool[] {
+  return tools.map((t) => ({ name: t.name, description: t.description, input_schema: (t.inputSchema ?? { type: 'object', properties: {} }) as Tool['input_schema'] }));
 }
 
 /**
@@ -43,6 +59,7 @@ export function buildMessagesBody(req: ChatRequest): MessageCreateParamsStreamin
     messages: toAnthropicMessages(req),
     ...(system !== undefined ? { system } : {}),
     ...(req.temperature !== undefined && acceptsTemperature(req.model) ? { temperature: req.temperature } : {}),
+    ...(req.tools?.length ? { tools: toAnthropicTools(req.tools), tool_choice: { type: req.toolChoice === 'required' ? 'any' : 'auto' } } : {}),
     stream: true,
   };
 }
@@ -80,6 +97,7 @@ export class AnthropicProvider implements Provider {
     let finish: FinishReason | undefined;
     let stopped = false;
     let wireUsage: AnthropicWireUsage | undefined;
+    const tools = new ToolCallAssembler();
     try {
       try {
         const { data, response, request_id } = await this.getClient()
@@ -96,11 +114,14 @@ export class AnthropicProvider implements Provider {
               wireUsage = mergeAnthropicUsage(undefined, ev.message.usage);
               a.reported = fromAnthropicUsage(wireUsage);
               break;
+            case 'content_block_start':
+              if (ev.content_block.type === 'tool_use') tools.add(ev.index, { id: ev.content_block.id, name: ev.content_block.name });
+              break;
             case 'content_block_delta':
               if (ev.delta.type === 'text_delta' && ev.delta.text) {
                 a.addText(ev.delta.text);
                 yield { type: 'text', text: ev.delta.text };
-              }
+              } else if (ev.delta.type === 'input_json_delta') tools.add(ev.index, { args: ev.delta.partial_json });
               break;
             case 'message_delta':
               finish = mapAnthropicStopReason(ev.delta.stop_reason);
@@ -127,7 +148,10 @@ export class AnthropicProvider implements Provider {
           a.context(),
         );
       }
+      const calls = tools.finish();
+      for (const call of calls) yield { type: 'toolCall', call };
       const result = a.result(finish ?? 'unknown', req.model);
+      if (calls.length) result.toolCalls = calls;
       yield { type: 'usage', usage: result.usage };
       yield { type: 'finish', result };
     } finally {
@@ -141,7 +165,7 @@ export class AnthropicProvider implements Provider {
     try {
       const system = toAnthropicSystem(req);
       const res = await this.getClient().messages.countTokens(
-        { model: req.model, messages: toAnthropicMessages(req), ...(system !== undefined ? { system } : {}) },
+        { model: req.model, messages: toAnthropicMessages(req), ...(system !== undefined ? { system } : {}), ...(req.tools?.length ? { tools: toAnthropicTools(req.tools) } : {}) },
         { signal: a.signal },
       );
       return res.input_tokens;

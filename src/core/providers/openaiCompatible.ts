@@ -1,8 +1,9 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import type { ChatCompletionContentPartText, ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { ChatCompletionContentPartText, ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { Clock } from '../clock';
 import { ProviderError } from '../errors';
-import type { ChatRequest, FinishReason, StreamEvent } from '../types';
+import type { ChatRequest, FinishReason, StreamEvent, ToolDefinition } from '../types';
+import { ToolCallAssembler } from './toolCalls';
 import { supportsDashScopeExplicitCache } from '../resilience/caching';
 import { defaultBaseUrl, providerNeedsKey } from './baseUrls';
 import { Attempt } from './attempt';
@@ -43,6 +44,21 @@ export function toOpenAIMessages(req: ChatRequest): ChatCompletionMessageParam[]
   if (req.system) out.push({ role: 'system', content: content(req.system, req.systemCacheBreakpoint) });
   let prev: ChatRequest['messages'][number] | undefined;
   for (const m of req.messages) {
+    // Tool results go first, one `tool` message per call, answering the assistant turn before.
+    for (const r of m.toolResults ?? []) out.push({ role: 'tool', tool_call_id: r.callId, content: r.content });
+    if (m.role === 'assistant' && m.toolCalls?.length) {
+      out.push({
+        role: 'assistant',
+        content: m.content || null,
+        tool_calls: m.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: JSON.stringify(c.input) } })),
+      });
+      prev = m;
+      continue;
+    }
+    if (m.toolResults?.length && !m.content) {
+      prev = m;
+      continue;
+    }
     const c = content(m.content, m.cacheBreakpoint);
     const last = out[out.length - 1];
     if (prev && m.role === 'user' && prev.role === 'user' && !m.cacheBreakpoint && !prev.cacheBreakpoint && last?.role === 'user' && typeof last.content === 'string' && typeof c === 'string') {
@@ -51,6 +67,14 @@ export function toOpenAIMessages(req: ChatRequest): ChatCompletionMessageParam[]
     prev = m;
   }
   return out;
+}
+
+/** VS Code's tool definitions as OpenAI `tools` (DashScope and OpenAI-compatible servers take the same shape). */
+export function toOpenAITools(tools: readonly ToolDefinition[]): ChatCompletionTool[] {
+  return tools.map((t) => ({
+    type: 'function',
+    function: { name: t.name, description: t.description, parameters: (t.inputSchema ?? { type: 'object', properties: {} }) as Record<string, unknown> },
+  }));
 }
 
 export function buildChatBody(cfg: Pick<ProviderConfig, 'id'>, req: ChatRequest): ChatCompletionCreateParamsStreaming {
@@ -65,6 +89,10 @@ export function buildChatBody(cfg: Pick<ProviderConfig, 'id'>, req: ChatRequest)
   if (cfg.id === 'openai' && reasoning) body.max_completion_tokens = req.maxTokens + reasoningRoomTokens(cfg.id, req.model);
   else body.max_tokens = req.maxTokens;
   if (req.temperature !== undefined && !reasoning) body.temperature = req.temperature;
+  if (req.tools?.length) {
+    body.tools = toOpenAITools(req.tools);
+    body.tool_choice = req.toolChoice === 'required' ? 'required' : 'auto';
+  }
   if (thinksByDefault(cfg.id, req.model)) (body as ChatCompletionCreateParamsStreaming & { enable_thinking?: boolean }).enable_thinking = false;
   return body;
 }
@@ -106,6 +134,7 @@ export class OpenAICompatibleProvider implements Provider {
     if (providerNeedsKey(this.id) && !this.cfg.apiKey) throw missingKeyError(this.id, req.model);
     const a = new Attempt(this.id, req, this.baseUrl, this.clock, this.cfg.timeoutMs, signal, this.cfg.apiKey);
     let finish: FinishReason | undefined;
+    const tools = new ToolCallAssembler();
     try {
       try {
         const { data, response, request_id } = await this.getClient()
@@ -126,6 +155,7 @@ export class OpenAICompatibleProvider implements Provider {
               a.addText(delta);
               yield { type: 'text', text: delta };
             }
+            for (const t of choice.delta?.tool_calls ?? []) tools.add(t.index, { id: t.id, name: t.function?.name, args: t.function?.arguments });
             if (choice.finish_reason) finish = mapOpenAIFinishReason(choice.finish_reason);
           }
           a.arm();
@@ -142,7 +172,10 @@ export class OpenAICompatibleProvider implements Provider {
           a.context(),
         );
       }
+      const calls = tools.finish();
+      for (const call of calls) yield { type: 'toolCall', call };
       const result = a.result(finish, req.model);
+      if (calls.length) result.toolCalls = calls;
       yield { type: 'usage', usage: result.usage };
       yield { type: 'finish', result };
     } finally {

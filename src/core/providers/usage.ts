@@ -1,4 +1,5 @@
 import type { ChatRequest, Usage } from '../types';
+import { messageText, toolsText } from '../types';
 
 /** The usage object of an OpenAI / DashScope / OpenAI-compatible chat completion (fields vary by server). */
 export interface OpenAIWireUsage {
@@ -73,7 +74,8 @@ import { estimateTokens } from '../tokens/estimate';
 
 export function estimateInputTokens(req: ChatRequest): number {
   let t = req.system ? estimateTokens(req.system) + 3 : 0;
-  for (const m of req.messages) t += estimateTokens(m.content) + 3;
+  if (req.tools?.length) t += estimateTokens(toolsText(req.tools));
+  for (const m of req.messages) t += estimateTokens(messageText(m)) + 3;
   return t;
 }
 

@@ -1,4 +1,5 @@
 import type { ChatMessage, ChatRequest, ProviderId } from '../types';
+import { messageText, toolsText, unmarked } from '../types';
 
 /**
  * Prompt caching. Anthropic caches a prefix only where the request marks it (cache_control, at most 4 marks) and
@@ -87,8 +88,8 @@ export function prefixHash(parts: readonly string[]): string {
 
 /** The hash identifying a request's prefix up to and including message `upTo` (-1: the system prompt only). */
 export function requestPrefixKey(req: ChatRequest, upTo: number): string {
-  const parts = [req.provider, req.model, req.system ?? ''];
-  for (let i = 0; i <= upTo && i < req.messages.length; i++) parts.push(req.messages[i]!.role, req.messages[i]!.content);
+  const parts = [req.provider, req.model, toolsText(req.tools), req.system ?? ''];
+  for (let i = 0; i <= upTo && i < req.messages.length; i++) parts.push(req.messages[i]!.role, messageText(req.messages[i]!));
   return prefixHash(parts);
 }
 
@@ -137,7 +138,7 @@ export function applyPromptCaching(req: ChatRequest, o: CachingOptions): ChatReq
     return {
       ...req,
       systemCacheBreakpoint: undefined,
-      messages: req.messages.map((m) => (m.cacheBreakpoint ? { role: m.role, content: m.content } : m)),
+      messages: req.messages.map(unmarked),
     };
   }
 
@@ -154,7 +155,8 @@ export function applyPromptCaching(req: ChatRequest, o: CachingOptions): ChatReq
     marked: boolean;
   }
   const positions: Pos[] = [];
-  let cumulative = 0;
+  // Tool definitions come first on the wire (Anthropic: tools, system, messages): every breakpoint covers them.
+  let cumulative = req.tools?.length ? o.countTokens(toolsText(req.tools)) : 0;
   if (req.system) {
     const t = o.countTokens(req.system);
     cumulative += t;
@@ -164,7 +166,7 @@ export function applyPromptCaching(req: ChatRequest, o: CachingOptions): ChatReq
   const upTo = req.messages[lastIndex]?.stable ? req.messages.length : lastIndex;
   for (let i = 0; i < upTo; i++) {
     const m = req.messages[i]!;
-    const t = o.countTokens(m.content);
+    const t = o.countTokens(messageText(m));
     cumulative += t;
     positions.push({ index: i, prefixTokens: cumulative, blockTokens: t, marked: !!m.cacheBreakpoint });
   }
@@ -205,7 +207,7 @@ function dashscopeMarksThatCache(req: ChatRequest, o: CachingOptions): ChatReque
     if (req.systemCacheBreakpoint && cumulative >= o.minTokens) keep.push(-1);
   }
   req.messages.forEach((m, i) => {
-    cumulative += o.countTokens(m.content);
+    cumulative += o.countTokens(messageText(m));
     if (m.cacheBreakpoint && cumulative >= o.minTokens) keep.push(i);
   });
   const kept = new Set(keep.slice(-MAX_CACHE_BREAKPOINTS));
@@ -213,14 +215,14 @@ function dashscopeMarksThatCache(req: ChatRequest, o: CachingOptions): ChatReque
   return {
     ...req,
     systemCacheBreakpoint: kept.has(-1) || undefined,
-    messages: req.messages.map((m, i) => (m.cacheBreakpoint && !kept.has(i) ? { role: m.role, content: m.content } : m)),
+    messages: req.messages.map((m, i) => (kept.has(i) ? m : unmarked(m))),
   };
 }
 
 /** The request without any cache breakpoint (`tierwise.cache.enabled` off: nothing cached, no write premium). */
 export function withoutCacheMarks(req: ChatRequest): ChatRequest {
   if (!countCacheBreakpoints(req)) return req;
-  return { ...req, systemCacheBreakpoint: undefined, messages: req.messages.map((m) => (m.cacheBreakpoint ? { role: m.role, content: m.content } : m)) };
+  return { ...req, systemCacheBreakpoint: undefined, messages: req.messages.map(unmarked) };
 }
 
 /** Counts the cache breakpoints of a request. */

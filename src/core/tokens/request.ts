@@ -1,4 +1,5 @@
 import type { ChatRequest, ProviderId } from '../types';
+import { messageText, toolsText } from '../types';
 import type { TokenCount, TokenCounter } from './client';
 
 /**
@@ -82,8 +83,9 @@ export function approximateRequest(counter: TokenCounter, req: ChatRequest): Req
 function messageTexts(req: ChatRequest): string[] {
   const framing = FRAMING[req.provider];
   const texts: string[] = [];
+  if (req.tools?.length) texts.push(toolsText(req.tools));
   if (req.system) texts.push(withNewline(framing, req.system));
-  for (const m of req.messages) texts.push(withNewline(framing, m.content));
+  for (const m of req.messages) texts.push(withNewline(framing, messageText(m)));
   return texts;
 }
 
