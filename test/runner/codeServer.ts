@@ -59,6 +59,8 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     'window.restoreWindows': 'none',
     // Text the tests type goes in as typed: no indentation added after a new line, no closing bracket or quote
     // added (which, on a line of its own, the typed one would not overtype).
+    // VS Code 1.104 opens a secondary side bar (for chat) by default, which narrows the editor area.
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
     'editor.autoIndent': 'none',
     'editor.autoClosingBrackets': 'never',
     'editor.autoClosingQuotes': 'never',
