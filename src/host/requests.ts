@@ -194,8 +194,6 @@ export class RequestService implements vscode.Disposable {
         },
         controller.signal,
       );
-      // DashScope's reported input tokens calibrate the estimate of models without a local tokenizer.
-      void this.s.qwenCalibration().observe(this.s.tokens().counter(), candidates, outcome);
     } catch (e) {
       this.s.log.error(e instanceof Error ? e : String(e));
       handle.end('error', vscode.l10n.t('Tierwise could not send the request: {0}', e instanceof Error ? e.message : String(e)));

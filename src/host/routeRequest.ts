@@ -92,7 +92,6 @@ async function judge(s: Services, route: Route, input: RouteInput, source: CallS
       const candidates = await s.candidates({ ...simple, request, maxTokens: p.maxTokens, fallbacks: [] });
       const timeline = s.telemetry.enabled ? new AttemptTimeline() : undefined;
       const o = await s.runner().run(candidates, (e) => timeline?.observe(e), signal);
-      void s.qwenCalibration().observe(s.tokens().counter(), candidates, o);
       judgeModel = o.result?.model ?? o.model;
       const rec = await s.ledger().record({
         provider: o.provider,

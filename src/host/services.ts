@@ -217,6 +217,8 @@ export class Services implements vscode.Disposable {
         },
         estimateTokens: (req) => this.tokens().counter().approximate(req.provider, req.model, requestText(req)).tokens,
         yieldTurn: takeTurns(),
+        // DashScope's reported input tokens calibrate the estimate of models without a local tokenizer.
+        onOutcome: (candidates, outcome) => void this.qwenCalibration().observe(this.tokens().counter(), candidates, outcome),
       });
     }
     return this.runner_;

@@ -60,6 +60,8 @@ export interface CallRunnerDeps {
    * calls started at once do not hold the loop together. Default: no wait.
    */
   yieldTurn?: () => Promise<void>;
+  /** Told of each call's outcome once it has ended (for example, to calibrate token estimates). Must not throw. */
+  onOutcome?(candidates: readonly ChatRequest[], outcome: CallOutcome): void;
 }
 
 /**
@@ -128,6 +130,12 @@ export class CallRunner {
   }
 
   async run(candidates: ChatRequest[], onEvent: (e: CallEvent) => void, signal?: AbortSignal): Promise<CallOutcome> {
+    const outcome = await this.runCandidates(candidates, onEvent, signal);
+    this.deps.onOutcome?.(candidates, outcome);
+    return outcome;
+  }
+
+  private async runCandidates(candidates: ChatRequest[], onEvent: (e: CallEvent) => void, signal?: AbortSignal): Promise<CallOutcome> {
     if (candidates.length === 0) throw new Error('CallRunner.run: no candidates');
     const s = this.settings;
     const emit = (e: CallEvent) => {
