@@ -271,7 +271,6 @@ export class ChatTurns implements vscode.Disposable {
         },
         controller.signal,
       );
-      void this.s.qwenCalibration().observe(this.s.tokens().counter(), candidates, o);
     } finally {
       sub.dispose();
       this.running--;
