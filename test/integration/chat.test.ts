@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { LedgerRecord } from '../../src/core/pricing';
 import type { ProviderId } from '../../src/core/types';
 import type { RecordedRequest } from '../fake-provider/server';
-import { fakeEnqueue, fakeRequests, fakeReset, setting, tierwise, until } from './helpers';
+import { fakeEnqueue, fakeRequests, fakeReset, screenshot, setting, tierwise, until } from './helpers';
 
 const KEYS: Partial<Record<ProviderId, string>> = {
   openai: 'sk-test-openai-chat-0123456789abcdef',
@@ -149,6 +149,8 @@ suite('VS Code chat: the tierwise language model provider', () => {
       assert.ok(recs[0]!.outputTokens > 0 && recs[0]!.inputTokens > 0);
       assert.equal(app.chat.stats().lastUsd, recs[1]!.costUsd);
       assert.match(app.statusBar.text, /chat turn/);
+      // The README's picture: the last chat turn's cost in the status bar, and the chat's session in its tooltip.
+      if (provider === 'dashscope') assert.equal(await screenshot('chat-status-bar', 'Chat:'), 'ok');
     });
   }
 

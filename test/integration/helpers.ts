@@ -1,3 +1,6 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import * as vscode from 'vscode';
 import type { Tierwise } from '../../src/host/app';
 import type { RecordedRequest, Scenario } from '../fake-provider/server';
@@ -28,6 +31,19 @@ export async function fakeReset(): Promise<void> {
 
 export async function fakeEnqueue(...s: Scenario[]): Promise<void> {
   await fetch(`${fakeUrl()}/__fake/scenarios`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(s) });
+}
+
+/**
+ * A picture of the workbench as it is now, taken by the test runner's browser into
+ * test-results/integration-screenshots/<name>.png; with `hover`, over the Tierwise status bar item's tooltip
+ * (which must contain that text). Resolves once the picture is saved, with "ok" or why there is none.
+ */
+export async function screenshot(name: string, hover?: string): Promise<string> {
+  const ack = path.join(os.tmpdir(), `tierwise-shot-${process.pid}-${Date.now()}.txt`);
+  console.log(`[tierwise-screenshot] ${JSON.stringify({ name, hover, ack })}`);
+  const note = await until(`the screenshot ${name}`, () => (existsSync(ack) ? readFileSync(ack, 'utf8') : undefined), 30_000);
+  rmSync(ack, { force: true });
+  return note;
 }
 
 /** Poll until `check` returns a value (not undefined/false), or fail after `timeoutMs`. */

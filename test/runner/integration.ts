@@ -4,7 +4,8 @@
  * the extension under development and run its tests, the way @vscode/test-electron does on the desktop.
  */
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import path from 'node:path';
 import { format } from 'node:util';
 import { launchBrowser, newPage } from './browser';
@@ -16,6 +17,38 @@ import { fakeProviderSettings } from './settings';
 const root = path.resolve(__dirname, '..', '..');
 /** Workbench chatter (marketplace look-ups that this offline machine cannot make, socket set-up). */
 const WORKBENCH_NOISE = [/open-vsx\.org|ENOTFOUND|marketplace/i, /Creating a socket|Resolving connection token|Resolved connection token/, /Service Worker|builtin extensions cache|ChatSessionStore/];
+/** A suite asks for a picture of the workbench (test/integration/helpers.ts `screenshot`): `[tierwise-screenshot] {json}`. */
+const SHOT = /^\[tierwise-screenshot\] (\{.*\})\s*$/;
+export const INTEGRATION_SHOTS = path.join(root, 'test-results', 'integration-screenshots');
+
+/** Hovers the Tierwise status bar item if asked (and waits for its tooltip), saves the picture, then tells the suite. */
+async function takeShot(page: Page, req: { name: string; hover?: string; ack: string }): Promise<void> {
+  let note = 'ok';
+  try {
+    mkdirSync(INTEGRATION_SHOTS, { recursive: true });
+    await page.mouse.move(0, 0);
+    if (req.hover) {
+      const tooltip = page.locator('.monaco-hover', { hasText: req.hover }).first();
+      for (let attempt = 1; ; attempt++) {
+        await page.locator('[id^="tierwise.tierwise"]').first().hover();
+        try {
+          await tooltip.waitFor({ timeout: 4_000 });
+          break;
+        } catch (e) {
+          if (attempt === 3) throw e;
+          await page.mouse.move(0, 0);
+        }
+      }
+    }
+    // A tooltip's picture is the lower right of the window, where the status bar item and its tooltip are.
+    const clip = req.hover ? { x: 600, y: 700, width: 800, height: 200 } : undefined;
+    await page.screenshot({ path: path.join(INTEGRATION_SHOTS, `${req.name.replace(/[^\w-]+/g, '-')}.png`), clip });
+  } catch (e) {
+    note = `no screenshot: ${(e as Error).message.split('\n')[0]}`;
+  }
+  writeFileSync(req.ack, note);
+}
+
 const TIMEOUT_MS = Number(process.env.TIERWISE_INTEGRATION_TIMEOUT_MS ?? 10 * 60_000);
 
 async function main(): Promise<number> {
@@ -46,6 +79,11 @@ async function main(): Promise<number> {
     await page.exposeFunction('codeAutomationLog', (_type: string, args: unknown[]) => {
       const line = format(...(Array.isArray(args) ? args : [args]));
       if (WORKBENCH_NOISE.some((re) => re.test(line))) return;
+      const shot = SHOT.exec(line.trim());
+      if (shot) {
+        void takeShot(page, JSON.parse(shot[1]!) as { name: string; hover?: string; ack: string });
+        return;
+      }
       process.stdout.write(line.endsWith('\n') ? line : line + '\n');
     });
     await page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(code));
