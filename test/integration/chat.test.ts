@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { LedgerRecord } from '../../src/core/pricing';
 import type { ProviderId } from '../../src/core/types';
 import type { RecordedRequest } from '../fake-provider/server';
-import { fakeEnqueue, fakeRequests, fakeReset, screenshot, setting, tierwise, until } from './helpers';
+import { fakeEnqueue, fakeRequests, fakeReset, fakeUrl, screenshot, setting, tierwise, until } from './helpers';
 
 const KEYS: Partial<Record<ProviderId, string>> = {
   openai: 'sk-test-openai-chat-0123456789abcdef',
@@ -260,5 +260,24 @@ suite('VS Code chat: the tierwise language model provider', () => {
       assert.equal(await model.countTokens(text), exact.tokens);
       assert.equal(await model.countTokens(vscode.LanguageModelChatMessage.User(text)), exact.tokens);
     }
+  });
+
+  test("Anthropic's token counts are its count_tokens answers, asked once per text", async () => {
+    const model = await chatModel('anthropic/medium');
+    const text = 'Summarise the tool results above in two sentences, then list what is still unknown.';
+    const n = await model.countTokens(text);
+    const counts = (await fakeRequests()).filter((r) => r.path === '/v1/messages/count_tokens');
+    assert.equal(counts.length, 1, 'one count_tokens request');
+    assert.equal(counts[0]!.body.model, model.family);
+    assert.deepEqual(counts[0]!.body.messages, [{ role: 'user', content: text }]);
+    // What Anthropic (here its fake) answers for that very request.
+    const direct = await fetch(`${fakeUrl()}/v1/messages/count_tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': KEYS.anthropic!, 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify(counts[0]!.body),
+    });
+    assert.equal(n, ((await direct.json()) as { input_tokens: number }).input_tokens);
+    assert.equal(await model.countTokens(vscode.LanguageModelChatMessage.User(text)), n, 'a message of that text counts the same');
+    assert.equal((await fakeRequests()).filter((r) => r.path === '/v1/messages/count_tokens').length, 2, 'the second count was remembered (the direct request is the other one)');
   });
 });

@@ -88,6 +88,9 @@ export class ChatTurns implements vscode.Disposable {
   /** true while at least one chat turn streams. */
   readonly onDidChangeBusy = this.busy.event;
 
+  /** Anthropic's count_tokens answers, by model and text (oldest dropped first). */
+  private readonly anthropicCounts = new Map<string, number>();
+
   constructor(private readonly s: Services) {}
 
   stats(): ChatStats {
@@ -101,9 +104,25 @@ export class ChatTurns implements vscode.Disposable {
     return { provider: cfg.activeProvider, model: cfg.tiers[cfg.activeProvider].medium };
   }
 
-  /** Tierwise's exact count of a text on the model (the token worker), never a character estimate. */
+  /**
+   * Tierwise's count of a text on the model, never a character estimate: the token worker's (exact for OpenAI and
+   * Qwen2/3, calibrated for newer Qwen), and for Anthropic its count_tokens where a key is set, as a one-message
+   * request counts (its few framing tokens included), remembered per model and text. Without a key, or when
+   * count_tokens fails, Anthropic's local estimate.
+   */
   async countText(spec: ChatModelSpec, text: string): Promise<number> {
     const { provider, model } = this.countModel(spec);
+    if (provider === 'anthropic' && text) {
+      const key = `${model}\u0000${text}`;
+      const known = this.anthropicCounts.get(key);
+      if (known !== undefined) return known;
+      const n = await this.s.providerCount({ provider, model, messages: [{ role: 'user', content: text }], maxTokens: 1 });
+      if (n !== undefined) {
+        if (this.anthropicCounts.size >= 512) this.anthropicCounts.delete(this.anthropicCounts.keys().next().value!);
+        this.anthropicCounts.set(key, n);
+        return n;
+      }
+    }
     return (await this.s.tokens().counter().count(provider, model, text)).tokens;
   }
 
