@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     const data: CostReportData = {
       currency: 'USD', generatedAt: '2026-11-27T05:00:00Z', from: '2026-11-01', to: '2026-11-27',
       byDay: [p('2026-11-01', 0.2), p('2026-11-02', 0.5)], byProvider: [p('openai', 0.4)], byModel: [p('gpt', 0.4)],
-      byTier: [p('simple', 0.1)], byTask: [p('explain', 0.3)],
+      byTier: [p('simple', 0.1)], byTask: [p('explain', 0.3)], bySource: [p('panel', 0.7)],
       byWorkspace: [{ ...p('a1b2c3d4e5f6', 0.7), label: 'shop' }], workspaces: [{ key: 'a1b2c3d4e5f6', label: 'shop', current: true }],
       totals: { cost: 0.7, requests: 4, inputTokens: 200, outputTokens: 40, cachedTokens: 0 },
       savings: { cacheTokens: 0, cacheCost: 0, batchTokens: 0, batchCost: 0, topTierCost: 2, tieringCost: 1.3, localRequests: 0, localCost: 0 },

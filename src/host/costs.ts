@@ -19,6 +19,26 @@ import { calibrationNote } from './calibration';
 
 const COMPARE_VIEW = 'tierwise.compare';
 
+/** Where a ledger record's call came from, as the cost report names it. */
+function sourceLabel(source: string): string {
+  switch (source) {
+    case 'panel':
+      return vscode.l10n.t('Answer panel');
+    case 'chat':
+      return vscode.l10n.t('VS Code chat');
+    case 'promptFile':
+      return vscode.l10n.t('Prompt files');
+    case 'batch':
+      return vscode.l10n.t('Batch');
+    case 'setup':
+      return vscode.l10n.t('Check Setup');
+    case '(none)':
+      return vscode.l10n.t('(not recorded)');
+    default:
+      return source;
+  }
+}
+
 /** "Show Cost Report" and "Compare Costs for Selection". */
 export function registerCostCommands(s: Services): vscode.Disposable[] {
   const report = CostReportPanel.register(s.context, (workspace) => costReportData(s, workspace), (m) => s.log.warn(m), (workspace) => costReportCalls(s, workspace));
@@ -174,7 +194,7 @@ export async function costReportData(s: Services, workspace?: string): Promise<C
   const here = currentWorkspace()?.id;
   const cfg = s.config();
   const toDisplay = (usd: number) => convert(usd, 'USD', cfg.currency.display, cfg.currency.cnyPerUsd);
-  const group = (key: 'day' | 'provider' | 'model' | 'tier' | 'task' | 'workspace', label?: (k: string) => string): CostPoint[] =>
+  const group = (key: 'day' | 'provider' | 'model' | 'tier' | 'task' | 'source' | 'workspace', label?: (k: string) => string): CostPoint[] =>
     groupBy(records, key).map((g) => ({
       key: g.key,
       ...(label ? { label: label(g.key) } : {}),
@@ -200,6 +220,7 @@ export async function costReportData(s: Services, workspace?: string): Promise<C
     byModel: group('model'),
     byTier: group('tier'),
     byTask: group('task', (k) => s.router().config.tasks[k]?.label ?? k),
+    bySource: group('source', sourceLabel),
     byWorkspace: group('workspace', (k) => names.get(k) ?? k),
     // The filter's choices: this window's workspace first, then the others by name.
     workspaces: [...names]

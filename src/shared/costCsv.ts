@@ -54,6 +54,7 @@ export function costReportToCsv(data: CostReportData, calls: readonly CsvCall[] 
   add('model', data.byModel);
   add('tier', data.byTier);
   add('task', data.byTask);
+  add('source', data.bySource);
   for (const p of data.byWorkspace) push(['workspace', p.key, p.label ?? p.key, p.cost, data.currency, p.requests, p.inputTokens, p.outputTokens, p.label ?? p.key, p.key === '(none)' ? '' : p.key]);
   const t = data.totals;
   const filter = data.workspace !== undefined ? data.workspaces.find((w) => w.key === data.workspace) : undefined;

@@ -172,6 +172,7 @@ export class ReportApp {
     figure('Spend by model', data.byModel, 'bar');
     figure('Spend by tier', data.byTier, 'bar');
     figure('Spend by task', data.byTask, 'bar');
+    figure('Spend by source', data.bySource, 'bar');
     figure('Spend by workspace', data.byWorkspace, 'bar');
     this.body.replaceChildren(period, cards, charts);
     this.notify(`Cost report updated: ${money(t.cost)} spent${shown !== undefined ? ` in ${shown}` : ''}, ${tiering.sentence}.`);

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { LedgerRecord } from '../../src/core/pricing';
+import { costReportData } from '../../src/host/costs';
 import type { ProviderId } from '../../src/core/types';
 import type { RecordedRequest } from '../fake-provider/server';
 import { fakeEnqueue, fakeRequests, fakeReset, fakeUrl, screenshot, setting, tierwise, until } from './helpers';
@@ -149,6 +150,10 @@ suite('VS Code chat: the tierwise language model provider', () => {
       assert.ok(recs[0]!.outputTokens > 0 && recs[0]!.inputTokens > 0);
       assert.equal(app.chat.stats().lastUsd, recs[1]!.costUsd);
       assert.match(app.statusBar.text, /chat turn/);
+      // The cost report shows chat spend on its own.
+      const report = await costReportData(app.services);
+      const chat = report.bySource.find((p) => p.key === 'chat');
+      assert.ok(chat && chat.requests >= 2 && chat.label === 'VS Code chat', JSON.stringify(report.bySource));
       // The README's picture: the last chat turn's cost in the status bar, and the chat's session in its tooltip.
       if (provider === 'dashscope') assert.equal(await screenshot('chat-status-bar', 'Chat:'), 'ok');
     });

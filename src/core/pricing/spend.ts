@@ -73,7 +73,7 @@ export function inWorkspace(records: readonly LedgerRecord[], key: string | unde
   return key === undefined ? records : records.filter((r) => workspaceKey(r) === key);
 }
 
-export type GroupKey = 'day' | 'provider' | 'model' | 'tier' | 'task' | 'outcome' | 'workspace';
+export type GroupKey = 'day' | 'provider' | 'model' | 'tier' | 'task' | 'outcome' | 'workspace' | 'source';
 
 export interface GroupRow {
   key: string;
@@ -94,7 +94,7 @@ export function groupBy(records: readonly LedgerRecord[], key: GroupKey, dayOf: 
   const map = new Map<string, GroupRow & { latencySum: number }>();
   for (const r of records) {
     const k =
-      key === 'day' ? dayOf(r.time) : key === 'provider' ? r.provider : key === 'model' ? `${r.provider}/${r.model}` : key === 'tier' ? (r.tier ?? '(none)') : key === 'task' ? (r.task ?? '(none)') : key === 'workspace' ? workspaceKey(r) : r.outcome;
+      key === 'day' ? dayOf(r.time) : key === 'provider' ? r.provider : key === 'model' ? `${r.provider}/${r.model}` : key === 'tier' ? (r.tier ?? '(none)') : key === 'task' ? (r.task ?? '(none)') : key === 'workspace' ? workspaceKey(r) : key === 'source' ? (r.source ?? '(none)') : r.outcome;
     let g = map.get(k);
     if (!g) {
       g = { key: k, requests: 0, costUsd: 0, cacheSavingsUsd: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, latencyMsAvg: 0, retries: 0, latencySum: 0 };

@@ -97,6 +97,8 @@ export interface CostReportData {
   byModel: CostPoint[];
   byTier: CostPoint[];
   byTask: CostPoint[];
+  /** Spend by where the calls came from: the answer panel, VS Code chat, prompt files, batch, Check Setup. */
+  bySource: CostPoint[];
   /** Spend by workspace (labels: folder names). */
   byWorkspace: CostPoint[];
   /** Every workspace in the ledger, whatever the filter: the filter's choices. */
@@ -144,7 +146,7 @@ function allNumbers(o: unknown, keys: readonly string[]): boolean {
 
 export function isCostReportData(v: unknown): v is CostReportData {
   if (!isRecord(v)) return false;
-  const series = ['byDay', 'byProvider', 'byModel', 'byTier', 'byTask', 'byWorkspace'] as const;
+  const series = ['byDay', 'byProvider', 'byModel', 'byTier', 'byTask', 'bySource', 'byWorkspace'] as const;
   return (
     hasOnlyKeys(v, ['currency', 'generatedAt', 'from', 'to', ...series, 'workspaces', 'totals', 'savings'], ['routing', 'prices', 'workspace']) &&
     Array.isArray(v.workspaces) &&

@@ -59,6 +59,7 @@ export function sampleReport(): CostReportData {
     byModel: [p('gpt-4.1-mini', 0.4), p('claude-sonnet-4, "quoted"', 0.22)],
     byTier: [p('simple', 0.1), p('complex', 0.52)],
     byTask: [p('=explain', 0.62)],
+    bySource: [{ ...p('panel', 0.5), label: 'Answer panel' }, { ...p('chat', 0.12), label: 'VS Code chat' }],
     byWorkspace: [{ ...p('a1b2c3d4e5f6', 0.5), label: 'shop' }, { ...p('(none)', 0.12), label: '(no workspace)' }],
     workspaces: [
       { key: 'a1b2c3d4e5f6', label: 'shop', current: true },

@@ -178,13 +178,14 @@ describe('cost report CSV', () => {
     const csv = costReportToCsv(sampleReport());
     const lines = csv.trimEnd().split('\r\n');
     assert.equal(lines[0], 'section,key,label,cost,currency,requests,input_tokens,output_tokens,workspace,workspace_id,tier,task,route_reason,escalated,source,outcome');
-    assert.equal(lines.length, 1 + 2 + 2 + 2 + 2 + 1 + 2 + 1 + 4);
+    assert.equal(lines.length, 1 + 2 + 2 + 2 + 2 + 1 + 2 + 2 + 1 + 4);
     for (const l of lines) assert.equal(parseCsvLine(l).length, 16, `16 cells: ${l}`);
     assert.ok(lines.includes(`provider,anthropic,Anthropic,0.22,USD,3,1000,200${EMPTY8}`));
     assert.ok(lines.some((l) => l.startsWith('model,"claude-sonnet-4, ""quoted""",')));
     assert.ok(lines.some((l) => l.startsWith(`task,'=explain,`)));
     assert.ok(lines.includes(`saving,tiering,top tier would cost 2.1,1.48,USD,,,${EMPTY8}`));
     assert.ok(lines.includes(`saving,local,"3 local requests, priced at their cloud tier",0.05,USD,3,,${EMPTY8}`));
+    assert.ok(lines.includes(`source,chat,VS Code chat,0.12,USD,3,1000,200${EMPTY8}`), 'spend by source: VS Code chat on its own');
     assert.ok(lines.includes('workspace,a1b2c3d4e5f6,shop,0.5,USD,3,1000,200,shop,a1b2c3d4e5f6,,,,,,'), 'spend by workspace');
     assert.ok(lines.includes('workspace,(none),(no workspace),0.12,USD,3,1000,200,(no workspace),,,,,,,'), 'older records');
     assert.ok(lines.includes('total,all,2026-11-01..2026-11-27,0.62,USD,6,2000,400,,,,,,,,'), 'unfiltered: no workspace on the total');

@@ -14,8 +14,10 @@ describe('cost report (DOM)', () => {
     app.ready();
     app.render(sampleReport());
     const doc = win.document;
-    assert.equal(doc.querySelectorAll('svg.chart').length, 6);
-    assert.equal(doc.querySelectorAll('table.data').length, 6);
+    assert.equal(doc.querySelectorAll('svg.chart').length, 7);
+    assert.equal(doc.querySelectorAll('table.data').length, 7);
+    const bySource = Array.from(doc.querySelectorAll('figure')).find((f) => f.querySelector('figcaption')?.textContent === 'Spend by source')!;
+    assert.ok(bySource.textContent!.includes('VS Code chat'), 'chat spend has its own bar');
     assert.equal(doc.querySelectorAll('[style]').length, 0);
     assert.equal(doc.querySelectorAll('.day-chart rect.bar').length, 2);
     assert.equal(doc.querySelectorAll('figure')[2].querySelectorAll('rect.bar').length, 2);
