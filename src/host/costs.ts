@@ -19,25 +19,16 @@ import { calibrationNote } from './calibration';
 
 const COMPARE_VIEW = 'tierwise.compare';
 
-/** Where a ledger record's call came from, as the cost report names it. */
-function sourceLabel(source: string): string {
-  switch (source) {
-    case 'panel':
-      return vscode.l10n.t('Answer panel');
-    case 'chat':
-      return vscode.l10n.t('VS Code chat');
-    case 'promptFile':
-      return vscode.l10n.t('Prompt files');
-    case 'batch':
-      return vscode.l10n.t('Batch');
-    case 'setup':
-      return vscode.l10n.t('Check Setup');
-    case '(none)':
-      return vscode.l10n.t('(not recorded)');
-    default:
-      return source;
-  }
-}
+/** Where a ledger record's call came from, as the cost report names it (other sources keep their own name). */
+const SOURCE_LABELS: Record<string, () => string> = {
+  panel: () => vscode.l10n.t('Answer panel'),
+  chat: () => vscode.l10n.t('VS Code chat'),
+  promptFile: () => vscode.l10n.t('Prompt files'),
+  batch: () => vscode.l10n.t('Batch'),
+  setup: () => vscode.l10n.t('Check Setup'),
+  '(none)': () => vscode.l10n.t('(not recorded)'),
+};
+const sourceLabel = (source: string): string => SOURCE_LABELS[source]?.() ?? source;
 
 /** "Show Cost Report" and "Compare Costs for Selection". */
 export function registerCostCommands(s: Services): vscode.Disposable[] {
