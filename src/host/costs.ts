@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { LedgerRecord } from '../core/pricing';
+import type { GroupKey, LedgerRecord } from '../core/pricing';
 import type { CostPoint, CostReportData } from '../shared/protocol';
 import { PROVIDER_IDS, PROVIDER_LABELS, type ProviderId } from '../core/types';
 import { isRouteError, routingSavings } from '../core/routing';
@@ -185,7 +185,7 @@ export async function costReportData(s: Services, workspace?: string): Promise<C
   const here = currentWorkspace()?.id;
   const cfg = s.config();
   const toDisplay = (usd: number) => convert(usd, 'USD', cfg.currency.display, cfg.currency.cnyPerUsd);
-  const group = (key: 'day' | 'provider' | 'model' | 'tier' | 'task' | 'source' | 'workspace', label?: (k: string) => string): CostPoint[] =>
+  const group = (key: Exclude<GroupKey, 'outcome'>, label?: (k: string) => string): CostPoint[] =>
     groupBy(records, key).map((g) => ({
       key: g.key,
       ...(label ? { label: label(g.key) } : {}),

@@ -72,7 +72,7 @@ export function english(m: Message): string {
   return formatMessage(m, fill);
 }
 
-/** Joins messages with a separator, as one message argument (each is formatted in the same language). */
-export function joined(parts: readonly Message[], separator: string): MessageArg {
+/** Joins messages with a separator (itself a message where the language has its own, e.g. "；"), as one argument. */
+export function joined(parts: readonly Message[], separator: MessageArg): MessageArg {
   return parts.reduce<MessageArg | undefined>((acc, p) => (acc === undefined ? p : msg('common.joined', acc, separator, p)), undefined) ?? '';
 }

@@ -89,12 +89,23 @@ export interface GroupRow {
   retries: number;
 }
 
-/** Totals grouped by day / provider / model / tier / task / outcome / workspace, dearest first (days: newest first). */
+/** A record's group under each key (records from before a field existed group as "(none)"). */
+const GROUP_OF: Record<Exclude<GroupKey, 'day'>, (r: LedgerRecord) => string> = {
+  provider: (r) => r.provider,
+  model: (r) => `${r.provider}/${r.model}`,
+  tier: (r) => r.tier ?? '(none)',
+  task: (r) => r.task ?? '(none)',
+  outcome: (r) => r.outcome,
+  workspace: (r) => workspaceKey(r),
+  source: (r) => r.source ?? '(none)',
+};
+
+/** Totals grouped by day / provider / model / tier / task / outcome / workspace / source, dearest first (days: newest first). */
 export function groupBy(records: readonly LedgerRecord[], key: GroupKey, dayOf: (t: number) => string = localDay): GroupRow[] {
   const map = new Map<string, GroupRow & { latencySum: number }>();
+  const groupOf = key === 'day' ? (r: LedgerRecord) => dayOf(r.time) : GROUP_OF[key];
   for (const r of records) {
-    const k =
-      key === 'day' ? dayOf(r.time) : key === 'provider' ? r.provider : key === 'model' ? `${r.provider}/${r.model}` : key === 'tier' ? (r.tier ?? '(none)') : key === 'task' ? (r.task ?? '(none)') : key === 'workspace' ? workspaceKey(r) : key === 'source' ? (r.source ?? '(none)') : r.outcome;
+    const k = groupOf(r);
     let g = map.get(k);
     if (!g) {
       g = { key: k, requests: 0, costUsd: 0, cacheSavingsUsd: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, latencyMsAvg: 0, retries: 0, latencySum: 0 };
