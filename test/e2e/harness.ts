@@ -20,6 +20,14 @@ export interface E2EEnv {
   trap: Trap;
   /** code-server's user data folder (settings, global storage with the ledger). */
   userDataDir: string;
+  /** Starts another workbench, with the same .vsix and fake provider, in VS Code's display language `locale`. */
+  another(locale: string): Promise<SecondWorkbench>;
+}
+
+/** A workbench started beside the first one; `close` stops it. */
+export interface SecondWorkbench {
+  env: E2EEnv;
+  close(): Promise<void>;
 }
 
 let env: E2EEnv | undefined;

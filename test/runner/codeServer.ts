@@ -3,7 +3,8 @@
  * user-data and extensions folders, for the integration and end-to-end tests.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +26,15 @@ export interface CodeServerOptions {
   /** .vsix files to install the way a user does, before starting. */
   installVsix?: string[];
   env?: Record<string, string>;
+  /** Extension folders copied into the extensions folder before starting (as VS Code finds a copied extension). */
+  copyExtensions?: string[];
+  /**
+   * VS Code's display language (`--locale`). A language other than English needs a language pack: `languagePack`
+   * is one's folder, registered the way VS Code registers a language pack it installs (User data's
+   * languagepacks.json; `--install-extension` on the command line does not register one).
+   */
+  locale?: string;
+  languagePack?: string;
 }
 
 export async function freePort(): Promise<number> {
@@ -38,6 +48,27 @@ export async function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/** Registers the language pack in `dir` as VS Code does when it installs one (see languagePacks.ts in VS Code). */
+function registerLanguagePack(userDataDir: string, dir: string): void {
+  interface Localization {
+    languageId: string;
+    localizedLanguageName?: string;
+    translations: { id: string; path: string }[];
+  }
+  const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string; contributes: { localizations: Localization[] } };
+  const packs: Record<string, unknown> = {};
+  for (const l of pkg.contributes.localizations) {
+    const translations = Object.fromEntries(l.translations.map((t) => [t.id, path.join(dir, t.path)]));
+    packs[l.languageId] = {
+      hash: createHash('md5').update(JSON.stringify(translations)).digest('hex'),
+      extensions: [{ extensionIdentifier: { id: `${pkg.publisher}.${pkg.name}` }, version: pkg.version }],
+      translations,
+      label: l.localizedLanguageName ?? l.languageId,
+    };
+  }
+  writeFileSync(path.join(userDataDir, 'languagepacks.json'), JSON.stringify(packs));
 }
 
 const baseArgs = ['--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust'];
@@ -76,8 +107,14 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
       stdio: ['ignore', 'pipe', 'pipe'],
     });
   }
+  for (const dir of opts.copyExtensions ?? []) {
+    const { publisher, name, version } = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+    cpSync(dir, path.join(extensionsDir, `${publisher}.${name}-${version}`), { recursive: true });
+  }
+  if (opts.languagePack) registerLanguagePack(userDataDir, opts.languagePack);
   const port = await freePort();
-  const args = [codeServerEntry, ...baseArgs, '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, opts.workspace];
+  const locale = opts.locale ? ['--locale', opts.locale] : [];
+  const args = [codeServerEntry, ...baseArgs, ...locale, '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, opts.workspace];
   say(`starting code-server on http://127.0.0.1:${port}`);
   const child: ChildProcess = spawn(codeServerNode, args, {
     stdio: ['ignore', 'pipe', 'pipe'],

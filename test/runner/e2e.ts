@@ -11,7 +11,7 @@ import { startCodeServer } from './codeServer';
 import { ensureTestEnvironment, fixtureWorkspace, runMain, say } from './setup';
 import { fakeProviderSettings } from './settings';
 import { startFakeProvider } from '../fake-provider/server';
-import { runCommand, screenshot, setEnv, waitForWorkbench } from '../e2e/harness';
+import { runCommand, screenshot, setEnv, waitForWorkbench, type SecondWorkbench } from '../e2e/harness';
 import { startTrap } from '../e2e/hostile';
 import { orderSuites } from '../helpers/order';
 
@@ -42,6 +42,33 @@ async function main(): Promise<number> {
   });
   const browser = await launchBrowser();
   const page = await newPage(browser);
+  /** Another workbench beside the first (its own code-server, user data and workspace), in `locale`. */
+  const another = async (locale: string): Promise<SecondWorkbench> => {
+    const ws = fixtureWorkspace(`tierwise-e2e-${locale}-ws-`);
+    const other = await startCodeServer({
+      workspace: ws,
+      installVsix: [vsix],
+      settings: fakeProviderSettings(fake),
+      locale,
+      languagePack: path.join(root, 'test', 'fixtures', `${locale}-language-pack`),
+    });
+    const otherPage = await newPage(browser);
+    const otherUrl = `${other.url}/?folder=${encodeURIComponent(ws)}`;
+    await otherPage.goto(otherUrl);
+    await waitForWorkbench(otherPage);
+    const reloadOther = async () => {
+      await otherPage.reload();
+      await waitForWorkbench(otherPage);
+    };
+    return {
+      env: { page: otherPage, fake, workspace: ws, url: otherUrl, reload: reloadOther, trap, userDataDir: other.userDataDir, another },
+      async close() {
+        await otherPage.context().close().catch(() => undefined);
+        await other.stop();
+        rmSync(ws, { recursive: true, force: true });
+      },
+    };
+  };
   const url = `${server.url}/?folder=${encodeURIComponent(workspace)}`;
   const open = async () => {
     await page.goto(url);
@@ -56,7 +83,7 @@ async function main(): Promise<number> {
       await page.waitForEvent('framenavigated', { timeout: 30_000 }).catch(() => undefined);
       await waitForWorkbench(page);
     };
-    setEnv({ page, fake, workspace, url, reload, trap, userDataDir: server.userDataDir });
+    setEnv({ page, fake, workspace, url, reload, trap, userDataDir: server.userDataDir, another });
     const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, reporter: 'spec', color: false });
     if (process.env.TIERWISE_TEST_GREP) mocha.grep(process.env.TIERWISE_TEST_GREP);
     const dir = path.join(root, 'test', 'e2e');
