@@ -14,8 +14,9 @@ export function activate(context: vscode.ExtensionContext): Tierwise | undefined
     return app;
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    void vscode.window.showErrorMessage(`Tierwise failed to start: ${message}`, 'Show Log').then((choice) => {
-      if (choice === 'Show Log') void vscode.commands.executeCommand('tierwise.showLog');
+    const showLog = vscode.l10n.t('Show Log');
+    void vscode.window.showErrorMessage(vscode.l10n.t('Tierwise failed to start: {0}', message), showLog).then((choice) => {
+      if (choice === showLog) void vscode.commands.executeCommand('tierwise.showLog');
     });
     const channel = vscode.window.createOutputChannel('Tierwise', { log: true });
     channel.error(e instanceof Error ? (e.stack ?? e.message) : message);

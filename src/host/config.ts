@@ -6,6 +6,7 @@ import { checkModelSettings } from '../core/modelSettings';
 import { resolveWorkspaceSettings, workspaceValue, type Destination, type WithheldDestination } from '../core/destinations';
 import { resolveResilienceSettings, type ResilienceSettings, type ProviderLimitSettings } from '../core/resilience/settings';
 import type { DashScopeRegion } from '../core/providers/baseUrls';
+import { displayCurrency } from '../core/pricing/currency';
 
 /** Everything Tierwise reads from `tierwise.*`, validated once per change. */
 export interface TierwiseConfig {
@@ -92,7 +93,9 @@ export function readConfig(trust: ConfigTrust = NO_APPROVALS): TierwiseConfig {
     fallback: (ws.fallback as Record<string, string[]> | undefined) ?? {},
     cache: { enabled: c.get<boolean>('cache.enabled', true) },
   });
-  const display = c.get<string>('currency.display') === 'CNY' ? 'CNY' : 'USD';
+  // No default in the manifest: unless some scope sets it, the display language decides (CNY for Chinese).
+  const di = c.inspect<string>('currency.display');
+  const display = displayCurrency([di?.workspaceFolderValue, di?.workspaceValue, di?.globalValue].find((v) => v !== undefined), vscode.env.language);
   // The user's models, and a workspace's (priced no lower than the known models by Pricing).
   const mi = c.inspect('models');
   const models = checkModelSettings(mi?.globalValue);

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { GroupKey, LedgerRecord } from '../core/pricing';
 import type { CostPoint, CostReportData } from '../shared/protocol';
-import { PROVIDER_IDS, PROVIDER_LABELS, type ProviderId } from '../core/types';
+import { PROVIDER_IDS, PROVIDER_LABELS, type ProviderId, type Tier } from '../core/types';
 import { isRouteError, routingSavings } from '../core/routing';
 import { CostReportPanel } from './panels/costReport';
 import { escapeHtml as esc, buildPage } from './panels/page';
@@ -16,6 +16,7 @@ import { defaultBaseUrl } from '../core/providers/baseUrls';
 import { serverTokenCount } from '../core/setup/local';
 import type { Correction } from '../core/tokens/calibration';
 import { calibrationNote } from './calibration';
+import { formatInteger } from '../shared/format';
 
 const COMPARE_VIEW = 'tierwise.compare';
 
@@ -29,6 +30,8 @@ const SOURCE_LABELS: Record<string, () => string> = {
   '(none)': () => vscode.l10n.t('(not recorded)'),
 };
 const sourceLabel = (source: string): string => SOURCE_LABELS[source]?.() ?? source;
+/** A tier as Compare Costs names it. */
+const tierName = (tier: Tier): string => (tier === 'simple' ? vscode.l10n.t('simple') : tier === 'medium' ? vscode.l10n.t('medium') : vscode.l10n.t('complex'));
 
 /** "Show Cost Report" and "Compare Costs for Selection". */
 export function registerCostCommands(s: Services): vscode.Disposable[] {
@@ -57,7 +60,7 @@ export function registerCostCommands(s: Services): vscode.Disposable[] {
         void vscode.window.showWarningMessage(vscode.l10n.t('Tierwise: the selection and the document are empty.'));
         return;
       }
-      const html = await compareHtml(s, text, editor.selection.isEmpty ? 'the whole document' : 'the selection', doc.languageId);
+      const html = await compareHtml(s, text, editor.selection.isEmpty ? vscode.l10n.t('the whole document') : vscode.l10n.t('the selection'), doc.languageId);
       compare.show(html);
     }),
   ];
@@ -118,33 +121,37 @@ async function compareHtml(s: Services, text: string, scope: string, languageId:
   const merged: (Row & { tierList: string })[] = [];
   for (const r of rows) {
     const same = merged.find((m) => m.provider === r.provider && m.model === r.model && m.tokens === r.tokens);
-    if (same) same.tierList += `, ${r.tier}`;
-    else merged.push({ ...r, tierList: r.tier });
+    if (same) same.tierList += `, ${tierName(r.tier)}`;
+    else merged.push({ ...r, tierList: tierName(r.tier) });
   }
   let calibrated = false;
+  const language = vscode.env.language;
   const body = merged
     .map((r) => {
       const entry = pricing.entry(r.provider, r.model);
-      const native = entry ? `${formatMoney(entry.inputPerM, entry.currency)} / ${formatMoney(entry.outputPerM, entry.currency)} per M (${entry.currency})` : '';
+      const native = entry ? vscode.l10n.t('{0} / {1} per M ({2})', formatMoney(entry.inputPerM, entry.currency), formatMoney(entry.outputPerM, entry.currency), entry.currency) : '';
       const cls = !r.fitsContext ? 'nofit' : r.total === cheapest ? 'best' : '';
-      const note = r.fitsContext ? '' : '<div class="warn">too long for this model</div>';
+      const note = r.fitsContext ? '' : `<div class="warn">${esc(vscode.l10n.t('too long for this model'))}</div>`;
       // Four columns, so that nothing is cut off at the default editor width: the token count goes under the model,
       // the input and output parts under the total.
       // An estimate calibrated from DashScope's reported usage says how far off it was measured to be.
       const measured = r.tokensExact || exactWhole.has(`${r.provider}/${r.model}`) ? undefined : calibrationNote(counts.get(`${r.provider}/${r.model}`)?.calibration);
       if (measured) calibrated = true;
-      const tokens = `${r.tokensExact ? '' : '≈'}${r.tokens.toLocaleString('en-US')} tokens${measured ? ` (${esc(measured)})` : ''}`;
+      const count = `${r.tokensExact ? '' : '≈'}${formatInteger(r.tokens, language)}`;
+      const tokens = esc(measured ? vscode.l10n.t('{0} tokens ({1})', count, measured) : vscode.l10n.t('{0} tokens', count));
       if (pricing.isLocal(r.provider) && r.total === 0) {
-        return `<tr class="${cls} local"><td title="A server on this machine: calls cost nothing"><div class="model">${esc(r.model)}</div><div class="prov">Local server · ${esc(r.tierList)} · ${tokens}</div>${note}</td><td class="n"><b>free</b></td><td class="n">free</td><td class="n">—</td></tr>`;
+        const free = esc(vscode.l10n.t('free'));
+        return `<tr class="${cls} local"><td title="${esc(vscode.l10n.t('A server on this machine: calls cost nothing'))}"><div class="model">${esc(r.model)}</div><div class="prov">${esc(vscode.l10n.t('Local server'))} · ${esc(r.tierList)} · ${tokens}</div>${note}</td><td class="n"><b>${free}</b></td><td class="n">${free}</td><td class="n">—</td></tr>`;
       }
-      return `<tr class="${cls}"><td title="${esc(native)}"><div class="model">${esc(r.model)}</div><div class="prov">${esc(PROVIDER_LABELS[r.provider])} · ${esc(r.tierList)} · ${tokens}</div>${note}</td><td class="n"><b>${fmt(r.total)}</b><div class="parts">in ${fmt(r.input)}</div><div class="parts">out ≤ ${fmt(r.outputAtMax)}</div></td><td class="n">${fmt(r.cachedTotal)}</td><td class="n">${fmt(r.batchTotal)}</td></tr>`;
+      return `<tr class="${cls}"><td title="${esc(native)}"><div class="model">${esc(r.model)}</div><div class="prov">${esc(PROVIDER_LABELS[r.provider])} · ${esc(r.tierList)} · ${tokens}</div>${note}</td><td class="n"><b>${fmt(r.total)}</b><div class="parts">${esc(vscode.l10n.t('in {0}', fmt(r.input)))}</div><div class="parts">${esc(vscode.l10n.t('out ≤ {0}', fmt(r.outputAtMax)))}</div></td><td class="n">${fmt(r.cachedTotal)}</td><td class="n">${fmt(r.batchTotal)}</td></tr>`;
     })
     .join('\n');
   return buildPage({
     title: vscode.l10n.t('Tierwise: Compare Costs'),
+    lang: language,
     style: COMPARE_STYLE,
     body: `<h1>${esc(vscode.l10n.t('Compare costs'))}</h1>
-<p class="sub">${esc(vscode.l10n.t("{0} on {1}: the prompt (with the task's system prompt and examples) and up to {2} output tokens, in {3}.", task.label, scope, maxTokens.toLocaleString('en-US'), cfg.currency.display))}</p>
+<p class="sub">${esc(vscode.l10n.t("{0} on {1}: the prompt (with the task's system prompt and examples) and up to {2} output tokens, in {3}.", task.label, scope, formatInteger(maxTokens, language), cfg.currency.display))}</p>
 <div class="wrap"><table aria-label="${esc(vscode.l10n.t('Cost of this request on every tier of every provider'))}">
 <thead><tr><th>${esc(vscode.l10n.t('Model'))}</th><th class="n">${esc(vscode.l10n.t('Total'))}<div class="parts">${esc(vscode.l10n.t('in + out at max'))}</div></th><th class="n">${esc(vscode.l10n.t('Cached'))}</th><th class="n">${esc(vscode.l10n.t('Batch'))}</th></tr></thead>
 <tbody>

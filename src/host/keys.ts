@@ -79,15 +79,15 @@ export class KeyStore implements vscode.Disposable {
 
   /** Asks for a provider (unless given) and a key; returns the provider set, or undefined if cancelled. */
   async promptAndSet(preset?: ProviderId): Promise<ProviderId | undefined> {
-    const id = preset ?? (await pickProvider('Set the API key for which provider?', await this.statusList()));
+    const id = preset ?? (await pickProvider(vscode.l10n.t('Set the API key for which provider?'), await this.statusList()));
     if (!id) return undefined;
     const key = await vscode.window.showInputBox({
       title: vscode.l10n.t('Tierwise: API key for {0}', PROVIDER_LABELS[id]),
-      prompt: id === 'openaiCompatible' ? 'Optional for local servers; needed by most gateways. Stored in VS Code secret storage.' : 'Stored in VS Code secret storage, never in settings.',
+      prompt: id === 'openaiCompatible' ? vscode.l10n.t('Optional for local servers; needed by most gateways. Stored in VS Code secret storage.') : vscode.l10n.t('Stored in VS Code secret storage, never in settings.'),
       password: true,
       ignoreFocusOut: true,
       placeHolder: id === 'anthropic' ? 'sk-ant-…' : 'sk-…',
-      validateInput: (v) => (v.trim().length === 0 ? 'Paste a key, or press Escape to cancel.' : /\s/.test(v.trim()) ? 'A key has no spaces.' : undefined),
+      validateInput: (v) => (v.trim().length === 0 ? vscode.l10n.t('Paste a key, or press Escape to cancel.') : /\s/.test(v.trim()) ? vscode.l10n.t('A key has no spaces.') : undefined),
     });
     if (key === undefined) return undefined;
     await this.set(id, key);
@@ -97,7 +97,7 @@ export class KeyStore implements vscode.Disposable {
 
   async promptAndClear(): Promise<void> {
     const list = await this.statusList();
-    const id = await pickProvider('Clear the API key of which provider?', list.filter((p) => p.hasKey));
+    const id = await pickProvider(vscode.l10n.t('Clear the API key of which provider?'), list.filter((p) => p.hasKey));
     if (!id) return;
     await this.clear(id);
     void vscode.window.showInformationMessage(vscode.l10n.t('Tierwise: API key for {0} cleared.', PROVIDER_LABELS[id]));
@@ -121,17 +121,19 @@ export class KeyStore implements vscode.Disposable {
     }
     if (!candidates.length) return;
     const names = candidates.map((id) => ENV_VARS[id]).join(', ');
+    const importKeys = vscode.l10n.t('Import');
+    const never = vscode.l10n.t("Don't Ask Again");
     const choice = await vscode.window.showInformationMessage(
       vscode.l10n.t('Tierwise found {0} in the environment. Import into VS Code secret storage? (Tierwise never reads keys from the environment on its own.)', names),
-      'Import',
-      'Not Now',
-      "Don't Ask Again",
+      importKeys,
+      vscode.l10n.t('Not Now'),
+      never,
     );
-    if (choice === 'Import') {
+    if (choice === importKeys) {
       for (const id of candidates) await this.set(id, env[ENV_VARS[id]!]!);
       void vscode.window.showInformationMessage(vscode.l10n.t('Tierwise: imported {0} key(s) into secret storage.', candidates.length));
     }
-    if (choice === 'Import' || choice === "Don't Ask Again") {
+    if (choice === importKeys || choice === never) {
       await this.state.update(ENV_OFFER_STATE, [...offered, ...candidates]);
     }
   }
@@ -148,7 +150,7 @@ async function pickProvider(title: string, list: { id: ProviderId; hasKey: boole
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
-    list.map((p) => ({ label: PROVIDER_LABELS[p.id], description: p.hasKey ? 'key set' : 'no key', id: p.id })),
+    list.map((p) => ({ label: PROVIDER_LABELS[p.id], description: p.hasKey ? vscode.l10n.t('key set') : vscode.l10n.t('no key'), id: p.id })),
     { title, placeHolder: vscode.l10n.t('Provider') },
   );
   return picked?.id;

@@ -59,9 +59,12 @@ export class Ledger {
   /** A damaged ledger was repaired on opening: said once, in the log and in a notification. */
   private reportRecovery(r: LedgerRecovery): void {
     const where = r.movedTo ? ` The damaged file was moved aside to ${r.movedTo}.` : ' The file could not be repaired; it is read as it is.';
-    const text = `The cost ledger had ${r.damagedLines} unreadable line(s) (a crash during a write, or an edit by hand). Kept ${r.keptRecords} readable record(s).${where}`;
-    this.log.warn(`ledger: ${text}`);
-    void vscode.window.showWarningMessage(`Tierwise: ${text}`);
+    this.log.warn(`ledger: The cost ledger had ${r.damagedLines} unreadable line(s) (a crash during a write, or an edit by hand). Kept ${r.keptRecords} readable record(s).${where}`);
+    void vscode.window.showWarningMessage(
+      r.movedTo
+        ? vscode.l10n.t('Tierwise: The cost ledger had {0} unreadable line(s) (a crash during a write, or an edit by hand). Kept {1} readable record(s). The damaged file was moved aside to {2}.', r.damagedLines, r.keptRecords, r.movedTo)
+        : vscode.l10n.t('Tierwise: The cost ledger had {0} unreadable line(s) (a crash during a write, or an edit by hand). Kept {1} readable record(s). The file could not be repaired; it is read as it is.', r.damagedLines, r.keptRecords),
+    );
   }
 
   async record(call: CallRecordInput): Promise<LedgerRecord> {

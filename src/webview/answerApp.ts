@@ -5,7 +5,8 @@
 import type { AnswerSnapshot, AnswerUpdate, AnswerViewRequest, HostToAnswerView } from '../shared/protocol/answer';
 import type { ReplyMsg } from '../shared/protocol/common';
 import type { PersistedState } from '../shared/persisted';
-import { Entry, OUTCOME_LABEL, type EntryPorts } from './answerEntry';
+import { Entry, outcomeLabel, type EntryPorts } from './answerEntry';
+import { s } from './strings';
 import type { StreamView } from './streamView';
 
 /** A request to the host without its sequence number (the app adds it). */
@@ -43,7 +44,7 @@ export class AnswerApp {
     this.list.className = 'answers';
     this.empty = d.createElement('p');
     this.empty.className = 'empty';
-    this.empty.textContent = 'Answers from Tierwise appear here.';
+    this.empty.textContent = s('answer.empty');
     root.append(this.live, this.empty, this.list);
     root.addEventListener('click', (e) => this.onClick(e));
     root.addEventListener('keydown', (e) => {
@@ -136,7 +137,7 @@ export class AnswerApp {
   private update(u: AnswerUpdate): void {
     if (u.type === 'answer.start') {
       this.add({ id: u.id, title: u.title, meta: u.meta, startedAt: u.startedAt, text: '', live: {} });
-      this.announce(`Answer started: ${u.title}`, true);
+      this.announce(s('answer.started', u.title), true);
       return;
     }
     const e = this.entries.get(u.id);
@@ -154,7 +155,8 @@ export class AnswerApp {
         break;
       case 'answer.end': {
         e.end(u.outcome, u.message, u.meta);
-        const what = sentence(`${e.snap.title}: ${OUTCOME_LABEL[u.outcome]}${u.message ? `. ${u.message}` : ''}`);
+        const label = outcomeLabel(u.outcome);
+        const what = sentence(u.message ? s('answer.endedWithMessage', e.snap.title, label, u.message) : s('answer.ended', e.snap.title, label));
         const text = e.snap.text.length > 600 ? `${e.snap.text.slice(0, 600)}…` : e.snap.text;
         this.announce(u.outcome === 'done' ? `${what} ${text}` : what, true);
         break;
@@ -187,15 +189,15 @@ export class AnswerApp {
       const code = codeBtn.closest('.code-block')?.querySelector('pre code')?.textContent ?? '';
       const action = codeBtn.dataset.codeAction;
       const id = codeBtn.closest<HTMLElement>('article.answer')?.dataset.id;
-      if (code && action === 'copy') this.feedback(codeBtn, this.request({ type: 'copy', text: code }), 'Copied');
+      if (code && action === 'copy') this.feedback(codeBtn, this.request({ type: 'copy', text: code }), s('answer.copied'));
       else if (code && (action === 'insert' || action === 'replace')) {
-        this.feedback(codeBtn, this.request(id ? { type: action, text: code, id } : { type: action, text: code }), 'Done');
+        this.feedback(codeBtn, this.request(id ? { type: action, text: code, id } : { type: action, text: code }), s('answer.applied'));
       }
       return;
     }
     const link = target.closest<HTMLElement>('.md-link');
     if (link?.dataset.href) {
-      this.feedback(link, this.request({ type: 'copy', text: link.dataset.href }), undefined, 'Link copied');
+      this.feedback(link, this.request({ type: 'copy', text: link.dataset.href }), undefined, s('answer.linkCopied'));
       return;
     }
     const btn = target.closest<HTMLElement>('[data-answer-action]');
@@ -209,7 +211,7 @@ export class AnswerApp {
         void this.request({ type: btn.dataset.answerAction, id });
         break;
       case 'copyAll':
-        if (entry?.snap.text) this.feedback(btn, this.request({ type: 'copy', text: entry.snap.text }), 'Copied');
+        if (entry?.snap.text) this.feedback(btn, this.request({ type: 'copy', text: entry.snap.text }), s('answer.copied'));
         break;
     }
   }
@@ -217,17 +219,22 @@ export class AnswerApp {
   /** Show the outcome of a request on its button for a moment (and announce it politely). */
   private feedback(el: HTMLElement, reply: Promise<ReplyMsg>, okLabel?: string, announce?: string): void {
     void reply.then((r) => {
-      if (announce || !r.ok) this.announce(r.ok ? (announce ?? '') : `Failed: ${r.error ?? 'unknown error'}`, true);
+      if (announce || !r.ok) this.announce(r.ok ? (announce ?? '') : s('common.failed', r.error ?? s('common.unknownError')), true);
       if (!okLabel || el.tagName !== 'BUTTON') return;
       const before = el.textContent;
-      el.textContent = r.ok ? okLabel : 'Failed';
+      el.textContent = r.ok ? okLabel : s('answer.failed');
       this.ports.setTimer(() => (el.textContent = before), 1500);
     });
   }
 }
 
-/** Ends a summary with one full stop: "Done. The answer reached max_tokens." never "…max_tokens..". */
+/**
+ * Ends a summary with one full stop: "Done. The answer reached max_tokens." never "…max_tokens..". A sentence
+ * that already ends in a Chinese full stop, question or exclamation mark gets none either.
+ */
 export function sentence(text: string): string {
   const t = text.trimEnd();
-  return /[.!?…]$/.test(t) ? t : `${t}.`;
+  if (/[.!?…。！？]$/.test(t)) return t;
+  // Chinese (or Japanese) text ends with a full-width full stop.
+  return /[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]$/.test(t) ? `${t}。` : `${t}.`;
 }

@@ -7,6 +7,7 @@ import type { AnswerOutcome, AnswerSnapshot, LiveMeta } from '../shared/protocol
 import { mergeLive } from '../shared/protocol/answer';
 import type { Sanitizer } from './sanitize';
 import { StreamView, type FrameScheduler } from './streamView';
+import { int as fmtInt, s } from './strings';
 
 /** What an entry needs from the page. */
 export interface EntryPorts {
@@ -16,17 +17,14 @@ export interface EntryPorts {
   now(): number;
 }
 
-export const OUTCOME_LABEL: Record<AnswerOutcome, string> = {
-  done: 'Done',
-  cancelled: 'Cancelled',
-  interrupted: 'Interrupted — partial answer kept',
-  error: 'Error',
-};
+/** An outcome as the badge and the screen reader say it. */
+export function outcomeLabel(outcome: AnswerOutcome): string {
+  return s(`answer.outcome.${outcome}`);
+}
 
 function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
-const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /** One answer in the panel: its header, streamed body, figures, notes and action buttons. */
 export class Entry {
@@ -65,7 +63,7 @@ export class Entry {
     route.append(
       h('span', 'route-provider', PROVIDER_LABELS[m.provider] ?? m.provider),
       h('span', 'route-model', m.model),
-      h('span', `badge tier tier-${m.tier}`, m.tier),
+      h('span', `badge tier tier-${m.tier}`, s(`tier.${m.tier}`)),
       h('span', 'route-reason', m.reason),
       h('span', 'route-task', m.task),
     );
@@ -80,7 +78,7 @@ export class Entry {
 
     const actions = h('div', 'answer-actions');
     actions.setAttribute('role', 'toolbar');
-    actions.setAttribute('aria-label', 'Answer actions');
+    actions.setAttribute('aria-label', s('answer.actions'));
     const button = (action: string, label: string, tip: string) => {
       const b = h('button', 'action', label);
       b.type = 'button';
@@ -90,10 +88,10 @@ export class Entry {
       return b;
     };
     this.buttons = {
-      stop: button('stop', 'Stop', 'Cancel the request'),
-      retry: button('retry', 'Retry', 'Ask again with the same model'),
-      escalate: button('escalate', 'Escalate', 'Ask again one tier up'),
-      copyAll: button('copyAll', 'Copy answer', 'Copy the whole answer as markdown'),
+      stop: button('stop', s('answer.stop'), s('answer.stop.tip')),
+      retry: button('retry', s('answer.retry'), s('answer.retry.tip')),
+      escalate: button('escalate', s('answer.escalate'), s('answer.escalate.tip')),
+      copyAll: button('copyAll', s('answer.copyAll'), s('answer.copyAll.tip')),
     };
     this.el.append(header, this.statusEl, this.bodyEl, this.errorEl, this.metaEl, this.notesEl, actions);
     this.view = new StreamView(this.bodyEl, ports.sanitizer, ports.schedule, () => ports.now());
@@ -132,40 +130,41 @@ export class Entry {
 
   /** Update everything but the body from the snapshot. */
   render(): void {
-    const s = this.snap;
-    const state = s.outcome ?? 'streaming';
+    const snap = this.snap;
+    const state = snap.outcome ?? 'streaming';
     this.el.dataset.state = state;
     this.bodyEl.setAttribute('aria-busy', String(this.streaming));
     this.badgeEl.className = `badge outcome outcome-${state}`;
-    this.badgeEl.textContent = s.outcome ? OUTCOME_LABEL[s.outcome] : 'Streaming…';
-    this.statusEl.textContent = s.status ?? '';
-    this.statusEl.hidden = !s.status;
-    this.errorEl.hidden = !s.message;
-    this.errorEl.textContent = s.message ?? '';
+    this.badgeEl.textContent = snap.outcome ? outcomeLabel(snap.outcome) : s('answer.streaming');
+    this.statusEl.textContent = snap.status ?? '';
+    this.statusEl.hidden = !snap.status;
+    this.errorEl.hidden = !snap.message;
+    this.errorEl.textContent = snap.message ?? '';
     this.renderMeta();
-    this.notesEl.replaceChildren(...(s.live.notes ?? []).map((n) => {
+    this.notesEl.replaceChildren(...(snap.live.notes ?? []).map((n) => {
       const li = this.ports.doc.createElement('li');
       li.textContent = n;
       return li;
     }));
     this.buttons.stop.hidden = !this.streaming;
     this.buttons.retry.hidden = this.streaming;
-    this.buttons.escalate.hidden = this.streaming || s.meta.tier === 'complex';
-    this.buttons.copyAll.disabled = s.text.length === 0;
+    this.buttons.escalate.hidden = this.streaming || snap.meta.tier === 'complex';
+    this.buttons.copyAll.disabled = snap.text.length === 0;
   }
 
   private renderMeta(): void {
     const l = this.snap.live;
     const items: [string, string][] = [];
-    const est = l.estimated ? ' (est.)' : '';
-    if (l.ttftMs !== undefined) items.push(['First token', formatMs(l.ttftMs)]);
-    if (l.tokensPerSecond !== undefined) items.push(['Speed', `${l.tokensPerSecond.toFixed(1)} tok/s`]);
-    if (l.inputTokens !== undefined) items.push(['Input', `${fmtInt(l.inputTokens)}${est}`]);
-    if (l.outputTokens !== undefined) items.push(['Output', `${fmtInt(l.outputTokens)}${est}`]);
-    if (l.cachedTokens) items.push(['Cache read', `${fmtInt(l.cachedTokens)} tokens${l.cacheSavings ? `, ${l.cacheSavings}` : ''}`]);
-    if (l.cacheWriteTokens) items.push(['Cache write', `${fmtInt(l.cacheWriteTokens)} tokens${l.cacheWriteCost ? `, ${l.cacheWriteCost}` : ''}`]);
-    if (l.cost !== undefined) items.push(['Cost', l.cost]);
-    if (l.retries) items.push(['Retries', String(l.retries)]);
+    const est = (n: number) => (l.estimated ? s('answer.meta.estimated', fmtInt(n)) : fmtInt(n));
+    const tokens = (n: number, cost: string | undefined) => (cost ? s('answer.meta.tokensCost', fmtInt(n), cost) : s('answer.meta.tokens', fmtInt(n)));
+    if (l.ttftMs !== undefined) items.push([s('answer.meta.firstToken'), formatMs(l.ttftMs)]);
+    if (l.tokensPerSecond !== undefined) items.push([s('answer.meta.speed'), s('answer.meta.tokensPerSecond', l.tokensPerSecond.toFixed(1))]);
+    if (l.inputTokens !== undefined) items.push([s('answer.meta.input'), est(l.inputTokens)]);
+    if (l.outputTokens !== undefined) items.push([s('answer.meta.output'), est(l.outputTokens)]);
+    if (l.cachedTokens) items.push([s('answer.meta.cacheRead'), tokens(l.cachedTokens, l.cacheSavings)]);
+    if (l.cacheWriteTokens) items.push([s('answer.meta.cacheWrite'), tokens(l.cacheWriteTokens, l.cacheWriteCost)]);
+    if (l.cost !== undefined) items.push([s('answer.meta.cost'), l.cost]);
+    if (l.retries) items.push([s('answer.meta.retries'), String(l.retries)]);
     const d = this.ports.doc;
     const nodes: HTMLElement[] = [];
     for (const [k, v] of items) {

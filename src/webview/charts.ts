@@ -3,6 +3,7 @@
  * CSP), colours from the VS Code theme through CSS classes, and every chart has a data table for screen readers.
  */
 import type { CostPoint } from '../shared/protocol';
+import { day, int, s, shortDay } from './strings';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -21,13 +22,18 @@ function text(doc: Document, tag: string, cls: string, value: string): HTMLEleme
   return e;
 }
 
+/** A point's name: its label, else its key. */
+export const pointName = (p: CostPoint): string => p.label ?? p.key;
+/** A day's name: its label, else its ISO day in the page's language. */
+export const dayName = (p: CostPoint): string => p.label ?? day(p.key);
+
 /** A `<table>` of the points, for assistive technology and for reading exact numbers. */
-export function dataTable(doc: Document, caption: string, points: CostPoint[], money: Formatter): HTMLTableElement {
+export function dataTable(doc: Document, caption: string, points: CostPoint[], money: Formatter, name: (p: CostPoint) => string = pointName): HTMLTableElement {
   const t = doc.createElement('table');
   t.className = 'data';
   t.append(text(doc, 'caption', '', caption));
   const head = doc.createElement('tr');
-  for (const h of ['', 'Cost', 'Requests', 'Input tokens', 'Output tokens']) {
+  for (const h of ['', s('chart.cost'), s('chart.requests'), s('chart.inputTokens'), s('chart.outputTokens')]) {
     const th = text(doc, 'th', '', h);
     th.setAttribute('scope', 'col');
     head.append(th);
@@ -37,7 +43,7 @@ export function dataTable(doc: Document, caption: string, points: CostPoint[], m
   const tbody = doc.createElement('tbody');
   for (const p of points) {
     const tr = doc.createElement('tr');
-    const th = text(doc, 'th', '', p.label ?? p.key);
+    const th = text(doc, 'th', '', name(p));
     th.setAttribute('scope', 'row');
     tr.append(th, text(doc, 'td', 'num', money(p.cost)), text(doc, 'td', 'num', int(p.requests)), text(doc, 'td', 'num', int(p.inputTokens)), text(doc, 'td', 'num', int(p.outputTokens)));
     tbody.append(tr);
@@ -46,9 +52,8 @@ export function dataTable(doc: Document, caption: string, points: CostPoint[], m
   return t;
 }
 
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
 /** "1 request", "3 requests". */
-export const requests = (n: number) => `${int(n)} request${Math.round(n) === 1 ? '' : 's'}`;
+export const requests = (n: number): string => s(Math.round(n) === 1 ? 'report.requests.one' : 'report.requests.other', int(n));
 
 /** Horizontal bars, largest first: one row per point (provider, model, tier, task). */
 export function barChart(doc: Document, title: string, points: CostPoint[], money: Formatter, maxBars = 12): SVGSVGElement {
@@ -62,16 +67,16 @@ export function barChart(doc: Document, title: string, points: CostPoint[], mone
   const max = Math.max(...sorted.map((p) => p.cost), 0) || 1;
   const svg = svgEl(doc, 'svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart bar-chart', role: 'img' });
   svg.append(svgEl(doc, 'title', {}));
-  svg.firstChild!.textContent = `${title}: ${sorted.map((p) => `${p.label ?? p.key} ${money(p.cost)}`).join(', ') || 'no data'}`;
+  svg.firstChild!.textContent = s('chart.title', title, sorted.map((p) => s('chart.point', pointName(p), money(p.cost))).join(', ') || s('chart.noData'));
   sorted.forEach((p, i) => {
     const y = i * row + 2;
     const label = svgEl(doc, 'text', { x: labelW - 6, y: y + row / 2, class: 'label', 'text-anchor': 'end', 'dominant-baseline': 'middle' });
-    const name = p.label ?? p.key;
+    const name = pointName(p);
     label.textContent = name.length > 26 ? `${name.slice(0, 25)}…` : name;
     const w = Math.max(p.cost > 0 ? 1 : 0, (p.cost / max) * barW);
     const bar = svgEl(doc, 'rect', { x: labelW, y: y + 3, width: w.toFixed(1), height: row - 6, rx: 2, class: `bar series-${i % 6}` });
     const tip = svgEl(doc, 'title', {});
-    tip.textContent = `${name}: ${money(p.cost)}, ${requests(p.requests)}`;
+    tip.textContent = s('chart.tip', name, money(p.cost), requests(p.requests));
     bar.append(tip);
     const value = svgEl(doc, 'text', { x: labelW + w + 6, y: y + row / 2, class: 'value', 'dominant-baseline': 'middle' });
     value.textContent = money(p.cost);
@@ -79,7 +84,7 @@ export function barChart(doc: Document, title: string, points: CostPoint[], mone
   });
   if (!sorted.length) {
     const none = svgEl(doc, 'text', { x: 4, y: row / 2 + 2, class: 'label', 'dominant-baseline': 'middle' });
-    none.textContent = 'No requests in this period.';
+    none.textContent = s('chart.empty');
     svg.append(none);
   }
   return svg;
@@ -113,7 +118,7 @@ export function dayChart(doc: Document, title: string, points: CostPoint[], mone
   const plotH = height - top - bottom;
   const svg = svgEl(doc, 'svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart day-chart', role: 'img' });
   const t = svgEl(doc, 'title', {});
-  t.textContent = `${title}: ${days.length} days, highest ${money(highest)}`;
+  t.textContent = s('chart.days', title, int(days.length), money(highest));
   svg.append(t);
   for (let i = 0; i <= 4; i++) {
     const y = top + plotH - (plotH * i) / 4;
@@ -130,12 +135,12 @@ export function dayChart(doc: Document, title: string, points: CostPoint[], mone
     const x = left + i * slot + (slot - barW) / 2;
     const bar = svgEl(doc, 'rect', { x: x.toFixed(1), y: (top + plotH - h).toFixed(1), width: barW.toFixed(1), height: h.toFixed(1), class: 'bar series-0' });
     const tip = svgEl(doc, 'title', {});
-    tip.textContent = `${p.label ?? p.key}: ${money(p.cost)}, ${requests(p.requests)}`;
+    tip.textContent = s('chart.tip', dayName(p), money(p.cost), requests(p.requests));
     bar.append(tip);
     svg.append(bar);
     if (i % every === 0) {
       const lab = svgEl(doc, 'text', { x: (x + barW / 2).toFixed(1), y: height - 6, class: 'axis', 'text-anchor': 'middle' });
-      lab.textContent = (p.label ?? p.key).slice(5);
+      lab.textContent = p.label !== undefined ? p.label.slice(5) : shortDay(p.key);
       svg.append(lab);
     }
   });

@@ -5,9 +5,12 @@ import { AnswerApp } from './answerApp';
 import { createSanitizer } from './sanitize';
 import { revivePersisted } from '../shared/persisted';
 import { acquireVsCode } from './vscodeApi';
+import { loadPageLocale } from './strings';
 
 const vscode = acquireVsCode();
 const root = document.getElementById('app') ?? document.body;
+// The page's language and strings, from the host (English when they are missing).
+loadPageLocale(root);
 const app = new AnswerApp(root, {
   doc: document,
   sanitizer: createSanitizer(window),

@@ -26,6 +26,7 @@ import sql from 'highlight.js/lib/languages/sql';
 import typescript from 'highlight.js/lib/languages/typescript';
 import xml from 'highlight.js/lib/languages/xml';
 import yaml from 'highlight.js/lib/languages/yaml';
+import { s, type WebviewStringId } from './strings';
 
 const LANGUAGES = {
   bash, c, cpp, csharp, css, diff, go, java, javascript, json, markdown, plaintext, python, rust, shell, sql,
@@ -41,13 +42,21 @@ function registerLanguages(): void {
 const escapeHtml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** The button row of every code block; the webview handles clicks by event delegation on `data-code-action`. */
+/**
+ * The button row of every code block; the webview handles clicks by event delegation on `data-code-action`.
+ * `label` is the id of the button's text (see `codeActionLabel`).
+ */
 export const CODE_ACTIONS = [
-  { action: 'copy', label: 'Copy' },
-  { action: 'insert', label: 'Insert' },
-  { action: 'replace', label: 'Replace selection' },
-] as const;
+  { action: 'copy', label: 'code.copy' },
+  { action: 'insert', label: 'code.insert' },
+  { action: 'replace', label: 'code.replace' },
+] as const satisfies readonly { action: string; label: WebviewStringId }[];
 export type CodeAction = (typeof CODE_ACTIONS)[number]['action'];
+
+/** A code block button's text in the page's language. */
+export function codeActionLabel(a: (typeof CODE_ACTIONS)[number]): string {
+  return s(a.label);
+}
 
 const SAFE_IMAGE = /^data:image\/(png|gif|jpe?g|webp);base64,[a-z0-9+/=\s]+$/i;
 
@@ -67,7 +76,7 @@ export function createMarkdown(): MarkdownIt {
     const cls = known ? ` class="hljs language-${escapeHtml(lang)}"` : ' class="hljs"';
     const label = lang ? `<span class="code-lang">${escapeHtml(lang)}</span>` : '';
     const buttons = CODE_ACTIONS.map(
-      (a) => `<button type="button" class="code-action" data-code-action="${a.action}">${a.label}</button>`,
+      (a) => `<button type="button" class="code-action" data-code-action="${a.action}">${escapeHtml(codeActionLabel(a))}</button>`,
     ).join('');
     return `<div class="code-block">\n<div class="code-toolbar">${label}${buttons}</div><pre><code${cls}>${body}</code></pre></div>\n`;
   };
@@ -78,7 +87,7 @@ export function createMarkdown(): MarkdownIt {
     const src = token.attrGet('src') ?? '';
     const alt = self.renderInlineAsText(token.children ?? [], options, env);
     if (SAFE_IMAGE.test(src)) return `<img src="${escapeHtml(src)}" alt="${escapeHtml(alt)}">`;
-    return `<span class="md-image" title="${escapeHtml(src)}">[image: ${escapeHtml(alt)}]</span>`;
+    return `<span class="md-image" title="${escapeHtml(src)}">${escapeHtml(s('markdown.image', alt))}</span>`;
   };
   return md;
 }

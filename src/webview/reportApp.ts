@@ -1,7 +1,9 @@
 /** The cost report's UI, independent of the webview API so it can be tested under jsdom. */
 import type { CostPoint, CostReportData, ReportViewToHost } from '../shared/protocol';
-import { barChart, dataTable, dayChart, requests, type Formatter } from './charts';
+import { barChart, dataTable, dayChart, dayName, requests, type Formatter } from './charts';
 import { moneyFormatter } from '../core/pricing/currency';
+import { WEBVIEW_STRINGS } from '../shared/protocol/strings';
+import { day, int, s, timestamp, type WebviewStringId } from './strings';
 
 /** Every amount the report shows (series points, totals, savings, routing), so that they are formatted as one set. */
 export function reportAmounts(data: CostReportData): number[] {
@@ -15,7 +17,6 @@ export function reportAmounts(data: CostReportData): number[] {
   walk(data, '');
   return out;
 }
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /**
  * A saving card, honest about losses: a positive amount is "Saved by tiering $1.48 (70%)"; a negative one is
@@ -27,14 +28,18 @@ export function savingCard(
   baseline: number | undefined,
   money: Formatter,
 ): { label: string; value: string; cls: string; sentence: string } {
-  const Name = what === 'tiering' ? 'Tiering' : 'Caching';
-  const than = what === 'tiering' ? 'than the top tier' : 'than sending without the cache';
   if (amount < 0) {
-    const more = `${money(-amount)} more ${than}`;
-    return { label: `${Name} cost more`, value: more, cls: 'loss', sentence: `${Name.toLowerCase()} cost ${more}` };
+    const more = money(-amount);
+    return { label: s(`report.${what}.costMore`), value: s(`report.${what}.more`, more), cls: 'loss', sentence: s(`report.${what}.moreSentence`, more) };
   }
-  const pct = baseline && baseline > 0 ? ` (${Math.round((amount / baseline) * 100)}%)` : '';
-  return { label: `Saved by ${what}`, value: money(amount) + pct, cls: 'saving', sentence: `${money(amount)} saved by ${what}` };
+  const value = baseline && baseline > 0 ? s('report.percent', money(amount), int(Math.round((amount / baseline) * 100))) : money(amount);
+  return { label: s(`report.${what}.saved`), value, cls: 'saving', sentence: s(`report.${what}.savedSentence`, money(amount)) };
+}
+
+/** A tier's point named in the page's language ("simple" → "简单"); other keys keep their label. */
+function tierPoint(p: CostPoint): CostPoint {
+  const id = `tier.${p.key}`;
+  return p.label === undefined && Object.hasOwn(WEBVIEW_STRINGS, id) ? { ...p, label: s(id as WebviewStringId) } : p;
 }
 
 /** The filter's value for "every workspace" (workspace keys are never empty). */
@@ -55,7 +60,7 @@ export class ReportApp {
     const bar = doc.createElement('div');
     bar.className = 'toolbar';
     const h1 = doc.createElement('h1');
-    h1.textContent = 'Tierwise: Cost Report';
+    h1.textContent = s('report.title');
     const button = (label: string, type: 'report.exportCsv' | 'report.refresh') => {
       const b = doc.createElement('button');
       b.type = 'button';
@@ -67,7 +72,7 @@ export class ReportApp {
     const label = doc.createElement('label');
     label.className = 'filter';
     const name = doc.createElement('span');
-    name.textContent = 'Workspace';
+    name.textContent = s('report.workspace');
     this.filter = doc.createElement('select');
     this.filter.id = 'workspace-filter';
     label.htmlFor = this.filter.id;
@@ -77,13 +82,13 @@ export class ReportApp {
       const v = this.filter.value;
       this.post(v === ALL_WORKSPACES ? { type: 'report.filter', seq: this.seq++ } : { type: 'report.filter', seq: this.seq++, workspace: v });
     });
-    bar.append(h1, label, button('Export CSV…', 'report.exportCsv'), button('Refresh', 'report.refresh'));
+    bar.append(h1, label, button(s('report.exportCsv'), 'report.exportCsv'), button(s('report.refresh'), 'report.refresh'));
     this.live = doc.createElement('div');
     this.live.className = 'sr-only';
     this.live.setAttribute('aria-live', 'polite');
     this.body = doc.createElement('div');
     this.body.className = 'report';
-    this.body.textContent = 'Loading…';
+    this.body.textContent = s('report.loading');
     root.append(bar, this.live, this.body);
   }
 
@@ -96,7 +101,7 @@ export class ReportApp {
       o.textContent = text;
       return o;
     };
-    const options = [option(ALL_WORKSPACES, 'All workspaces'), ...workspaces.map((w) => option(w.key, w.current ? `${w.label} (this window)` : w.label))];
+    const options = [option(ALL_WORKSPACES, s('report.allWorkspaces')), ...workspaces.map((w) => option(w.key, w.current ? s('report.thisWindow', w.label) : w.label))];
     if (selected !== undefined && !workspaces.some((w) => w.key === selected)) options.push(option(selected, selected));
     this.filter.replaceChildren(...options);
     this.filter.value = selected ?? ALL_WORKSPACES;
@@ -125,56 +130,70 @@ export class ReportApp {
     };
     this.setOptions(data.workspaces, data.workspace);
     const shown = data.workspace !== undefined ? (data.workspaces.find((w) => w.key === data.workspace)?.label ?? data.workspace) : undefined;
-    const prices = data.prices ? ` · ${data.prices}` : '';
-    const scope = shown !== undefined ? ` · workspace ${shown}` : ' · all workspaces';
-    const period = el('p', 'period', `${data.from} – ${data.to}${scope} · amounts in ${data.currency}${prices} · updated ${data.generatedAt.slice(0, 16).replace('T', ' ')}`);
+    const period = el(
+      'p',
+      'period',
+      [
+        s('report.period', day(data.from), day(data.to)),
+        shown !== undefined ? s('report.scope.workspace', shown) : s('report.scope.all'),
+        s('report.amountsIn', s(`currency.${data.currency}`)),
+        ...(data.prices ? [data.prices] : []),
+        s('report.updated', timestamp(data.generatedAt)),
+      ].join(' · '),
+    );
 
     const t = data.totals;
-    const s = data.savings;
+    const sv = data.savings;
     const cards = el('div', 'cards');
     const card = (label: string, value: string, sub: string, cls = '') => {
       const c = el('section', `card ${cls}`);
       c.append(el('h2', 'card-label', label), el('div', 'card-value', value), el('div', 'card-sub', sub));
       cards.append(c);
     };
-    card('Spent', money(t.cost), `${requests(t.requests)} · ${int(t.inputTokens)} in / ${int(t.outputTokens)} out tokens`);
-    const tiering = savingCard('tiering', s.tieringCost, s.topTierCost, money);
-    card(tiering.label, tiering.value, `the same requests on each provider's top tier: ${money(s.topTierCost)}`, tiering.cls);
-    const caching = savingCard('caching', s.cacheCost, undefined, money);
-    card(caching.label, caching.value, `${int(s.cacheTokens)} input tokens read from cache`, caching.cls);
-    card('Saved by batch', money(s.batchCost), `${int(s.batchTokens)} tokens sent as batch`, 'saving');
-    if (s.localRequests > 0) card('Saved by local models', money(s.localCost), `${requests(s.localRequests)} answered locally for free, priced at the cloud model of their tier`, 'saving');
+    card(s('report.spent'), money(t.cost), s('report.spent.sub', requests(t.requests), int(t.inputTokens), int(t.outputTokens)));
+    const tiering = savingCard('tiering', sv.tieringCost, sv.topTierCost, money);
+    card(tiering.label, tiering.value, s('report.tiering.sub', money(sv.topTierCost)), tiering.cls);
+    const caching = savingCard('caching', sv.cacheCost, undefined, money);
+    card(caching.label, caching.value, s('report.caching.sub', int(sv.cacheTokens)), caching.cls);
+    card(s('report.batch.saved'), money(sv.batchCost), s('report.batch.sub', int(sv.batchTokens)), 'saving');
+    if (sv.localRequests > 0) card(s('report.local.saved'), money(sv.localCost), s('report.local.sub', requests(sv.localRequests)), 'saving');
     const r = data.routing;
     if (r) {
       // Against the default tier; a loss is shown as a cost, never as a saving.
       const saved = r.defaultTierCost - r.cost;
-      const esc = `${int(r.escalations)} escalation${r.escalations === 1 ? '' : 's'}`;
-      const judge = r.judgeCalls ? ` · judge: ${int(r.judgeCalls)} calls, ${money(r.judgeCost)}` : '';
-      const sub = `${int(r.requests)} auto-routed ${r.requests === 1 ? 'request' : 'requests'} cost ${money(r.cost)}; on their default tier ${money(r.defaultTierCost)}, on the top tier ${money(r.topTierCost)} · ${esc}${r.learned ? ` · ${int(r.learned)} routed by your past choices` : ''}${judge}${r.unpriced ? ` · ${int(r.unpriced)} without a price left out` : ''}`;
-      if (saved > 0) card('Saved by routing', money(saved), sub, 'saving');
-      else card('Routing vs default tier', saved < 0 ? `${money(-saved)} more` : money(0), sub);
+      const sub = [
+        s(r.requests === 1 ? 'report.routing.sub.one' : 'report.routing.sub.other', int(r.requests), money(r.cost), money(r.defaultTierCost), money(r.topTierCost)),
+        s(r.escalations === 1 ? 'report.routing.escalations.one' : 'report.routing.escalations.other', int(r.escalations)),
+        ...(r.learned ? [s('report.routing.learned', int(r.learned))] : []),
+        ...(r.judgeCalls ? [s('report.routing.judge', int(r.judgeCalls), money(r.judgeCost))] : []),
+        ...(r.unpriced ? [s('report.routing.unpriced', int(r.unpriced))] : []),
+      ].join(' · ');
+      if (saved > 0) card(s('report.routing.saved'), money(saved), sub, 'saving');
+      else card(s('report.routing.vsDefault'), saved < 0 ? s('report.routing.more', money(-saved)) : money(0), sub);
     }
 
     const charts = el('div', 'charts');
-    const figure = (title: string, points: CostPoint[], kind: 'day' | 'bar') => {
+    const figure = (id: WebviewStringId, points: CostPoint[], kind: 'day' | 'bar') => {
+      const title = s(id);
       const f = el('figure', 'figure');
       const cap = el('figcaption', '', title);
-      cap.id = `cap-${title.replace(/\W+/g, '-').toLowerCase()}`;
+      // From the English title, so that the id is the same in every language.
+      cap.id = `cap-${WEBVIEW_STRINGS[id].replace(/\W+/g, '-').toLowerCase()}`;
       const svg = kind === 'day' ? dayChart(d, title, points, money) : barChart(d, title, points, money);
       svg.setAttribute('aria-labelledby', cap.id);
       const details = el('details', 'data-details');
-      details.append(el('summary', '', 'Show data'), dataTable(d, title, points, money));
+      details.append(el('summary', '', s('report.showData')), dataTable(d, title, points, money, kind === 'day' ? dayName : undefined));
       f.append(cap, svg, details);
       charts.append(f);
     };
-    figure('Spend by day', data.byDay, 'day');
-    figure('Spend by provider', data.byProvider, 'bar');
-    figure('Spend by model', data.byModel, 'bar');
-    figure('Spend by tier', data.byTier, 'bar');
-    figure('Spend by task', data.byTask, 'bar');
-    figure('Spend by source', data.bySource, 'bar');
-    figure('Spend by workspace', data.byWorkspace, 'bar');
+    figure('report.byDay', data.byDay, 'day');
+    figure('report.byProvider', data.byProvider, 'bar');
+    figure('report.byModel', data.byModel, 'bar');
+    figure('report.byTier', data.byTier.map(tierPoint), 'bar');
+    figure('report.byTask', data.byTask, 'bar');
+    figure('report.bySource', data.bySource, 'bar');
+    figure('report.byWorkspace', data.byWorkspace, 'bar');
     this.body.replaceChildren(period, cards, charts);
-    this.notify(`Cost report updated: ${money(t.cost)} spent${shown !== undefined ? ` in ${shown}` : ''}, ${tiering.sentence}.`);
+    this.notify(shown !== undefined ? s('report.noticeIn', money(t.cost), shown, tiering.sentence) : s('report.notice', money(t.cost), tiering.sentence));
   }
 }

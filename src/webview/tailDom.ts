@@ -8,7 +8,8 @@
  * it safe without a sanitiser pass, which is what made re-showing the tail expensive.
  */
 import type Token from 'markdown-it/lib/token.mjs';
-import { CODE_ACTIONS } from './markdown';
+import { CODE_ACTIONS, codeActionLabel } from './markdown';
+import { s } from './strings';
 
 /** Tags a markdown-it token may become; anything else becomes a neutral container (block) or nothing (inline). */
 const TAGS = new Set([
@@ -66,7 +67,7 @@ function inline(children: readonly Token[], parent: Node, doc: Document): void {
       case 'image': {
         const span = doc.createElement('span');
         span.className = 'md-image';
-        span.textContent = `[image: ${(t.children ?? []).map((c) => c.content).join('')}]`;
+        span.textContent = s('markdown.image', (t.children ?? []).map((c) => c.content).join(''));
         top().appendChild(span);
         break;
       }
@@ -103,7 +104,7 @@ export function codeBlock(code: string, doc: Document, lang = ''): { block: HTML
     b.type = 'button';
     b.className = 'code-action';
     b.dataset.codeAction = a.action;
-    b.textContent = a.label;
+    b.textContent = codeActionLabel(a);
     bar.append(b);
   }
   const pre = doc.createElement('pre');

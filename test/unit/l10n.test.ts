@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { getL10nJson } from '@vscode/l10n-dev';
 import { CATALOGUE } from '../../src/core/messages';
+import { WEBVIEW_STRINGS } from '../../src/shared/protocol/strings';
 
 const root = path.join(__dirname, '..', '..');
 
@@ -99,8 +100,8 @@ describe('Localisable strings', () => {
   it('l10n/bundle.l10n.json holds exactly the strings of the sources (npm run l10n regenerates it)', async () => {
     const files = tsFiles(path.join(root, 'src')).map((f) => ({ contents: readFileSync(f, 'utf8'), extension: '.ts' }));
     const expected = { ...(await getL10nJson(files)) } as Record<string, unknown>;
-    // `npm run l10n` adds core's catalogue templates, which the host formats by template.
-    for (const t of Object.values(CATALOGUE) as string[]) expected[t] ??= t;
+    // `npm run l10n` adds core's catalogue templates and the webviews' strings, which the host translates by template.
+    for (const t of [...Object.values(CATALOGUE), ...Object.values(WEBVIEW_STRINGS)] as string[]) expected[t] ??= t;
     const bundle = JSON.parse(readFileSync(path.join(root, 'l10n', 'bundle.l10n.json'), 'utf8')) as Record<string, unknown>;
     const sorted = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
     assert.deepEqual(sorted(bundle), sorted(expected as Record<string, unknown>));

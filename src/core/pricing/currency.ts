@@ -10,6 +10,16 @@ export interface CurrencySettings {
 
 const DEFAULT_CNY_PER_USD = 7.2;
 
+/**
+ * The display currency: the setting `tierwise.currency.display` when some scope sets it to a currency, else (unset,
+ * or a value that is not a currency) by VS Code's display language: CNY for Chinese ("zh-cn", "zh-tw"…), USD for
+ * every other language.
+ */
+export function displayCurrency(setting: string | undefined, language: string): Currency {
+  if (setting === 'CNY' || setting === 'USD') return setting;
+  return /^zh\b/i.test(language) ? 'CNY' : 'USD';
+}
+
 export function convert(amount: number, from: Currency, to: Currency, cnyPerUsd: number = DEFAULT_CNY_PER_USD): number {
   if (from === to) return amount;
   const rate = cnyPerUsd > 0 && Number.isFinite(cnyPerUsd) ? cnyPerUsd : DEFAULT_CNY_PER_USD;

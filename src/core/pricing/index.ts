@@ -13,7 +13,7 @@ export {
   type PriceChange,
 } from './priceList';
 export { costOf, priceTier, ratesFor, type Cost, type PriceSource, type RateOptions, type Rates } from './cost';
-export { convert, formatMoney, formatMoneyAll, moneyFormatter, toUsd, type CurrencySettings } from './currency';
+export { convert, displayCurrency, formatMoney, formatMoneyAll, moneyFormatter, toUsd, type CurrencySettings } from './currency';
 export { compareTable, estimateCost, promptFileCost, type PromptFileCost, type CompareInput, type CompareRow, type CostEstimate, type EstimateOptions, type TierModels } from './estimate';
 export { NO_WORKSPACE, NO_WORKSPACE_LABEL, makeRecord, usageOf, wasEscalated, type CallSource, type FinishedCall, type LedgerRecord, type Outcome, type RoutingInfo } from './record';
 export { Ledger, nodeLedgerFs, parseLedger, scanLedger, type LedgerFs, type LedgerRecovery } from './ledger';

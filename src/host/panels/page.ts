@@ -13,6 +13,8 @@ export function escapeHtml(s: string): string {
 export interface PageParts {
   /** The document title (plain text; escaped here). */
   title: string;
+  /** The document's language (`vscode.env.language`); "en" when absent. */
+  lang?: string;
   /**
    * The webview's `cspSource` when the page loads its stylesheets and scripts from the extension; absent for a page
    * that loads nothing and runs no script (then only `style` applies).
@@ -41,7 +43,7 @@ export function buildPage(p: PageParts): string {
   ];
   const scripts = (p.scripts ?? []).map((src) => `<script nonce="${n}" src="${escapeHtml(src)}"></script>`);
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeHtml(p.lang || 'en')}">
 <head>
 ${head.join('\n')}
 </head>

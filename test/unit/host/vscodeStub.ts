@@ -25,8 +25,12 @@ export class EventEmitter<T> {
 }
 
 export const l10n = {
-  t: (message: string, ...args: unknown[]): string => message.replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)])),
+  // As VS Code's: a placeholder without an argument stays as it is.
+  t: (message: string, ...args: unknown[]): string => message.replace(/\{(\d+)\}/g, (m, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : m)),
 };
+
+/** VS Code's display language; a test may set it. */
+export const env = { language: 'en' };
 
 const resolver = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
 const original = resolver._resolveFilename;

@@ -51,3 +51,11 @@ describe('webview pages (one builder for every panel)', () => {
     assert.ok(html.includes(`<title>${escapeHtml(hostile)}</title>`));
   });
 });
+
+describe('webview pages: the display language', () => {
+  it('the document says its language; English when none is given', () => {
+    assert.match(buildPage({ title: 't', lang: 'zh-cn', body: '' }), /<html lang="zh-cn">/);
+    assert.match(buildPage({ title: 't', body: '' }), /<html lang="en">/);
+    assert.match(buildPage({ title: 't', lang: '"><x', body: '' }), /<html lang="&quot;&gt;&lt;x">/);
+  });
+});
