@@ -9,7 +9,8 @@ const l10nDir = path.join(__dirname, '..', '..', 'l10n');
  * names, a line that is only a prefix and a placeholder).
  */
 const SAME_AS_ENGLISH: Record<string, readonly string[]> = {
-  'zh-cn': ['Tierwise: {0}', 'Tierwise Auto', '{0}{1}{2}'],
+  // "{0} {1}": a chart point's day and amount, for screen readers.
+  'zh-cn': ['Tierwise: {0}', 'Tierwise Auto', '{0}{1}{2}', '{0} {1}'],
 };
 
 /** The `{0}`, `{1}`… of a string, sorted (a multiset: a placeholder used twice counts twice). */
