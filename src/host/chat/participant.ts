@@ -7,11 +7,10 @@
 import * as vscode from 'vscode';
 import { isRouteError } from '../../core/routing';
 import { PROVIDER_IDS, PROVIDER_LABELS, TIERS, type Tier } from '../../core/types';
-import { Recent } from '../recent';
-import { editorText, rangesText } from '../editors';
+import { Recent } from '../requests';
+import { editorText, rangesText } from '../util';
 import type { Services } from '../services';
-import type { ChatTurns} from './turns';
-import { TurnRefused, type PlannedTurn } from './turns';
+import { type ChatTurns, TurnRefused, type PlannedTurn } from './turns';
 
 export const PARTICIPANT_ID = 'tierwise.chat';
 

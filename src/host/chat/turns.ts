@@ -14,11 +14,10 @@ import type { CallEvent, CallOutcome } from '../../core/resilience/pipeline';
 import { isRouteError, type Route, type RouteInput } from '../../core/routing';
 import { countRequestLocally } from '../../core/tokens/request';
 import { PROVIDER_LABELS, messageText, type ChatMessage, type ChatRequest, type ProviderId, type Tier, type ToolCall } from '../../core/types';
-import { recordCall, type CallEnd } from '../callRecord';
+import { recordCall, type CallEnd, countedRouteInput } from '../requests';
 import { AttemptTimeline } from '../telemetry';
-import { describeError } from '../errors';
+import { describeError } from '../util';
 import type { Services } from '../services';
-import { countedRouteInput } from '../sendChecks';
 
 /** The answer budget of a chat turn unless the caller asks for another (`modelOptions.maxTokens`). */
 export const CHAT_MAX_TOKENS = 4096;

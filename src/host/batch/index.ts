@@ -1,0 +1,1 @@
+export { BatchService, registerBatchCommands } from './service';

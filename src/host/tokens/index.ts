@@ -1,0 +1,1 @@
+export { calibrationDetail, calibrationNote, QwenCalibrationStore } from './calibration';
