@@ -14,7 +14,7 @@ import { showBatchJobs } from './jobsList';
 import { BatchSubmitter, itemCount, type Rerun, type Submitted } from './submit';
 import { BatchWatcher } from './watch';
 import type { Answers } from '../requests';
-import type { Services } from '../services';
+import type { BatchPorts } from './ports';
 
 /** The two batch commands; pending jobs resume polling shortly after start-up. */
 export function registerBatchCommands(batches: BatchService): vscode.Disposable[] {
@@ -42,7 +42,7 @@ export class BatchService implements vscode.Disposable {
   private resumeTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly sub: vscode.Disposable;
 
-  constructor(s: Services, answers: Answers) {
+  constructor(s: BatchPorts, answers: Answers) {
     this.store = new BatchJobStore(s.context.globalState);
     this.submitter = new BatchSubmitter(s, this.store);
     this.watcher = new BatchWatcher(s, this.store, answers);

@@ -10,7 +10,7 @@ import { PROVIDER_LABELS, ZERO_USAGE, type Tier, type Usage } from '../../core/t
 import type { BatchJobRecord, BatchJobStore } from './jobs';
 import { editorText, describeError, loadCalls, currentWorkspace } from '../util';
 import { confirmSpend, countedRouteInput, keyReady } from '../requests';
-import type { Services } from '../services';
+import type { BatchPorts } from './ports';
 
 interface PlannedItem {
   text: string;
@@ -40,7 +40,7 @@ export function itemCount(n: number): string {
 
 export class BatchSubmitter {
   constructor(
-    private readonly s: Services,
+    private readonly s: BatchPorts,
     private readonly store: BatchJobStore,
   ) {}
 

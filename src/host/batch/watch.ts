@@ -11,7 +11,7 @@ import type { BatchJobRecord, BatchJobStore } from './jobs';
 import { itemCount } from './submit';
 import { loadCalls } from '../util';
 import type { Answers } from '../requests';
-import type { Services } from '../services';
+import type { WatchPorts } from './ports';
 import { costOfRecord } from '../telemetry';
 import { serverOf } from '../../core/telemetry';
 import { usageOf } from '../../core/pricing';
@@ -34,7 +34,7 @@ export class BatchWatcher implements vscode.Disposable {
   private disposed = false;
 
   constructor(
-    private readonly s: Pick<Services, 'config' | 'keys' | 'log' | 'pricing' | 'ledger' | 'telemetry'>,
+    private readonly s: WatchPorts,
     private readonly store: BatchJobStore,
     private readonly answers: Answers,
   ) {}

@@ -17,7 +17,7 @@ import { PROVIDER_LABELS, messageText, type ChatMessage, type ChatRequest, type 
 import { recordCall, type CallEnd, countedRouteInput } from '../requests';
 import { AttemptTimeline } from '../telemetry';
 import { describeError } from '../util';
-import type { Services } from '../services';
+import type { ChatPorts } from './ports';
 
 /** The answer budget of a chat turn unless the caller asks for another (`modelOptions.maxTokens`). */
 export const CHAT_MAX_TOKENS = 4096;
@@ -90,7 +90,7 @@ export class ChatTurns implements vscode.Disposable {
   /** Anthropic's count_tokens answers, by model and text (oldest dropped first). */
   private readonly anthropicCounts = new Map<string, number>();
 
-  constructor(private readonly s: Services) {}
+  constructor(private readonly s: ChatPorts) {}
 
   stats(): ChatStats {
     return { ...this.stats_ };

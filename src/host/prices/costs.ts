@@ -4,7 +4,7 @@ import type { CostPoint, CostReportData } from '../../shared/protocol';
 import { PROVIDER_IDS, PROVIDER_LABELS, type ProviderId } from '../../core/types';
 import { isRouteError, routingSavings } from '../../core/routing';
 import { CostReportPanel, escapeHtml as esc, buildPage, StaticPanel, staticPageOptions } from '../panels';
-import type { Services } from '../services';
+import type { CostPorts } from './ports';
 import type { CsvCall } from '../../shared/costCsv';
 import { currentWorkspace } from '../util';
 import { dashscopeBatchSupports } from '../../core/batch/dashscope';
@@ -27,7 +27,7 @@ const SOURCE_LABELS: Record<string, () => string> = {
 const sourceLabel = (source: string): string => SOURCE_LABELS[source]?.() ?? source;
 
 /** "Show Cost Report" and "Compare Costs for Selection". */
-export function registerCostCommands(s: Services): vscode.Disposable[] {
+export function registerCostCommands(s: CostPorts): vscode.Disposable[] {
   const report = CostReportPanel.register(s.context, (workspace) => costReportData(s, workspace), (m) => s.log.warn(m), (workspace) => costReportCalls(s, workspace));
   const compare = new StaticPanel(s.context.extensionUri, {
     viewType: COMPARE_VIEW,
@@ -60,7 +60,7 @@ export function registerCostCommands(s: Services): vscode.Disposable[] {
 }
 
 /** The same request priced on every tier of every configured provider, in the display currency. */
-async function compareHtml(s: Services, text: string, scope: string, languageId: string): Promise<string> {
+async function compareHtml(s: CostPorts, text: string, scope: string, languageId: string): Promise<string> {
   const cfg = s.config();
   const pricing = s.pricing();
   const router = s.router();
@@ -172,7 +172,7 @@ tr.nofit td{opacity:.55}
  * The ledger's records as the cost report's series, in the display currency; `workspace` (a key of the report's
  * `workspaces`) keeps that workspace's records only.
  */
-export async function costReportData(s: Services, workspace?: string): Promise<CostReportData> {
+export async function costReportData(s: CostPorts, workspace?: string): Promise<CostReportData> {
   const ledger = s.ledger();
   await ledger.loaded;
   const all = ledger.all();
@@ -237,7 +237,7 @@ export async function costReportData(s: Services, workspace?: string): Promise<C
 }
 
 /** The calls for the CSV export, oldest first, in the display currency (one workspace's, or all). */
-export async function costReportCalls(s: Services, workspace?: string): Promise<CsvCall[]> {
+export async function costReportCalls(s: CostPorts, workspace?: string): Promise<CsvCall[]> {
   const ledger = s.ledger();
   await ledger.loaded;
   const all = ledger.all();
@@ -284,7 +284,7 @@ function routingSection(records: readonly LedgerRecord[], toDisplay: (usd: numbe
  * What prompt caching saved: reads below the input price minus what cache writes cost above it, per request,
  * signed (a record keeps only the part above zero). Negative when the writes were not read back enough.
  */
-function cacheNetSavingsUsd(records: readonly LedgerRecord[], s: Services): number {
+function cacheNetSavingsUsd(records: readonly LedgerRecord[], s: CostPorts): number {
   let net = 0;
   for (const r of records) {
     if (!r.cacheReadTokens && !r.cacheWriteTokens) continue;
@@ -296,7 +296,7 @@ function cacheNetSavingsUsd(records: readonly LedgerRecord[], s: Services): numb
 }
 
 /** What batch requests saved against the interactive price of the same usage. */
-function batchSavings(records: readonly LedgerRecord[], s: Services): { tokens: number; savedUsd: number } {
+function batchSavings(records: readonly LedgerRecord[], s: CostPorts): { tokens: number; savedUsd: number } {
   let tokens = 0;
   let savedUsd = 0;
   for (const r of records) {
@@ -314,7 +314,7 @@ function batchSavings(records: readonly LedgerRecord[], s: Services): { tokens: 
  * provider's, or OpenAI's when the local endpoint is the active provider). A saving, never a loss: a local model
  * priced above the cloud (tierwise.models) counts as no saving.
  */
-function localSavings(records: readonly LedgerRecord[], s: Services): { requests: number; savedUsd: number } {
+function localSavings(records: readonly LedgerRecord[], s: CostPorts): { requests: number; savedUsd: number } {
   const cfg = s.config().routing.config;
   const cloud: ProviderId = cfg.activeProvider !== 'openaiCompatible' ? cfg.activeProvider : (s.available().find((p) => p !== 'openaiCompatible') ?? 'openai');
   let requests = 0;

@@ -9,7 +9,6 @@ import type { Route } from '../../core/routing';
 import { defaultTierModels } from '../../core/routing/tiers';
 import type { DashScopeRegion } from '../../core/providers/baseUrls';
 import { type ProviderId, type Tier, PROVIDER_LABELS } from '../../core/types';
-import type { PendingRequest } from '../requests';
 import type { Pricing } from './pricing';
 
 /** What the notices need: the catalogue in use, the DashScope region (whose defaults differ) and the clock. */
@@ -52,8 +51,14 @@ export function settingOrigin(provider: ProviderId, tier: Tier): ModelOrigin {
   return { kind: 'setting', key, target };
 }
 
+/** What of a request names its model: a prompt file's own model, or a one-off choice (a `PendingRequest` is one). */
+export interface ModelChoice {
+  prebuilt?: { model?: string; file?: vscode.Uri };
+  override?: { model?: string };
+}
+
 /** The origin of a routed request's model. */
-export function originOf(pending: PendingRequest, route: Route): ModelOrigin {
+export function originOf(pending: ModelChoice, route: Route): ModelOrigin {
   if (pending.prebuilt?.model && pending.prebuilt.file && pending.prebuilt.model === route.model) return { kind: 'promptFile', uri: pending.prebuilt.file };
   if (pending.override?.model && pending.override.model === route.model) return { kind: 'oneOff' };
   return settingOrigin(route.provider, route.tier);

@@ -1,1 +1,2 @@
 export { registerPromptSupport } from './support';
+export type { PromptPorts } from './ports';

@@ -5,10 +5,10 @@ import { type Tier, TIERS } from '../../core/types';
 import { PROMPT_FILE_TASK } from '../config';
 import { registerPromptFiles } from './files';
 import type { RequestService } from '../requests';
-import type { Services } from '../services';
+import type { PromptPorts } from './ports';
 
 /** Prompt files (.prompt.md, .prompty, extra globs): counts, lint and Run, wired to Tierwise's services. */
-export function registerPromptSupport(context: vscode.ExtensionContext, s: Services, requests: RequestService): vscode.Disposable {
+export function registerPromptSupport(context: vscode.ExtensionContext, s: PromptPorts, requests: RequestService): vscode.Disposable {
   const reg = registerPromptFiles(context, {
     countTokens: async (provider, model, text) => {
       const c = await s.tokens().counter().count(provider, model, text);

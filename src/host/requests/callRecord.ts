@@ -5,7 +5,7 @@ import type { Route } from '../../core/routing';
 import type { Tier } from '../../core/types';
 import { gatewayReportedCost } from '../../core/setup/local';
 import { routingInfo } from './answerMeta';
-import type { Services } from '../services';
+import type { RecordPorts } from './ports';
 import { pipelineCall, type AttemptTimeline } from '../telemetry';
 
 export type CallEnd = 'done' | 'cancelled' | 'interrupted' | 'error';
@@ -16,7 +16,7 @@ export function gatewayCost(o: CallOutcome): number | undefined {
 }
 
 export async function recordCall(
-  s: Services,
+  s: RecordPorts,
   route: Route,
   o: CallOutcome,
   end: { outcome: CallEnd; latencyMs: number; source: CallSource; escalatedFrom?: Tier },

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import type { RequestService } from './requests';
-import type { Services } from '../services';
+import type { RequestPorts } from './ports';
 
 /** Editor commands: each builds a request from the selection (or the whole document) and sends it. */
-export function registerEditorCommands(s: Pick<Services, 'router' | 'setCurrentTask'>, requests: RequestService): vscode.Disposable[] {
+export function registerEditorCommands(s: Pick<RequestPorts, 'router' | 'setCurrentTask'>, requests: RequestService): vscode.Disposable[] {
   const direct = (command: string, task: string, title: string) =>
     vscode.commands.registerCommand(command, async () => {
       const pending = requests.fromEditor(task, title);

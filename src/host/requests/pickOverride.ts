@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import type { RouteOverride } from '../../core/routing';
 import { PROVIDER_LABELS, TIERS } from '../../core/types';
-import type { Services } from '../services';
+import type { RequestPorts } from './ports';
 
 /** A quick pick to change tier or model for one request: undefined is automatic, null cancelled. */
-export async function pickOverride(s: Pick<Services, 'config' | 'pricing' | 'available'>): Promise<RouteOverride | undefined | null> {
+export async function pickOverride(s: Pick<RequestPorts, 'config' | 'pricing' | 'available'>): Promise<RouteOverride | undefined | null> {
   const cfg = s.config().routing.config;
   const pricing = s.pricing();
   type Item = vscode.QuickPickItem & { ov?: RouteOverride };

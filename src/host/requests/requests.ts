@@ -11,7 +11,7 @@ import type { CallEvent, CallOutcome } from '../../core/resilience/pipeline';
 import { type ProviderId, PROVIDER_LABELS } from '../../core/types';
 import type { AnswerHandle } from '../panels';
 import type { Answers, PendingRequest } from './pending';
-import type { Services } from '../services';
+import type { RequestPorts } from './ports';
 import { describeError } from '../util';
 import { LARGE_TEXT_BYTES, byteSize, formatSize, requestFromEditor } from './fromEditor';
 import { routeRequest, type Planned } from './routeRequest';
@@ -52,7 +52,7 @@ export class RequestService implements vscode.Disposable {
   private readonly lifecycle: LifecyclePort;
 
   constructor(
-    private readonly s: Services,
+    private readonly s: RequestPorts,
     private readonly answers: Answers,
   ) {
     this.lifecycle = lifecyclePort(s);

@@ -8,7 +8,8 @@ import type { ChatRequest, Tier } from '../../core/types';
 import { byteSize, formatSize } from './fromEditor';
 import type { PendingRequest } from './pending';
 import { HUGE_TEXT_CHARS, countedRouteInput } from './sendChecks';
-import { requestText, type Services } from '../services';
+import type { RequestPorts } from './ports';
+import { requestText } from '../tokens';
 import { AttemptTimeline, pipelineCall } from '../telemetry';
 
 /** A routed request: the route and the input it was routed from (Escalate routes the same input one tier up). */
@@ -18,7 +19,7 @@ export interface Planned {
 }
 
 /** Counts and routes a request; shows the reason a request cannot be sent, before anything is sent. */
-export async function routeRequest(s: Services, pending: PendingRequest): Promise<Planned | undefined> {
+export async function routeRequest(s: RequestPorts, pending: PendingRequest): Promise<Planned | undefined> {
   const router = s.router();
   const own = pending.prebuilt;
   const countText = own ? requestText(own.request) : `${pending.question ?? ''}\n${pending.text}`;
@@ -73,7 +74,7 @@ export async function routeRequest(s: Services, pending: PendingRequest): Promis
  * Judge mode: when the rules are unsure of an auto-routed request, asks the simple-tier model which tier it needs
  * (5 output tokens, 3 s at most, recorded in the ledger as routing overhead). undefined keeps the local decision.
  */
-async function judge(s: Services, route: Route, input: RouteInput, source: CallSource): Promise<{ tier: Tier; model: string } | undefined> {
+async function judge(s: RequestPorts, route: Route, input: RouteInput, source: CallSource): Promise<{ tier: Tier; model: string } | undefined> {
   const auto = route.auto;
   const cfg = s.config().routing.config;
   if (!auto || auto.source !== 'rules' || !needsJudge(cfg.classifier, auto.assessment)) return undefined;

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { RouteInput } from '../../core/routing';
 import { PROVIDER_LABELS, type ProviderId } from '../../core/types';
-import type { Services } from '../services';
+import type { CountPorts, KeyPorts, RequestPorts, SpendPorts } from './ports';
 import { currentWorkspace } from '../util';
 
 const SET_API_KEY = vscode.l10n.t('Set API Key');
@@ -13,7 +13,7 @@ export const HUGE_TEXT_CHARS = 8 * 1024 * 1024;
  * The router's input for a text, counted on the model the route most likely uses (the override's, else the active
  * provider's medium tier), with the budget left.
  */
-export async function countedRouteInput(s: Services, input: Omit<RouteInput, 'inputTokens' | 'remainingBudgetUsd'>, countText: string): Promise<RouteInput> {
+export async function countedRouteInput(s: CountPorts, input: Omit<RouteInput, 'inputTokens' | 'remainingBudgetUsd'>, countText: string): Promise<RouteInput> {
   const cfg = s.config();
   const provider = input.override?.provider ?? cfg.routing.config.activeProvider;
   const model = input.override?.model ?? cfg.routing.config.tiers[provider].medium;
@@ -30,7 +30,7 @@ export async function countedRouteInput(s: Services, input: Omit<RouteInput, 'in
  * formatted estimate and threshold. `subject` names what is sent ("This request", "This batch of 3 requests").
  */
 export async function confirmSpend(
-  s: Services,
+  s: SpendPorts,
   maxUsd: number,
   overThreshold: (max: string, threshold: string) => string,
   otherReasons: readonly string[] = [],
@@ -44,7 +44,7 @@ export async function confirmSpend(
 }
 
 /** The sentences of the confirmation (none: no question). Exported for tests. */
-export function spendReasons(s: Services, maxUsd: number, overThreshold: (max: string, threshold: string) => string, otherReasons: readonly string[] = [], subject = vscode.l10n.t('This request')): string[] {
+export function spendReasons(s: SpendPorts, maxUsd: number, overThreshold: (max: string, threshold: string) => string, otherReasons: readonly string[] = [], subject = vscode.l10n.t('This request')): string[] {
   const cfg = s.config();
   const pricing = s.pricing();
   const reasons: string[] = [];
@@ -78,14 +78,14 @@ export function spendReasons(s: Services, maxUsd: number, overThreshold: (max: s
  * The key step of sending: a missing key offers "Set API Key". true when a key is there (or was just set) and the
  * same request goes on from here; false when the user left it unset.
  */
-export async function keyReady(s: Pick<Services, 'needsKey' | 'keys'>, provider: ProviderId, what = vscode.l10n.t('this request')): Promise<boolean> {
+export async function keyReady(s: KeyPorts, provider: ProviderId, what = vscode.l10n.t('this request')): Promise<boolean> {
   if (!s.needsKey(provider) || (await s.keys.has(provider))) return true;
   const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Tierwise: no API key is set for {0}. Set one to send {1}.', PROVIDER_LABELS[provider], what), SET_API_KEY);
   return choice === SET_API_KEY && (await s.keys.promptAndSet(provider)) !== undefined;
 }
 
 /** After a 401: offers to set the key again. true when a new key was set, so the same request may go once more. */
-export async function keyFixed(keys: Services['keys'], provider: ProviderId): Promise<boolean> {
+export async function keyFixed(keys: RequestPorts['keys'], provider: ProviderId): Promise<boolean> {
   const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Tierwise: {0} rejected the API key.', PROVIDER_LABELS[provider]), SET_API_KEY);
   return choice === SET_API_KEY && (await keys.promptAndSet(provider)) !== undefined;
 }

@@ -18,8 +18,11 @@ import { tierProvider } from '../../core/routing/policy';
 import { listedShutdowns, missingTierModels, ModelLists, type ListedShutdown, type MissingModel, type ModelList, type ModelListTarget } from '../../core/setup/modelLists';
 import type { FetchPort } from '../../core/setup/local';
 import { PROVIDER_IDS, TIERS, type ProviderId, type Tier } from '../../core/types';
-import type { Services } from '../services';
-import { storedPriceList } from '../prices';
+import type { TierwiseConfig } from '../config';
+import { storedPriceList, type Pricing } from '../prices';
+import type { Log } from '../util';
+import type { Destinations } from './destinations';
+import type { KeyStore } from './keys';
 
 /** Where the lists live (global state: the same for every workspace). */
 export const MODEL_LISTS_KEY = 'tierwise.modelLists';
@@ -45,6 +48,19 @@ export interface ListNotice {
 /** How a provider's list is named in sentences ("DashScope's model list"). */
 export const LIST_OWNER: Readonly<Record<ProviderId, string>> = { openai: 'OpenAI', anthropic: 'Anthropic', dashscope: 'DashScope', openaiCompatible: 'the OpenAI-compatible server' };
 
+/** What the model lists take from the services: which providers to ask, where, and when settings change. */
+export interface ModelListPorts {
+  readonly context: vscode.ExtensionContext;
+  readonly log: Log;
+  readonly keys: KeyStore;
+  readonly destinations: Destinations;
+  readonly onDidChangeSettings: vscode.Event<void>;
+  config(): TierwiseConfig;
+  pricingIfLoaded(): Pricing | undefined;
+  available(): ProviderId[];
+  needsKey(id: ProviderId): boolean;
+}
+
 export class ModelListService implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   /** A list was read (or forgotten): the tooltip's notices may have changed. */
@@ -58,7 +74,7 @@ export class ModelListService implements vscode.Disposable {
   private disposed = false;
 
   constructor(
-    private readonly s: Services,
+    private readonly s: ModelListPorts,
     private readonly clock: { now(): number } = systemClock,
     fetchImpl: FetchPort = (url, init) => fetch(url, init),
   ) {

@@ -14,7 +14,7 @@ import { PRICES_STALE_AFTER_DAYS } from '../../core/pricing/priceAge';
 import { PROVIDER_IDS, PROVIDER_LABELS, TIERS, type CallResult, type ChatRequest, type ProviderId, type Tier, type Usage } from '../../core/types';
 import { pipelineCall } from '../telemetry';
 import { loadCalls } from '../util';
-import type { Services } from '../services';
+import type { SetupPorts } from './ports';
 import { lifecyclePort, noticeFor, switchLabel } from '../prices';
 
 const CHECK_VIEW = 'tierwise.checkSetup';
@@ -41,7 +41,7 @@ export class SetupService implements vscode.Disposable {
   lastGeneral: CheckItem[] = [];
   private readonly subs: vscode.Disposable[] = [];
 
-  constructor(private readonly s: Services) {
+  constructor(private readonly s: SetupPorts) {
     this.subs.push(
       vscode.commands.registerCommand('tierwise.checkSetup', () => this.check()),
       vscode.commands.registerCommand('tierwise.findLocalModels', (arg?: unknown) => this.findLocalModels(parseFindArg(arg))),

@@ -4,7 +4,7 @@ import type { TokenCount } from '../../core/tokens/client';
 import { TIERS } from '../../core/types';
 import { gatewayBudget, serverTokenCount, type GatewayBudget } from '../../core/setup/local';
 import { editorText, rangesText, currentWorkspace } from '../util';
-import type { Services } from '../services';
+import type { StatusPorts } from './ports';
 import type { ChatStats } from '../chat';
 import { DocumentTokens } from './documentTokens';
 import { appendListNotices } from '../setup';
@@ -65,7 +65,7 @@ export class StatusBar implements vscode.Disposable {
   /** Deprecated and retired tier models, from the catalogue in use. */
   private readonly lifecycle: LifecyclePort;
 
-  constructor(private readonly s: Services) {
+  constructor(private readonly s: StatusPorts) {
     this.lifecycle = lifecyclePort(s);
     this.documents = new DocumentTokens(() => this.s.tokens().counter());
     this.subs.push(this.documents);
