@@ -30,7 +30,7 @@ export function registerBatchCommands(batches: BatchService): vscode.Disposable[
 /** Delay after activation before pending jobs are polled again (the calls bundle loads then, not during activate). */
 const RESUME_DELAY_MS = 3000;
 
-/** Batch jobs: submitted (batchSubmit.ts), followed to their results (batchWatch.ts), listed (batchJobsList.ts). */
+/** Batch jobs: submitted (submit.ts), followed to their results (watch.ts), listed (jobsList.ts). */
 export class BatchService implements vscode.Disposable {
   readonly store: BatchJobStore;
   private readonly submitter: BatchSubmitter;

@@ -1,5 +1,5 @@
 /**
- * Submitting a batch: the items of the editor's text (one rule with every command, see editors.ts), the task, then
+ * Submitting a batch: the items of the editor's text (one rule with every command, see util/editors.ts), the task, then
  * count → route → confirm → key → destination → submit, each step returning here.
  */
 import * as vscode from 'vscode';

@@ -121,7 +121,7 @@ export class StatusBar implements vscode.Disposable {
       return;
     }
     const doc = editor.document;
-    // The text every command would send (editors.ts): the selections that hold text, else the whole document.
+    // The text every command would send (util/editors.ts): the selections that hold text, else the whole document.
     const sent = editorText(editor);
     const scope = sent.scope;
     const cfg = this.s.config().routing.config;

@@ -1,6 +1,6 @@
 /**
  * OpenTelemetry export, off until `tierwise.telemetry.otlpEndpoint` is set in the user's settings. This file never
- * imports the SDK: the exporter lives in dist/telemetry.js (src/core/telemetry/otel.ts), loaded through lazy.ts when
+ * imports the SDK: the exporter lives in dist/telemetry.js (src/core/telemetry/otel.ts), loaded through util/lazy.ts when
  * export is on and the first call has ended, never during activation. `record` is synchronous and returns at once;
  * nothing on a request's path waits for the collector.
  */
