@@ -27,6 +27,15 @@ export default tseslint.config(
     },
   },
   {
+    // The host's parts (src/host/<part>/) meet at their index.ts: another part is imported as '../<part>', never a file in it.
+    files: ['src/host/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['./*/*', '../*/*', '!../../**', '!../core/**', '!../shared/**'], message: "Import another part of src/host through its index ('../<part>')." }],
+      }],
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly', __dirname: 'readonly' } },
   },

@@ -1,23 +1,14 @@
 import * as vscode from 'vscode';
-import { switchFromTooltip } from './modelLifecycle';
-import { registerEditorCommands } from './commands';
-import { DisposableStore } from './disposable';
-import { KeyStore } from './keys';
-import { Log } from './log';
-import { AnswerPanel } from './panels/answerPanel';
+import { switchFromTooltip, registerCostCommands, PriceUpdater, registerUpdatePrices } from './prices';
+import { registerEditorCommands, registerLearnedRoutingCommands, RequestService } from './requests';
+import { DisposableStore, Log, sdkBundleUse, telemetryBundleLoaded } from './util';
+import { KeyStore, SetupService } from './setup';
+import { AnswerPanel } from './panels';
 import { BatchService, registerBatchCommands } from './batch';
-import { registerCostCommands } from './costs';
-import { registerPromptSupport } from './promptSupport';
-import { registerLearnedRoutingCommands } from './learnedRouting';
-import { RequestService } from './requests';
+import { registerPromptSupport } from './prompts';
 import { Services } from './services';
-import { sdkBundleUse, telemetryBundleLoaded } from './lazy';
-import { StatusBar } from './statusBar';
-import { PriceUpdater, registerUpdatePrices } from './updatePrices';
-import { SetupService } from './setup';
-import { ChatTurns } from './chat/turns';
-import { CHAT_VENDOR, TierwiseChatProvider } from './chat/provider';
-import { TierwiseParticipant, registerChatParticipant } from './chat/participant';
+import { StatusBar } from './status';
+import { ChatTurns, CHAT_VENDOR, TierwiseChatProvider, TierwiseParticipant, registerChatParticipant } from './chat';
 
 /** The extension's composition root: owns every service and registration, disposed as one. */
 export class Tierwise implements vscode.Disposable {

@@ -1,61 +1,18 @@
 import * as vscode from 'vscode';
-import type { Route } from '../core/routing';
-import { Router } from '../core/routing';
+import { type Route, Router } from '../core/routing';
 import type { CallRunner } from '../core/resilience/pipeline';
 import { systemClock } from '../core/clock';
-import { messageText, toolsText, type ChatRequest, type ProviderId } from '../core/types';
-import { TokenCounter, WorkerBackend, type TokenCount } from '../core/tokens/client';
+import type { ChatRequest, ProviderId } from '../core/types';
 import type { Provider } from '../core/providers';
 import { readConfig, type TierwiseConfig } from './config';
-import { Destinations, SettingsReporter } from './destinations';
-import type { KeyStore } from './keys';
-import { loadCalls, onCallsLoaded } from './lazy';
+import { Destinations, SettingsReporter, type KeyStore, ModelListService } from './setup';
+import { loadCalls, onCallsLoaded, type Log, EditorTracker } from './util';
 import { providerNeedsKey } from '../core/providers/baseUrls';
-import type { Log } from './log';
-import { Pricing } from './pricing';
-import { Budget, Ledger } from './ledger';
+import { Pricing, Budget, Ledger, storedPriceList } from './prices';
 import { takeTurns } from '../core/resilience/turns';
-import { LearnedRoutingStore } from './learnedRouting';
-import { storedPriceList } from './updatePrices';
-import { EditorTracker } from './editors';
-import { ModelListService } from './modelLists';
-import { QwenCalibrationStore } from './calibration';
-import type { CalibrationSource } from '../core/tokens/calibration';
+import { LearnedRoutingStore } from './requests';
+import { QwenCalibrationStore, Tokens, requestText } from './tokens';
 import { Telemetry } from './telemetry';
-
-/** Token counting for the host: a worker-backed counter, started on first use. */
-export class Tokens implements vscode.Disposable {
-  private counter_: TokenCounter | undefined;
-  constructor(
-    private readonly workerPath: string,
-    private readonly log: Log,
-    /** Corrections of the estimates for DashScope models without a local tokenizer. */
-    private readonly calibration?: CalibrationSource,
-  ) {}
-
-  counter(): TokenCounter {
-    if (!this.counter_) {
-      const backend = new WorkerBackend(this.workerPath, {
-        onReady: (enc, ms) => this.log.info(`tokenizer ${enc} ready in ${ms.toFixed(0)} ms`),
-      });
-      this.counter_ = new TokenCounter(backend, this.calibration);
-    }
-    return this.counter_;
-  }
-
-  /** The best count available without waiting long: exact when the encoder is loaded, else an estimate. */
-  async countBest(provider: ProviderId, model: string, text: string): Promise<TokenCount> {
-    const c = this.counter();
-    if (c.isReady(provider, model)) return c.count(provider, model, text);
-    const timeout = new Promise<undefined>((r) => setTimeout(() => r(undefined), 1500));
-    const exact = await Promise.race([c.count(provider, model, text).catch(() => undefined), timeout]);
-    return exact ?? c.approximate(provider, model, text);
-  }
-
-  dispose(): void {
-    void this.counter_?.dispose();
-  }
-}
 
 /**
  * The services behind the commands, created on first use so that activation stays cheap.
@@ -303,8 +260,4 @@ export class Services implements vscode.Disposable {
     this.tokens_.dispose();
     this.telemetry.dispose();
   }
-}
-
-export function requestText(req: Pick<ChatRequest, 'system' | 'messages' | 'tools'>): string {
-  return [toolsText(req.tools), req.system ?? '', ...req.messages.map(messageText)].join('\n');
 }

@@ -6,8 +6,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { Log } from '../../src/host/log';
-import { Ledger } from '../../src/host/ledger';
+import type { Log } from '../../src/host/util/log';
+import { Ledger } from '../../src/host/prices/ledger';
 import { captureMessages, fakeRequests, fakeReset, setting, tierwise, until } from './helpers';
 
 function workspaceFile(name: string): vscode.Uri {

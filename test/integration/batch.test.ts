@@ -1,11 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { REASONING_ROOM_TOKENS } from '../../src/core/providers/reasoning';
 import * as vscode from 'vscode';
-import { workspaceIdOf } from '../../src/host/workspace';
-import { Catalogue, costOf } from '../../src/core/pricing';
+import { workspaceIdOf } from '../../src/host/util/workspace';
+import { Catalogue, costOf, type LedgerRecord } from '../../src/core/pricing';
 import { DEFAULT_TASKS } from '../../src/core/routing';
 import type { ProviderId, Usage } from '../../src/core/types';
-import type { LedgerRecord } from '../../src/core/pricing';
 import { countTokens, defaultAnswer, outputTokensOf } from '../fake-provider/server';
 import { fakeRequests, fakeReset, setting, tierwise, until } from './helpers';
 

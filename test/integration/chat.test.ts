@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { LedgerRecord } from '../../src/core/pricing';
-import { costReportData } from '../../src/host/costs';
+import { costReportData } from '../../src/host/prices/costs';
 import type { ProviderId } from '../../src/core/types';
 import type { RecordedRequest } from '../fake-provider/server';
 import { fakeEnqueue, fakeRequests, fakeReset, fakeUrl, screenshot, setting, tierwise, until } from './helpers';

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { IntervalHistogram } from 'node:perf_hooks';
 import type { ProviderId } from '../../src/core/types';
-import type { PendingRequest } from '../../src/host/requests';
+import type { PendingRequest } from '../../src/host/requests/requests';
 import { countTokens } from '../fake-provider/server';
 import { fakeRequests, fakeReset, fakeUrl, setting, tierwise } from './helpers';
 

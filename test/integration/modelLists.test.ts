@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { FAKE_MODELS } from '../fake-provider/server';
-import { MODEL_LISTS_KEY } from '../../src/host/modelLists';
+import { MODEL_LISTS_KEY } from '../../src/host/setup/modelLists';
 import { fakeRequests, fakeReset, setting, tierwise, until } from './helpers';
 
 const KEY = 'sk-test-model-lists-dashscope-0123456789';

@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { DisposableStore } from '../../src/host/disposable';
+import type { DisposableStore } from '../../src/host/util/disposable';
 import { ChannelPanel, StaticPanel } from '../../src/host/panels/panelHost';
 import { staticPageOptions } from '../../src/host/panels/html';
 import { parseReportViewMessage, type HostToReportView, type ReportViewToHost } from '../../src/shared/protocol/report';

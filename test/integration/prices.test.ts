@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { priceListUrl } from '../../src/host/updatePrices';
+import { priceListUrl } from '../../src/host/prices/updatePrices';
 import { fakeUrl, setting, tierwise } from './helpers';
 
 const FIXTURE = path.resolve(__dirname, '..', '..', '..', 'test', 'unit', 'pricing', 'fixtures', 'litellm-prices.json');

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { DEFAULT_TASKS } from '../../src/core/routing';
 import { countTokens, defaultAnswer, outputTokensOf } from '../fake-provider/server';
 import { fakeRequests, fakeReset, openFixture, setting, tierwise, until } from './helpers';
-import { spendReasons } from '../../src/host/sendChecks';
+import { spendReasons } from '../../src/host/requests/sendChecks';
 
 const KEY = 'sk-test-integration-0123456789abcdef';
 

@@ -2,9 +2,9 @@ import * as assert from 'node:assert/strict';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { costReportCalls, costReportData } from '../../src/host/costs';
-import { escapeMarkdown } from '../../src/host/statusBar';
-import { workspaceIdOf } from '../../src/host/workspace';
+import { costReportCalls, costReportData } from '../../src/host/prices/costs';
+import { escapeMarkdown } from '../../src/host/status/statusBar';
+import { workspaceIdOf } from '../../src/host/util/workspace';
 import type { CostReportData } from '../../src/shared/protocol/report';
 import { answerAfter, fakeRequests, fakeReset, openFixture, setting, tierwise, until, workspaceSetting } from './helpers';
 

@@ -18,7 +18,10 @@
 import type { CallOutcome } from '../resilience/pipeline';
 import type { ChatRequest } from '../types';
 import { countPlan, type TokenCounter } from './client';
+import type { CalibrationSource, Correction } from './correction';
 import { countRequestLocally } from './request';
+
+export type { CalibrationSource, Correction } from './correction';
 
 /** Samples kept per model (the most recent). */
 export const MAX_SAMPLES = 50;
@@ -31,25 +34,6 @@ export const MAX_MODELS = 32;
  * (an image, a provider-side prompt) or a misreport: it is left out.
  */
 export const MAX_RATIO = 3;
-
-/** How the estimates of one model are corrected. */
-export interface Correction {
-  /** Multiply the estimate by this (1 while uncalibrated). */
-  factor: number;
-  /** Calls measured for this model (at most MAX_SAMPLES). */
-  samples: number;
-  /** At least MIN_SAMPLES calls measured: `factor` applies and `error` says how far off the result is. */
-  calibrated: boolean;
-  /** 90th percentile of the leave-one-out relative error of the corrected estimate (0.04: ±4%); set when calibrated. */
-  error?: number;
-  /** Mean of the same errors; set when calibrated. */
-  meanError?: number;
-}
-
-/** What counting asks of a calibration: the correction for a model (TokenCounter's port). */
-export interface CalibrationSource {
-  correction(model: string): Correction;
-}
 
 /** One measured call: Tierwise's estimate of its input and the input tokens the provider reported. */
 export type Sample = readonly [estimate: number, reported: number];

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { ProviderId } from '../types';
 import type { TextEdit } from './chunks';
 import { UnknownDocumentError } from './errors';
-import type { CalibrationSource, Correction } from './calibration';
+import type { CalibrationSource, Correction } from './correction';
 import { encodingForModel, qwenVocabularyOf, type EncodingName } from './encodings';
 import { estimateTokens } from './estimate';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol';

@@ -7,11 +7,10 @@
 import * as vscode from 'vscode';
 import { isRouteError } from '../../core/routing';
 import { PROVIDER_IDS, PROVIDER_LABELS, TIERS, type Tier } from '../../core/types';
-import { Recent } from '../recent';
-import { editorText, rangesText } from '../editors';
-import type { Services } from '../services';
-import type { ChatTurns} from './turns';
-import { TurnRefused, type PlannedTurn } from './turns';
+import { Recent } from '../requests';
+import { editorText, rangesText } from '../util';
+import type { ChatPorts } from './ports';
+import { type ChatTurns, TurnRefused, type PlannedTurn } from './turns';
 
 export const PARTICIPANT_ID = 'tierwise.chat';
 
@@ -36,7 +35,7 @@ interface ParticipantMeta {
 }
 
 /** The text a request is about: the referenced files (or ranges, or values), else the editor's selection. */
-async function requestText(s: Services, request: vscode.ChatRequest): Promise<{ text: string; languageId?: string; fileName?: string } | undefined> {
+async function requestText(s: ChatPorts, request: vscode.ChatRequest): Promise<{ text: string; languageId?: string; fileName?: string } | undefined> {
   const parts: string[] = [];
   let languageId: string | undefined;
   let fileName: string | undefined;
@@ -69,7 +68,7 @@ export class TierwiseParticipant {
   private seq = 0;
 
   constructor(
-    private readonly s: Services,
+    private readonly s: ChatPorts,
     private readonly turns: ChatTurns,
   ) {}
 

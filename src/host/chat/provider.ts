@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { AUTO_MODEL_ID, chatModels, type ChatModelSpec } from '../../core/chat/models';
 import { PROVIDER_LABELS, type Tier } from '../../core/types';
-import type { Services } from '../services';
+import type { ChatPorts } from './ports';
 import { messageCountText, toChatMessages, toToolChoice, toToolDefinitions } from './convert';
 import type { ChatTurns} from './turns';
 import { TurnRefused } from './turns';
@@ -33,7 +33,7 @@ export class TierwiseChatProvider implements vscode.LanguageModelChatProvider<Ti
   private readonly subs: vscode.Disposable[] = [];
 
   constructor(
-    private readonly s: Services,
+    private readonly s: ChatPorts,
     private readonly turns: ChatTurns,
   ) {
     this.subs.push(

@@ -14,11 +14,10 @@ import type { CallEvent, CallOutcome } from '../../core/resilience/pipeline';
 import { isRouteError, type Route, type RouteInput } from '../../core/routing';
 import { countRequestLocally } from '../../core/tokens/request';
 import { PROVIDER_LABELS, messageText, type ChatMessage, type ChatRequest, type ProviderId, type Tier, type ToolCall } from '../../core/types';
-import { recordCall, type CallEnd } from '../callRecord';
+import { recordCall, type CallEnd, countedRouteInput } from '../requests';
 import { AttemptTimeline } from '../telemetry';
-import { describeError } from '../errors';
-import type { Services } from '../services';
-import { countedRouteInput } from '../sendChecks';
+import { describeError } from '../util';
+import type { ChatPorts } from './ports';
 
 /** The answer budget of a chat turn unless the caller asks for another (`modelOptions.maxTokens`). */
 export const CHAT_MAX_TOKENS = 4096;
@@ -91,7 +90,7 @@ export class ChatTurns implements vscode.Disposable {
   /** Anthropic's count_tokens answers, by model and text (oldest dropped first). */
   private readonly anthropicCounts = new Map<string, number>();
 
-  constructor(private readonly s: Services) {}
+  constructor(private readonly s: ChatPorts) {}
 
   stats(): ChatStats {
     return { ...this.stats_ };

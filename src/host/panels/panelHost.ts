@@ -6,7 +6,7 @@
  * the bundled page and the typed channel to it (answer panel, cost report).
  */
 import * as vscode from 'vscode';
-import { DisposableStore } from '../disposable';
+import { DisposableStore } from '../util';
 import { WebviewChannel } from './channel';
 import { webviewHtml, webviewOptions } from './html';
 

@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import type { PromptAnalyzer, ModelCost, PromptStats } from './analysis';
-import type { ParseCache } from './documents';
-import { toRange } from './documents';
-import { calibrationNote } from '../calibration';
+import { type ParseCache, toRange } from './documents';
+import { calibrationNote } from '../tokens';
 
 export const RUN_COMMAND = 'tierwise.runPromptFile';
 

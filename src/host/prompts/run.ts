@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
-import type { PromptFile } from '../../core/prompts';
-import { renderPrompt, SELECTION_VARIABLE, toChatRequest } from '../../core/prompts';
-import { editorText, rangesText } from '../editors';
+import { type PromptFile, renderPrompt, SELECTION_VARIABLE, toChatRequest } from '../../core/prompts';
+import { editorText, rangesText } from '../util';
 import type { PromptDeps, PromptRunRequest } from './deps';
 import type { ParseCache } from './documents';
 

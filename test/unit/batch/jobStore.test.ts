@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { BATCH_JOBS_STATE_KEY, BatchJobStore, type BatchJobRecord, type StatePort } from '../../../src/host/batchJobs';
+import { BATCH_JOBS_STATE_KEY, BatchJobStore, type BatchJobRecord, type StatePort } from '../../../src/host/batch/jobs';
 
 class MemoryState implements StatePort {
   readonly data = new Map<string, unknown>();

@@ -1,12 +1,12 @@
 import './vscodeStub';
 import assert from 'node:assert/strict';
-import { CALIBRATION_KEY, QwenCalibrationStore, calibrationDetail, calibrationNote } from '../../../src/host/calibration';
+import { CALIBRATION_KEY, QwenCalibrationStore, calibrationDetail, calibrationNote } from '../../../src/host/tokens/calibration';
 import { TokenCounter } from '../../../src/core/tokens/client';
 import { InProcessBackend } from '../../../src/core/tokens/inprocess';
 import { countRequestLocally } from '../../../src/core/tokens/request';
 import type { CallOutcome } from '../../../src/core/resilience/pipeline';
 import type { ChatRequest, Usage } from '../../../src/core/types';
-import type { Log } from '../../../src/host/log';
+import type { Log } from '../../../src/host/util/log';
 
 /** A Memento in memory (global state). */
 class FakeMemento {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Recent } from '../../../src/host/recent';
+import { Recent } from '../../../src/host/requests/recent';
 
 describe('host / Recent: the requests Retry and Escalate can still run', () => {
   it('keeps the latest entries up to its limit and drops the oldest', () => {

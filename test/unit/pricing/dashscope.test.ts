@@ -4,7 +4,7 @@ import { fromOpenAIUsage } from '../../../src/core/providers/usage';
 import { DASHSCOPE_BASE_URLS, DEFAULT_DASHSCOPE_REGION, dashscopeRegionFrom, defaultBaseUrl } from '../../../src/core/providers/baseUrls';
 import { defaultRoutingConfig } from '../../../src/core/routing/config';
 import { Router, isRouteError } from '../../../src/core/routing/router';
-import { overridesFromSettings } from '../../../src/host/pricing';
+import { overridesFromSettings } from '../../../src/host/prices/pricing';
 
 const close = (a: number, b: number, msg?: string) => assert.ok(Math.abs(a - b) < 1e-12, `${msg ?? ''} ${a} != ${b}`);
 const M = 1e6;

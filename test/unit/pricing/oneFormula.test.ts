@@ -8,7 +8,7 @@ import { makeRecord, promptFileCost, toUsd, type Catalogue } from '../../../src/
 import { defaultRoutingConfig } from '../../../src/core/routing/config';
 import { Router, isRouteError } from '../../../src/core/routing/router';
 import type { Usage } from '../../../src/core/types';
-import { Pricing } from '../../../src/host/pricing';
+import { Pricing } from '../../../src/host/prices/pricing';
 import type { TierwiseConfig } from '../../../src/host/config';
 
 const RATE = 7.2;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { ProviderError } from '../../../src/core/errors';
 import { toProviderError, type AttemptContext, type Failure } from '../../../src/core/providers/errorMapping';
-import { describeError } from '../../../src/host/errors';
+import { describeError } from '../../../src/host/util/errors';
 
 const ctx = (over: Partial<AttemptContext> = {}): AttemptContext => ({
   provider: 'openai',

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { Catalogue } from '../../../src/core/pricing';
 import { defaultRoutingConfig } from '../../../src/core/routing/config';
-import { Pricing } from '../../../src/host/pricing';
+import { Pricing } from '../../../src/host/prices/pricing';
 import type { TierwiseConfig } from '../../../src/host/config';
 
 /** The settings Pricing reads, for an OpenAI-compatible endpoint at `baseUrl` whose tiers name `models`. */

@@ -1,0 +1,2 @@
+export { BatchService, registerBatchCommands } from './service';
+export type { BatchPorts, WatchPorts } from './ports';

@@ -1,0 +1,2 @@
+export { StatusBar } from './statusBar';
+export type { StatusPorts } from './ports';

@@ -1,0 +1,1 @@
+export { AttemptTimeline, costOfRecord, pipelineCall, Telemetry } from './telemetry';

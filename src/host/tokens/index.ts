@@ -1,0 +1,2 @@
+export { calibrationDetail, calibrationNote, QwenCalibrationStore } from './calibration';
+export { Tokens, requestText } from './counting';
