@@ -6,6 +6,7 @@ import { checkModelSettings } from '../core/modelSettings';
 import { resolveWorkspaceSettings, workspaceValue, type Destination, type WithheldDestination } from '../core/destinations';
 import { resolveResilienceSettings, type ResilienceSettings, type ProviderLimitSettings } from '../core/resilience/settings';
 import type { DashScopeRegion } from '../core/providers/baseUrls';
+import { localize } from './l10n';
 
 /** Everything Tierwise reads from `tierwise.*`, validated once per change. */
 export interface TierwiseConfig {
@@ -105,7 +106,7 @@ export function readConfig(trust: ConfigTrust = NO_APPROVALS): TierwiseConfig {
     withheld: ws.withheld,
     workspaceRouting: ws.workspaceRouting,
     loosened: ws.loosened,
-    problems: [...routing.problems, ...ws.problems, ...models.problems, ...workspaceModels.problems],
+    problems: [...routing.problems, ...ws.problems, ...models.problems.map(localize), ...workspaceModels.problems.map(localize)],
     dashscopeRegion: ws.dashscopeRegion,
     currency: { display, cnyPerUsd: ws.cnyPerUsd },
     confirmAboveUsd: ws.confirmAboveUsd,

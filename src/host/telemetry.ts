@@ -19,6 +19,7 @@ import {
   type TelemetrySettings,
 } from '../core/telemetry';
 import type { LedgerRecord } from '../core/pricing';
+import { localize } from './l10n';
 import { loadTelemetry } from './lazy';
 import type { Log } from './log';
 import type { Pricing } from './pricing';
@@ -62,7 +63,7 @@ export class Telemetry implements vscode.Disposable {
       const c = vscode.workspace.getConfiguration('tierwise.telemetry');
       const s = (this.settings_ = resolveTelemetrySettings((k) => c.inspect(k)));
       for (const k of s.ignored) this.log.warn(`${k}: the workspace value is ignored; telemetry settings are read from your user settings only`);
-      for (const p of s.problems) this.log.warn(p);
+      for (const p of s.problems) this.log.warn(localize(p));
     }
     return this.settings_;
   }
