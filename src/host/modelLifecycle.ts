@@ -10,6 +10,7 @@ import { defaultTierModels } from '../core/routing/tiers';
 import type { DashScopeRegion } from '../core/providers/baseUrls';
 import type { ProviderId, Tier } from '../core/types';
 import { PROVIDER_LABELS } from '../core/types';
+import { localize } from './l10n';
 import type { PendingRequest } from './pending';
 import type { Pricing } from './pricing';
 
@@ -31,7 +32,8 @@ export function lifecyclePort(s: { pricing(): Pricing; config(): { dashscopeRegi
  */
 export function noticeFor(port: LifecyclePort, provider: ProviderId, model: string): ModelNotice | undefined {
   const today = isoDay((port.now ?? Date.now)());
-  return modelNotice(port.pricing().entries, provider, model, today, (e) => defaultTierModels(port.region())[provider][e.tier]);
+  const n = modelNotice(port.pricing().entries, provider, model, today, (e) => defaultTierModels(port.region())[provider][e.tier]);
+  return n && { ...n, message: localize(n.text) };
 }
 
 /** Where a routed model came from, so that Switch writes the same place. */

@@ -53,4 +53,21 @@ export const ERRORS_MESSAGES = {
   'errors.shown.missingKey': 'No API key is set for {0}. Run "Tierwise: Set API Key…".',
   'errors.shown.partialKept': '{0} The partial answer is kept.',
   'errors.shown.requestId': '{0} (request id {1})',
+  // Budgets (the status bar, the warning after a call).
+  'errors.budget.overDaily': 'Over the daily budget: {0} of {1} ({2}%).',
+  'errors.budget.overMonthly': 'Over the monthly budget: {0} of {1} ({2}%).',
+  'errors.budget.overWorkspace': "Over this workspace's monthly budget: {0} of {1} ({2}%).",
+  'errors.budget.warnDaily': '{0}% of the daily budget used: {1} of {2}.',
+  'errors.budget.warnMonthly': '{0}% of the monthly budget used: {1} of {2}.',
+  'errors.budget.warnWorkspace': "{0}% of this workspace's monthly budget used: {1} of {2}.",
+  'errors.budget.used': 'Budget: {0}% used.',
+  // Model lifecycle notices (a tier model deprecated or retired).
+  'errors.lifecycle.retired': '{0} was retired by {1}: requests to it fail.',
+  'errors.lifecycle.retiredOn': '{0} was retired by {1} on {2}: requests to it fail.',
+  'errors.lifecycle.deprecated': '{0} is deprecated by {1}.',
+  'errors.lifecycle.deprecatedUntil': '{0} is deprecated by {1} and stops answering on {2}.',
+  'errors.lifecycle.recommends': '{0} {1} recommends {2} instead.',
+  'errors.lifecycle.currentModel': "{0} Tierwise's current {1} model is {2}.",
+  'errors.lifecycle.platformDashscope': 'Alibaba Cloud Model Studio',
+  'errors.lifecycle.platformCompatible': 'the OpenAI-compatible server',
 } as const;
