@@ -12,6 +12,7 @@ import { PROVIDER_LABELS, ZERO_USAGE, type Tier, type Usage } from '../core/type
 import type { BatchJobRecord, BatchJobStore } from './batchJobs';
 import { editorText } from './editors';
 import { describeError } from './errors';
+import { localize } from './l10n';
 import { loadCalls } from './lazy';
 import { confirmSpend, countedRouteInput, keyReady } from './sendChecks';
 import type { Services } from './services';
@@ -155,7 +156,7 @@ export class BatchSubmitter {
       // DashScope's Batch API takes a region-dependent list of models: refuse others before anything is sent.
       const why = loadCalls().dashscopeBatchRefusal(lead.model, this.s.config().dashscopeRegion);
       if (why) {
-        void vscode.window.showErrorMessage(`Tierwise: ${why}`);
+        void vscode.window.showErrorMessage(`Tierwise: ${localize(why)}`);
         return undefined;
       }
     }

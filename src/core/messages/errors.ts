@@ -70,4 +70,23 @@ export const ERRORS_MESSAGES = {
   'errors.lifecycle.currentModel': "{0} Tierwise's current {1} model is {2}.",
   'errors.lifecycle.platformDashscope': 'Alibaba Cloud Model Studio',
   'errors.lifecycle.platformCompatible': 'the OpenAI-compatible server',
+  // Batch jobs.
+  'errors.batch.notSent': 'Batch not sent: {0}',
+  'errors.batch.empty': 'it has no requests.',
+  'errors.batch.tooMany': '{0} requests, more than the {1} allowed.',
+  'errors.batch.badId': "custom id \"{0}\" must be 1-64 letters, digits, '_' or '-'.",
+  'errors.batch.duplicateId': 'custom id "{0}" is used twice.',
+  'errors.batch.wrongProvider': 'request "{0}" is for {1}, not {2}.',
+  'errors.batch.maxTokens': 'request "{0}" needs maxTokens of at least 1.',
+  'errors.batch.noMessages': 'request "{0}" has no messages.',
+  'errors.batch.oneModelOpenai': 'an OpenAI batch takes one model per batch, got {0}.',
+  'errors.batch.oneModelDashscope': 'a DashScope batch takes one model per batch, got {0}.',
+  'errors.batch.tooLarge': '{0} MB, more than the {1} MB allowed.',
+  'errors.batch.dashscopeRegion':
+    "DashScope's Batch API is not offered for the {0} region here. Set tierwise.providers.dashscope.region to china or international (with a key of that region), or use Run Task on Selection.",
+  'errors.batch.dashscopeModel':
+    "DashScope's Batch API in the {0} region does not take {1}; it takes {2}. Pick one of them for the tier (tierwise.tiers.dashscope.*), or use Run Task on Selection.",
+  'errors.batch.waitTimeout': 'Batch {0} did not finish within {1} minutes of waiting; it may still finish later.',
+  'errors.batch.stoppedWaiting': 'Stopped waiting for the batch.',
+  'errors.batch.notFinished': 'Batch {0} has not finished yet ({1}).',
 } as const;
