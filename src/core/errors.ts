@@ -1,4 +1,5 @@
-import type { ProviderId, Usage } from './types';
+import { english, msg, type Message } from './messages';
+import { PROVIDER_LABELS, type ProviderId, type Usage } from './types';
 
 /**
  * What went wrong, in terms a user (and the retry policy) can act on.
@@ -24,9 +25,8 @@ export type ErrorKind =
   | 'aborted' // the user cancelled
   | 'unknown';
 
-export interface ProviderErrorInit {
+interface ProviderErrorFields {
   kind: ErrorKind;
-  message: string;
   provider: ProviderId;
   model?: string;
   status?: number;
@@ -42,6 +42,9 @@ export interface ProviderErrorInit {
   cause?: unknown;
 }
 
+/** The message as English text, or as a catalogue message (then `message` defaults to its English). */
+export type ProviderErrorInit = ProviderErrorFields & ({ message: string; text?: Message } | { message?: string; text: Message });
+
 export class ProviderError extends Error {
   readonly kind: ErrorKind;
   readonly provider: ProviderId;
@@ -52,9 +55,12 @@ export class ProviderError extends Error {
   readonly code?: string;
   partialText?: string;
   usage?: Usage;
+  /** The message as a catalogue message, for the host to show in the display language (`message` is its English). */
+  readonly text?: Message;
 
   constructor(init: ProviderErrorInit) {
-    super(init.message, init.cause !== undefined ? { cause: init.cause } : undefined);
+    super(init.message ?? english(init.text!), init.cause !== undefined ? { cause: init.cause } : undefined);
+    if (init.text) this.text = init.text;
     this.name = 'ProviderError';
     this.kind = init.kind;
     this.provider = init.provider;
@@ -70,4 +76,57 @@ export class ProviderError extends Error {
 
 export function isProviderError(e: unknown): e is ProviderError {
   return e instanceof ProviderError;
+}
+
+/** What the user is shown for a provider error: the setting that chose the model, for a 404. */
+export interface DescribeContext {
+  model: string;
+  settingHint: string;
+}
+
+/** A provider error as a sentence the user can act on, with the provider's request id. */
+export function describeProviderError(err: ProviderError, ctx: DescribeContext): Message {
+  const who = PROVIDER_LABELS[err.provider] ?? err.provider;
+  const own: Message = err.text ?? msg('errors.raw', err.message);
+  if (err.code === 'circuitOpen') {
+    // Not the provider's answer: Tierwise itself holds requests back after repeated failures.
+    const left = /\((\d+) s left\)/.exec(err.message)?.[1];
+    return left ? msg('errors.shown.circuitOpenFor', who, left) : msg('errors.shown.circuitOpen', who);
+  }
+  let text: Message;
+  switch (err.kind) {
+    case 'auth':
+      // DashScope keys are region-locked: its message names the host's region and the region setting.
+      text = err.provider === 'dashscope' ? msg('errors.shown.authDashscope', own) : msg('errors.shown.auth', who);
+      break;
+    case 'permission':
+      text = msg('errors.shown.permission', who, ctx.model);
+      break;
+    case 'notFound':
+      // An HTML 404 page: the base URL is wrong, not the model (the provider's message names the setting).
+      text = err.code === 'html_response' ? own : msg('errors.shown.notFound', who, ctx.model, ctx.settingHint);
+      break;
+    case 'quota':
+      text = msg('errors.shown.quota', who);
+      break;
+    case 'timeout': {
+      // Our own watchdog: say which wait ran out and which setting sets it.
+      const setting = err.code === 'connectTimeout' ? 'connectMs' : err.code === 'firstTokenTimeout' ? 'firstTokenMs' : err.code === 'idleTimeout' ? 'idleMs' : undefined;
+      const detail = /\(([^)]*)\)/.exec(err.message)?.[1];
+      const stopped = err.code === 'idleTimeout';
+      text = detail
+        ? msg(stopped ? 'errors.shown.stoppedSendingFor' : 'errors.shown.timeoutFor', who, detail)
+        : msg(stopped ? 'errors.shown.stoppedSending' : 'errors.timeout', who);
+      if (setting) text = msg('errors.shown.raiseTimeout', text, ctx.model, setting);
+      break;
+    }
+    case 'missingKey':
+      text = msg('errors.shown.missingKey', who);
+      break;
+    default:
+      text = own;
+  }
+  if (err.partialText) text = msg('errors.shown.partialKept', text);
+  if (err.requestId && !english(text).includes(err.requestId)) text = msg('errors.shown.requestId', text, err.requestId);
+  return text;
 }

@@ -7,6 +7,7 @@ import { resolveWorkspaceSettings, workspaceValue, type Destination, type Withhe
 import { resolveResilienceSettings, type ResilienceSettings, type ProviderLimitSettings } from '../core/resilience/settings';
 import type { DashScopeRegion } from '../core/providers/baseUrls';
 import { displayCurrency } from '../core/pricing/currency';
+import { localize } from './util';
 
 /** Everything Tierwise reads from `tierwise.*`, validated once per change. */
 export interface TierwiseConfig {
@@ -108,7 +109,7 @@ export function readConfig(trust: ConfigTrust = NO_APPROVALS): TierwiseConfig {
     withheld: ws.withheld,
     workspaceRouting: ws.workspaceRouting,
     loosened: ws.loosened,
-    problems: [...routing.problems, ...ws.problems, ...models.problems, ...workspaceModels.problems],
+    problems: [...routing.problems, ...ws.problems, ...models.problems.map(localize), ...workspaceModels.problems.map(localize)],
     dashscopeRegion: ws.dashscopeRegion,
     currency: { display, cnyPerUsd: ws.cnyPerUsd },
     confirmAboveUsd: ws.confirmAboveUsd,

@@ -13,6 +13,7 @@ import {
   type TrustContext,
 } from '../../src/core/destinations';
 import { checkModelSettings, noCheaperThanKnown } from '../../src/core/modelSettings';
+import { english } from '../../src/core/messages';
 import type { ProviderId } from '../../src/core/types';
 
 /** An `inspect` built from plain maps: defaults, user values and workspace values by key (without `tierwise.`). */
@@ -236,13 +237,13 @@ describe('tierwise.models entries', () => {
       { provider: 'dashscope', id: 'qwen-z' },
     ]);
     assert.equal(r.problems.length, 6);
-    assert.match(r.problems[0]!, /^tierwise\.models\[0\] \(openai\/gpt-x\): "output" must be a number ≥ 0/);
-    assert.match(r.problems[2]!, /^tierwise\.models\[2\]: unknown provider "mistral"/);
-    assert.match(r.problems[3]!, /^tierwise\.models\[3\]: "id" .* missing/);
+    assert.match(english(r.problems[0]!), /^tierwise\.models\[0\] \(openai\/gpt-x\): "output" must be a number ≥ 0/);
+    assert.match(english(r.problems[2]!), /^tierwise\.models\[2\]: unknown provider "mistral"/);
+    assert.match(english(r.problems[3]!), /^tierwise\.models\[3\]: "id" .* missing/);
   });
 
   it('not a list', () => {
-    assert.match(checkModelSettings({ a: 1 }).problems[0]!, /must be a list/);
+    assert.match(english(checkModelSettings({ a: 1 }).problems[0]!), /must be a list/);
     assert.deepEqual(checkModelSettings(undefined), { entries: [], problems: [] });
   });
 });

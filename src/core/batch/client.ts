@@ -5,6 +5,7 @@
  */
 import type { Clock } from '../clock';
 import { systemClock } from '../clock';
+import { msg } from '../messages';
 import { ProviderError, isProviderError, type ErrorKind } from '../errors';
 import { defaultBaseUrl, type DashScopeRegion } from '../providers/baseUrls';
 import { headersToRecord, toProviderError } from '../providers/errorMapping';
@@ -154,14 +155,14 @@ export class BatchClient {
       if (this.clock.now() - start + delay > timeoutMs) {
         throw new ProviderError({
           kind: 'timeout',
-          message: `Batch ${id} did not finish within ${Math.round(timeoutMs / 60_000)} minutes of waiting; it may still finish later.`,
+          text: msg('errors.batch.waitTimeout', id, Math.round(timeoutMs / 60_000)),
           provider: this.provider,
         });
       }
       try {
         await this.clock.sleep(delay, opts.signal);
       } catch (e) {
-        throw new ProviderError({ kind: 'aborted', message: 'Stopped waiting for the batch.', provider: this.provider, cause: e });
+        throw new ProviderError({ kind: 'aborted', text: msg('errors.batch.stoppedWaiting'), provider: this.provider, cause: e });
       }
       delay = Math.min(maxPollMs, Math.round(delay * factor));
     }
@@ -175,7 +176,7 @@ export class BatchClient {
     if (!info.done) {
       throw new ProviderError({
         kind: 'badRequest',
-        message: `Batch ${info.id} has not finished yet (${info.rawStatus}).`,
+        text: msg('errors.batch.notFinished', info.id, info.rawStatus),
         provider: this.provider,
       });
     }

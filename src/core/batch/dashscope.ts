@@ -5,6 +5,7 @@
  */
 import type { DashScopeRegion } from '../providers/baseUrls';
 import { DASHSCOPE_REGION_LABELS } from '../providers/baseUrls';
+import { msg, type Message } from '../messages';
 import data from './dashscopeModels.json';
 
 const MODELS = (data as { regions: Record<DashScopeRegion, string[]> }).regions;
@@ -20,12 +21,12 @@ export function dashscopeBatchSupports(model: string, region: DashScopeRegion): 
 }
 
 /** Why a model cannot run as a DashScope batch in a region, naming the models that can; undefined when it can. */
-export function dashscopeBatchRefusal(model: string, region: DashScopeRegion): string | undefined {
+export function dashscopeBatchRefusal(model: string, region: DashScopeRegion): Message | undefined {
   if (dashscopeBatchSupports(model, region)) return undefined;
   const list = dashscopeBatchModels(region);
   const where = DASHSCOPE_REGION_LABELS[region];
   if (!list.length) {
-    return `DashScope's Batch API is not offered for the ${where} region here. Set tierwise.providers.dashscope.region to china or international (with a key of that region), or use Run Task on Selection.`;
+    return msg('errors.batch.dashscopeRegion', where);
   }
-  return `DashScope's Batch API in the ${where} region does not take ${model}; it takes ${list.join(', ')}. Pick one of them for the tier (tierwise.tiers.dashscope.*), or use Run Task on Selection.`;
+  return msg('errors.batch.dashscopeModel', where, model, list.join(', '));
 }

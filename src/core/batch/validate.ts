@@ -1,4 +1,5 @@
 import { ProviderError } from '../errors';
+import { msg, type Message } from '../messages';
 import type { DashScopeRegion } from '../providers/baseUrls';
 import { dashscopeBatchRefusal } from './dashscope';
 import type { BatchItem, BatchProviderId } from './types';
@@ -11,8 +12,8 @@ export const BATCH_LIMITS: Readonly<Record<BatchProviderId, { maxRequests: numbe
   dashscope: { maxRequests: 50_000, maxBytes: 100 * 1024 * 1024 },
 };
 
-function invalid(provider: BatchProviderId, message: string, model?: string): ProviderError {
-  return new ProviderError({ kind: 'badRequest', message: `Batch not sent: ${message}`, provider, model });
+function invalid(provider: BatchProviderId, message: Message, model?: string): ProviderError {
+  return new ProviderError({ kind: 'badRequest', text: msg('errors.batch.notSent', message), provider, model });
 }
 
 /**
@@ -20,28 +21,28 @@ function invalid(provider: BatchProviderId, message: string, model?: string): Pr
  * DashScope: the model must be one its Batch API takes in `dashscopeRegion` (default china).
  */
 export function validateBatchItems(provider: BatchProviderId, items: readonly BatchItem[], o: { dashscopeRegion?: DashScopeRegion } = {}): void {
-  if (items.length === 0) throw invalid(provider, 'it has no requests.');
+  if (items.length === 0) throw invalid(provider, msg('errors.batch.empty'));
   const limit = BATCH_LIMITS[provider].maxRequests;
-  if (items.length > limit) throw invalid(provider, `${items.length} requests, more than the ${limit} allowed.`);
+  if (items.length > limit) throw invalid(provider, msg('errors.batch.tooMany', items.length, limit));
   const seen = new Set<string>();
   for (const { customId, request } of items) {
     if (!CUSTOM_ID_RE.test(customId)) {
-      throw invalid(provider, `custom id "${customId}" must be 1-64 letters, digits, '_' or '-'.`);
+      throw invalid(provider, msg('errors.batch.badId', customId));
     }
-    if (seen.has(customId)) throw invalid(provider, `custom id "${customId}" is used twice.`);
+    if (seen.has(customId)) throw invalid(provider, msg('errors.batch.duplicateId', customId));
     seen.add(customId);
     if (request.provider !== provider) {
-      throw invalid(provider, `request "${customId}" is for ${request.provider}, not ${provider}.`, request.model);
+      throw invalid(provider, msg('errors.batch.wrongProvider', customId, request.provider, provider), request.model);
     }
     if (!Number.isInteger(request.maxTokens) || request.maxTokens < 1) {
-      throw invalid(provider, `request "${customId}" needs maxTokens of at least 1.`, request.model);
+      throw invalid(provider, msg('errors.batch.maxTokens', customId), request.model);
     }
-    if (request.messages.length === 0) throw invalid(provider, `request "${customId}" has no messages.`, request.model);
+    if (request.messages.length === 0) throw invalid(provider, msg('errors.batch.noMessages', customId), request.model);
   }
   if (provider === 'openai' || provider === 'dashscope') {
     const models = new Set(items.map((i) => i.request.model));
     if (models.size > 1) {
-      throw invalid(provider, `${provider === 'openai' ? 'an OpenAI' : 'a DashScope'} batch takes one model per batch, got ${[...models].join(', ')}.`);
+      throw invalid(provider, msg(provider === 'openai' ? 'errors.batch.oneModelOpenai' : 'errors.batch.oneModelDashscope', [...models].join(', ')));
     }
   }
   if (provider === 'dashscope') {
@@ -54,6 +55,6 @@ export function validateBatchItems(provider: BatchProviderId, items: readonly Ba
 export function checkBatchSize(provider: BatchProviderId, bytes: number): void {
   const max = BATCH_LIMITS[provider].maxBytes;
   if (bytes > max) {
-    throw invalid(provider, `${(bytes / 1024 / 1024).toFixed(1)} MB, more than the ${max / 1024 / 1024} MB allowed.`);
+    throw invalid(provider, msg('errors.batch.tooLarge', (bytes / 1024 / 1024).toFixed(1), max / 1024 / 1024));
   }
 }

@@ -1,3 +1,4 @@
+import { english, joined, msg, type Message } from '../messages';
 import { formatMoneyAll } from './currency';
 
 export type BudgetState = 'ok' | 'warn' | 'over';
@@ -26,8 +27,10 @@ export interface BudgetStatus {
   daily: BudgetLine;
   monthly: BudgetLine;
   workspace: BudgetLine;
-  /** One sentence for the status bar / a notification; empty when ok. */
+  /** One sentence for the status bar / a notification, in English; empty when ok. */
   message: string;
+  /** The same sentence as a catalogue message, for the display language; undefined when ok. */
+  text?: Message;
 }
 
 function line(spent: number, limit: number | undefined, warnAt: number): BudgetLine {
@@ -51,6 +54,9 @@ export function hasBudget(settings: BudgetSettings): boolean {
 /** The budget a `BudgetCheck` names, as a message says it ("the daily budget", "this workspace's monthly budget"). */
 export const BUDGET_NAMES = { daily: 'daily', monthly: 'monthly', workspace: "this workspace's monthly" } as const;
 
+const OVER = { daily: 'errors.budget.overDaily', monthly: 'errors.budget.overMonthly', workspace: 'errors.budget.overWorkspace' } as const;
+const WARN = { daily: 'errors.budget.warnDaily', monthly: 'errors.budget.warnMonthly', workspace: 'errors.budget.warnWorkspace' } as const;
+
 /** `spentWorkspaceMonthUsd`: this workspace's spend this month (for `workspaceMonthlyUsd`). */
 export function budgetStatus(spentTodayUsd: number, spentMonthUsd: number, settings: BudgetSettings, fmt: UsdFormatter = dollars, spentWorkspaceMonthUsd = 0): BudgetStatus {
   const warnAt = settings.warnAt ?? 0.8;
@@ -58,20 +64,19 @@ export function budgetStatus(spentTodayUsd: number, spentMonthUsd: number, setti
   const monthly = line(spentMonthUsd, settings.monthlyUsd, warnAt);
   const workspace = line(spentWorkspaceMonthUsd, settings.workspaceMonthlyUsd, warnAt);
   const state = [daily, monthly, workspace].reduce<BudgetState>((worst, l) => (RANK[l.state] > RANK[worst] ? l.state : worst), 'ok');
-  const parts: string[] = [];
+  const parts: Message[] = [];
   for (const [key, l] of [
     ['daily', daily],
     ['monthly', monthly],
     ['workspace', workspace],
   ] as const) {
-    const name = BUDGET_NAMES[key];
     if (l.state === 'ok' || l.limitUsd === undefined) continue;
     const pct = Math.round((l.fraction ?? 0) * 100);
     const [spent, limit] = fmt([l.spentUsd, l.limitUsd]);
-    const the = key === 'workspace' ? '' : 'the ';
-    parts.push(l.state === 'over' ? `Over ${the}${name} budget: ${spent} of ${limit} (${pct}%).` : `${pct}% of ${the}${name} budget used: ${spent} of ${limit}.`);
+    parts.push(l.state === 'over' ? msg(OVER[key], spent, limit, pct) : msg(WARN[key], pct, spent, limit));
   }
-  return { state, daily, monthly, workspace, message: parts.join(' ') };
+  const text = parts.length ? joined(parts, ' ') : undefined;
+  return { state, daily, monthly, workspace, message: parts.map(english).join(' '), ...(typeof text === 'object' ? { text } : {}) };
 }
 
 /** USD left before the tightest budget is reached (Infinity without budgets, 0 when over). */

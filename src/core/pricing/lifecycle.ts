@@ -2,6 +2,7 @@
  * Model lifecycles: where a catalogued model is in its life on a given day, and what Tierwise tells the user about
  * a tier model that is deprecated or gone. Pure: the day is a parameter.
  */
+import { english, msg, type Message, type MessageArg } from '../messages';
 import type { ProviderId } from '../types';
 import type { Catalogue, LifecycleStatus, ModelEntry } from './catalogue';
 
@@ -11,6 +12,14 @@ export const PLATFORM_NAMES: Readonly<Record<ProviderId, string>> = {
   anthropic: 'Anthropic',
   dashscope: 'Alibaba Cloud Model Studio',
   openaiCompatible: 'the OpenAI-compatible server',
+};
+
+/** `PLATFORM_NAMES` as a message says them, in the display language. */
+const PLATFORM_ARGS: Readonly<Record<ProviderId, MessageArg>> = {
+  openai: PLATFORM_NAMES.openai,
+  anthropic: PLATFORM_NAMES.anthropic,
+  dashscope: msg('errors.lifecycle.platformDashscope'),
+  openaiCompatible: msg('errors.lifecycle.platformCompatible'),
 };
 
 export interface Lifecycle {
@@ -45,8 +54,10 @@ export interface ModelNotice {
   level: 'deprecated' | 'retired';
   provider: ProviderId;
   model: string;
-  /** One sentence: what happened, when, by whom, and what to use instead. */
+  /** One sentence: what happened, when, by whom, and what to use instead (English). */
   message: string;
+  /** The same sentence as a catalogue message, for the display language. */
+  text: Message;
   /** The model to switch to: the provider's named successor, else Tierwise's current model of the same tier. */
   successor?: string;
   endOfLife?: string;
@@ -65,17 +76,22 @@ export function modelNotice(catalogue: Catalogue, provider: ProviderId, model: s
   const named = lc.successor;
   const fallback = named ? undefined : tierDefault?.(e);
   const successor = named ?? (fallback && fallback.toLowerCase() !== model.toLowerCase() ? fallback : undefined);
-  const platform = PLATFORM_NAMES[provider];
-  const instead = successor ? (named ? ` ${platform} recommends ${successor} instead.` : ` Tierwise's current ${e.tier} model is ${successor}.`) : '';
-  const message =
+  const platform = PLATFORM_ARGS[provider];
+  const what =
     lc.status === 'retired'
-      ? `${model} was retired by ${platform}${lc.endOfLife ? ` on ${lc.endOfLife}` : ''}: requests to it fail.${instead}`
-      : `${model} is deprecated by ${platform}${lc.endOfLife ? ` and stops answering on ${lc.endOfLife}` : ''}.${instead}`;
+      ? lc.endOfLife
+        ? msg('errors.lifecycle.retiredOn', model, platform, lc.endOfLife)
+        : msg('errors.lifecycle.retired', model, platform)
+      : lc.endOfLife
+        ? msg('errors.lifecycle.deprecatedUntil', model, platform, lc.endOfLife)
+        : msg('errors.lifecycle.deprecated', model, platform);
+  const text = successor ? (named ? msg('errors.lifecycle.recommends', what, platform, successor) : msg('errors.lifecycle.currentModel', what, e.tier, successor)) : what;
   return {
     level: lc.status,
     provider,
     model,
-    message,
+    message: english(text),
+    text,
     ...(successor ? { successor } : {}),
     ...(lc.endOfLife ? { endOfLife: lc.endOfLife } : {}),
     ...(lc.source ? { source: lc.source } : {}),

@@ -1,7 +1,9 @@
 /** Validation of front-matter values shared by both formats. Never throws: bad values become diagnostics. */
 import { PROVIDER_IDS, TIERS } from '../types';
 import type { ProviderId, Tier } from '../types';
+import { msg, type Message } from '../messages';
 import type { FrontMatter, PromptDiagnostic, Range } from './model';
+import { said } from './model';
 import { findKey, readFrontMatter, type FrontMatterResult } from './frontMatter';
 import { TextIndex } from './text';
 
@@ -48,8 +50,8 @@ class ConfigReader {
     return this.fm?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   }
 
-  private bad(path: string, message: string): undefined {
-    this.problems.push({ range: this.where(path), severity: 'error', code: 'invalid-value', message });
+  private bad(path: string, message: Message): undefined {
+    this.problems.push({ range: this.where(path), severity: 'error', code: 'invalid-value', ...said(message) });
     return undefined;
   }
 
@@ -57,38 +59,38 @@ class ConfigReader {
     if (v === undefined || v === null) return undefined;
     if (typeof v === 'string') return v.trim() === '' ? undefined : v.trim();
     if (typeof v === 'number') return String(v);
-    return this.bad(path, `\`${path}\` must be text.`);
+    return this.bad(path, msg('prompts.value.notText', path));
   }
 
   provider(path: string, v: unknown): ProviderId | undefined {
     if (v === undefined || v === null) return undefined;
     const p = toProvider(v);
-    if (!p) return this.bad(path, `Unknown provider ${JSON.stringify(v)}: use one of ${PROVIDER_IDS.join(', ')}.`);
+    if (!p) return this.bad(path, msg('prompts.value.unknownProvider', JSON.stringify(v), PROVIDER_IDS.join(', ')));
     return p;
   }
 
   tier(path: string, v: unknown): Tier | undefined {
     if (v === undefined || v === null) return undefined;
     if (typeof v === 'string' && (TIERS as readonly string[]).includes(v.trim().toLowerCase())) return v.trim().toLowerCase() as Tier;
-    return this.bad(path, `\`${path}\` must be one of ${TIERS.join(', ')}.`);
+    return this.bad(path, msg('prompts.value.notTier', path, TIERS.join(', ')));
   }
 
   positiveInt(path: string, v: unknown): number | undefined {
     if (v === undefined || v === null) return undefined;
     if (typeof v === 'number' && Number.isInteger(v) && v > 0) return v;
-    return this.bad(path, `\`${path}\` must be a whole number above 0.`);
+    return this.bad(path, msg('prompts.value.notPositiveInt', path));
   }
 
   temperature(path: string, v: unknown): number | undefined {
     if (v === undefined || v === null) return undefined;
     if (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 2) return v;
-    return this.bad(path, `\`${path}\` must be a number from 0 to 2.`);
+    return this.bad(path, msg('prompts.value.notTemperature', path));
   }
 
   boolean(path: string, v: unknown): boolean | undefined {
     if (v === undefined || v === null) return undefined;
     if (typeof v === 'boolean') return v;
-    return this.bad(path, `\`${path}\` must be true or false.`);
+    return this.bad(path, msg('prompts.value.notBoolean', path));
   }
 
   unknownKeys(data: Record<string, unknown>, known: readonly string[], what: string): void {
@@ -99,7 +101,7 @@ class ConfigReader {
         range: k?.keyRange ?? this.where(key),
         severity: 'warning',
         code: 'unknown-key',
-        message: `Unknown key \`${key}\` in ${what} front matter (known: ${known.join(', ')}).`,
+        ...said(msg('prompts.frontMatter.unknownKey', key, what, known.join(', '))),
       });
     }
   }

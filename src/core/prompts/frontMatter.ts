@@ -1,7 +1,9 @@
 /** Front matter: find the `---` fences, parse the YAML between them, keep every key's location. */
 import { isMap, isPair, isScalar, parseDocument } from 'yaml';
 import type { Node as YamlNode, YAMLMap } from 'yaml';
+import { msg } from '../messages';
 import type { FrontMatter, KeyLocation, PromptDiagnostic } from './model';
+import { said } from './model';
 import type { TextIndex } from './text';
 
 const FENCE = /^---\s*$/;
@@ -32,7 +34,7 @@ export function readFrontMatter(idx: TextIndex): FrontMatterResult {
       range: idx.lineRange(0),
       severity: 'error',
       code: 'front-matter-unclosed',
-      message: 'The front matter is never closed: add a line with `---` after it.',
+      ...said(msg('prompts.frontMatter.unclosed')),
     });
   }
   const endLine = closeLine ?? idx.lineCount;
@@ -61,7 +63,7 @@ function parseYaml(fm: FrontMatter, idx: TextIndex, base: number, problems: Prom
   try {
     doc = parseDocument(fm.source, { uniqueKeys: true, prettyErrors: false, strict: true, logLevel: 'error' });
   } catch (e) {
-    problems.push({ range: fm.range, severity: 'error', code: 'yaml-invalid', message: `Invalid YAML: ${String(e)}` });
+    problems.push({ range: fm.range, severity: 'error', code: 'yaml-invalid', ...said(msg('prompts.yaml.invalid', String(e))) });
     return;
   }
   for (const err of doc.errors) {
@@ -69,7 +71,7 @@ function parseYaml(fm: FrontMatter, idx: TextIndex, base: number, problems: Prom
       range: errorRange(idx, base, err.pos),
       severity: 'error',
       code: 'yaml-invalid',
-      message: `Invalid YAML: ${firstLine(err.message)}`,
+      ...said(msg('prompts.yaml.invalid', firstLine(err.message))),
     });
   }
   for (const warn of doc.warnings) {
@@ -77,7 +79,7 @@ function parseYaml(fm: FrontMatter, idx: TextIndex, base: number, problems: Prom
       range: errorRange(idx, base, warn.pos),
       severity: 'warning',
       code: 'yaml-warning',
-      message: `YAML: ${firstLine(warn.message)}`,
+      ...said(msg('prompts.yaml.warning', firstLine(warn.message))),
     });
   }
   const contents = doc.contents;
@@ -90,7 +92,7 @@ function parseYaml(fm: FrontMatter, idx: TextIndex, base: number, problems: Prom
       range: contents.range ? errorRange(idx, base, [contents.range[0], contents.range[1]]) : fm.range,
       severity: 'error',
       code: 'yaml-invalid',
-      message: 'The front matter must be a mapping of keys to values (key: value).',
+      ...said(msg('prompts.frontMatter.notMapping')),
     });
     return;
   }
@@ -99,7 +101,7 @@ function parseYaml(fm: FrontMatter, idx: TextIndex, base: number, problems: Prom
     const data: unknown = doc.toJS({ maxAliasCount: 50 });
     if (data && typeof data === 'object' && !Array.isArray(data)) fm.data = data as Record<string, unknown>;
   } catch (e) {
-    problems.push({ range: fm.range, severity: 'error', code: 'yaml-invalid', message: `Invalid YAML: ${firstLine(String(e))}` });
+    problems.push({ range: fm.range, severity: 'error', code: 'yaml-invalid', ...said(msg('prompts.yaml.invalid', firstLine(String(e)))) });
   }
 }
 

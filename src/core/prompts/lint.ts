@@ -2,8 +2,9 @@
  * Lint rules for prompt files. Pure: a parsed file plus ports in, diagnostics (with ranges, severity, a code and
  * optional quick fixes as text edits) out. Never throws on odd input.
  */
+import { msg, type Message } from '../messages';
 import type { PromptDiagnostic, PromptFile, PromptSection, QuickFix, Range } from './model';
-import { SELECTION_VARIABLE } from './model';
+import { said, SELECTION_VARIABLE, titled } from './model';
 import type { CountTokens, PromptCounts } from './counts';
 import { countPrompt } from './counts';
 import type { PriceFor } from './cost';
@@ -130,8 +131,8 @@ function fileRange(file: PromptFile): Range {
   return new TextIndex(file.text).lineRange(0);
 }
 
-function fix(title: string, edits: QuickFix['edits'] | undefined, preferred = true): QuickFix[] | undefined {
-  return edits ? [{ title, edits, preferred }] : undefined;
+function fix(title: Message, edits: QuickFix['edits'] | undefined, preferred = true): QuickFix[] | undefined {
+  return edits ? [{ ...titled(title), edits, preferred }] : undefined;
 }
 
 export function lintPrompt(file: PromptFile, ctx: LintContext): PromptDiagnostic[] {
@@ -159,9 +160,7 @@ export function lintPrompt(file: PromptFile, ctx: LintContext): PromptDiagnostic
       range: firstSystem.headerRange,
       severity: cached ? 'hint' : 'warning',
       code: 'system-too-long',
-      message: cached
-        ? `The system prompt is ${counts.system} tokens, over the ${maxSystem}-token limit (setting tierwise.lint.systemPromptMaxTokens); it is cached, so repeated calls pay the cached price.`
-        : `The system prompt is ${counts.system} tokens, over the ${maxSystem}-token limit (setting tierwise.lint.systemPromptMaxTokens). It is paid on every call.`,
+      ...said(msg(cached ? 'prompts.lint.systemTooLongCached' : 'prompts.lint.systemTooLong', counts.system, maxSystem)),
     });
   }
 
@@ -176,16 +175,16 @@ export function lintPrompt(file: PromptFile, ctx: LintContext): PromptDiagnostic
       range: fileRange(file),
       severity: 'warning',
       code: 'max-tokens-missing',
-      message: `No max_tokens: the answer can run to the model's limit, in cost and time. Set it to what the task needs (suggested: ${suggested}).`,
-      fixes: fix(`Set max_tokens to ${suggested}`, setFrontMatterValue(file, mtPath, String(suggested))),
+      ...said(msg('prompts.lint.maxTokensMissing', suggested)),
+      fixes: fix(msg('prompts.fix.setMaxTokens', suggested), setFrontMatterValue(file, mtPath, String(suggested))),
     });
   } else if (mt !== undefined && need !== undefined && mt > need * EXCESS_FACTOR && mt - need >= EXCESS_MIN_GAP && mtKey) {
     push({
       range: mtKey.valueRange,
       severity: 'warning',
       code: 'max-tokens-excessive',
-      message: `max_tokens ${mt} is far above what a ${inferTask(file)} task needs (about ${need}). A lower cap bounds cost and stops run-on answers.`,
-      fixes: fix(`Set max_tokens to ${need}`, setFrontMatterValue(file, mtPath, String(need))),
+      ...said(msg('prompts.lint.maxTokensExcessive', mt, inferTask(file) ?? '', need)),
+      fixes: fix(msg('prompts.fix.setMaxTokens', need), setFrontMatterValue(file, mtPath, String(need))),
     });
   }
 
@@ -197,8 +196,8 @@ export function lintPrompt(file: PromptFile, ctx: LintContext): PromptDiagnostic
         range: hit.range,
         severity: 'info',
         code: 'format-without-examples',
-        message: `The prompt asks for a format ("${hit.word}") but shows no examples: 2–3 few-shot example pairs make the format far more reliable.`,
-        fixes: fix('Add 2 few-shot example pairs', insertExamplePairs(file, 2), false),
+        ...said(msg('prompts.lint.formatWithoutExamples', hit.word)),
+        fixes: fix(msg('prompts.fix.addExamples'), insertExamplePairs(file, 2), false),
       });
     }
   }
@@ -207,15 +206,20 @@ export function lintPrompt(file: PromptFile, ctx: LintContext): PromptDiagnostic
   if (ctx.contextWindow !== undefined && ctx.contextWindow > 0) {
     const reserve = mt ?? 0;
     if (counts.total + reserve > ctx.contextWindow) {
-      const model = ctx.target ? ` of ${ctx.target.model}` : '';
+      const model = ctx.target?.model;
       push({
         range: fileRange(file),
         severity: 'error',
         code: 'context-overflow',
-        message:
+        ...said(
           counts.total > ctx.contextWindow
-            ? `The rendered prompt is ${counts.total} tokens, over the ${ctx.contextWindow}-token context window${model}.`
-            : `The rendered prompt (${counts.total} tokens) plus max_tokens (${reserve}) exceeds the ${ctx.contextWindow}-token context window${model}.`,
+            ? model !== undefined
+              ? msg('prompts.lint.contextOverflowModel', counts.total, ctx.contextWindow, model)
+              : msg('prompts.lint.contextOverflow', counts.total, ctx.contextWindow)
+            : model !== undefined
+              ? msg('prompts.lint.contextOverflowReserveModel', counts.total, reserve, ctx.contextWindow, model)
+              : msg('prompts.lint.contextOverflowReserve', counts.total, reserve, ctx.contextWindow),
+        ),
       });
     }
   }
@@ -226,23 +230,23 @@ export function lintPrompt(file: PromptFile, ctx: LintContext): PromptDiagnostic
     if (!file.config.cache && counts.prefix >= minCache) {
       const price = ctx.target && ctx.priceFor ? safePrice(ctx.priceFor, ctx.target) : undefined;
       const saving = price ? cacheSaving(price, counts.prefix) : undefined;
-      const savingText =
+      const message =
         price && saving !== undefined
-          ? ` With cache: true each call after the first saves about ${formatMoney(saving, price.currency)} (${formatMoney(saving * 1000, price.currency)} per 1,000 calls).`
-          : ' With cache: true, repeated calls read it from the prompt cache at a lower price.';
+          ? msg('prompts.lint.cacheOffSaving', counts.prefix, formatMoney(saving, price.currency), formatMoney(saving * 1000, price.currency))
+          : msg('prompts.lint.cacheOff', counts.prefix);
       push({
         range: cacheKey ? cacheKey.valueRange : fileRange(file),
         severity: 'info',
         code: 'cache-off',
-        message: `The first ${counts.prefix} tokens are the same on every call.${savingText}`,
-        fixes: fix('Set cache: true', setFrontMatterValue(file, 'cache', 'true')),
+        ...said(message),
+        fixes: fix(msg('prompts.fix.setCache'), setFrontMatterValue(file, 'cache', 'true')),
       });
     } else if (file.config.cache && counts.prefix < minCache && cacheKey) {
       push({
         range: cacheKey.valueRange,
         severity: 'hint',
         code: 'cache-too-short',
-        message: `The fixed prefix is ${counts.prefix} tokens; providers only cache prefixes of ${minCache} tokens or more.`,
+        ...said(msg('prompts.lint.cacheTooShort', counts.prefix, minCache)),
       });
     }
   }
@@ -258,8 +262,8 @@ export function lintPrompt(file: PromptFile, ctx: LintContext): PromptDiagnostic
       range: ref.range,
       severity: 'warning',
       code: 'variable-undefined',
-      message: `Variable \`${ref.name}\` is used but not defined in ${file.format === 'prompty' ? '`inputs`' : '`variables`'}; a run will ask for its value.`,
-      fixes: flagged.has(ref.name) ? undefined : fix(`Define variable \`${ref.name}\``, setFrontMatterValue(file, declarePath, declareValue)),
+      ...said(msg('prompts.lint.variableUndefined', ref.name, file.format === 'prompty' ? '`inputs`' : '`variables`')),
+      fixes: flagged.has(ref.name) ? undefined : fix(msg('prompts.fix.defineVariable', ref.name), setFrontMatterValue(file, declarePath, declareValue)),
     });
     flagged.add(ref.name);
   }
@@ -271,8 +275,8 @@ export function lintPrompt(file: PromptFile, ctx: LintContext): PromptDiagnostic
       range: def.range,
       severity: 'warning',
       code: 'variable-unused',
-      message: `Variable \`${def.name}\` is defined but never used.`,
-      fixes: fix(`Remove \`${def.name}\``, removeFrontMatterKey(file, removePath), false),
+      ...said(msg('prompts.lint.variableUnused', def.name)),
+      fixes: fix(msg('prompts.fix.removeVariable', def.name), removeFrontMatterKey(file, removePath), false),
     });
   }
   return out;

@@ -2,6 +2,7 @@
  * The parsed shape of a prompt file (`.prompt.md` or `.prompty`). Pure TypeScript, no 'vscode'.
  * Positions are zero-based line/character, like the editor's, so the host maps them one to one.
  */
+import { english, type Message } from '../messages';
 import type { ProviderId, Tier } from '../types';
 
 export interface Position {
@@ -93,7 +94,10 @@ export interface TextEdit {
 }
 
 export interface QuickFix {
+  /** The title in English (`english(titleMsg)`). */
   title: string;
+  /** The title, for the host to show in the display language. */
+  titleMsg: Message;
   edits: TextEdit[];
   /** Whether the editor should offer it as the preferred fix. */
   preferred?: boolean;
@@ -104,8 +108,21 @@ export interface PromptDiagnostic {
   severity: Severity;
   /** Stable identifier, e.g. `max-tokens-excessive`. */
   code: string;
+  /** The message in English (`english(messageMsg)`), for logs and plain node. */
   message: string;
+  /** The message, for the host to show in the display language. */
+  messageMsg: Message;
   fixes?: QuickFix[];
+}
+
+/** A diagnostic's `message` and `messageMsg` from one catalogue message. */
+export function said(m: Message): Pick<PromptDiagnostic, 'message' | 'messageMsg'> {
+  return { message: english(m), messageMsg: m };
+}
+
+/** A quick fix's `title` and `titleMsg` from one catalogue message. */
+export function titled(m: Message): Pick<QuickFix, 'title' | 'titleMsg'> {
+  return { title: english(m), titleMsg: m };
 }
 
 export interface PromptFile {

@@ -18,7 +18,9 @@
  *
  * Never throws: everything wrong becomes a diagnostic in `problems`.
  */
+import { msg } from '../messages';
 import type { PromptConfig, PromptDiagnostic, PromptFile, PromptSection, VariableDef } from './model';
+import { said } from './model';
 import type { TextIndex } from './text';
 import { findKey } from './frontMatter';
 import { isRecord, readPrologue } from './config';
@@ -64,7 +66,7 @@ export function parsePromptMd(text: string): PromptFile {
       range: findKey(fm, 'tier')?.keyRange ?? fm!.range,
       severity: 'info',
       code: 'tier-ignored',
-      message: '`tier` is ignored because `model` names the model.',
+      ...said(msg('prompts.promptMd.tierIgnored')),
     });
   }
 
@@ -76,7 +78,7 @@ export function parsePromptMd(text: string): PromptFile {
     // No headers: the whole body is the user message.
     if (split.preamble && nonBlank(idx, split.preamble)) sections.push(toSection(idx, split.preamble, { role: 'user', example: false }, true));
   } else {
-    if (split.preamble && nonBlank(idx, split.preamble)) problems.push(strayTextProblem(idx, split.preamble, 'section (`## system`, `## user` …)'));
+    if (split.preamble && nonBlank(idx, split.preamble)) problems.push(strayTextProblem(idx, split.preamble, msg('prompts.promptMd.firstSection')));
     for (const raw of split.sections) sections.push(toSection(idx, raw, raw.header!, false));
   }
   checkStructure(sections, idx, problems);
@@ -92,7 +94,7 @@ function readVariables(v: unknown, fm: PromptFile['frontMatter'], idx: TextIndex
     const loc = findKey(fm, `variables.${name}`);
     const range = loc?.keyRange ?? where;
     if (!VARIABLE_NAME.test(name)) {
-      problems.push({ range, severity: 'error', code: 'invalid-value', message: `Variable name \`${name}\` must be letters, digits and _ (not starting with a digit).` });
+      problems.push({ range, severity: 'error', code: 'invalid-value', ...said(msg('prompts.promptMd.variableName', name)) });
       return;
     }
     defs.push({ name, defaultValue: valueToText(value), range });
@@ -100,12 +102,12 @@ function readVariables(v: unknown, fm: PromptFile['frontMatter'], idx: TextIndex
   if (Array.isArray(v)) {
     for (const item of v) {
       if (typeof item === 'string') add(item, undefined);
-      else problems.push({ range: where, severity: 'error', code: 'invalid-value', message: '`variables` as a list must hold names only.' });
+      else problems.push({ range: where, severity: 'error', code: 'invalid-value', ...said(msg('prompts.promptMd.variablesListNames')) });
     }
   } else if (isRecord(v)) {
     for (const [name, value] of Object.entries(v)) add(name, value);
   } else {
-    problems.push({ range: where, severity: 'error', code: 'invalid-value', message: '`variables` must map each name to its default value.' });
+    problems.push({ range: where, severity: 'error', code: 'invalid-value', ...said(msg('prompts.promptMd.variablesNotMap')) });
   }
   return defs;
 }
@@ -114,31 +116,31 @@ function checkStructure(sections: PromptSection[], idx: TextIndex, problems: Pro
   const systems = sections.filter((s) => s.role === 'system' && !s.example);
   const users = sections.filter((s) => s.role === 'user' && !s.example);
   for (const dup of systems.slice(1)) {
-    problems.push({ range: dup.headerRange, severity: 'warning', code: 'duplicate-section', message: 'A second `## system` section: its text is appended to the first.' });
+    problems.push({ range: dup.headerRange, severity: 'warning', code: 'duplicate-section', ...said(msg('prompts.promptMd.secondSystem')) });
   }
   for (const dup of users.slice(1)) {
-    problems.push({ range: dup.headerRange, severity: 'warning', code: 'duplicate-section', message: 'A second `## user` section: its text is appended to the first.' });
+    problems.push({ range: dup.headerRange, severity: 'warning', code: 'duplicate-section', ...said(msg('prompts.promptMd.secondUser')) });
   }
   if (users.length === 0) {
     const r = sections.length ? sections[sections.length - 1].headerRange : idx.lineRange(0);
-    problems.push({ range: r, severity: 'error', code: 'missing-user', message: 'No `## user` section: the prompt has no message to send.' });
+    problems.push({ range: r, severity: 'error', code: 'missing-user', ...said(msg('prompts.promptMd.missingUser')) });
   }
   sections.forEach((s, i) => {
     if (!s.example) return;
     if (s.role === 'user') {
       const next = sections[i + 1];
       if (!next || !next.example || next.role !== 'assistant') {
-        problems.push({ range: s.headerRange, severity: 'warning', code: 'unpaired-example', message: '`## example user` needs a `## example assistant` right after it.' });
+        problems.push({ range: s.headerRange, severity: 'warning', code: 'unpaired-example', ...said(msg('prompts.promptMd.exampleUserUnpaired')) });
       }
     } else {
       const prev = sections[i - 1];
       if (!prev || !prev.example || prev.role !== 'user') {
-        problems.push({ range: s.headerRange, severity: 'warning', code: 'unpaired-example', message: '`## example assistant` needs a `## example user` right before it.' });
+        problems.push({ range: s.headerRange, severity: 'warning', code: 'unpaired-example', ...said(msg('prompts.promptMd.exampleAssistantUnpaired')) });
       }
     }
   });
   const lastUser = users[users.length - 1];
   if (lastUser && lastUser.text.trim() === '') {
-    problems.push({ range: lastUser.headerRange, severity: 'warning', code: 'empty-section', message: 'The `## user` section is empty.' });
+    problems.push({ range: lastUser.headerRange, severity: 'warning', code: 'empty-section', ...said(msg('prompts.promptMd.emptyUser')) });
   }
 }

@@ -5,7 +5,9 @@
  * Turns before the last `user:` become few-shot examples; the last `user:` turn is the message.
  * Never throws.
  */
+import { msg } from '../messages';
 import type { PromptConfig, PromptDiagnostic, PromptFile, PromptSection, VariableDef } from './model';
+import { said } from './model';
 import type { TextIndex } from './text';
 import { findKey } from './frontMatter';
 import { inferProvider, isRecord, readPrologue, toProvider } from './config';
@@ -39,7 +41,7 @@ export function parsePrompty(text: string): PromptFile {
           range: findKey(fm, `model.${key}`)?.keyRange ?? fm!.range,
           severity: 'warning',
           code: 'unknown-key',
-          message: `Unknown key \`model.${key}\` (known: ${MODEL_KEYS.join(', ')}).`,
+          ...said(msg('prompts.prompty.unknownModelKey', key, MODEL_KEYS.join(', '))),
         });
       }
     }
@@ -48,12 +50,12 @@ export function parsePrompty(text: string): PromptFile {
         range: findKey(fm, 'model.api')?.valueRange ?? fm!.range,
         severity: 'warning',
         code: 'unsupported-api',
-        message: `Tierwise runs chat prompts; \`model.api: ${String(model.api)}\` is treated as chat.`,
+        ...said(msg('prompts.prompty.apiAsChat', String(model.api))),
       });
     }
     const conf = model.configuration;
     if (conf !== undefined && conf !== null && !isRecord(conf)) {
-      problems.push({ range: findKey(fm, 'model.configuration')?.valueRange ?? fm!.range, severity: 'error', code: 'invalid-value', message: '`model.configuration` must be a mapping.' });
+      problems.push({ range: findKey(fm, 'model.configuration')?.valueRange ?? fm!.range, severity: 'error', code: 'invalid-value', ...said(msg('prompts.prompty.configurationNotMap')) });
     } else if (isRecord(conf)) {
       if (conf.type !== undefined) {
         const p = toProvider(conf.type);
@@ -63,7 +65,7 @@ export function parsePrompty(text: string): PromptFile {
             range: findKey(fm, 'model.configuration.type')?.valueRange ?? fm!.range,
             severity: 'info',
             code: 'unknown-provider',
-            message: `Tierwise has no provider for \`type: ${String(conf.type)}\`; the provider is taken from the model name or the default.`,
+            ...said(msg('prompts.prompty.unknownType', String(conf.type))),
           });
         }
       }
@@ -73,13 +75,13 @@ export function parsePrompty(text: string): PromptFile {
     }
     const params = model.parameters;
     if (params !== undefined && params !== null && !isRecord(params)) {
-      problems.push({ range: findKey(fm, 'model.parameters')?.valueRange ?? fm!.range, severity: 'error', code: 'invalid-value', message: '`model.parameters` must be a mapping.' });
+      problems.push({ range: findKey(fm, 'model.parameters')?.valueRange ?? fm!.range, severity: 'error', code: 'invalid-value', ...said(msg('prompts.prompty.parametersNotMap')) });
     } else if (isRecord(params)) {
       config.maxTokens = read.positiveInt('model.parameters.max_tokens', params.max_tokens ?? params.max_completion_tokens);
       config.temperature = read.temperature('model.parameters.temperature', params.temperature);
     }
   } else if (model !== undefined && model !== null) {
-    problems.push({ range: findKey(fm, 'model')?.valueRange ?? fm!.range, severity: 'error', code: 'invalid-value', message: '`model` must be a mapping (api, configuration, parameters).' });
+    problems.push({ range: findKey(fm, 'model')?.valueRange ?? fm!.range, severity: 'error', code: 'invalid-value', ...said(msg('prompts.prompty.modelNotMap')) });
   }
   if (config.model && !config.provider) config.provider = inferProvider(config.model);
 
@@ -91,7 +93,7 @@ export function parsePrompty(text: string): PromptFile {
   if (raws.length === 0) {
     if (split.preamble && nonBlank(idx, split.preamble)) sections.push(toSection(idx, split.preamble, { role: 'user', example: false }, true));
   } else {
-    if (split.preamble && nonBlank(idx, split.preamble)) problems.push(strayTextProblem(idx, split.preamble, 'role line (`system:`, `user:` …)'));
+    if (split.preamble && nonBlank(idx, split.preamble)) problems.push(strayTextProblem(idx, split.preamble, msg('prompts.prompty.firstRoleLine')));
     let lastUser = -1;
     raws.forEach((r, i) => {
       if (r.header!.role === 'user') lastUser = i;
@@ -103,20 +105,20 @@ export function parsePrompty(text: string): PromptFile {
     });
     const systems = sections.filter((s) => s.role === 'system');
     for (const dup of systems.slice(1)) {
-      problems.push({ range: dup.headerRange, severity: 'warning', code: 'duplicate-section', message: 'A second `system:` turn: its text is appended to the first.' });
+      problems.push({ range: dup.headerRange, severity: 'warning', code: 'duplicate-section', ...said(msg('prompts.prompty.secondSystem')) });
     }
     if (lastUser < 0) {
-      problems.push({ range: sections[sections.length - 1].headerRange, severity: 'error', code: 'missing-user', message: 'No `user:` turn: the prompt has no message to send.' });
+      problems.push({ range: sections[sections.length - 1].headerRange, severity: 'error', code: 'missing-user', ...said(msg('prompts.prompty.missingUser')) });
     } else {
       sections.forEach((s, i) => {
         if (i > lastUser && s.role === 'assistant') {
-          problems.push({ range: s.headerRange, severity: 'info', code: 'trailing-assistant', message: 'An `assistant:` turn after the last `user:` turn is sent as a prefill.' });
+          problems.push({ range: s.headerRange, severity: 'info', code: 'trailing-assistant', ...said(msg('prompts.prompty.trailingAssistant')) });
         }
       });
     }
   }
   if (sections.length === 0) {
-    problems.push({ range: idx.lineRange(Math.min(fmr.bodyStartLine, idx.lineCount - 1)), severity: 'error', code: 'missing-user', message: 'The prompt body is empty.' });
+    problems.push({ range: idx.lineRange(Math.min(fmr.bodyStartLine, idx.lineCount - 1)), severity: 'error', code: 'missing-user', ...said(msg('prompts.prompty.emptyBody')) });
   }
   // Jinja statements are kept as text: Tierwise only substitutes {{variables}}.
   for (let i = fmr.bodyStartLine; i < idx.lineCount; i++) {
@@ -126,7 +128,7 @@ export function parsePrompty(text: string): PromptFile {
         range: { start: { line: i, character: col }, end: { line: i, character: idx.lines[i].text.length } },
         severity: 'hint',
         code: 'jinja-statement',
-        message: 'Jinja statements ({% … %}) are not evaluated by Tierwise; counts and runs use the text as written.',
+        ...said(msg('prompts.prompty.jinja')),
       });
     }
   }
@@ -142,7 +144,7 @@ function readInputs(data: Record<string, unknown>, fm: PromptFile['frontMatter']
     for (const [name, spec] of Object.entries(inputs)) {
       const range = findKey(fm, `inputs.${name}`)?.keyRange ?? fallback;
       if (!VARIABLE_NAME.test(name)) {
-        problems.push({ range, severity: 'error', code: 'invalid-value', message: `Input name \`${name}\` must be letters, digits and _.` });
+        problems.push({ range, severity: 'error', code: 'invalid-value', ...said(msg('prompts.prompty.inputName', name)) });
         continue;
       }
       const def: VariableDef = { name, range };
@@ -155,7 +157,7 @@ function readInputs(data: Record<string, unknown>, fm: PromptFile['frontMatter']
       defs.set(name, def);
     }
   } else if (inputs !== undefined && inputs !== null) {
-    problems.push({ range: findKey(fm, 'inputs')?.valueRange ?? fallback, severity: 'error', code: 'invalid-value', message: '`inputs` must map each input name to its description.' });
+    problems.push({ range: findKey(fm, 'inputs')?.valueRange ?? fallback, severity: 'error', code: 'invalid-value', ...said(msg('prompts.prompty.inputsNotMap')) });
   }
   const sample = data.sample;
   if (isRecord(sample)) {

@@ -1,5 +1,7 @@
 /** Splitting a body into sections by header lines, skipping fenced code blocks. */
+import { msg, type Message } from '../messages';
 import type { PromptDiagnostic, PromptRole, PromptSection, Range, VariableRef } from './model';
+import { said } from './model';
 import type { TextIndex } from './text';
 import { findReferences } from './variables';
 
@@ -89,8 +91,8 @@ export function nonBlank(idx: TextIndex, raw: RawSection | undefined): boolean {
   return false;
 }
 
-export function strayTextProblem(idx: TextIndex, raw: RawSection, what: string): PromptDiagnostic {
+export function strayTextProblem(idx: TextIndex, raw: RawSection, what: Message): PromptDiagnostic {
   let first = raw.firstLine;
   while (first <= raw.lastLine && idx.lines[first].text.trim() === '') first++;
-  return { range: idx.lineRange(first), severity: 'warning', code: 'stray-text', message: `Text before the first ${what} is not sent.` };
+  return { range: idx.lineRange(first), severity: 'warning', code: 'stray-text', ...said(msg('prompts.strayText', what)) };
 }

@@ -1,4 +1,5 @@
 import { ProviderError, type ErrorKind } from '../errors';
+import { english, msg, type Message } from '../messages';
 import { PROVIDER_LABELS, type ProviderId, type Usage } from '../types';
 import { DASHSCOPE_REGION_LABELS, dashscopeRegionOf } from './baseUrls';
 
@@ -243,15 +244,16 @@ function retryAfterSeconds(headers: Record<string, string>): number | undefined 
  * DashScope's 401 (InvalidApiKey / invalid_api_key): keys are region-locked, so the likeliest cause is a key of
  * another region; the message names the host, its region and the region setting.
  */
-function dashscopeKeyMessage(baseUrl: string, codes: string[], detail: string): string {
+function dashscopeKeyMessage(baseUrl: string, codes: string[]): Message {
   const region = dashscopeRegionOf(baseUrl);
-  const where = region ? `the ${DASHSCOPE_REGION_LABELS[region]} host ${host(baseUrl)}` : `${host(baseUrl)}`;
+  const where = region ? msg('errors.auth.dashscopeHost', DASHSCOPE_REGION_LABELS[region], host(baseUrl)) : `${host(baseUrl)}`;
   const code = codes.find((c) => /invalid_?api_?key/i.test(c));
-  return (
-    `DashScope (Qwen) rejected the API key on ${where} (HTTP 401${code ? ` ${code}` : ''}). DashScope API keys are region-locked: ` +
-    `a key created in one region (China (Beijing), international (Singapore) or US (Virginia)) fails on the others' hosts. ` +
-    `Set tierwise.providers.dashscope.region to the key's region, or set a key created in this region.${detail}`
-  );
+  return msg('errors.auth.dashscope', where, code ? ` ${code}` : '');
+}
+
+/** A message with `secret` masked in every text argument (the provider's own words may echo the key). */
+function scrubMessage(m: Message, secret?: string): Message {
+  return { id: m.id, args: m.args.map((a) => (typeof a === 'string' ? scrubSecret(a, secret) : typeof a === 'number' ? a : scrubMessage(a, secret))) };
 }
 
 /** Map any failure of one attempt to a ProviderError with a user-actionable message and no secret in it. */
@@ -278,82 +280,92 @@ export function toProviderError(f: Failure, ctx: AttemptContext): ProviderError 
   // A 4xx page in HTML never comes from the provider's API: the base URL points somewhere else.
   const htmlPage = f.cls === 'api' && status !== undefined && status >= 400 && status < 500 && status !== 429 && isHtmlPage(headers, f);
   const code = htmlPage ? 'html_response' : details.codes[0];
-  const detail = providerMsg ? ` ${label} said: ${providerMsg}` : '';
-  let message: string;
+  /** The sentence, then what the provider said. */
+  const said = (m: Message): Message => (providerMsg ? msg('errors.withDetail', m, label, providerMsg) : m);
+  let message: Message;
   switch (kind) {
     case 'aborted':
-      message = 'Request cancelled.';
+      message = msg('errors.aborted');
       break;
     case 'timeout':
-      message = `${label} did not answer in time${ctx.timeoutMs ? ` (no data for ${ctx.timeoutMs} ms)` : ''}${partial ? ` after ${partial.length} characters of the answer` : ''}.`;
+      message = ctx.timeoutMs
+        ? partial
+          ? msg('errors.timeout.noDataPartial', label, ctx.timeoutMs, partial.length)
+          : msg('errors.timeout.noData', label, ctx.timeoutMs)
+        : partial
+          ? msg('errors.timeout.partial', label, partial.length)
+          : msg('errors.timeout', label);
       break;
     case 'auth':
-      message =
-        ctx.provider === 'dashscope'
-          ? dashscopeKeyMessage(ctx.baseUrl, details.codes, detail)
-          : `${label} rejected the API key (HTTP 401). Check the key in Tierwise settings.${detail}`;
+      message = said(ctx.provider === 'dashscope' ? dashscopeKeyMessage(ctx.baseUrl, details.codes) : msg('errors.auth', label));
       break;
     case 'permission':
-      message = `${label} refused access to ${model} with this API key (HTTP 403).${detail}`;
+      message = said(msg('errors.permission', label, model));
       break;
     case 'notFound':
-      message = htmlPage
-        ? `${host(ctx.baseUrl)} answered HTTP 404 with an HTML page instead of the ${label} API: the base URL ${ctx.baseUrl} looks wrong (a typo, a missing /v1, or a proxy). Check the setting ${baseUrlSetting(ctx.provider)}.`
-        : `${label} does not know the model "${model}" or this key cannot use it (HTTP 404). Check the model name.`;
+      message = htmlPage ? msg('errors.notFound.html', host(ctx.baseUrl), label, ctx.baseUrl, baseUrlSetting(ctx.provider)) : msg('errors.notFound', label, model);
       break;
     case 'contextLength': {
       const { tokens, window } = contextNumbers(`${providerMsg} ${f.message}`);
-      const parts = [tokens !== undefined ? `${tokens} tokens` : undefined, window !== undefined ? `the context window is ${window} tokens` : undefined].filter(Boolean);
-      message = `The prompt is too long for ${model}${parts.length ? `: ${parts.join(', ')}` : ''}. Shorten the input or pick a model with a larger context window.`;
+      message =
+        tokens !== undefined && window !== undefined
+          ? msg('errors.contextLength.both', model, tokens, window)
+          : tokens !== undefined
+            ? msg('errors.contextLength.tokens', model, tokens)
+            : window !== undefined
+              ? msg('errors.contextLength.window', model, window)
+              : msg('errors.contextLength', model);
       break;
     }
     case 'badRequest':
-      message = `${label} rejected the request (HTTP ${status ?? 400}).${detail}`;
+      message = said(msg('errors.badRequest', label, status ?? 400));
       break;
     case 'quota':
-      message = `${label}: the account is out of quota or credit. Check the plan and billing.${detail}`;
+      message = said(msg('errors.quota', label));
       break;
     case 'rateLimit': {
       const s = retryAfterSeconds(headers);
-      message = `${label} rate limit reached for ${model}${s !== undefined ? `; retry after ${s} s` : ''}.${detail}`;
+      message = said(s !== undefined ? msg('errors.rateLimit.retryAfter', label, model, s) : msg('errors.rateLimit', label, model));
       break;
     }
     case 'overloaded':
-      message = `${label} is overloaded right now${status ? ` (HTTP ${status})` : ''}. Try again shortly or use another model.`;
+      message = status ? msg('errors.overloaded.status', label, status) : msg('errors.overloaded', label);
       break;
     case 'server':
-      message = `${label} had a server error${status ? ` (HTTP ${status})` : ''}. Try again.${detail}`;
+      message = said(status ? msg('errors.server.status', label, status) : msg('errors.server', label));
       break;
     case 'requestTimeout':
-      message = `${label} timed out the request (HTTP 408). Try again.`;
+      message = msg('errors.requestTimeout', label);
       break;
     case 'conflict':
-      message = `${label} reported a conflict (HTTP 409). Try again.${detail}`;
+      message = said(msg('errors.conflict', label));
       break;
     case 'network': {
       const c = causeCode(f.cause);
       message =
         c === 'ENOTFOUND' || c === 'EAI_AGAIN'
-          ? `The host name ${new URL(ctx.baseUrl, 'http://x').hostname} does not resolve (DNS ${c}), so ${label} could not be reached. Check the setting ${baseUrlSetting(ctx.provider)} (now ${ctx.baseUrl}) and the network connection.`
+          ? msg('errors.network.dns', new URL(ctx.baseUrl, 'http://x').hostname, c, label, baseUrlSetting(ctx.provider), ctx.baseUrl)
           : c === 'ECONNREFUSED'
-            ? `Nothing is listening at ${host(ctx.baseUrl)} (connection refused). If it is a local server, start it; otherwise check the setting ${baseUrlSetting(ctx.provider)}.`
-            : `Could not reach ${label} at ${host(ctx.baseUrl)} (${describeCause(f.cause)}${c && !describeCause(f.cause).includes(c) ? `, ${c}` : ''}). Check the network connection and the base URL.`;
+            ? msg('errors.network.refused', host(ctx.baseUrl), baseUrlSetting(ctx.provider))
+            : msg('errors.network', label, host(ctx.baseUrl), `${describeCause(f.cause)}${c && !describeCause(f.cause).includes(c) ? `, ${c}` : ''}`);
       break;
     }
     case 'streamInterrupted':
-      message = `The answer from ${model} was cut off after ${partial.length} characters (${describeCause(f.cause)}).${detail}`;
+      message = said(msg('errors.streamInterrupted', model, partial.length, describeCause(f.cause)));
       break;
     case 'malformed':
-      message = `${label} sent a response Tierwise could not read (${describeCause(f.cause)}).`;
+      message = msg('errors.malformed', label, describeCause(f.cause));
       break;
     default:
-      message = `${label} request failed${status ? ` (HTTP ${status})` : ''}: ${providerMsg || describeCause(f.cause)}`;
+      message = status ? msg('errors.failed.status', label, status, providerMsg || describeCause(f.cause)) : msg('errors.failed', label, providerMsg || describeCause(f.cause));
   }
-  if (requestId) message += ` (request ${requestId})`;
+  if (requestId) message = msg('errors.withRequest', message, requestId);
+  const text = scrubMessage(message, ctx.apiKey);
 
   return new ProviderError({
     kind,
-    message: scrubSecret(message, ctx.apiKey),
+    message: scrubSecret(english(message), ctx.apiKey),
+    text,
     provider: ctx.provider,
     model,
     status,
@@ -369,7 +381,7 @@ export function toProviderError(f: Failure, ctx: AttemptContext): ProviderError 
 export function missingKeyError(provider: ProviderId, model: string): ProviderError {
   return new ProviderError({
     kind: 'missingKey',
-    message: `No API key is set for ${PROVIDER_LABELS[provider]}. Add one in Tierwise settings.`,
+    text: msg('errors.missingKey', PROVIDER_LABELS[provider]),
     provider,
     model,
   });

@@ -1,4 +1,5 @@
 import { userValue, type Inspected } from '../destinations';
+import { msg, type Message } from '../messages';
 
 /** `tierwise.telemetry.*`, read from the user's settings only: a workspace can neither turn export on nor redirect it. */
 export interface TelemetrySettings {
@@ -13,7 +14,7 @@ export interface TelemetrySettings {
   /** Settings whose workspace value was ignored. */
   ignored: string[];
   /** Invalid values, each naming the setting and what is used instead. */
-  problems: string[];
+  problems: Message[];
 }
 
 export const TELEMETRY_KEYS = ['otlpEndpoint', 'headers', 'serviceName', 'resourceAttributes', 'captureContent', 'workspaceNames'] as const;
@@ -38,7 +39,7 @@ export function otlpBase(raw: unknown): string | undefined {
 /** Resolves the telemetry settings from `inspect(key)` (key under `tierwise.telemetry.`). */
 export function resolveTelemetrySettings(inspect: (key: string) => Inspected | undefined): TelemetrySettings {
   const ignored: string[] = [];
-  const problems: string[] = [];
+  const problems: Message[] = [];
   const get = (key: (typeof TELEMETRY_KEYS)[number]): unknown => {
     const i = inspect(key);
     if (i && (i.workspaceValue !== undefined || i.workspaceFolderValue !== undefined)) ignored.push(`tierwise.telemetry.${key}`);
@@ -46,10 +47,10 @@ export function resolveTelemetrySettings(inspect: (key: string) => Inspected | u
   };
   const rawEndpoint = get('otlpEndpoint');
   const endpoint = otlpBase(rawEndpoint);
-  if (typeof rawEndpoint === 'string' && rawEndpoint.trim() && !endpoint) problems.push('tierwise.telemetry.otlpEndpoint: must be an http(s) URL; export stays off.');
+  if (typeof rawEndpoint === 'string' && rawEndpoint.trim() && !endpoint) problems.push(msg('settings.telemetry.endpoint'));
   const rawHeaders = get('headers');
   const headerNames = [...new Set((Array.isArray(rawHeaders) ? rawHeaders : []).filter((h): h is string => typeof h === 'string' && HEADER_NAME.test(h)))];
-  if (Array.isArray(rawHeaders) && headerNames.length !== rawHeaders.length) problems.push('tierwise.telemetry.headers: only header names are kept (letters, digits and !#$%&\'*+.^_`|~-).');
+  if (Array.isArray(rawHeaders) && headerNames.length !== rawHeaders.length) problems.push(msg('settings.telemetry.headers'));
   const rawName = get('serviceName');
   const serviceName = typeof rawName === 'string' && rawName.trim() ? rawName.trim() : DEFAULT_SERVICE_NAME;
   const rawAttrs = get('resourceAttributes');
@@ -57,7 +58,7 @@ export function resolveTelemetrySettings(inspect: (key: string) => Inspected | u
   if (rawAttrs && typeof rawAttrs === 'object' && !Array.isArray(rawAttrs)) {
     for (const [k, v] of Object.entries(rawAttrs as Record<string, unknown>)) {
       if (ATTRIBUTE_KEY.test(k) && typeof v === 'string' && v) resourceAttributes[k] = v;
-      else problems.push(`tierwise.telemetry.resourceAttributes: ${k} is not used (a name of letters, digits, _ . - and a text value).`);
+      else problems.push(msg('settings.telemetry.attribute', k));
     }
   }
   return {

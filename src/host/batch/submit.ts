@@ -8,7 +8,7 @@ import { isProviderError } from '../../core/errors';
 import { type Route, type RouteInput, type TaskDef, isRouteError } from '../../core/routing';
 import { PROVIDER_LABELS, ZERO_USAGE, type Tier, type Usage } from '../../core/types';
 import type { BatchJobRecord, BatchJobStore } from './jobs';
-import { editorText, describeError, loadCalls, currentWorkspace } from '../util';
+import { editorText, describeError, loadCalls, currentWorkspace, localize } from '../util';
 import { confirmSpend, countedRouteInput, keyReady } from '../requests';
 import type { BatchPorts } from './ports';
 
@@ -150,7 +150,7 @@ export class BatchSubmitter {
       // DashScope's Batch API takes a region-dependent list of models: refuse others before anything is sent.
       const why = loadCalls().dashscopeBatchRefusal(lead.model, this.s.config().dashscopeRegion);
       if (why) {
-        void vscode.window.showErrorMessage(`Tierwise: ${why}`);
+        void vscode.window.showErrorMessage(`Tierwise: ${localize(why)}`);
         return undefined;
       }
     }

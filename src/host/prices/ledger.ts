@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { Ledger as LedgerFile, budgetCheck, budgetStatus, hasBudget, makeRecord, nodeLedgerFs, remainingUsd, spend, type FinishedCall, type LedgerRecord, type LedgerRecovery, type Spend } from '../../core/pricing';
-import { type Log, currentWorkspace } from '../util';
+import { msg } from '../../core/messages';
+import { type Log, currentWorkspace, localize } from '../util';
 import type { Pricing } from './pricing';
 
 /**
@@ -125,7 +126,7 @@ export class Budget {
     const s = this.spend();
     const st = budgetStatus(s.todayUsd, s.monthUsd, this.settings, this.fmt, s.workspaceMonthUsd);
     const used = Math.max(st.daily.fraction ?? 0, st.monthly.fraction ?? 0, st.workspace.fraction ?? 0);
-    const message = st.message || `Budget: ${Math.round(used * 100)}% used.`;
+    const message = localize(st.text ?? msg('errors.budget.used', Math.round(used * 100)));
     return { level: st.state, message };
   }
 

@@ -9,6 +9,7 @@ import type { Route } from '../../core/routing';
 import { defaultTierModels } from '../../core/routing/tiers';
 import type { DashScopeRegion } from '../../core/providers/baseUrls';
 import { type ProviderId, type Tier, PROVIDER_LABELS } from '../../core/types';
+import { localize } from '../util';
 import type { Pricing } from './pricing';
 
 /** What the notices need: the catalogue in use, the DashScope region (whose defaults differ) and the clock. */
@@ -29,7 +30,8 @@ export function lifecyclePort(s: { pricing(): Pricing; config(): { dashscopeRegi
  */
 export function noticeFor(port: LifecyclePort, provider: ProviderId, model: string): ModelNotice | undefined {
   const today = isoDay((port.now ?? Date.now)());
-  return modelNotice(port.pricing().entries, provider, model, today, (e) => defaultTierModels(port.region())[provider][e.tier]);
+  const n = modelNotice(port.pricing().entries, provider, model, today, (e) => defaultTierModels(port.region())[provider][e.tier]);
+  return n && { ...n, message: localize(n.text) };
 }
 
 /** Where a routed model came from, so that Switch writes the same place. */

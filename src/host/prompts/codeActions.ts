@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { localize } from '../util';
 import { toRange } from './documents';
 import type { PromptDiagnostics } from './diagnostics';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
@@ -21,7 +22,7 @@ export class PromptCodeActionProvider implements vscode.CodeActionProvider {
       const matching = ours.find((v) => v.code === d.code && v.range.intersection(dRange) !== undefined);
       if (!matching && !dRange.intersection(range)) continue;
       for (const f of d.fixes!) {
-        const action = new vscode.CodeAction(f.title, vscode.CodeActionKind.QuickFix);
+        const action = new vscode.CodeAction(localize(f.titleMsg), vscode.CodeActionKind.QuickFix);
         const edit = new vscode.WorkspaceEdit();
         for (const e of f.edits) edit.replace(doc.uri, toRange(e.range), e.newText);
         action.edit = edit;

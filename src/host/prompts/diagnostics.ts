@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { KeyedDebounce } from './debounce';
 import type { PromptDiagnostic, PromptFile, Severity } from '../../core/prompts';
 import { lintPrompt, resolveTarget } from '../../core/prompts';
+import { localize } from '../util';
 import type { PromptDeps } from './deps';
 import type { ParseCache } from './documents';
 import { toRange } from './documents';
@@ -28,7 +29,7 @@ export function lintDocument(file: PromptFile, deps: PromptDeps): PromptDiagnost
 }
 
 export function toVsDiagnostic(d: PromptDiagnostic): vscode.Diagnostic {
-  const out = new vscode.Diagnostic(toRange(d.range), d.message, SEVERITY[d.severity]);
+  const out = new vscode.Diagnostic(toRange(d.range), localize(d.messageMsg), SEVERITY[d.severity]);
   out.source = DIAGNOSTIC_SOURCE;
   out.code = d.code;
   if (d.code === 'variable-unused') out.tags = [vscode.DiagnosticTag.Unnecessary];

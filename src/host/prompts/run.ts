@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { type PromptFile, renderPrompt, SELECTION_VARIABLE, toChatRequest } from '../../core/prompts';
-import { editorText, rangesText } from '../util';
+import { editorText, rangesText, localize } from '../util';
 import type { PromptDeps, PromptRunRequest } from './deps';
 import type { ParseCache } from './documents';
 
@@ -59,7 +59,7 @@ export async function runPromptFile(
   const file = parses.get(doc);
   const blocking = file.problems.find((p) => p.severity === 'error');
   if (blocking) {
-    const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Tierwise: this prompt has errors (line {0}: {1})', blocking.range.start.line + 1, blocking.message), SHOW_PROBLEMS);
+    const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Tierwise: this prompt has errors (line {0}: {1})', blocking.range.start.line + 1, localize(blocking.messageMsg)), SHOW_PROBLEMS);
     if (choice === SHOW_PROBLEMS) await vscode.commands.executeCommand('workbench.actions.view.problems');
     return;
   }

@@ -19,7 +19,7 @@ import {
   type TelemetrySettings,
 } from '../../core/telemetry';
 import type { LedgerRecord } from '../../core/pricing';
-import { loadTelemetry, type Log } from '../util';
+import { loadTelemetry, localize, type Log } from '../util';
 import type { Pricing } from '../prices';
 
 const HEADER_SECRET = 'tierwise.telemetry.header.';
@@ -61,7 +61,7 @@ export class Telemetry implements vscode.Disposable {
       const c = vscode.workspace.getConfiguration('tierwise.telemetry');
       const s = (this.settings_ = resolveTelemetrySettings((k) => c.inspect(k)));
       for (const k of s.ignored) this.log.warn(`${k}: the workspace value is ignored; telemetry settings are read from your user settings only`);
-      for (const p of s.problems) this.log.warn(p);
+      for (const p of s.problems) this.log.warn(localize(p));
     }
     return this.settings_;
   }

@@ -8,6 +8,7 @@ import type { ChatRequest } from '../../../src/core/types';
 import { countTokens, defaultAnswer, outputTokensOf } from '../../fake-provider/server';
 import { useFakeProvider } from '../../helpers/fakeProvider';
 import { caught } from '../../helpers/errors';
+import { english } from '../../../src/core/messages';
 
 const KEY = 'sk-test-dashscope-batch-SECRET-0123';
 
@@ -30,10 +31,10 @@ describe('batch: DashScope models per region (data)', () => {
     for (const m of ['qwen3.8-max', 'qwen3.7-plus', 'qwen3.7-flash']) assert.ok(dashscopeBatchSupports(m, 'china'), m);
     assert.ok(dashscopeBatchSupports('qwen-max', 'international'));
     for (const r of ['china', 'international'] as const) assert.equal(dashscopeBatchSupports('qwen-turbo', r), false, r);
-    const why = dashscopeBatchRefusal('qwen-long', 'international')!;
+    const why = english(dashscopeBatchRefusal('qwen-long', 'international')!);
     assert.match(why, /does not take qwen-long/);
     assert.match(why, /qwen-max, qwen-plus, qwen-flash(?!,)/);
-    assert.match(dashscopeBatchRefusal('qwen-plus', 'us')!, /US \(Virginia\)/);
+    assert.match(english(dashscopeBatchRefusal('qwen-plus', 'us')!), /US \(Virginia\)/);
     assert.equal(dashscopeBatchRefusal('qwen-plus', 'china'), undefined);
   });
 });

@@ -1,3 +1,4 @@
+import '../host/vscodeStub';
 import assert from 'node:assert/strict';
 import { ProviderError } from '../../../src/core/errors';
 import { toProviderError, type AttemptContext, type Failure } from '../../../src/core/providers/errorMapping';

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { ProviderError } from '../../../src/core/errors';
 import { AttemptTimeline, callMetrics, callSpan, DropOldestQueue, resolveTelemetrySettings, serverOf, workspaceIdentity, type TelemetryCall } from '../../../src/core/telemetry';
 import type { Inspected } from '../../../src/core/destinations';
+import { english } from '../../../src/core/messages';
 
 const T0 = 1_800_000_000_000;
 
@@ -212,7 +213,7 @@ describe('Telemetry settings and workspace identity', () => {
     assert.equal(resolveTelemetrySettings(inspect({})).endpoint, undefined);
     const s = resolveTelemetrySettings(inspect({ otlpEndpoint: { globalValue: 'ftp://x' } }));
     assert.equal(s.endpoint, undefined);
-    assert.match(s.problems[0]!, /export stays off/);
+    assert.match(english(s.problems[0]!), /export stays off/);
   });
 
   it('the workspace is a 12-digit hash of the folder URI, or its name when names are allowed', () => {
