@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { GroupKey, LedgerRecord } from '../core/pricing';
 import type { CostPoint, CostReportData } from '../shared/protocol';
 import { PROVIDER_IDS, PROVIDER_LABELS, type ProviderId } from '../core/types';
-import { isRouteError, routingSavings } from '../core/routing';
+import { isRouteError, routingSavings, taskLabel } from '../core/routing';
+import { localize } from './l10n';
 import { CostReportPanel } from './panels/costReport';
 import { escapeHtml as esc, buildPage } from './panels/page';
 import { StaticPanel } from './panels/panelHost';
@@ -144,7 +145,7 @@ async function compareHtml(s: Services, text: string, scope: string, languageId:
     title: vscode.l10n.t('Tierwise: Compare Costs'),
     style: COMPARE_STYLE,
     body: `<h1>${esc(vscode.l10n.t('Compare costs'))}</h1>
-<p class="sub">${esc(vscode.l10n.t("{0} on {1}: the prompt (with the task's system prompt and examples) and up to {2} output tokens, in {3}.", task.label, scope, maxTokens.toLocaleString('en-US'), cfg.currency.display))}</p>
+<p class="sub">${esc(vscode.l10n.t("{0} on {1}: the prompt (with the task's system prompt and examples) and up to {2} output tokens, in {3}.", localize(taskLabel(task)), scope, maxTokens.toLocaleString('en-US'), cfg.currency.display))}</p>
 <div class="wrap"><table aria-label="${esc(vscode.l10n.t('Cost of this request on every tier of every provider'))}">
 <thead><tr><th>${esc(vscode.l10n.t('Model'))}</th><th class="n">${esc(vscode.l10n.t('Total'))}<div class="parts">${esc(vscode.l10n.t('in + out at max'))}</div></th><th class="n">${esc(vscode.l10n.t('Cached'))}</th><th class="n">${esc(vscode.l10n.t('Batch'))}</th></tr></thead>
 <tbody>
@@ -210,7 +211,10 @@ export async function costReportData(s: Services, workspace?: string): Promise<C
     byProvider: group('provider', (k) => PROVIDER_LABELS[k as ProviderId] ?? k),
     byModel: group('model'),
     byTier: group('tier'),
-    byTask: group('task', (k) => s.router().config.tasks[k]?.label ?? k),
+    byTask: group('task', (k) => {
+      const task = s.router().config.tasks[k];
+      return task ? localize(taskLabel(task)) : k;
+    }),
     bySource: group('source', sourceLabel),
     byWorkspace: group('workspace', (k) => names.get(k) ?? k),
     // The filter's choices: this window's workspace first, then the others by name.

@@ -15,9 +15,11 @@ import { Catalogue } from '../core/pricing/catalogue';
 import { isoDay } from '../core/pricing/lifecycle';
 import { pricesAge, PRICES_STALE_AFTER_DAYS, type PricesAge } from '../core/pricing/priceAge';
 import { tierProvider } from '../core/routing/policy';
+import { tierName } from '../core/routing/tiers';
 import { listedShutdowns, missingTierModels, ModelLists, type ListedShutdown, type MissingModel, type ModelList, type ModelListTarget } from '../core/setup/modelLists';
 import type { FetchPort } from '../core/setup/local';
 import { PROVIDER_IDS, TIERS, type ProviderId, type Tier } from '../core/types';
+import { localize } from './l10n';
 import type { Services } from './services';
 import { storedPriceList } from './updatePrices';
 
@@ -249,12 +251,12 @@ export function appendListNotices(out: vscode.MarkdownString, lists: ModelListSe
     const owner = LIST_OWNER[n.provider];
     const when = readAtText(n.readAt);
     for (const m of n.missing) {
-      lines.push(`$(warning) ${vscode.l10n.t("{0} ({1} tier) is not in {2}'s model list for this key (read {3}).", md(m.model), m.tier, owner, when)} ${check}`);
+      lines.push(`$(warning) ${vscode.l10n.t("{0} ({1} tier) is not in {2}'s model list for this key (read {3}).", md(m.model), localize(tierName(m.tier)), owner, when)} ${check}`);
     }
     for (const d of n.shutdowns) {
       const text = d.past
-        ? vscode.l10n.t("{0} ({1} tier) was shut down on {2}, says {3}'s model list.", md(d.model), d.tier, d.date, owner)
-        : vscode.l10n.t("{0} ({1} tier) shuts down on {2}, says {3}'s model list.", md(d.model), d.tier, d.date, owner);
+        ? vscode.l10n.t("{0} ({1} tier) was shut down on {2}, says {3}'s model list.", md(d.model), localize(tierName(d.tier)), d.date, owner)
+        : vscode.l10n.t("{0} ({1} tier) shuts down on {2}, says {3}'s model list.", md(d.model), localize(tierName(d.tier)), d.date, owner);
       lines.push(`$(warning) ${text} ${check}`);
     }
   }

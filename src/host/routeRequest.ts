@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { CallSource } from '../core/pricing';
 import type { Route, RouteInput } from '../core/routing';
 import { isRouteError } from '../core/routing';
+import { localize } from './l10n';
 import { decideWithJudge, needsJudge } from '../core/routing/judge';
 import { systemClock } from '../core/clock';
 import type { ChatRequest, Tier } from '../core/types';
@@ -59,7 +60,7 @@ export async function routeRequest(s: Services, pending: PendingRequest): Promis
           ? vscode.l10n.t('The text is {0}, its tokens estimated from samples. ', formatSize(pending.text.length, byteSize(pending.text)))
           : vscode.l10n.t('The text is {0}. ', formatSize(pending.text.length, byteSize(pending.text)))
         : '';
-    void vscode.window.showErrorMessage(`Tierwise: ${size}${route.message}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Tierwise: {0}', `${size}${localize(route.messageMsg)}`));
     return undefined;
   }
   if (pending.overrideChosen) {
