@@ -16,6 +16,7 @@
 import { DASHSCOPE_BASE_URLS, defaultBaseUrl, type DashScopeRegion } from './providers/baseUrls';
 import type { ProviderId, Tier } from './types';
 import { PROVIDER_IDS, PROVIDER_LABELS, TIERS } from './types';
+import { msg, type Message } from './messages';
 
 /** What `WorkspaceConfiguration.inspect()` returns for one setting (the fields used here). */
 export interface Inspected<T = unknown> {
@@ -360,8 +361,9 @@ export function resolveWorkspaceSettings(inspect: InspectSetting, ctx: TrustCont
   };
 }
 
-/** The sentence for a withheld value, e.g. in the answer panel's notes. */
-export function describeWithheld(w: WithheldDestination, used: Destination): string {
-  const why = w.reason === 'untrusted' ? 'ignored in Restricted Mode' : 'not approved for this workspace';
-  return `This workspace's ${w.setting} (${w.host}) is ${why}: ${PROVIDER_LABELS[w.provider]} requests go to ${used.host} from ${used.source === 'default' ? 'the provider default' : 'your own settings'}.`;
+/** The sentence for a withheld value, e.g. in the answer panel's notes (host: `localize`; logs: `english`). */
+export function describeWithheld(w: WithheldDestination, used: Destination): Message {
+  const from = used.source === 'default' ? msg('setup.withheld.fromDefault') : msg('setup.withheld.fromUser');
+  const args = [w.setting, w.host, PROVIDER_LABELS[w.provider], used.host, from] as const;
+  return w.reason === 'untrusted' ? msg('setup.withheld.untrusted', ...args) : msg('setup.withheld.unapproved', ...args);
 }

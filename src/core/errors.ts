@@ -87,7 +87,7 @@ export interface DescribeContext {
 /** A provider error as a sentence the user can act on, with the provider's request id. */
 export function describeProviderError(err: ProviderError, ctx: DescribeContext): Message {
   const who = PROVIDER_LABELS[err.provider] ?? err.provider;
-  const own: Message = err.text ?? msg('errors.raw', err.message);
+  const own: Message = err.text ?? msg('common.asIs', err.message);
   if (err.code === 'circuitOpen') {
     // Not the provider's answer: Tierwise itself holds requests back after repeated failures.
     const left = /\((\d+) s left\)/.exec(err.message)?.[1];

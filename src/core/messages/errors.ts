@@ -1,7 +1,6 @@
 /** The errors part of the message catalogue: id → English template, `{0}`, `{1}`… in order. */
 export const ERRORS_MESSAGES = {
   // A provider's failure, as the error mapping words it (`ProviderError.text`).
-  'errors.raw': '{0}',
   'errors.withDetail': '{0} {1} said: {2}',
   'errors.withRequest': '{0} (request {1})',
   'errors.aborted': 'Request cancelled.',

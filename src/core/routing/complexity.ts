@@ -11,6 +11,7 @@ import type { Tier } from '../types';
 import { TIERS } from '../types';
 import { clauseIntents, INTENTS, intentAnswer, intentNoun, intentTier, LONG_ANSWER, NUMBERED, SHORT_ANSWER, type Intent } from './intents';
 import { formatCount, roughTokens } from './text';
+import { english, joined, msg, type Message, type MessageArg } from '../messages';
 
 /** The languages a selection may be in, by VS Code language id. Everything else not prose counts as code. */
 const PROSE_LANGUAGES = new Set(['plaintext', 'markdown', 'text', 'latex', 'restructuredtext', 'asciidoc', '']);
@@ -58,7 +59,9 @@ export interface Assessment {
   steps: number;
   kind: SelectionKind;
   features: ComplexityFeatures;
-  /** The signals in words, for the reason line: "asks for a proof and an implementation (2 steps)". */
+  /** The signals for users, for the reason line: "asks for a proof and an implementation (2 steps)". */
+  signalMsgs: Message[];
+  /** The same in English (`english` of each), for benches and logs. */
   signals: string[];
   /** A continuous difficulty score (higher = harder), for ranking in benchmarks. */
   score: number;
@@ -96,9 +99,19 @@ function tierIndex(t: Tier): number {
   return TIERS.indexOf(t);
 }
 
-function words(list: string[]): string {
+/** "a, b and c", in the language of the messages. */
+function words(list: readonly Message[]): MessageArg {
   if (list.length <= 1) return list[0] ?? '';
-  return `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
+  return msg('routing.list.and', joined(list.slice(0, -1), msg('routing.separator.comma')), list[list.length - 1]!);
+}
+
+/** The size and kind of a selection: "5,000-token typescript selection". */
+function selectionSize(tokens: number, kind: SelectionKind, languageId: string | undefined): Message {
+  const n = formatCount(tokens);
+  if (kind === 'data') return msg('routing.signal.size.data', n);
+  if (kind === 'prose') return msg('routing.signal.size.prose', n);
+  const lang = (languageId ?? '').trim();
+  return lang ? msg('routing.signal.size.code', n, lang) : msg('routing.signal.size.anyCode', n);
 }
 
 /** The answer a request expects, in tokens, from its main intent, the selection size and any length cue. */
@@ -132,17 +145,15 @@ export function assessComplexity(input: ComplexityInput): Assessment {
     undefined,
   );
   const requestTokens = roughTokens(request);
-  const signals: string[] = [];
+  const signals: Message[] = [];
   let tier: Tier;
   let confidence: number;
   let score: number;
+  // What the request asks for, at the tier it needs ("a proof and an implementation"); worded once the steps are known.
+  const asked = main ? words(distinct.filter((i) => intentTier(i) === intentTier(main)).map((i) => intentNoun(i))) : undefined;
 
   if (main) {
     tier = intentTier(main);
-    const asked = distinct
-      .filter((i) => intentTier(i) === tier)
-      .map((i) => intentNoun(i));
-    signals.push(`asks for ${words(asked)}${steps > 1 ? ` (${steps} steps)` : ''}`);
     const mixed = tierHits.filter((h) => h > 0).length > 1;
     confidence = mixed ? 0.7 : 0.9;
     score = tierIndex(tier) * 10 + steps;
@@ -150,39 +161,41 @@ export function assessComplexity(input: ComplexityInput): Assessment {
     tier = 'medium';
     confidence = 0.35;
     score = 10;
-    signals.push('no clear task in the request');
   }
 
   // Several steps make a small job a bigger one.
-  if (steps >= 3 && tier !== 'complex') {
+  const multiStep = steps >= 3 && tier !== 'complex';
+  if (multiStep) {
     tier = 'complex';
-    signals[0] = `${signals[0]!.replace(/ \(\d+ steps\)$/, '')} (${steps} steps: multi-step work)`;
     confidence = Math.min(confidence, 0.75);
     score += 10;
   } else if (steps === 2 && tier === 'simple' && tierHits[0] < 2) {
     tier = 'medium';
     confidence = Math.min(confidence, 0.65);
   }
+  if (asked === undefined) signals.push(multiStep ? msg('routing.signal.noClearTaskMultiStep', steps) : msg('routing.signal.noClearTask'));
+  else if (multiStep) signals.push(msg('routing.signal.asksForMultiStep', asked, steps));
+  else signals.push(steps > 1 ? msg('routing.signal.asksForSteps', asked, steps) : msg('routing.signal.asksFor', asked));
 
   // The selection: a long stretch of code to explain or document is real work; a tiny lookup stays simple.
-  const size = `${formatCount(selectionTokens)}-token ${kind === 'code' ? `${(input.languageId ?? 'code').trim() || 'code'} selection` : kind === 'data' ? 'data selection' : 'prose selection'}`;
+  const size = selectionSize(selectionTokens, kind, input.languageId);
   const longCode = tier === 'medium' && kind === 'code' && selectionTokens > 3000 && (main === 'explanation' || main === 'documentation');
   const longOther = tier === 'simple' && selectionTokens > 6000 && main !== 'lookup' && main !== 'classification';
   if (longCode || longOther) {
     tier = longCode ? 'complex' : 'medium';
-    signals.push(`a long selection (${size})`);
+    signals.push(msg('routing.signal.longSelection', size));
     confidence = Math.min(confidence, 0.6);
     score += 5;
   } else if (!main && selectionTokens > 2000) {
-    signals.push(`a ${size}`);
+    signals.push(msg('routing.signal.selection', size));
   }
   // An unclear request with detailed requirements: lean up.
   if (!main && requestTokens > 60) {
     tier = 'complex';
-    signals.push(`a long request (${formatCount(requestTokens)} tokens)`);
+    signals.push(msg('routing.signal.longRequest', formatCount(requestTokens)));
     score += 8;
   }
-  if (length !== 0) signals.push(length < 0 ? 'a short answer wanted' : 'a detailed answer wanted');
+  if (length !== 0) signals.push(length < 0 ? msg('routing.signal.shortAnswer') : msg('routing.signal.detailedAnswer'));
   score += Math.log2(1 + selectionTokens) / 4 + Math.log2(1 + requestTokens) / 4 + length;
 
   const expectedTokens = expectedAnswer(main, selectionTokens, steps, length);
@@ -198,7 +211,7 @@ export function assessComplexity(input: ComplexityInput): Assessment {
     length,
     expectedTokens,
   };
-  return { tier, confidence, maxTokens, expectedTokens, intents: distinct, steps, kind, features, signals, score };
+  return { tier, confidence, maxTokens, expectedTokens, intents: distinct, steps, kind, features, signalMsgs: signals, signals: signals.map(english), score };
 }
 
 /** The feature vector used for nearest-neighbour learning (each coordinate roughly in 0..1). */

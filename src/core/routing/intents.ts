@@ -3,6 +3,7 @@
  * length of answer it wants. Used by the complexity router (complexity.ts).
  */
 import type { Tier } from '../types';
+import { msg, type Message } from '../messages';
 
 interface AnswerSize {
   base: number;
@@ -11,27 +12,27 @@ interface AnswerSize {
 }
 
 /**
- * Every intent with the tier it needs on its own (before size and steps), its words for the reason line, and the
+ * Every intent with the tier it needs on its own (before size and steps), its words for the reason line (a message), and the
  * answer it expects: `base + ceil(selectionTokens * perToken)` tokens, at most `max`.
  */
 const INTENT_TABLE = {
-  lookup: { tier: 'simple', noun: 'a lookup', answer: { base: 60 } },
-  extraction: { tier: 'simple', noun: 'an extraction', answer: { base: 80, perToken: 0.25, max: 1500 } },
-  conversion: { tier: 'simple', noun: 'a conversion', answer: { base: 64, perToken: 1.3, max: 16_000 } },
-  classification: { tier: 'simple', noun: 'a classification', answer: { base: 60 } },
-  explanation: { tier: 'medium', noun: 'an explanation', answer: { base: 350, perToken: 0.3, max: 1500 } },
-  summary: { tier: 'medium', noun: 'a summary', answer: { base: 200, perToken: 0.08, max: 800 } },
-  rewriting: { tier: 'medium', noun: 'a rewrite', answer: { base: 64, perToken: 1.3, max: 16_000 } },
-  documentation: { tier: 'medium', noun: 'documentation', answer: { base: 200, perToken: 0.5, max: 4000 } },
-  comparison: { tier: 'medium', noun: 'a comparison', answer: { base: 350, perToken: 0.3, max: 1500 } },
-  review: { tier: 'complex', noun: 'a review', answer: { base: 1200 } },
-  design: { tier: 'complex', noun: 'a design', answer: { base: 1500 } },
-  proof: { tier: 'complex', noun: 'a proof', answer: { base: 1500 } },
-  refactoring: { tier: 'complex', noun: 'a refactoring', answer: { base: 400, perToken: 1.4, max: 16_000 } },
-  implementation: { tier: 'complex', noun: 'an implementation', answer: { base: 1800 } },
-  debugging: { tier: 'complex', noun: 'debugging', answer: { base: 1200 } },
-  optimisation: { tier: 'complex', noun: 'an optimisation', answer: { base: 1200 } },
-} as const satisfies Record<string, { tier: Tier; noun: string; answer: AnswerSize }>;
+  lookup: { tier: 'simple', noun: msg('routing.intent.lookup'), answer: { base: 60 } },
+  extraction: { tier: 'simple', noun: msg('routing.intent.extraction'), answer: { base: 80, perToken: 0.25, max: 1500 } },
+  conversion: { tier: 'simple', noun: msg('routing.intent.conversion'), answer: { base: 64, perToken: 1.3, max: 16_000 } },
+  classification: { tier: 'simple', noun: msg('routing.intent.classification'), answer: { base: 60 } },
+  explanation: { tier: 'medium', noun: msg('routing.intent.explanation'), answer: { base: 350, perToken: 0.3, max: 1500 } },
+  summary: { tier: 'medium', noun: msg('routing.intent.summary'), answer: { base: 200, perToken: 0.08, max: 800 } },
+  rewriting: { tier: 'medium', noun: msg('routing.intent.rewriting'), answer: { base: 64, perToken: 1.3, max: 16_000 } },
+  documentation: { tier: 'medium', noun: msg('routing.intent.documentation'), answer: { base: 200, perToken: 0.5, max: 4000 } },
+  comparison: { tier: 'medium', noun: msg('routing.intent.comparison'), answer: { base: 350, perToken: 0.3, max: 1500 } },
+  review: { tier: 'complex', noun: msg('routing.intent.review'), answer: { base: 1200 } },
+  design: { tier: 'complex', noun: msg('routing.intent.design'), answer: { base: 1500 } },
+  proof: { tier: 'complex', noun: msg('routing.intent.proof'), answer: { base: 1500 } },
+  refactoring: { tier: 'complex', noun: msg('routing.intent.refactoring'), answer: { base: 400, perToken: 1.4, max: 16_000 } },
+  implementation: { tier: 'complex', noun: msg('routing.intent.implementation'), answer: { base: 1800 } },
+  debugging: { tier: 'complex', noun: msg('routing.intent.debugging'), answer: { base: 1200 } },
+  optimisation: { tier: 'complex', noun: msg('routing.intent.optimisation'), answer: { base: 1200 } },
+} as const satisfies Record<string, { tier: Tier; noun: Message; answer: AnswerSize }>;
 
 export type Intent = keyof typeof INTENT_TABLE;
 
@@ -49,8 +50,8 @@ export function intentAnswer(i: Intent, selectionTokens: number): number {
   return a.perToken === undefined ? a.base : Math.min(a.max ?? Infinity, a.base + Math.ceil(selectionTokens * a.perToken));
 }
 
-/** Words for the reason line: "asks for a proof", "asks for an implementation". */
-export function intentNoun(i: Intent): string {
+/** Words for the reason line: "asks for a proof", "asks for an implementation" (in English and Chinese alike). */
+export function intentNoun(i: Intent): Message {
   return INTENT_TABLE[i].noun;
 }
 

@@ -5,17 +5,28 @@ import type { Candidate, Mode } from './policy';
 import type { AutoRouting, Route } from './route';
 import type { TaskDef } from './tasks';
 import { formatMoneyAll } from '../pricing/currency';
+import { joined, msg, type Message, type MessageArg } from '../messages';
+import { taskLabel, taskNoun } from './taskCatalogue';
 import { formatCount } from './text';
+import { tierName } from './tiers';
+
+/** The separator of the causes in a reason line ("; ", "；"). */
+const CAUSES = msg('routing.separator.semicolon');
+/** The separator of the signals in a reason line (", ", "，"). */
+const SIGNALS = msg('routing.separator.comma');
 
 /** Why a candidate cannot take the request: its input limit, its window, or the window with the answer. */
-export function overflowCause(c: Candidate, prompt: number): string {
+export function overflowCause(c: Candidate, prompt: number): Message {
   const cap = c.info?.maxInput;
-  if (cap && prompt > cap) return `${formatCount(prompt)} tokens exceed ${c.model}'s input limit of ${formatCount(cap)}`;
+  if (cap && prompt > cap) return msg('routing.cause.overInputLimit', formatCount(prompt), c.model, formatCount(cap));
   const window = formatCount(c.window ?? 0);
-  if (c.window !== undefined && prompt > c.window) {
-    return `${formatCount(prompt)} tokens exceed ${c.model}'s ${window} window`;
-  }
-  return `${formatCount(prompt)} tokens + ${formatCount(c.maxTokens)} output exceed ${c.model}'s ${window} window`;
+  if (c.window !== undefined && prompt > c.window) return msg('routing.cause.overWindow', formatCount(prompt), c.model, window);
+  return msg('routing.cause.overWindowWithAnswer', formatCount(prompt), formatCount(c.maxTokens), c.model, window);
+}
+
+/** Why a long prompt starts at the complex tier. */
+export function longDocumentCause(prompt: number, longDocumentTokens: number): Message {
+  return msg('routing.cause.longDocument', formatCount(prompt), formatCount(longDocumentTokens));
 }
 
 /** The refusal when no model from `start` up holds the request, naming the largest window seen. */
@@ -25,10 +36,29 @@ export function tooLargeMessage(
   start: Tier,
   forcedProvider: ProviderId | undefined,
   largest: { model: string; contextWindow: number } | undefined,
-): string {
-  const scope = `${start === 'complex' ? 'complex-tier' : `${start}-tier or higher`} model${forcedProvider ? ` on ${forcedProvider}` : ''}`;
-  const biggest = largest ? `; the largest window is ${largest.model}'s ${formatCount(largest.contextWindow)}` : '';
-  return `${task.label}: ${formatCount(prompt)} input tokens plus the answer do not fit any ${scope}${biggest}. Select less text or choose a model.`;
+): Message {
+  const tier = tierName(start);
+  const top = start === 'complex';
+  const scope = forcedProvider
+    ? top
+      ? msg('routing.scope.tierOn', tier, forcedProvider)
+      : msg('routing.scope.fromTierOn', tier, forcedProvider)
+    : top
+      ? msg('routing.scope.tier', tier)
+      : msg('routing.scope.fromTier', tier);
+  return largest
+    ? msg('routing.error.tooLargeLargest', taskLabel(task), formatCount(prompt), scope, largest.model, formatCount(largest.contextWindow))
+    : msg('routing.error.tooLarge', taskLabel(task), formatCount(prompt), scope);
+}
+
+/** The refusal when the model the user chose cannot hold the request. */
+export function modelTooSmallMessage(task: TaskDef, cause: Message): Message {
+  return msg('routing.error.modelTooSmall', taskLabel(task), cause);
+}
+
+/** The refusal of a task id the catalogue does not have. */
+export function unknownTaskMessage(task: string): Message {
+  return msg('routing.error.unknownTask', task);
 }
 
 /** "simple tier: classification, 180 input tokens → gpt-4o-mini" and its variants for escalations and choices. */
@@ -37,37 +67,41 @@ export function reasonLine(
   task: TaskDef,
   prompt: number,
   c: Candidate,
-  meta: { mode: Mode; from?: Tier; causes: string[]; compared: number; auto?: AutoRouting },
-): string {
+  meta: { mode: Mode; from?: Tier; causes: Message[]; compared: number; auto?: AutoRouting },
+): Message {
   const { mode, from, causes, compared, auto } = meta;
-  if (from && mode === 'requested') return `${c.tier} tier (escalated from ${from} on request) → ${c.model}`;
-  if (from) return `${c.tier} tier (escalated from ${from}: ${causes.join('; ')}) → ${c.model}`;
-  const tierPart = mode === 'forcedTier' ? `${c.tier} tier (your choice)` : `${c.tier} tier`;
-  let reason = `${tierPart}: ${auto ? autoSignals(auto) : task.noun}, ${formatCount(prompt)} input tokens → ${c.model}`;
-  if (mode === 'forcedModel') reason += ' (your choice)';
-  else if (causes.length) reason += ` (${causes.join('; ')})`;
-  else if (cfg.policy === 'cheapest' && compared > 1) reason += ` (cheapest of ${compared})`;
-  return reason;
+  const tier = tierName(c.tier);
+  if (from && mode === 'requested') return msg('routing.reason.escalatedOnRequest', tier, tierName(from), c.model);
+  if (from) return msg('routing.reason.escalated', tier, tierName(from), joined(causes, CAUSES), c.model);
+  const what = auto ? autoSignals(auto) : taskNoun(task);
+  const tokens = formatCount(prompt);
+  if (mode === 'forcedModel') return msg('routing.reason.modelChosen', tier, what, tokens, c.model);
+  const chosen = mode === 'forcedTier';
+  if (causes.length) {
+    const why = joined(causes, CAUSES);
+    return chosen ? msg('routing.reason.tierChosenBecause', tier, what, tokens, c.model, why) : msg('routing.reason.autoBecause', tier, what, tokens, c.model, why);
+  }
+  if (cfg.policy === 'cheapest' && compared > 1) {
+    return chosen ? msg('routing.reason.tierChosenCheapest', tier, what, tokens, c.model, compared) : msg('routing.reason.autoCheapest', tier, what, tokens, c.model, compared);
+  }
+  return chosen ? msg('routing.reason.tierChosen', tier, what, tokens, c.model) : msg('routing.reason.auto', tier, what, tokens, c.model);
 }
 
 /** The question asked before a route whose estimate crosses the budget left. */
-export function overBudgetSentence(route: Pick<Route, 'costIncrease'>, c: Candidate & { cost: { max: number } }, budgetUsd: number): string {
+export function overBudgetSentence(route: Pick<Route, 'costIncrease'>, c: Candidate & { cost: { max: number } }, budgetUsd: number): Message {
   const [remaining, max, from] = formatMoneyAll([Math.max(0, budgetUsd), c.cost.max, route.costIncrease?.fromUsd ?? c.cost.max], 'USD');
-  const left = `the remaining budget of ${remaining}`;
   return route.costIncrease
-    ? `Moving to ${c.model} (${c.tier} tier) raises the estimate from ${from} to up to ${max}, over ${left}.`
-    : `This request may cost up to ${max} on ${c.model}, over ${left}.`;
+    ? msg('routing.budget.raise', c.model, tierName(c.tier), from!, max!, remaining!)
+    : msg('routing.budget.over', max!, c.model, remaining!);
 }
 
 /** The signals of an auto route in words, for the reason line. */
-export function autoSignals(auto: AutoRouting): string {
-  const sig = auto.assessment.signals.join(', ');
-  if (auto.judgedBy) {
-    return `judged ${auto.routedTier} by ${auto.judgedBy} (the rules were unsure: ${sig})`;
-  }
+export function autoSignals(auto: AutoRouting): MessageArg {
+  const sig = joined(auto.assessment.signalMsgs, SIGNALS);
+  if (auto.judgedBy) return msg('routing.reason.judged', tierName(auto.routedTier), auto.judgedBy, sig);
   if (auto.learned) {
     const n = auto.learned.votes;
-    return `like ${n === 1 ? 'a past request' : `${n} past requests`} you moved to ${auto.learned.tier} (${sig})`;
+    return n === 1 ? msg('routing.reason.learnedOne', tierName(auto.learned.tier), sig) : msg('routing.reason.learnedMany', n, tierName(auto.learned.tier), sig);
   }
   return sig;
 }

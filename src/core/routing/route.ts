@@ -2,6 +2,7 @@
  * What the router takes and gives: its input (task, counted tokens, overrides, a prompt file's own request), its
  * ports (catalogue, currency, availability) and the route or the reason there is none.
  */
+import type { Message } from '../messages';
 import type { PriceTier } from '../pricing/catalogue';
 import type { ChatRequest, Currency, ProviderId, Tier } from '../types';
 import type { Assessment } from './complexity';
@@ -85,7 +86,9 @@ export interface Route {
   maxTokens: number;
   /** Total prompt tokens: the input plus system prompt, few-shot examples and framing. */
   inputTokens: number;
-  /** One line, e.g. "simple tier: classification, 180 input tokens → gpt-4o-mini". */
+  /** The reason line for users, e.g. "simple tier: classification, 180 input tokens → gpt-4o-mini" (host: `localize`). */
+  reasonMsg: Message;
+  /** The reason line in English (`english(reasonMsg)`): for the ledger, telemetry and logs. */
   reason: string;
   escalatedFrom?: Tier;
   /** Set for auto tasks: the assessment and what decided the tier. */
@@ -95,6 +98,8 @@ export interface Route {
   /** Set when an escalation (or a switch to another model) made the estimate dearer. */
   costIncrease?: { fromUsd: number; toUsd: number };
   /** Set when the estimate crosses the remaining budget: ask the user before sending. */
+  needsConfirmationMsg?: Message;
+  /** The same question in English (`english(needsConfirmationMsg)`). */
   needsConfirmation?: string;
   request: ChatRequest;
   /** Fallback chain for the resilience layer, in order. Every entry is available and holds the input. */
@@ -105,7 +110,9 @@ export type RouteErrorKind = 'unknownTask' | 'tooLarge';
 
 export interface RouteError {
   error: RouteErrorKind;
-  /** A sentence for the user, shown before anything is sent. */
+  /** A sentence for the user, shown before anything is sent (host: `localize`). */
+  messageMsg: Message;
+  /** The same sentence in English (`english(messageMsg)`), for logs and tests. */
   message: string;
   inputTokens: number;
   /** The largest context window among the models considered (tooLarge). */

@@ -10,12 +10,13 @@ import type { TaskDef } from './tasks';
 import { buildMessages, taskMaxTokens, taskOverheadTokens } from './tasks';
 import type { ModelRef } from './tiers';
 import { nextTier, tiersFrom } from './tiers';
-import { formatCount, roughTokens } from './text';
+import { roughTokens } from './text';
+import { english, type Message } from '../messages';
 import { reasoningRoomTokens } from '../providers/reasoning';
 import { assessComplexity } from './complexity';
 import type { AutoRouting, ModelInfo, Route, RouteError, RouteInput, RoutingPorts } from './route';
 import { sortByCost, tierProvider, type Candidate, type Mode } from './policy';
-import { autoSignals, overBudgetSentence, overflowCause, reasonLine, tooLargeMessage } from './reasons';
+import { autoSignals, longDocumentCause, modelTooSmallMessage, overBudgetSentence, overflowCause, reasonLine, tooLargeMessage, unknownTaskMessage } from './reasons';
 
 export * from './route';
 export { autoSignals, tierProvider };
@@ -46,7 +47,7 @@ export class Router {
   route(input: RouteInput): Route | RouteError {
     const base = this.cfg.tasks[input.task];
     if (!base) {
-      return { error: 'unknownTask', message: `Unknown task "${input.task}".`, inputTokens: input.inputTokens };
+      return routeError('unknownTask', unknownTaskMessage(input.task), input.inputTokens);
     }
     const ov = input.override ?? {};
     const auto = base.auto ? this.assessAuto(base, input) : undefined;
@@ -58,13 +59,11 @@ export class Router {
 
     let start: Tier = ov.tier ?? auto?.routedTier ?? task.tier;
     let from: Tier | undefined;
-    const causes: string[] = [];
+    const causes: Message[] = [];
     if (!ov.tier && start !== 'complex' && prompt > this.cfg.longDocumentTokens) {
       from = start;
       start = 'complex';
-      causes.push(
-        `${formatCount(prompt)} tokens count as a long document, over ${formatCount(this.cfg.longDocumentTokens)}`,
-      );
+      causes.push(longDocumentCause(prompt, this.cfg.longDocumentTokens));
     }
 
     // The policy's first choice at the starting tier: what the user expects, and the basis for cost comparison.
@@ -257,12 +256,7 @@ export class Router {
     const t = tier ?? TIERS.find((x) => this.cfg.tiers[p][x] === model) ?? task.tier;
     const c = this.candidate(p, model, t, task, input, prompt);
     if (!c.fits) {
-      return {
-        error: 'tooLarge',
-        message: `${task.label}: ${overflowCause(c, prompt)}; choose another model or select less text.`,
-        inputTokens: prompt,
-        largest: { provider: p, model, contextWindow: c.window! },
-      };
+      return routeError('tooLarge', modelTooSmallMessage(task, overflowCause(c, prompt)), prompt, { provider: p, model, contextWindow: c.window! });
     }
     return this.finish(task, input, prompt, c, { mode: 'forcedModel', causes: [], compared: 1, expected: c, auto });
   }
@@ -284,8 +278,7 @@ export class Router {
         largest = { provider: c.provider, model: c.model, contextWindow: c.window };
       }
     }
-    const message = tooLargeMessage(task, prompt, start, forcedProvider, largest);
-    return { error: 'tooLarge', message, inputTokens: prompt, ...(largest ? { largest } : {}) };
+    return routeError('tooLarge', tooLargeMessage(task, prompt, start, forcedProvider, largest), prompt, largest);
   }
 
   private finish(
@@ -293,10 +286,10 @@ export class Router {
     input: RouteInput,
     prompt: number,
     c: Candidate,
-    meta: { mode: Mode; from?: Tier; causes: string[]; compared: number; expected: Candidate; auto?: AutoRouting },
+    meta: { mode: Mode; from?: Tier; causes: Message[]; compared: number; expected: Candidate; auto?: AutoRouting },
   ): Route {
     const { from, expected, auto } = meta;
-    const reason = reasonLine(this.cfg, task, prompt, c, meta);
+    const reasonMsg = reasonLine(this.cfg, task, prompt, c, meta);
 
     const route: Route = {
       task,
@@ -305,7 +298,8 @@ export class Router {
       model: c.model,
       maxTokens: c.maxTokens,
       inputTokens: prompt,
-      reason,
+      reasonMsg,
+      reason: english(reasonMsg),
       request: this.request(task, input, c),
       fallbacks: this.fallbacks(task, input, prompt, c),
     };
@@ -318,7 +312,10 @@ export class Router {
       route.costIncrease = { fromUsd: expected.cost.max, toUsd: c.cost.max };
     }
     const budget = input.remainingBudgetUsd;
-    if (budget !== undefined && c.cost && c.cost.max > budget) route.needsConfirmation = overBudgetSentence(route, { ...c, cost: c.cost }, budget);
+    if (budget !== undefined && c.cost && c.cost.max > budget) {
+      route.needsConfirmationMsg = overBudgetSentence(route, { ...c, cost: c.cost }, budget);
+      route.needsConfirmation = english(route.needsConfirmationMsg);
+    }
     return route;
   }
 
@@ -358,4 +355,9 @@ export class Router {
     }
     return out;
   }
+}
+
+/** A refusal: its sentence for users and the same in English. */
+function routeError(error: RouteError['error'], messageMsg: Message, inputTokens: number, largest?: RouteError['largest']): RouteError {
+  return { error, messageMsg, message: english(messageMsg), inputTokens, ...(largest ? { largest } : {}) };
 }

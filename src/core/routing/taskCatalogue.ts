@@ -3,6 +3,7 @@
  * output tokens. Users add or override tasks through the `tierwise.tasks` setting (see taskSettings.ts).
  */
 import type { Tier } from '../types';
+import { english, msg, type Message } from '../messages';
 
 /** Output sized to the input: `ceil(inputTokens * perInputToken) + base`, capped at `max`. */
 export interface ScaledMaxTokens {
@@ -129,11 +130,32 @@ Produce a structured analysis in Markdown:
 - Base every statement on the document; cite where it comes from. Say when the document does not cover something.
 - Be thorough but not repetitive; prefer lists and short paragraphs.`;
 
+/** The words of a built-in task for users, in the message catalogue (its English is the task's own text). */
+interface TaskText {
+  label: Message;
+  noun: Message;
+  questionLabel?: Message;
+  questionPrompt?: Message;
+}
+
+const TEXT = {
+  classify: { label: msg('routing.task.classify.label'), noun: msg('routing.task.classify.noun'), questionLabel: msg('routing.task.classify.questionLabel'), questionPrompt: msg('routing.task.classify.questionPrompt') },
+  extractKeywords: { label: msg('routing.task.extractKeywords.label'), noun: msg('routing.task.extractKeywords.noun') },
+  convertFormat: { label: msg('routing.task.convertFormat.label'), noun: msg('routing.task.convertFormat.noun'), questionLabel: msg('routing.task.convertFormat.questionLabel'), questionPrompt: msg('routing.task.convertFormat.questionPrompt') },
+  summarise: { label: msg('routing.task.summarise.label'), noun: msg('routing.task.summarise.noun') },
+  answer: { label: msg('routing.task.answer.label'), noun: msg('routing.task.answer.noun'), questionLabel: msg('routing.task.answer.questionLabel'), questionPrompt: msg('routing.task.answer.questionPrompt') },
+  rewrite: { label: msg('routing.task.rewrite.label'), noun: msg('routing.task.rewrite.noun'), questionLabel: msg('routing.task.rewrite.questionLabel'), questionPrompt: msg('routing.task.rewrite.questionPrompt') },
+  explainCode: { label: msg('routing.task.explainCode.label'), noun: msg('routing.task.explainCode.noun') },
+  reviewCode: { label: msg('routing.task.reviewCode.label'), noun: msg('routing.task.reviewCode.noun') },
+  generateCode: { label: msg('routing.task.generateCode.label'), noun: msg('routing.task.generateCode.noun') },
+  analyseDocument: { label: msg('routing.task.analyseDocument.label'), noun: msg('routing.task.analyseDocument.noun'), questionLabel: msg('routing.task.analyseDocument.questionLabel'), questionPrompt: msg('routing.task.analyseDocument.questionPrompt') },
+} satisfies Record<string, TaskText>;
+
 /** The default tasks, keyed by id. Every system prompt stays well under 500 tokens. */
 const ENTRIES = {
   classify: {
-    label: 'Classify',
-    noun: 'classification',
+    label: english(TEXT.classify.label),
+    noun: english(TEXT.classify.noun),
     tier: 'simple',
     system: CLASSIFY_SYSTEM,
     examples: [
@@ -149,11 +171,11 @@ const ENTRIES = {
     maxTokens: 10,
     temperature: 0,
     code: false,
-    question: { label: 'Labels', prompt: 'Labels to choose from, comma-separated (empty for sentiment)', required: false },
+    question: { label: english(TEXT.classify.questionLabel), prompt: english(TEXT.classify.questionPrompt), required: false },
   },
   extractKeywords: {
-    label: 'Extract keywords',
-    noun: 'keyword extraction',
+    label: english(TEXT.extractKeywords.label),
+    noun: english(TEXT.extractKeywords.noun),
     tier: 'simple',
     system: KEYWORDS_SYSTEM,
     examples: [
@@ -167,8 +189,8 @@ const ENTRIES = {
     code: false,
   },
   convertFormat: {
-    label: 'Convert format',
-    noun: 'format conversion',
+    label: english(TEXT.convertFormat.label),
+    noun: english(TEXT.convertFormat.noun),
     tier: 'simple',
     system: CONVERT_SYSTEM,
     examples: [
@@ -181,11 +203,11 @@ const ENTRIES = {
     maxTokens: { perInputToken: 1.6, base: 64, max: 16_000 },
     temperature: 0,
     code: true,
-    question: { label: 'Target format', prompt: 'Convert to which format? (e.g. YAML, JSON, CSV)', required: true },
+    question: { label: english(TEXT.convertFormat.questionLabel), prompt: english(TEXT.convertFormat.questionPrompt), required: true },
   },
   summarise: {
-    label: 'Summarise',
-    noun: 'summary',
+    label: english(TEXT.summarise.label),
+    noun: english(TEXT.summarise.noun),
     tier: 'medium',
     system: SUMMARISE_SYSTEM,
     examples: [],
@@ -193,29 +215,29 @@ const ENTRIES = {
     code: false,
   },
   answer: {
-    label: 'Ask a question',
-    noun: 'question',
+    label: english(TEXT.answer.label),
+    noun: english(TEXT.answer.noun),
     tier: 'medium',
     system: ANSWER_SYSTEM,
     examples: [],
     maxTokens: 500,
     code: true,
     auto: true,
-    question: { label: 'Question', prompt: 'Your question about the selection', required: true },
+    question: { label: english(TEXT.answer.questionLabel), prompt: english(TEXT.answer.questionPrompt), required: true },
   },
   rewrite: {
-    label: 'Rewrite',
-    noun: 'rewrite',
+    label: english(TEXT.rewrite.label),
+    noun: english(TEXT.rewrite.noun),
     tier: 'medium',
     system: REWRITE_SYSTEM,
     examples: [],
     maxTokens: { perInputToken: 1.3, base: 64, max: 8_000 },
     code: false,
-    question: { label: 'Instructions', prompt: 'How to rewrite it? (optional, e.g. "more formal")', required: false },
+    question: { label: english(TEXT.rewrite.questionLabel), prompt: english(TEXT.rewrite.questionPrompt), required: false },
   },
   explainCode: {
-    label: 'Explain code',
-    noun: 'code explanation',
+    label: english(TEXT.explainCode.label),
+    noun: english(TEXT.explainCode.noun),
     tier: 'medium',
     system: EXPLAIN_SYSTEM,
     examples: [],
@@ -223,8 +245,8 @@ const ENTRIES = {
     code: true,
   },
   reviewCode: {
-    label: 'Review code',
-    noun: 'code review',
+    label: english(TEXT.reviewCode.label),
+    noun: english(TEXT.reviewCode.noun),
     tier: 'complex',
     system: REVIEW_SYSTEM,
     examples: [],
@@ -232,8 +254,8 @@ const ENTRIES = {
     code: true,
   },
   generateCode: {
-    label: 'Generate code from comment',
-    noun: 'code generation',
+    label: english(TEXT.generateCode.label),
+    noun: english(TEXT.generateCode.noun),
     tier: 'complex',
     system: GENERATE_SYSTEM,
     examples: [],
@@ -241,14 +263,14 @@ const ENTRIES = {
     code: true,
   },
   analyseDocument: {
-    label: 'Analyse long document',
-    noun: 'document analysis',
+    label: english(TEXT.analyseDocument.label),
+    noun: english(TEXT.analyseDocument.noun),
     tier: 'complex',
     system: ANALYSE_SYSTEM,
     examples: [],
     maxTokens: 1500,
     code: true,
-    question: { label: 'Focus', prompt: 'Anything to focus on? (optional)', required: false },
+    question: { label: english(TEXT.analyseDocument.questionLabel), prompt: english(TEXT.analyseDocument.questionPrompt), required: false },
   },
 } satisfies Record<string, Omit<TaskDef, 'id'>>;
 
@@ -260,3 +282,31 @@ export const TASK_IDS = Object.keys(ENTRIES) as readonly TaskId[];
 export const DEFAULT_TASKS: Readonly<Record<TaskId, TaskDef>> = Object.freeze(
   Object.fromEntries(TASK_IDS.map((id) => [id, { id, ...ENTRIES[id] }])) as Record<TaskId, TaskDef>,
 );
+
+/** The built-in words of `task` for `field`, when the task still has them (the settings may have replaced them). */
+function builtIn(task: Pick<TaskDef, 'id'>, field: keyof TaskText, value: string | undefined): Message | undefined {
+  const m = Object.hasOwn(TEXT, task.id) ? (TEXT as Record<string, TaskText>)[task.id]![field] : undefined;
+  return m && value !== undefined && english(m) === value ? m : undefined;
+}
+
+/** A task's label for users: the catalogue's message for a built-in one, the user's own words as they are. */
+export function taskLabel(task: Pick<TaskDef, 'id' | 'label'>): Message {
+  return builtIn(task, 'label', task.label) ?? msg('common.asIs', task.label);
+}
+
+/** A task's noun for reason lines ("classification"), as `taskLabel`. */
+export function taskNoun(task: Pick<TaskDef, 'id' | 'noun'>): Message {
+  return builtIn(task, 'noun', task.noun) ?? msg('common.asIs', task.noun);
+}
+
+/** The label of a task's question for users ("Target format"); the prompt keeps the English label. */
+export function taskQuestionLabel(task: Pick<TaskDef, 'id' | 'question'>): Message | undefined {
+  const q = task.question;
+  return q ? (builtIn(task, 'questionLabel', q.label) ?? msg('common.asIs', q.label)) : undefined;
+}
+
+/** The prompt of a task's question, for the host's input box. */
+export function taskQuestionPrompt(task: Pick<TaskDef, 'id' | 'question'>): Message | undefined {
+  const q = task.question;
+  return q ? (builtIn(task, 'questionPrompt', q.prompt) ?? msg('common.asIs', q.prompt)) : undefined;
+}

@@ -4,6 +4,7 @@
 import type { ProviderId, Tier } from '../types';
 import { PROVIDER_IDS, TIERS } from '../types';
 import { DEFAULT_DASHSCOPE_REGION, type DashScopeRegion } from '../providers/baseUrls';
+import { msg, type Message } from '../messages';
 
 export type TierModels = Record<Tier, string>;
 export type TierTable = Record<ProviderId, TierModels>;
@@ -61,6 +62,17 @@ export function isProviderId(v: unknown): v is ProviderId {
 
 export function isTier(v: unknown): v is Tier {
   return typeof v === 'string' && (TIERS as readonly string[]).includes(v);
+}
+
+const TIER_NAMES: Readonly<Record<Tier, Message>> = {
+  simple: msg('routing.tier.simple'),
+  medium: msg('routing.tier.medium'),
+  complex: msg('routing.tier.complex'),
+};
+
+/** A tier's name for sentences ("simple tier", "简单层级"): a message, never the raw id. */
+export function tierName(t: Tier): Message {
+  return TIER_NAMES[t];
 }
 
 /** The tier one step up, or undefined at the top. */

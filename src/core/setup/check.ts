@@ -4,12 +4,17 @@
  * turns into a button. Pure: the network goes through the injected ports.
  */
 import type { ProviderId, Tier } from '../types';
+import { english, msg, type Message } from '../messages';
+import { tierName } from '../routing/tiers';
 import { listedShutdowns, missingTierModels } from './modelLists';
 
 export type CheckArea = 'key' | 'endpoint' | 'region' | 'models' | 'latency' | 'prices';
 export type CheckState = 'ok' | 'problem' | 'skipped' | 'info';
 
 export interface CheckFix {
+  /** The button for users (host: `localize`); absent on a fix the host words itself. */
+  titleMsg?: Message;
+  /** The button in English (`english(titleMsg)`), or the host's own words. */
   title: string;
   command: string;
   args?: unknown[];
@@ -18,8 +23,21 @@ export interface CheckFix {
 export interface CheckItem {
   area: CheckArea;
   state: CheckState;
+  /** The sentence for users (host: `localize`); absent on an item the host words itself. */
+  textMsg?: Message;
+  /** The sentence in English (`english(textMsg)`), or the host's own words. */
   text: string;
   fix?: CheckFix;
+}
+
+/** An item worded by a message: its English alongside. */
+function item(area: CheckArea, state: CheckState, textMsg: Message, fix?: CheckFix): CheckItem {
+  return { area, state, textMsg, text: english(textMsg), ...(fix ? { fix } : {}) };
+}
+
+/** A fix worded by a message. */
+function fix(titleMsg: Message, command: string, args?: unknown[]): CheckFix {
+  return { titleMsg, title: english(titleMsg), command, ...(args ? { args } : {}) };
 }
 
 export interface ProviderCheckInput {
@@ -74,18 +92,23 @@ function messageOf(e: unknown): string {
   return typeof code === 'string' ? `${e.message.replace(/[.\s]+$/, '')}: ${code}` : e.message;
 }
 
-const REGION_LABEL = { china: 'China (Beijing)', international: 'International (Singapore)', us: 'US (Virginia)' } as const;
+const REGION_LABEL: Record<NonNullable<ProviderCheckInput['region']>, Message> = {
+  china: msg('setup.region.china'),
+  international: msg('setup.region.international'),
+  us: msg('setup.region.us'),
+};
 
 export async function checkProvider(input: ProviderCheckInput, ports: ProviderCheckPorts): Promise<ProviderCheck> {
   const items: CheckItem[] = [];
-  const setKey: CheckFix = { title: 'Set API Key', command: 'tierwise.setApiKey', args: [input.provider] };
+  const setKey = (title: Message) => fix(title, 'tierwise.setApiKey', [input.provider]);
+  const openSetting = (setting: string) => fix(msg('setup.fix.openSetting'), 'workbench.action.openSettings', [setting]);
   const baseSetting = `tierwise.providers.${input.provider}.baseUrl`;
   // Key.
-  if (!input.needsKey) items.push({ area: 'key', state: 'info', text: input.local ? 'No key needed (a server on this machine).' : 'No key needed by this endpoint.' });
-  else if (input.hasKey) items.push({ area: 'key', state: 'ok', text: 'API key set (in VS Code secret storage).' });
+  if (!input.needsKey) items.push(item('key', 'info', input.local ? msg('setup.key.notNeededLocal') : msg('setup.key.notNeeded')));
+  else if (input.hasKey) items.push(item('key', 'ok', msg('setup.key.set')));
   else {
-    items.push({ area: 'key', state: 'problem', text: `No API key is set for ${input.label}.`, fix: setKey });
-    for (const area of ['endpoint', 'models', 'latency'] as const) items.push({ area, state: 'skipped', text: 'Not checked without a key.' });
+    items.push(item('key', 'problem', msg('setup.key.missing', input.label), setKey(msg('setup.fix.setKey'))));
+    for (const area of ['endpoint', 'models', 'latency'] as const) items.push(item(area, 'skipped', msg('setup.skipped.noKey')));
     return { provider: input.provider, label: input.label, items, ok: false, models: [] };
   }
 
@@ -93,91 +116,79 @@ export async function checkProvider(input: ProviderCheckInput, ports: ProviderCh
   let models: string[] = [];
   let shutdown: Record<string, string> | undefined;
   let reachable = false;
+  let rejected = false;
   try {
     const listed = await ports.listModels();
     models = Array.isArray(listed) ? listed : listed.ids;
     shutdown = Array.isArray(listed) ? undefined : listed.shutdown;
     reachable = true;
-    items.push({ area: 'endpoint', state: 'ok', text: `${input.baseUrl} answers.` });
+    items.push(item('endpoint', 'ok', msg('setup.endpoint.answers', input.baseUrl)));
   } catch (e) {
     const status = statusOf(e);
     if (status === 401 || status === 403) {
       reachable = true;
-      const text =
-        input.provider === 'dashscope'
-          ? `${input.baseUrl} rejected the key (HTTP ${status}). DashScope keys work only in their own region: this one may belong to the other region.`
-          : `${input.baseUrl} rejected the key (HTTP ${status}).`;
-      items.push({ area: 'endpoint', state: 'problem', text, fix: input.needsKey ? { ...setKey, title: 'Replace API Key' } : { title: 'Open Setting', command: 'workbench.action.openSettings', args: [baseSetting] } });
+      rejected = true;
+      const text = input.provider === 'dashscope' ? msg('setup.endpoint.rejectedRegion', input.baseUrl, status) : msg('setup.endpoint.rejected', input.baseUrl, status);
+      items.push(item('endpoint', 'problem', text, input.needsKey ? setKey(msg('setup.fix.replaceKey')) : openSetting(baseSetting)));
     } else if (status !== undefined) {
       // It answers, but has no model listing (404 and similar): reachable.
       reachable = true;
-      items.push({ area: 'endpoint', state: 'ok', text: `${input.baseUrl} answers (no model list: HTTP ${status}).` });
+      items.push(item('endpoint', 'ok', msg('setup.endpoint.answersNoList', input.baseUrl, status)));
     } else {
-      items.push({
-        area: 'endpoint',
-        state: 'problem',
-        text: `${input.baseUrl} cannot be reached (${messageOf(e)}).${input.local ? ' Is the local server running?' : ''}`,
-        fix: input.local ? { title: 'Find Local Models', command: 'tierwise.findLocalModels' } : { title: 'Open Setting', command: 'workbench.action.openSettings', args: [baseSetting] },
-      });
+      const text = input.local ? msg('setup.endpoint.unreachableLocal', input.baseUrl, messageOf(e)) : msg('setup.endpoint.unreachable', input.baseUrl, messageOf(e));
+      items.push(item('endpoint', 'problem', text, input.local ? fix(msg('setup.fix.findLocalModels'), 'tierwise.findLocalModels') : openSetting(baseSetting)));
     }
   }
   if (input.provider === 'dashscope' && input.region) {
     const other = input.region === 'international' ? 'china' : 'international';
-    const rejected = items.some((i) => i.area === 'endpoint' && i.state === 'problem' && /rejected the key/.test(i.text));
-    items.push({
-      area: 'region',
-      state: rejected ? 'problem' : 'info',
-      text: `Region: ${REGION_LABEL[input.region]}; prices in ${input.region === 'china' ? 'CNY' : 'USD'}.`,
-      ...(rejected ? { fix: { title: `Switch to ${REGION_LABEL[other]}`, command: 'tierwise.setup.setDashScopeRegion', args: [other] } } : {}),
-    });
+    const text = msg('setup.region', REGION_LABEL[input.region], input.region === 'china' ? msg('setup.currency.cny') : msg('setup.currency.usd'));
+    items.push(item('region', rejected ? 'problem' : 'info', text, rejected ? fix(msg('setup.fix.switchRegion', REGION_LABEL[other]), 'tierwise.setup.setDashScopeRegion', [other]) : undefined));
   }
 
   // Models.
   if (!reachable) {
-    items.push({ area: 'models', state: 'skipped', text: 'Not checked: the endpoint did not answer.' });
-    items.push({ area: 'latency', state: 'skipped', text: 'Not checked: the endpoint did not answer.' });
+    items.push(item('models', 'skipped', msg('setup.skipped.unreachable')));
+    items.push(item('latency', 'skipped', msg('setup.skipped.unreachable')));
     return { provider: input.provider, label: input.label, items, ok: false, models };
   }
   const tiers = input.tiers ?? Object.fromEntries(input.tierModels.map((m, i) => [(['simple', 'medium', 'complex'] as const)[i] ?? 'complex', m]));
   const list = { ids: models, readAt: ports.now(), ...(shutdown ? { shutdown } : {}) };
   const absent = missingTierModels(input.provider, tiers, list, input.aliases);
   const missing = [...new Set(absent.map((m) => m.model))];
-  const localFix: CheckFix = { title: 'Assign Models to Tiers', command: 'tierwise.findLocalModels' };
-  if (!models.length) items.push({ area: 'models', state: 'info', text: 'The endpoint lists no models.' });
+  const localFix = fix(msg('setup.fix.assignModels'), 'tierwise.findLocalModels');
+  const listed = models.length === 1 ? msg('setup.models.listedOne') : msg('setup.models.listed', models.length);
+  if (!models.length) items.push(item('models', 'info', msg('setup.models.none')));
   else if (absent.length) {
     for (const m of absent) {
-      const near = m.closest.length ? ` Closest listed: ${m.closest.join(', ')}.` : '';
-      items.push({
-        area: 'models',
-        state: 'problem',
-        text: `"${m.model}" (${m.tier} tier, ${m.setting}) is not in ${input.label}'s model list${input.hasKey ? ' for this key' : ''} (${models.length} model${models.length === 1 ? '' : 's'} listed).${near}`,
-        fix: input.provider === 'openaiCompatible' && input.local ? localFix : { title: 'Open Setting', command: 'workbench.action.openSettings', args: [m.setting] },
-      });
+      const args = [m.model, tierName(m.tier), m.setting, input.label, listed] as const;
+      const near = m.closest.join(', ');
+      const text = input.hasKey
+        ? near
+          ? msg('setup.models.missingForKeyClosest', ...args, near)
+          : msg('setup.models.missingForKey', ...args)
+        : near
+          ? msg('setup.models.missingClosest', ...args, near)
+          : msg('setup.models.missing', ...args);
+      items.push(item('models', 'problem', text, input.provider === 'openaiCompatible' && input.local ? localFix : openSetting(m.setting)));
     }
-  } else items.push({ area: 'models', state: 'ok', text: `${models.length} model${models.length === 1 ? '' : 's'} listed, including every tier's model.` });
+  } else items.push(item('models', 'ok', models.length === 1 ? msg('setup.models.allListedOne') : msg('setup.models.allListed', models.length)));
   for (const d of listedShutdowns(input.provider, tiers, list, input.today ?? new Date().toISOString().slice(0, 10))) {
-    items.push({
-      area: 'models',
-      state: d.past ? 'problem' : 'info',
-      text: d.past
-        ? `"${d.model}" (${d.tier} tier) was shut down on ${d.date}, says ${input.label}'s model list.`
-        : `"${d.model}" (${d.tier} tier) shuts down on ${d.date}, says ${input.label}'s model list.`,
-      fix: { title: 'Open Setting', command: 'workbench.action.openSettings', args: [`tierwise.tiers.${input.provider}.${d.tier}`] },
-    });
+    const text = d.past ? msg('setup.models.wasShutDown', d.model, tierName(d.tier), d.date, input.label) : msg('setup.models.shutsDown', d.model, tierName(d.tier), d.date, input.label);
+    items.push(item('models', d.past ? 'problem' : 'info', text, openSetting(`tierwise.tiers.${input.provider}.${d.tier}`)));
   }
 
   // Latency of one tiny call, on the first tier model the endpoint has.
   const model = input.tierModels.find((m) => !missing.includes(m)) ?? input.tierModels[0];
   let latencyMs: number | undefined;
-  if (!model) items.push({ area: 'latency', state: 'skipped', text: 'No tier model to call.' });
+  if (!model) items.push(item('latency', 'skipped', msg('setup.latency.noModel')));
   else {
     const t0 = ports.now();
     try {
       await ports.tinyCall(model);
       latencyMs = Math.max(0, ports.now() - t0);
-      items.push({ area: 'latency', state: 'ok', text: `One call of max_tokens 1 on ${model}: ${Math.round(latencyMs)} ms.` });
+      items.push(item('latency', 'ok', msg('setup.latency.ok', model, Math.round(latencyMs))));
     } catch (e) {
-      items.push({ area: 'latency', state: 'problem', text: `A call of max_tokens 1 on ${model} failed: ${messageOf(e)}`, fix: { title: 'Show Log', command: 'tierwise.showLog' } });
+      items.push(item('latency', 'problem', msg('setup.latency.failed', model, messageOf(e)), fix(msg('setup.fix.showLog'), 'tierwise.showLog')));
     }
   }
   return { provider: input.provider, label: input.label, items, ok: !items.some((i) => i.state === 'problem'), models, ...(latencyMs !== undefined ? { latencyMs } : {}) };

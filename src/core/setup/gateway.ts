@@ -4,6 +4,7 @@
  * Pure: the catalogue is asked through `known`.
  */
 import type { ProviderId } from '../types';
+import { msg, type Message } from '../messages';
 
 /** A catalogue model: provider and the catalogue's own id. */
 export interface ListPriceModel {
@@ -82,16 +83,14 @@ export function gatewayPriceSettingExample(model: string): string {
  * The label of a gateway model's price, for hovers and the answer panel: where the estimate comes from and what the
  * ledger records, or how to give the model a price. Undefined for a price from the settings.
  */
-export function gatewayNote(model: string, p: GatewayPricing): string | undefined {
+export function gatewayNote(model: string, p: GatewayPricing): Message | undefined {
   if (p.kind === 'settings') return undefined;
   if (p.kind === 'list') {
     const of = `${p.of.provider}/${p.of.id}`;
-    return p.reported ? `list price of ${of} for estimates; the ledger uses the gateway's cost` : `list price of ${of}; the gateway's cost is recorded after the call`;
+    return p.reported ? msg('setup.gateway.listPriceReported', of) : msg('setup.gateway.listPrice', of);
   }
   const example = gatewayPriceSettingExample(model);
-  return p.reported
-    ? `no list price for ${model}: the ledger uses the gateway's cost; for an estimate before each call, add to tierwise.models: ${example}`
-    : `price unknown: the gateway reports no cost for ${model} yet; set its price (per million tokens) in tierwise.models: ${example}`;
+  return p.reported ? msg('setup.gateway.noListPriceReported', model, example) : msg('setup.gateway.priceUnknown', model, example);
 }
 
 /**

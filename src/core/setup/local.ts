@@ -2,6 +2,7 @@
  * Local model servers and OpenAI-compatible gateways: where they are, which models they serve and what they can
  * count. Pure: every network call goes through the injected `fetch`, so tests drive it with a fake server.
  */
+import { msg, type Message } from '../messages';
 
 /** The part of `fetch` used here (the global one fits). */
 export type FetchPort = (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string; signal?: AbortSignal }) => Promise<{
@@ -15,7 +16,10 @@ export type LocalServerId = 'ollama' | 'lmstudio' | 'llamacpp' | 'vllm';
 
 export interface LocalServerKind {
   id: LocalServerId;
+  /** Its name in English (product names stay as they are). */
   label: string;
+  /** Its name for users, where it has words to translate ("llama.cpp server"). */
+  labelMsg?: Message;
   defaultPort: number;
 }
 
@@ -23,9 +27,14 @@ export interface LocalServerKind {
 export const LOCAL_SERVERS: readonly LocalServerKind[] = [
   { id: 'ollama', label: 'Ollama', defaultPort: 11434 },
   { id: 'lmstudio', label: 'LM Studio', defaultPort: 1234 },
-  { id: 'llamacpp', label: 'llama.cpp server', defaultPort: 8080 },
+  { id: 'llamacpp', label: 'llama.cpp server', labelMsg: msg('setup.local.llamacpp'), defaultPort: 8080 },
   { id: 'vllm', label: 'vLLM', defaultPort: 8000 },
 ];
+
+/** A local server's name for users (host: `localize`). */
+export function localServerName(kind: Pick<LocalServerKind, 'label' | 'labelMsg'>): Message {
+  return kind.labelMsg ?? msg('common.asIs', kind.label);
+}
 
 export type LocalPorts = Partial<Record<LocalServerId, number>>;
 

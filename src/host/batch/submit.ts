@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { BatchSplit, BatchItem, BatchInfo } from '../../core/batch';
 import { isProviderError } from '../../core/errors';
-import { type Route, type RouteInput, type TaskDef, isRouteError } from '../../core/routing';
+import { type Route, type RouteInput, type TaskDef, isRouteError, taskLabel, taskNoun, taskQuestionLabel, taskQuestionPrompt, tierName } from '../../core/routing';
 import { PROVIDER_LABELS, ZERO_USAGE, type Tier, type Usage } from '../../core/types';
 import type { BatchJobRecord, BatchJobStore } from './jobs';
 import { editorText, describeError, loadCalls, currentWorkspace, localize } from '../util';
@@ -84,18 +84,20 @@ export class BatchSubmitter {
     const task = await this.pickTask(taskArg, texts.length);
     if (!task) return undefined;
     let question: string | undefined;
+    const label = localize(taskLabel(task));
+    const questionLabel = task.question ? localize(taskQuestionLabel(task)!) : '';
     if (task.question && !taskArg) {
       question = await vscode.window.showInputBox({
-        title: vscode.l10n.t('Tierwise: {0} (batch of {1})', task.label, texts.length),
-        prompt: vscode.l10n.t('{0} The same for every item.', task.question.prompt),
+        title: vscode.l10n.t('Tierwise: {0} (batch of {1})', label, texts.length),
+        prompt: vscode.l10n.t('{0} The same for every item.', localize(taskQuestionPrompt(task)!)),
         placeHolder: task.question.default,
         ignoreFocusOut: true,
-        validateInput: (v) => (task.question?.required && !v.trim() ? vscode.l10n.t('{0} is needed for this task.', task.question.label) : undefined),
+        validateInput: (v) => (task.question?.required && !v.trim() ? vscode.l10n.t('{0} is needed for this task.', questionLabel) : undefined),
       });
       if (question === undefined) return undefined;
       if (!question.trim() && task.question.default) question = task.question.default;
     } else if (task.question?.required) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('Tierwise: {0} needs {1}; run the command from the palette to give it.', task.label, task.question.label.toLowerCase()));
+      void vscode.window.showErrorMessage(vscode.l10n.t('Tierwise: {0} needs {1}; run the command from the palette to give it.', label, questionLabel.toLowerCase()));
       return undefined;
     }
     this.s.setCurrentTask(task.id);
@@ -107,7 +109,7 @@ export class BatchSubmitter {
     let id = taskArg;
     if (!id) {
       const picked = await vscode.window.showQuickPick(
-        tasks.map((t) => ({ label: t.label, description: vscode.l10n.t('{0} tier', t.tier), detail: t.noun, id: t.id })),
+        tasks.map((t) => ({ label: localize(taskLabel(t)), description: vscode.l10n.t('{0} tier', localize(tierName(t.tier))), detail: localize(taskNoun(t)), id: t.id })),
         { title: vscode.l10n.t('Tierwise: Run Task as Batch ({0}, half price)', itemCount(n)), placeHolder: vscode.l10n.t('Pick the task to run on every item') },
       );
       if (!picked) return undefined;
@@ -134,7 +136,7 @@ export class BatchSubmitter {
     });
     const lead = router.route(inputs[largest]!);
     if (isRouteError(lead)) {
-      void vscode.window.showErrorMessage(texts.length > 1 ? vscode.l10n.t('Tierwise: item {0} (the largest): {1}', largest + 1, lead.message) : `Tierwise: ${lead.message}`);
+      void vscode.window.showErrorMessage(texts.length > 1 ? vscode.l10n.t('Tierwise: item {0} (the largest): {1}', largest + 1, localize(lead.messageMsg)) : vscode.l10n.t('Tierwise: {0}', localize(lead.messageMsg)));
       return undefined;
     }
     if (!loadCalls().isBatchProvider(lead.provider)) {
@@ -159,7 +161,7 @@ export class BatchSubmitter {
     for (let i = 0; i < texts.length; i++) {
       const route = i === largest ? lead : router.route({ ...inputs[i]!, override });
       if (isRouteError(route)) {
-        void vscode.window.showErrorMessage(vscode.l10n.t('Tierwise: item {0}: {1}', i + 1, route.message));
+        void vscode.window.showErrorMessage(vscode.l10n.t('Tierwise: item {0}: {1}', i + 1, localize(route.messageMsg)));
         return undefined;
       }
       planned.push({ text: texts[i]!, route });
@@ -214,7 +216,8 @@ export class BatchSubmitter {
     // DashScope: the region's compatible-mode host, kept with the job (its key works only there).
     const baseUrl = cfg.providers[provider].baseUrl ?? (provider === 'dashscope' ? calls.defaultBaseUrl('dashscope', cfg.dashscopeRegion) : undefined);
     const client = new calls.BatchClient({ provider, apiKey: key ?? '', baseUrl, dashscopeRegion: cfg.dashscopeRegion });
-    const title = vscode.l10n.t('Batch: {0} ({1})', task.label, itemCount(n));
+    const label = localize(taskLabel(task));
+    const title = vscode.l10n.t('Batch: {0} ({1})', label, itemCount(n));
     this.s.log.info(`batch: submitting ${n} ${task.id} item(s) to ${provider}/${model}, ${estimate}`);
     let info: BatchInfo;
     try {
@@ -239,8 +242,8 @@ export class BatchSubmitter {
       model,
       tier,
       task: task.id,
-      taskLabel: task.label,
-      reason: vscode.l10n.t('{0} ({1}) at batch prices; {2}', itemCount(n), split === 'lines' && n > 1 ? vscode.l10n.t('one per line') : n > 1 ? vscode.l10n.t('one per selection') : vscode.l10n.t('the whole selection'), lead.reason),
+      taskLabel: label,
+      reason: vscode.l10n.t('{0} ({1}) at batch prices; {2}', itemCount(n), split === 'lines' && n > 1 ? vscode.l10n.t('one per line') : n > 1 ? vscode.l10n.t('one per selection') : vscode.l10n.t('the whole selection'), localize(lead.reasonMsg)),
       items: planned.map((p, i) => ({ customId: ids[i]!, label: calls.abbreviate(p.text) })),
       submittedAt: info.createdAt ?? Date.now(),
       status: info.status,

@@ -5,7 +5,8 @@
  * Compare costs.
  */
 import * as vscode from 'vscode';
-import { isRouteError } from '../../core/routing';
+import { isRouteError, tierName } from '../../core/routing';
+import { localize } from '../util';
 import { PROVIDER_IDS, PROVIDER_LABELS, TIERS, type Tier } from '../../core/types';
 import { Recent } from '../requests';
 import { editorText, rangesText } from '../util';
@@ -110,7 +111,7 @@ export class TierwiseParticipant {
     this.asked.set(id, { ...asked, tier: r.route.tier });
     if (r.message) stream.markdown(`\n\n${r.message}`);
     if (r.outcome === 'cancelled') stream.markdown(`\n\n${vscode.l10n.t('Stopped.')}`);
-    stream.markdown(`\n\n---\n_${r.route.reason} · ${vscode.l10n.t('cost {0}', r.costText)}_`);
+    stream.markdown(`\n\n---\n_${localize(r.route.reasonMsg)} · ${vscode.l10n.t('cost {0}', r.costText)}_`);
     return { metadata: { askedId: id, command, prompt } satisfies ParticipantMeta };
   }
 
@@ -144,12 +145,12 @@ export class TierwiseParticipant {
         const count = await this.s.tokens().countBest(provider, model, `${question ?? ''}\n${text}`);
         const r = router.route({ task, inputTokens: count.tokens, selectionText: text, question, languageId, override: { provider, tier, model } });
         if (isRouteError(r)) {
-          rows.push(`| ${PROVIDER_LABELS[provider]} | ${tier} | ${model} | — | ${r.message} |`);
+          rows.push(`| ${PROVIDER_LABELS[provider]} | ${localize(tierName(tier))} | ${model} | — | ${localize(r.messageMsg)} |`);
           continue;
         }
         const est = r.estimatedUsd;
         const [min, max] = est ? pricing.formatUsdAll([est.min, est.max]) : [vscode.l10n.t('price unknown'), ''];
-        rows.push(`| ${PROVIDER_LABELS[provider]} | ${tier} | ${model} | ${r.inputTokens.toLocaleString('en-US')}${count.exact ? '' : ' ≈'} | ${est ? `${min} – ${max}` : min} |`);
+        rows.push(`| ${PROVIDER_LABELS[provider]} | ${localize(tierName(tier))} | ${model} | ${r.inputTokens.toLocaleString('en-US')}${count.exact ? '' : ' ≈'} | ${est ? `${min} – ${max}` : min} |`);
       }
     }
     return rows;

@@ -11,7 +11,9 @@ import { spendBlock, tiersBelow, type SpendBlock } from '../../core/chat/spendin
 import type { ProviderError } from '../../core/errors';
 import type { CallSource } from '../../core/pricing';
 import type { CallEvent, CallOutcome } from '../../core/resilience/pipeline';
-import { isRouteError, type Route, type RouteInput } from '../../core/routing';
+import { isRouteError, tierName, type Route, type RouteInput } from '../../core/routing';
+import { english, msg } from '../../core/messages';
+import { localize } from '../util';
 import { countRequestLocally } from '../../core/tokens/request';
 import { PROVIDER_LABELS, messageText, type ChatMessage, type ChatRequest, type ProviderId, type Tier, type ToolCall } from '../../core/types';
 import { recordCall, type CallEnd, countedRouteInput } from '../requests';
@@ -194,13 +196,14 @@ export class ChatTurns implements vscode.Disposable {
         if (this.block(lower)) continue;
         const steppedDown = vscode.l10n.t(
           'Tierwise Auto stepped down from the {0} tier ({1}) to the {2} tier ({3}): {4}',
-          route.tier,
+          localize(tierName(route.tier)),
           route.model,
-          lower.tier,
+          localize(tierName(lower.tier)),
           lower.model,
           this.stepReason(block),
         );
-        return { route: { ...lower, reason: `${lower.reason} · ${steppedDown}` }, input: { ...input, override: { ...input.override, tier } }, steppedDown };
+        const reasonMsg = msg('routing.reason.withNote', lower.reasonMsg, steppedDown);
+        return { route: { ...lower, reasonMsg, reason: english(reasonMsg) }, input: { ...input, override: { ...input.override, tier } }, steppedDown };
       }
     }
     throw new TurnRefused(this.describeBlock(block, route));
@@ -208,7 +211,7 @@ export class ChatTurns implements vscode.Disposable {
 
   private route(input: RouteInput): Route {
     const r = this.s.router().route(input);
-    if (isRouteError(r)) throw new TurnRefused(vscode.l10n.t('Tierwise: {0}', r.message));
+    if (isRouteError(r)) throw new TurnRefused(vscode.l10n.t('Tierwise: {0}', localize(r.messageMsg)));
     return r;
   }
 

@@ -2,11 +2,11 @@ import * as vscode from 'vscode';
 import { type GroupKey, type LedgerRecord, NO_WORKSPACE, NO_WORKSPACE_LABEL, compareTable, convert, formatMoney, groupBy, inWorkspace, moneyFormatter, topTierComparison, wasEscalated, workspaceKey, workspaceLabels } from '../../core/pricing';
 import type { CostPoint, CostReportData } from '../../shared/protocol';
 import { PROVIDER_IDS, PROVIDER_LABELS, type ProviderId, type Tier } from '../../core/types';
-import { isRouteError, routingSavings } from '../../core/routing';
+import { isRouteError, routingSavings, taskLabel } from '../../core/routing';
 import { CostReportPanel, escapeHtml as esc, buildPage, StaticPanel, staticPageOptions } from '../panels';
 import type { CostPorts } from './ports';
 import type { CsvCall } from '../../shared/costCsv';
-import { currentWorkspace } from '../util';
+import { currentWorkspace, localize } from '../util';
 import { dashscopeBatchSupports } from '../../core/batch/dashscope';
 import { defaultBaseUrl } from '../../core/providers/baseUrls';
 import { serverTokenCount } from '../../core/setup/local';
@@ -147,7 +147,7 @@ async function compareHtml(s: CostPorts, text: string, scope: string, languageId
     lang: language,
     style: COMPARE_STYLE,
     body: `<h1>${esc(vscode.l10n.t('Compare costs'))}</h1>
-<p class="sub">${esc(vscode.l10n.t("{0} on {1}: the prompt (with the task's system prompt and examples) and up to {2} output tokens, in {3}.", task.label, scope, formatInteger(maxTokens, language), cfg.currency.display))}</p>
+<p class="sub">${esc(vscode.l10n.t("{0} on {1}: the prompt (with the task's system prompt and examples) and up to {2} output tokens, in {3}.", localize(taskLabel(task)), scope, formatInteger(maxTokens, language), cfg.currency.display))}</p>
 <div class="wrap"><table aria-label="${esc(vscode.l10n.t('Cost of this request on every tier of every provider'))}">
 <thead><tr><th>${esc(vscode.l10n.t('Model'))}</th><th class="n">${esc(vscode.l10n.t('Total'))}<div class="parts">${esc(vscode.l10n.t('in + out at max'))}</div></th><th class="n">${esc(vscode.l10n.t('Cached'))}</th><th class="n">${esc(vscode.l10n.t('Batch'))}</th></tr></thead>
 <tbody>
@@ -213,7 +213,10 @@ export async function costReportData(s: CostPorts, workspace?: string): Promise<
     byProvider: group('provider', (k) => PROVIDER_LABELS[k as ProviderId] ?? k),
     byModel: group('model'),
     byTier: group('tier'),
-    byTask: group('task', (k) => s.router().config.tasks[k]?.label ?? k),
+    byTask: group('task', (k) => {
+      const task = s.router().config.tasks[k];
+      return task ? localize(taskLabel(task)) : k;
+    }),
     bySource: group('source', sourceLabel),
     byWorkspace: group('workspace', (k) => names.get(k) ?? k),
     // The filter's choices: this window's workspace first, then the others by name.

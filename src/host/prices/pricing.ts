@@ -6,6 +6,7 @@ import { noCheaperThanKnown } from '../../core/modelSettings';
 import type { TierwiseConfig } from '../config';
 import { isLoopbackUrl } from '../../core/setup/local';
 import { catalogueLookupId, gatewayNote, gatewayPricing } from '../../core/setup/gateway';
+import { english, msg, type Message } from '../../core/messages';
 
 /** Prices for the host: the catalogue with the user's overrides, costs in USD and display formatting. */
 export class Pricing {
@@ -32,7 +33,8 @@ export class Pricing {
     const dashscopeRegion = cfg.dashscopeRegion;
     const priceList = this.priceList();
     const list = isLocalEndpoint(cfg) ? undefined : new Catalogue({ dashscopeRegion, priceList });
-    const priced = (o: CatalogueOverrides) => (list ? withGatewayListPrices(o, cfg, list, this.gatewayReported) : withLocalModelsFree(o, cfg, this.localModels));
+    this.gatewayNotes.clear();
+    const priced = (o: CatalogueOverrides) => (list ? withGatewayListPrices(o, cfg, list, this.gatewayReported, this.gatewayNotes) : withLocalModelsFree(o, cfg, this.localModels));
     const mine = new Catalogue({ overrides: priced(overridesFromSettings(cfg.models)), dashscopeRegion, priceList });
     if (!cfg.workspaceModels.length) return mine;
     const ws = noCheaperThanKnown(cfg.workspaceModels, (p, id) => mine.get(p, id));
@@ -66,13 +68,22 @@ export class Pricing {
    * For a model behind a gateway (an OpenAI-compatible endpoint not on this machine): where its price comes from,
    * or how to give it one. Undefined for other providers, local servers and prices from the settings.
    */
-  priceNote(provider: ProviderId, model: string): string | undefined {
+  priceNoteMsg(provider: ProviderId, model: string): Message | undefined {
     if (provider !== 'openaiCompatible' || isLocalEndpoint(this.cfg)) return undefined;
     const e = this.entry(provider, model);
-    if (e?.source?.startsWith(GATEWAY_SOURCE)) return e.source.slice(GATEWAY_SOURCE.length);
+    if (e?.source?.startsWith(GATEWAY_SOURCE)) return this.gatewayNotes.get(e.id) ?? msg('common.asIs', e.source.slice(GATEWAY_SOURCE.length));
     if (e) return undefined;
     return gatewayNote(model, { kind: 'none', reported: this.gatewayReported.has(model) });
   }
+
+  /** The same note in English (for logs and tests). */
+  priceNote(provider: ProviderId, model: string): string | undefined {
+    const m = this.priceNoteMsg(provider, model);
+    return m && english(m);
+  }
+
+  /** The notes of the gateway models priced at a list price, by model id (filled by each build). */
+  private readonly gatewayNotes = new Map<string, Message>();
 
   /** Whether the OpenAI-compatible endpoint is a server on this machine (its calls cost nothing). */
   isLocal(provider: ProviderId): boolean {
@@ -231,6 +242,7 @@ export function withGatewayListPrices(
   cfg: Pick<TierwiseConfig, 'providers' | 'routing'>,
   list: Catalogue,
   reported: ReadonlySet<string> = new Set(),
+  notes?: Map<string, Message>,
 ): CatalogueOverrides {
   if (isLocalEndpoint(cfg)) return overrides;
   const out = { ...overrides };
@@ -252,6 +264,8 @@ export function withGatewayListPrices(
       continue;
     }
     const e = list.get(p.of.provider, p.of.id)!;
+    const note = gatewayNote(id, p)!;
+    notes?.set(id, note);
     out[key] = {
       provider: 'openaiCompatible',
       id,
@@ -268,7 +282,7 @@ export function withGatewayListPrices(
       ...(e.tiers ? { tiers: e.tiers } : {}),
       ...aliases,
       ...(user ?? {}),
-      source: `${GATEWAY_SOURCE}${gatewayNote(id, p)}`,
+      source: `${GATEWAY_SOURCE}${english(note)}`,
       date: e.date,
     };
   }

@@ -4,6 +4,7 @@ import type { RoutingInfo } from '../../core/pricing';
 import type { Route } from '../../core/routing';
 import type { ProviderId, Usage } from '../../core/types';
 import type { Pricing } from '../prices';
+import { localize } from '../util';
 
 export function usageMeta(u: Usage) {
   return { inputTokens: u.inputTokens, outputTokens: u.outputTokens, cachedTokens: u.cacheReadTokens, cacheWriteTokens: u.cacheWriteTokens };
@@ -25,7 +26,8 @@ export function costMeta(pricing: Pricing, provider: ProviderId, model: string, 
   if (gatewayCostUsd !== undefined) return { cost: vscode.l10n.t('{0} (reported by the gateway)', fmt(gatewayCostUsd)) };
   if (pricing.isLocal(provider) && price && price.usd === 0) return { cost: vscode.l10n.t('free (local model)') };
   // A gateway model: where its price comes from (a list price until the gateway reports one), or how to set one.
-  const note = pricing.priceNote(provider, model);
+  const noteMsg = pricing.priceNoteMsg(provider, model);
+  const note = noteMsg && localize(noteMsg);
   if (price) return { cost: note ? vscode.l10n.t('{0} ({1})', fmt(price.usd), note) : fmt(price.usd), ...cacheMeta(price, fmt) };
   return { cost: note ?? vscode.l10n.t('price unknown') };
 }

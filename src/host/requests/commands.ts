@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { taskLabel, taskNoun, taskQuestionLabel, taskQuestionPrompt, tierName } from '../../core/routing';
+import { localize } from '../util';
 import type { RequestService } from './requests';
 import type { RequestPorts } from './ports';
 
@@ -36,7 +38,7 @@ export function registerEditorCommands(s: Pick<RequestPorts, 'router' | 'setCurr
         const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { id: string }>();
         qp.title = vscode.l10n.t('Tierwise: Run Task on Selection');
         qp.placeholder = vscode.l10n.t('Pick a task; the tier and model follow from it');
-        qp.items = tasks.map((t) => ({ label: t.label, description: t.auto ? vscode.l10n.t('tier by what you ask') : vscode.l10n.t('{0} tier', t.tier), detail: t.noun, id: t.id }));
+        qp.items = tasks.map((t) => ({ label: localize(taskLabel(t)), description: t.auto ? vscode.l10n.t('tier by what you ask') : vscode.l10n.t('{0} tier', localize(tierName(t.tier))), detail: localize(taskNoun(t)), id: t.id }));
         qp.buttons = [{ iconPath: new vscode.ThemeIcon('settings-gear'), tooltip: CHOOSE_TIER }];
         let wantOverride = false;
         const picked = await new Promise<string | undefined>((resolve) => {
@@ -63,18 +65,20 @@ export function registerEditorCommands(s: Pick<RequestPorts, 'router' | 'setCurr
         return;
       }
       let question: string | undefined;
+      const label = localize(taskLabel(task));
       if (task.question) {
+        const questionLabel = localize(taskQuestionLabel(task)!);
         question = await vscode.window.showInputBox({
-          title: vscode.l10n.t('Tierwise: {0}', task.label),
-          prompt: task.question.prompt,
+          title: vscode.l10n.t('Tierwise: {0}', label),
+          prompt: localize(taskQuestionPrompt(task)!),
           placeHolder: task.question.default,
           ignoreFocusOut: true,
-          validateInput: (v) => (task.question?.required && !v.trim() ? vscode.l10n.t('{0} is needed for this task.', task.question.label) : undefined),
+          validateInput: (v) => (task.question?.required && !v.trim() ? vscode.l10n.t('{0} is needed for this task.', questionLabel) : undefined),
         });
         if (question === undefined) return;
         if (!question.trim() && task.question.default) question = task.question.default;
       }
-      const pending = requests.fromEditor(task.id, task.label, question);
+      const pending = requests.fromEditor(task.id, label, question);
       if (!pending) return;
       s.setCurrentTask(task.id);
       await requests.send({ ...pending, override, ...(override ? { overrideChosen: true } : {}) });

@@ -6,16 +6,17 @@
  */
 import * as vscode from 'vscode';
 import type { ProviderError } from '../../core/errors';
-import { type RouteOverride, type Route, isRouteError } from '../../core/routing';
+import { type RouteOverride, type Route, isRouteError, taskLabel } from '../../core/routing';
 import type { CallEvent, CallOutcome } from '../../core/resilience/pipeline';
 import { type ProviderId, PROVIDER_LABELS } from '../../core/types';
 import type { AnswerHandle } from '../panels';
 import type { Answers, PendingRequest } from './pending';
 import type { RequestPorts } from './ports';
-import { describeError } from '../util';
+import { describeError, localize } from '../util';
 import { LARGE_TEXT_BYTES, byteSize, formatSize, requestFromEditor } from './fromEditor';
 import { routeRequest, type Planned } from './routeRequest';
 import { noticeFor, notFoundMessage, originOf, switchLabel, switchModel, type LifecyclePort, lifecyclePort } from '../prices';
+import { english, msg } from '../../core/messages';
 
 export type { PendingRequest } from './pending';
 import { cacheMeta, costMeta, usageMeta } from './answerMeta';
@@ -87,7 +88,10 @@ export class RequestService implements vscode.Disposable {
     const { route } = plan;
     const notice = noticeFor(this.lifecycle, route.provider, route.model);
     if (!notice) return plan;
-    const noted = (p: Planned, n = notice): Planned => ({ ...p, route: { ...p.route, reason: `${p.route.reason} · ⚠ ${n.message}` } });
+    const noted = (p: Planned, n = notice): Planned => {
+      const reasonMsg = msg('routing.reason.withWarning', p.route.reasonMsg, n.message);
+      return { ...p, route: { ...p.route, reasonMsg, reason: english(reasonMsg) } };
+    };
     if (notice.level !== 'retired') return noted(plan);
     const switchTo = notice.successor ? switchLabel(notice.successor) : undefined;
     const anyway = vscode.l10n.t('Send Anyway');
@@ -103,7 +107,7 @@ export class RequestService implements vscode.Disposable {
     const input = { ...plan.input, override: { ...plan.input.override, tier: route.tier, provider: route.provider, model: notice.successor } };
     const next = this.s.router().route(input);
     if (isRouteError(next)) {
-      void vscode.window.showErrorMessage(`Tierwise: ${next.message}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Tierwise: {0}', localize(next.messageMsg)));
       return undefined;
     }
     const again = noticeFor(this.lifecycle, next.provider, next.model);
@@ -170,7 +174,7 @@ export class RequestService implements vscode.Disposable {
     const { route } = plan;
     const handle = this.answers.start({
       title: pending.title,
-      meta: { provider: route.provider, model: route.model, tier: route.tier, reason: route.reason, task: route.task.label },
+      meta: { provider: route.provider, model: route.model, tier: route.tier, reason: localize(route.reasonMsg), task: localize(taskLabel(route.task)) },
       target: pending.target,
     });
     if (where.length) handle.meta({ notes: where });

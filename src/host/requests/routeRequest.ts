@@ -5,6 +5,7 @@ import { type Route, type RouteInput, isRouteError } from '../../core/routing';
 import { decideWithJudge, needsJudge } from '../../core/routing/judge';
 import { systemClock } from '../../core/clock';
 import type { ChatRequest, Tier } from '../../core/types';
+import { localize } from '../util';
 import { byteSize, formatSize } from './fromEditor';
 import type { PendingRequest } from './pending';
 import { HUGE_TEXT_CHARS, countedRouteInput } from './sendChecks';
@@ -59,7 +60,7 @@ export async function routeRequest(s: RequestPorts, pending: PendingRequest): Pr
           ? vscode.l10n.t('The text is {0}, its tokens estimated from samples. ', formatSize(pending.text.length, byteSize(pending.text)))
           : vscode.l10n.t('The text is {0}. ', formatSize(pending.text.length, byteSize(pending.text)))
         : '';
-    void vscode.window.showErrorMessage(`Tierwise: ${size}${route.message}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Tierwise: {0}', `${size}${localize(route.messageMsg)}`));
     return undefined;
   }
   if (pending.overrideChosen) {

@@ -7,7 +7,8 @@ import * as vscode from 'vscode';
 import { describeWithheld, isPlainHttpRemote, type Approval } from '../../core/destinations';
 import { PROVIDER_LABELS, type ProviderId } from '../../core/types';
 import type { TierwiseConfig } from '../config';
-import type { Log } from '../util';
+import { localize, type Log } from '../util';
+import { english } from '../../core/messages';
 
 const APPROVALS_STATE = 'tierwise.approvedEndpoints';
 const PLAIN_HTTP_STATE = 'tierwise.plainHttpAccepted';
@@ -82,7 +83,7 @@ export class Destinations implements vscode.Disposable {
     for (const w of cfg.withheld.filter((x) => x.provider === provider)) {
       const used = cfg.destinations[provider];
       if (w.reason === 'untrusted' || this.declined.has(`${provider}|${w.host}`)) {
-        notes.push(describeWithheld(w, used));
+        notes.push(localize(describeWithheld(w, used)));
         continue;
       }
       const label = PROVIDER_LABELS[provider];
@@ -109,7 +110,7 @@ export class Destinations implements vscode.Disposable {
       } else if (choice === mine) {
         this.declined.add(`${provider}|${w.host}`);
         this.log.info(`endpoints: ${w.setting} from this workspace (${w.host}) not used; ${label} requests go to ${used.host}`);
-        notes.push(describeWithheld(w, used));
+        notes.push(localize(describeWithheld(w, used)));
       } else {
         return undefined;
       }
@@ -183,7 +184,7 @@ export class SettingsReporter {
     for (const l of cfg.loosened) if (this.once(`loosened|${l}`)) this.log.warn(`settings: ${l}`);
     for (const w of cfg.withheld) {
       if (this.once(`withheld|${w.setting}|${w.value}|${w.reason}`)) {
-        this.log.warn(`settings: ${describeWithheld(w, cfg.destinations[w.provider])}`);
+        this.log.warn(`settings: ${english(describeWithheld(w, cfg.destinations[w.provider]))}`);
       }
     }
   }

@@ -20,9 +20,10 @@ import type { FetchPort } from '../../core/setup/local';
 import { PROVIDER_IDS, TIERS, type ProviderId, type Tier } from '../../core/types';
 import type { TierwiseConfig } from '../config';
 import { storedPriceList, type Pricing } from '../prices';
-import type { Log } from '../util';
+import { localize, type Log } from '../util';
 import type { Destinations } from './destinations';
 import type { KeyStore } from './keys';
+import { tierName } from '../../core/routing/tiers';
 
 /** Where the lists live (global state: the same for every workspace). */
 export const MODEL_LISTS_KEY = 'tierwise.modelLists';
@@ -265,12 +266,12 @@ export function appendListNotices(out: vscode.MarkdownString, lists: ModelListSe
     const owner = LIST_OWNER[n.provider];
     const when = readAtText(n.readAt);
     for (const m of n.missing) {
-      lines.push(`$(warning) ${vscode.l10n.t("{0} ({1} tier) is not in {2}'s model list for this key (read {3}).", md(m.model), m.tier, owner, when)} ${check}`);
+      lines.push(`$(warning) ${vscode.l10n.t("{0} ({1} tier) is not in {2}'s model list for this key (read {3}).", md(m.model), localize(tierName(m.tier)), owner, when)} ${check}`);
     }
     for (const d of n.shutdowns) {
       const text = d.past
-        ? vscode.l10n.t("{0} ({1} tier) was shut down on {2}, says {3}'s model list.", md(d.model), d.tier, d.date, owner)
-        : vscode.l10n.t("{0} ({1} tier) shuts down on {2}, says {3}'s model list.", md(d.model), d.tier, d.date, owner);
+        ? vscode.l10n.t("{0} ({1} tier) was shut down on {2}, says {3}'s model list.", md(d.model), localize(tierName(d.tier)), d.date, owner)
+        : vscode.l10n.t("{0} ({1} tier) shuts down on {2}, says {3}'s model list.", md(d.model), localize(tierName(d.tier)), d.date, owner);
       lines.push(`$(warning) ${text} ${check}`);
     }
   }

@@ -7,15 +7,16 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { systemClock } from '../../core/clock';
 import { checkProvider, type CheckItem, type ProviderCheck } from '../../core/setup/check';
-import { discoverLocalServers, isLoopbackUrl, LOCAL_SERVERS, type FoundServer, type LocalPorts } from '../../core/setup/local';
+import { discoverLocalServers, isLoopbackUrl, LOCAL_SERVERS, localServerName, type FoundServer, type LocalPorts } from '../../core/setup/local';
 import { fetchModelList } from '../../core/setup/modelLists';
 import { isoDay } from '../../core/pricing/lifecycle';
 import { PRICES_STALE_AFTER_DAYS } from '../../core/pricing/priceAge';
 import { PROVIDER_IDS, PROVIDER_LABELS, TIERS, type CallResult, type ChatRequest, type ProviderId, type Tier, type Usage } from '../../core/types';
 import { pipelineCall } from '../telemetry';
-import { loadCalls } from '../util';
+import { loadCalls, localize } from '../util';
 import type { SetupPorts } from './ports';
 import { lifecyclePort, noticeFor, switchLabel } from '../prices';
+import { tierName } from '../../core/routing/tiers';
 
 const CHECK_VIEW = 'tierwise.checkSetup';
 
@@ -181,7 +182,7 @@ export class SetupService implements vscode.Disposable {
       result.items.push({
         area: 'models',
         state: n.level === 'retired' ? 'problem' : 'info',
-        text: vscode.l10n.t('{0} tier: {1}', tier, n.message),
+        text: vscode.l10n.t('{0} tier: {1}', localize(tierName(tier)), n.message),
         ...(n.successor ? { fix: { title: switchLabel(n.successor), command: 'tierwise.switchModel', args: [{ provider: result.provider, tier, from: n.model, to: n.successor }] } } : {}),
       });
       if (n.level === 'retired') result.ok = false;
@@ -263,7 +264,7 @@ export class SetupService implements vscode.Disposable {
   async findLocalModels(preset?: { baseUrl?: string; model?: string; use?: LocalUse }): Promise<boolean> {
     const found = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Tierwise: looking for local model servers…') }, () => this.discover());
     if (!found.length) {
-      const ports = LOCAL_SERVERS.map((k) => `${k.label} ${this.ports()[k.id] ?? k.defaultPort}`).join(', ');
+      const ports = LOCAL_SERVERS.map((k) => `${localize(localServerName(k))} ${this.ports()[k.id] ?? k.defaultPort}`).join(', ');
       const open = vscode.l10n.t('Open Setting');
       const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Tierwise: no local model server answered on 127.0.0.1 ({0}). Start one (for example "ollama serve"), or set its port in tierwise.local.ports.', ports), open);
       if (choice === open) void vscode.commands.executeCommand('workbench.action.openSettings', 'tierwise.local.ports');
@@ -280,9 +281,9 @@ export class SetupService implements vscode.Disposable {
     } else {
       const items: Item[] = [];
       for (const f of found) {
-        items.push({ label: vscode.l10n.t('{0} on port {1}', f.kind.label, f.port), kind: vscode.QuickPickItemKind.Separator });
+        items.push({ label: vscode.l10n.t('{0} on port {1}', localize(localServerName(f.kind)), f.port), kind: vscode.QuickPickItemKind.Separator });
         if (!f.models.length) items.push({ label: `$(info) ${vscode.l10n.t('no models yet')}`, description: f.kind.id === 'ollama' ? vscode.l10n.t('pull one: ollama pull llama3.2') : vscode.l10n.t('load a model in the server') });
-        for (const m of f.models) items.push({ label: m, description: vscode.l10n.t('{0} · free', f.kind.label), server: f, model: m });
+        for (const m of f.models) items.push({ label: m, description: vscode.l10n.t('{0} · free', localize(localServerName(f.kind))), server: f, model: m });
       }
       const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Tierwise: pick a local model'), placeHolder: vscode.l10n.t('Local calls are free and stay on this machine') });
       if (!picked?.server || !picked.model) return false;
@@ -309,7 +310,8 @@ export class SetupService implements vscode.Disposable {
     if (use === 'all') await c.update('provider', 'openaiCompatible', G);
     else await c.update('routing.localSimpleTier', true, G);
     await this.s.refreshAvailable();
-    void vscode.window.setStatusBarMessage(use === 'all' ? vscode.l10n.t('Tierwise: {0} on {1} now answers every tier (free)', model, server.kind.label) : vscode.l10n.t('Tierwise: {0} on {1} now answers the simple tier (free)', model, server.kind.label), 8000);
+    const name = localize(localServerName(server.kind));
+    void vscode.window.setStatusBarMessage(use === 'all' ? vscode.l10n.t('Tierwise: {0} on {1} now answers every tier (free)', model, name) : vscode.l10n.t('Tierwise: {0} on {1} now answers the simple tier (free)', model, name), 8000);
     return true;
   }
 
@@ -355,7 +357,7 @@ export function checkHtml(results: readonly ProviderCheck[], active: ProviderId,
   const area = AREA();
   const rowsOf = (items: readonly CheckItem[]) =>
     items
-      .map((i) => `<tr class="${i.state}"><td class="icon" aria-label="${i.state}">${ICON[i.state]}</td><th scope="row">${esc(area[i.area])}</th><td>${esc(i.text)}</td><td class="act">${i.fix ? commandLink(i.fix.title, i.fix.command, i.fix.args) : ''}</td></tr>`)
+      .map((i) => `<tr class="${i.state}"><td class="icon" aria-label="${i.state}">${ICON[i.state]}</td><th scope="row">${esc(area[i.area])}</th><td>${esc(i.textMsg ? localize(i.textMsg) : i.text)}</td><td class="act">${i.fix ? commandLink(i.fix.titleMsg ? localize(i.fix.titleMsg) : i.fix.title, i.fix.command, i.fix.args) : ''}</td></tr>`)
       .join('\n');
   const prices = general.length ? `\n<section><h2>${esc(vscode.l10n.t('Prices'))}</h2><table>${rowsOf(general)}</table></section>` : '';
   const sections = results

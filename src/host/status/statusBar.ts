@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { type Route, isRouteError } from '../../core/routing';
+import { type Route, isRouteError, taskLabel, tierName } from '../../core/routing';
 import type { TokenCount } from '../../core/tokens/client';
 import { TIERS } from '../../core/types';
 import { gatewayBudget, serverTokenCount, type GatewayBudget } from '../../core/setup/local';
-import { editorText, rangesText, currentWorkspace } from '../util';
+import { editorText, rangesText, currentWorkspace, localize } from '../util';
 import type { StatusPorts } from './ports';
 import type { ChatStats } from '../chat';
 import { DocumentTokens } from './documentTokens';
@@ -236,18 +236,19 @@ export class StatusBar implements vscode.Disposable {
       if (detail) md.appendMarkdown(`${detail}\n\n`);
       if (this.last.empty) md.appendMarkdown(`${scope === 'selection' ? vscode.l10n.t('The selection is empty: there is nothing to send.') : vscode.l10n.t('The document is empty: there is nothing to send.')}\n\n`);
       else if (route) {
-        md.appendMarkdown(`${vscode.l10n.t('Task *{0}* → {1}', route.task.label, route.reason)}\n\n`);
+        md.appendMarkdown(`${vscode.l10n.t('Task *{0}* → {1}', localize(taskLabel(route.task)), localize(route.reasonMsg))}\n\n`);
         if (pricing) {
           md.appendMarkdown(`| ${vscode.l10n.t('tier')} | ${vscode.l10n.t('model')} | ${vscode.l10n.t('input alone')} | ${vscode.l10n.t('input + a full answer (max_tokens)')} |\n|---|---|---:|---:|\n`);
           for (const tier of TIERS) {
             const r = this.s.router().route({ task: route.task.id, inputTokens: count.tokens, selectionText: '', override: { tier } });
             if (isRouteError(r)) continue;
             // A gateway model's price says where it comes from (its list model, the gateway's cost) or how to set one.
-            const price = [pricing.describePrice(r.provider, r.model), pricing.priceNote(r.provider, r.model)].filter(Boolean).join('; ');
+            const note = pricing.priceNoteMsg(r.provider, r.model);
+            const price = [pricing.describePrice(r.provider, r.model), note && localize(note)].filter(Boolean).join('; ');
             const est = r.estimatedUsd;
             const gone = noticeFor(this.lifecycle, r.provider, r.model);
             md.appendMarkdown(
-              `| ${tier} | ${gone ? `$(warning) ~~${r.model}~~ ${gone.level === 'retired' ? vscode.l10n.t('retired') : vscode.l10n.t('deprecated')}` : r.model}${price ? ` <small>(${price})</small>` : ''} | ${est ? pricing.formatUsd(est.min) : '?'} | ${est ? pricing.formatUsd(est.max) : '?'} |\n`,
+              `| ${localize(tierName(tier))} | ${gone ? `$(warning) ~~${r.model}~~ ${gone.level === 'retired' ? vscode.l10n.t('retired') : vscode.l10n.t('deprecated')}` : r.model}${price ? ` <small>(${price})</small>` : ''} | ${est ? pricing.formatUsd(est.min) : '?'} | ${est ? pricing.formatUsd(est.max) : '?'} |\n`,
             );
           }
           md.appendMarkdown('\n');
@@ -302,7 +303,7 @@ export class StatusBar implements vscode.Disposable {
       const n = noticeFor(this.lifecycle, r.provider, r.model);
       if (!n) continue;
       const link = n.successor ? ` [${switchLabel(n.successor)}](${switchLink({ provider: r.provider, tier: r.tier, from: r.model, to: n.successor })})` : '';
-      md.appendMarkdown(`$(warning) ${vscode.l10n.t('{0} tier: {1}', r.tier, n.message)}${link}\n\n`);
+      md.appendMarkdown(`$(warning) ${vscode.l10n.t('{0} tier: {1}', localize(tierName(r.tier)), n.message)}${link}\n\n`);
     }
   }
 

@@ -66,7 +66,7 @@ describe('provider errors as catalogue messages', () => {
 
     const plain = new ProviderError({ kind: 'unknown', message: 'Something odd', provider: 'openai', requestId: 'r2' });
     assert.equal(plain.text, undefined);
-    assert.deepEqual(ids(shown(plain)), ['errors.shown.requestId', 'errors.raw']);
+    assert.deepEqual(ids(shown(plain)), ['errors.shown.requestId', 'common.asIs']);
     assert.equal(english(shown(plain)), 'Something odd (request id r2)');
 
     const idle = new ProviderError({ kind: 'timeout', code: 'idleTimeout', message: 'Timed out (no data for 30 s)', provider: 'anthropic' });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { msg } from '../../../src/core/messages';
 import { checkProvider, type ProviderCheckInput } from '../../../src/core/setup/check';
 
 const base: ProviderCheckInput = { provider: 'openai', label: 'OpenAI', needsKey: true, hasKey: true, baseUrl: 'https://api.openai.com/v1', tierModels: ['gpt-4o-mini', 'gpt-4o'] };
@@ -18,7 +19,9 @@ describe('setup: Check Setup for one provider', () => {
   it('a missing key is the one problem, with Set API Key as its fix, and nothing is sent', async () => {
     const r = await checkProvider({ ...base, hasKey: false }, { listModels: async () => assert.fail('no call without a key'), tinyCall: async () => assert.fail('no call'), now });
     assert.equal(r.ok, false);
-    assert.deepEqual(r.items[0]!.fix, { title: 'Set API Key', command: 'tierwise.setApiKey', args: ['openai'] });
+    const { titleMsg, ...fix } = r.items[0]!.fix!;
+    assert.deepEqual(fix, { title: 'Set API Key', command: 'tierwise.setApiKey', args: ['openai'] });
+    assert.deepEqual(titleMsg, msg('setup.fix.setKey'));
     assert.ok(r.items.slice(1).every((i) => i.state === 'skipped'));
   });
 
@@ -29,7 +32,9 @@ describe('setup: Check Setup for one provider', () => {
     );
     const region = r.items.find((i) => i.area === 'region')!;
     assert.equal(region.state, 'problem');
-    assert.deepEqual(region.fix, { title: 'Switch to International (Singapore)', command: 'tierwise.setup.setDashScopeRegion', args: ['international'] });
+    const { titleMsg, ...fix } = region.fix!;
+    assert.deepEqual(fix, { title: 'Switch to International (Singapore)', command: 'tierwise.setup.setDashScopeRegion', args: ['international'] });
+    assert.deepEqual(titleMsg, msg('setup.fix.switchRegion', msg('setup.region.international')));
     assert.match(r.items.find((i) => i.area === 'endpoint')!.text, /other region/);
   });
 

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { Catalogue } from '../../../src/core/pricing/catalogue';
+import { english } from '../../../src/core/messages';
 import { catalogueLookupId, gatewayListModel, gatewayNote, gatewayPriceSettingExample, gatewayPricing } from '../../../src/core/setup/gateway';
 import type { ProviderId } from '../../../src/core/types';
 
@@ -52,9 +53,9 @@ describe('Gateway models: the list price their name maps to', () => {
 
   it('labels: the list model and what the ledger records, or how to set a price', () => {
     const of = { provider: 'openai', id: 'gpt-4o' } as const;
-    assert.equal(gatewayNote('gpt-4o', { kind: 'list', of, reported: false }), "list price of openai/gpt-4o; the gateway's cost is recorded after the call");
-    assert.equal(gatewayNote('gpt-4o', { kind: 'list', of, reported: true }), "list price of openai/gpt-4o for estimates; the ledger uses the gateway's cost");
-    assert.match(gatewayNote('team-llm', { kind: 'none', reported: false })!, /^price unknown: .* tierwise\.models: \{"provider":"openaiCompatible","id":"team-llm","input":1,"output":2\}$/);
+    assert.equal(english(gatewayNote('gpt-4o', { kind: 'list', of, reported: false })!), "list price of openai/gpt-4o; the gateway's cost is recorded after the call");
+    assert.equal(english(gatewayNote('gpt-4o', { kind: 'list', of, reported: true })!), "list price of openai/gpt-4o for estimates; the ledger uses the gateway's cost");
+    assert.match(english(gatewayNote('team-llm', { kind: 'none', reported: false })!), /^price unknown: .* tierwise\.models: \{"provider":"openaiCompatible","id":"team-llm","input":1,"output":2\}$/);
     assert.equal(gatewayNote('x', { kind: 'settings' }), undefined);
   });
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../../src/core/clock';
+import { msg } from '../../../src/core/messages';
 import { checkProvider } from '../../../src/core/setup/check';
 import type { FetchPort } from '../../../src/core/setup/local';
 import {
@@ -198,7 +199,9 @@ describe('setup / the providers\' model lists', () => {
       assert.equal(models.length, 1);
       assert.equal(models[0]!.state, 'problem');
       assert.match(models[0]!.text, /^"qwen-gone" \(simple tier, tierwise\.tiers\.dashscope\.simple\) is not in DashScope \(Qwen\)'s model list for this key \(7 models listed\)\. Closest listed: qwen-plus, qwen-max, qwen4-max\.$/);
-      assert.deepEqual(models[0]!.fix, { title: 'Open Setting', command: 'workbench.action.openSettings', args: ['tierwise.tiers.dashscope.simple'] });
+      const { titleMsg, ...fix } = models[0]!.fix!;
+      assert.deepEqual(fix, { title: 'Open Setting', command: 'workbench.action.openSettings', args: ['tierwise.tiers.dashscope.simple'] });
+      assert.deepEqual(titleMsg, msg('setup.fix.openSetting'));
       assert.equal(r.ok, false);
     });
 
