@@ -11,7 +11,8 @@ const l10nDir = path.join(__dirname, '..', '..', 'l10n');
 const SAME_AS_ENGLISH: Record<string, readonly string[]> = {
   // "{0} {1}": a chart point's day and amount, for screen readers.
   // "{0}": text shown as it is (common.asIs).
-  'zh-cn': ['Tierwise: {0}', 'Tierwise Auto', '{0}{1}{2}', '{0} {1}', '{0}'],
+  // "{0} · {1}", "{0} · ⚠ {1}": a route line and the note or warning after it.
+  'zh-cn': ['Tierwise: {0}', 'Tierwise Auto', '{0}{1}{2}', '{0} {1}', '{0}', '{0} · {1}', '{0} · ⚠ {1}'],
 };
 
 /** The `{0}`, `{1}`… of a string, sorted (a multiset: a placeholder used twice counts twice). */
