@@ -27,6 +27,12 @@ function formatMs(ms: number): string {
 }
 
 /** One answer in the panel: its header, streamed body, figures, notes and action buttons. */
+/** Gives a route part its label ("why:", "task:"), shown before it by the style sheet. */
+function labelled(el: HTMLElement, label: string): HTMLElement {
+  el.dataset.label = label;
+  return el;
+}
+
 export class Entry {
   readonly el: HTMLElement;
   readonly view: StreamView;
@@ -64,8 +70,8 @@ export class Entry {
       h('span', 'route-provider', PROVIDER_LABELS[m.provider] ?? m.provider),
       h('span', 'route-model', m.model),
       h('span', `badge tier tier-${m.tier}`, s(`tier.${m.tier}`)),
-      h('span', 'route-reason', m.reason),
-      h('span', 'route-task', m.task),
+      labelled(h('span', 'route-reason', m.reason), s('answer.route.why')),
+      labelled(h('span', 'route-task', m.task), s('answer.route.task')),
     );
     header.append(title, this.badgeEl, route);
 

@@ -46,7 +46,7 @@ describe('In a Chinese VS Code (--locale zh-cn)', function () {
   });
 
   it('the palette lists the commands with their Chinese titles', async () => {
-    const explain = title('command.explainSelection.title');
+    const explain = title('command.explain.title');
     assert.match(explain, HAN);
     const listed = await paletteEntries(e2e().page, explain);
     assert.ok(listed.includes(explain), `the palette lists ${explain}; it shows ${listed.join(' | ')}`);
@@ -69,7 +69,7 @@ describe('In a Chinese VS Code (--locale zh-cn)', function () {
     await openFile(page, 'sample.ts');
     await selectAll(page);
     await page.waitForFunction(() => /\d/.test(document.querySelector('[id^="tierwise.tierwise"]')?.textContent ?? ''), null, { timeout: 15_000 });
-    await runCommand(page, title('command.explainSelection.title'));
+    await runCommand(page, title('command.explain.title'));
     const frame = await webviewFrame(page, 'article.answer', 30_000);
     await frame.waitForFunction(() => document.querySelector('article.answer')?.getAttribute('data-state') === 'done', null, { timeout: 60_000 });
     const answer = frame.locator('article.answer').first();

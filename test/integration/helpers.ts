@@ -133,3 +133,8 @@ export function captureMessages(): { messages: ShownMessage[]; restore(): void }
     },
   };
 }
+
+/** What a Check Setup fix shows and runs (its title also travels as a message, for the display language). */
+export function shownFix(fix: { title: string; command: string; args?: unknown[] } | undefined): { title: string; command: string; args?: unknown[] } | undefined {
+  return fix && { title: fix.title, command: fix.command, args: fix.args };
+}

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { FAKE_MODELS } from '../fake-provider/server';
 import { MODEL_LISTS_KEY } from '../../src/host/setup/modelLists';
-import { fakeRequests, fakeReset, setting, tierwise, until } from './helpers';
+import { fakeRequests, fakeReset, setting, shownFix, tierwise, until } from './helpers';
 
 const KEY = 'sk-test-model-lists-dashscope-0123456789';
 
@@ -27,7 +27,7 @@ suite("The providers' model lists", () => {
     const missing = ds.items.filter((i) => i.area === 'models' && i.state === 'problem');
     assert.equal(missing.length, 1, JSON.stringify(ds.items));
     assert.match(missing[0]!.text, /^"qwen-gone" \(simple tier, tierwise\.tiers\.dashscope\.simple\) is not in DashScope \(Qwen\)'s model list for this key \(\d+ models listed\)\. Closest listed: /);
-    assert.deepEqual(missing[0]!.fix, { title: 'Open Setting', command: 'workbench.action.openSettings', args: ['tierwise.tiers.dashscope.simple'] });
+    assert.deepEqual(shownFix(missing[0]!.fix), { title: 'Open Setting', command: 'workbench.action.openSettings', args: ['tierwise.tiers.dashscope.simple'] });
     const listing = (await fakeRequests()).find((r) => r.method === 'GET' && r.path === '/compatible-mode/v1/models');
     assert.equal(listing?.headers.authorization, `Bearer ${KEY}`, "listed at the configured DashScope endpoint with the user's key");
 

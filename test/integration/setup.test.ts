@@ -3,7 +3,7 @@ import { REASONING_ROOM_TOKENS } from '../../src/core/providers/reasoning';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
-import { fakeRequests, fakeReset, fakeUrl, openFixture, setting, tierwise, until } from './helpers';
+import { fakeRequests, fakeReset, fakeUrl, openFixture, setting, shownFix, tierwise, until } from './helpers';
 import { FAKE_MODELS, textTokens } from '../fake-provider/server';
 
 /** A stand-in for Ollama on its own port: its model listing only (GET /api/tags; /v1/models lists nothing). */
@@ -45,7 +45,7 @@ suite('Check Setup and local servers', () => {
       assert.equal(anthropic.ok, false);
       const key = anthropic.items.find((i) => i.area === 'key')!;
       assert.equal(key.state, 'problem');
-      assert.deepEqual(key.fix, { title: 'Set API Key', command: 'tierwise.setApiKey', args: ['anthropic'] });
+      assert.deepEqual(shownFix(key.fix), { title: 'Set API Key', command: 'tierwise.setApiKey', args: ['anthropic'] });
       // The local endpoint (the fake on loopback) needs no key and is free.
       const local = results.find((r) => r.provider === 'openaiCompatible');
       if (local) assert.equal(local.items[0]!.state, 'info');

@@ -1,7 +1,8 @@
 /**
  * Installs what the in-editor tests need, once per machine, outside the clone:
  *   - Debian packages: chromium (the browser Playwright drives), ripgrep (seeded into code-server's
- *     download cache), libkrb5-dev (headers for a code-server native module);
+ *     download cache), libkrb5-dev (headers for a code-server native module), fonts-wqy-microhei (Chinese
+ *     characters in the zh-cn screenshots);
  *   - code-server 4.104.0 (VS Code 1.104 as a web server: the first with the Language Model Chat Provider API),
  *     with Node 22 from the npm registry package `node@22` to run it (code-server 4.104 needs Node 22).
  * Everything lands in ~/.cache/tierwise-e2e/cs-<version> (the cache folder can be overridden with
@@ -38,11 +39,16 @@ export function chromiumPath(): string {
   return p;
 }
 
+/** The font file of Debian's fonts-wqy-microhei. */
+const CJK_FONT = '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
+
 function ensureSystemPackages(): void {
   const missing: string[] = [];
   if (!have('chromium') && !have('chromium-browser')) missing.push('chromium');
   if (!have('rg')) missing.push('ripgrep');
   if (!existsSync('/usr/include/krb5.h') && !existsSync('/usr/include/krb5/krb5.h')) missing.push('libkrb5-dev');
+  // A font with Chinese characters, so the zh-cn screenshots show text and not boxes.
+  if (!existsSync(CJK_FONT)) missing.push('fonts-wqy-microhei');
   if (!missing.length) return;
   if (process.getuid?.() !== 0) {
     throw new Error(`Missing system packages: ${missing.join(' ')}. Install them with: sudo apt-get install -y ${missing.join(' ')}`);

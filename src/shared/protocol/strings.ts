@@ -19,6 +19,8 @@ export const WEBVIEW_STRINGS = {
 
   // Answer panel
   'answer.empty': 'Answers from Tierwise appear here.',
+  'answer.route.why': 'why:',
+  'answer.route.task': 'task:',
   'answer.started': 'Answer started: {0}',
   'answer.ended': '{0}: {1}',
   'answer.endedWithMessage': '{0}: {1}. {2}',
