@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { type GroupKey, type LedgerRecord, NO_WORKSPACE, NO_WORKSPACE_LABEL, compareTable, convert, formatMoney, groupBy, inWorkspace, moneyFormatter, topTierComparison, wasEscalated, workspaceKey, workspaceLabels } from '../../core/pricing';
 import type { CostPoint, CostReportData } from '../../shared/protocol';
 import { PROVIDER_IDS, PROVIDER_LABELS, type ProviderId, type Tier } from '../../core/types';
-import { isRouteError, routingSavings, taskLabel } from '../../core/routing';
+import { isRouteError, routingSavings, taskLabel, tierName } from '../../core/routing';
+import { msg } from '../../core/messages';
 import { CostReportPanel, escapeHtml as esc, buildPage, StaticPanel, staticPageOptions } from '../panels';
 import type { CostPorts } from './ports';
 import type { CsvCall } from '../../shared/costCsv';
@@ -26,8 +27,8 @@ const SOURCE_LABELS: Record<string, () => string> = {
   '(none)': () => vscode.l10n.t('(not recorded)'),
 };
 const sourceLabel = (source: string): string => SOURCE_LABELS[source]?.() ?? source;
-/** A tier as Compare Costs names it. */
-const tierName = (tier: Tier): string => (tier === 'simple' ? vscode.l10n.t('simple') : tier === 'medium' ? vscode.l10n.t('medium') : vscode.l10n.t('complex'));
+/** A tier as Compare Costs names it, in the display language. */
+const tierWord = (tier: Tier): string => localize(tierName(tier));
 
 /** "Show Cost Report" and "Compare Costs for Selection". */
 export function registerCostCommands(s: CostPorts): vscode.Disposable[] {
@@ -117,8 +118,8 @@ async function compareHtml(s: CostPorts, text: string, scope: string, languageId
   const merged: (Row & { tierList: string })[] = [];
   for (const r of rows) {
     const same = merged.find((m) => m.provider === r.provider && m.model === r.model && m.tokens === r.tokens);
-    if (same) same.tierList += `, ${tierName(r.tier)}`;
-    else merged.push({ ...r, tierList: tierName(r.tier) });
+    if (same) same.tierList += `${localize(msg('routing.separator.comma'))}${tierWord(r.tier)}`;
+    else merged.push({ ...r, tierList: tierWord(r.tier) });
   }
   let calibrated = false;
   const language = vscode.env.language;
