@@ -17,6 +17,7 @@ import { DASHSCOPE_BASE_URLS, defaultBaseUrl, type DashScopeRegion } from './pro
 import type { ProviderId, Tier } from './types';
 import { PROVIDER_IDS, PROVIDER_LABELS, TIERS } from './types';
 import { msg, type Message } from './messages';
+import { settingProblem, type SettingProblem } from './settingProblems';
 
 /** What `WorkspaceConfiguration.inspect()` returns for one setting (the fields used here). */
 export interface Inspected<T = unknown> {
@@ -86,9 +87,9 @@ export interface WorkspaceSettings {
   /** Workspace destination values held back (to ask about, or to say why they are not used). */
   withheld: WithheldDestination[];
   /** Workspace values ignored because they would loosen a spending check (for the log). */
-  loosened: string[];
+  loosened: Message[];
   /** Invalid values, each naming the setting and the value used instead (report once). */
-  problems: string[];
+  problems: SettingProblem[];
 }
 
 const isSet = (v: unknown) => v !== undefined && v !== null;
@@ -187,8 +188,11 @@ interface NumberRule {
   /** 0 means "off" (no threshold, no budget, no limit): the loosest value. */
   zeroIsOff: boolean;
   /** How the fallback reads in a message, e.g. "0 (no budget)". */
-  describe?: string;
+  describe?: Message;
 }
+
+const NO_BUDGET = msg('settings.number.noBudget');
+const UNKNOWN_LIMIT = msg('settings.number.unknownLimit');
 
 function validNumber(v: unknown, rule: NumberRule): v is number {
   return typeof v === 'number' && Number.isFinite(v) && v >= rule.min;
@@ -210,21 +214,21 @@ function describeValue(v: unknown): string {
  * at least as strict.
  */
 function strictNumber(setting: string, i: Inspected | undefined, trusted: boolean, rule: NumberRule, out: Pick<WorkspaceSettings, 'problems' | 'loosened'>): number {
-  const fallbackText = rule.describe ?? String(rule.fallback);
+  const fallbackText = rule.describe ?? rule.fallback;
   let user = rule.fallback;
   const u = i && isSet(i.globalValue) ? i.globalValue : undefined;
   if (u !== undefined) {
     if (validNumber(u, rule)) user = u;
-    else out.problems.push(`${setting}: ${describeValue(u)} is not a number ≥ ${rule.min}; using ${fallbackText}.`);
+    else out.problems.push(settingProblem(setting, msg('settings.number.invalid', setting, describeValue(u), rule.min, fallbackText)));
   }
   const w = workspaceValue(i, trusted);
   if (w === undefined) return user;
   if (!validNumber(w, rule)) {
-    out.problems.push(`${setting} (workspace): ${describeValue(w)} is not a number ≥ ${rule.min}; using ${user}.`);
+    out.problems.push(settingProblem(setting, msg('settings.number.invalidWorkspace', setting, describeValue(w), rule.min, user)));
     return user;
   }
   if (atLeastAsStrict(w, user, rule.zeroIsOff)) return w;
-  out.loosened.push(`${setting}: this workspace's value ${w} would loosen your ${user}; using ${user}.`);
+  out.loosened.push(msg('settings.number.loosened', setting, w, user, user));
   return user;
 }
 
@@ -235,8 +239,8 @@ function destinationFor(provider: ProviderId, baseUrl: string | undefined, sourc
 
 /** Resolves every setting this module governs; see the module comment for the rules. */
 export function resolveWorkspaceSettings(inspect: InspectSetting, ctx: TrustContext): WorkspaceSettings {
-  const problems: string[] = [];
-  const loosened: string[] = [];
+  const problems: SettingProblem[] = [];
+  const loosened: Message[] = [];
   const withheld: WithheldDestination[] = [];
   const { trusted } = ctx;
   const untrustedSets = (i: Inspected | undefined) => !trusted && workspaceSets(i);
@@ -250,12 +254,12 @@ export function resolveWorkspaceSettings(inspect: InspectSetting, ctx: TrustCont
   const ru = ri && isSet(ri.globalValue) ? ri.globalValue : undefined;
   if (ru !== undefined) {
     if (asRegion(ru)) region = asRegion(ru)!;
-    else problems.push(`${regionSetting}: unknown region ${describeValue(ru)} (china, international or us); using china.`);
+    else problems.push(settingProblem(regionSetting, msg('settings.region.unknown', regionSetting, describeValue(ru))));
   } else if (asRegion(ri?.defaultValue)) region = asRegion(ri?.defaultValue)!;
   const rw = workspaceValue(ri, trusted);
   if (rw !== undefined && rw !== region) {
     const wr = asRegion(rw);
-    if (!wr) problems.push(`${regionSetting} (workspace): unknown region ${describeValue(rw)}; using ${region}.`);
+    if (!wr) problems.push(settingProblem(regionSetting, msg('settings.region.unknownWorkspace', regionSetting, describeValue(rw), region)));
     else {
       const host = hostOf(DASHSCOPE_BASE_URLS[wr])!;
       if (ctx.approved('dashscope', host)) region = wr;
@@ -275,15 +279,15 @@ export function resolveWorkspaceSettings(inspect: InspectSetting, ctx: TrustCont
     const clean = (v: unknown) => (typeof v === 'string' ? v.trim() : undefined);
     let dest = destinationFor(p, undefined, 'default', setting, region);
     const u = clean(i?.globalValue);
-    if (i && isSet(i.globalValue) && u === undefined) problems.push(`${setting}: must be a URL; using ${dest.url}.`);
+    if (i && isSet(i.globalValue) && u === undefined) problems.push(settingProblem(setting, msg('settings.baseUrl.notString', setting, dest.url)));
     if (u) {
       if (hostOf(u)) dest = destinationFor(p, u, 'user', setting, region);
-      else problems.push(`${setting}: ${describeValue(u)} is not an http(s) URL; using ${dest.url}.`);
+      else problems.push(settingProblem(setting, msg('settings.baseUrl.invalid', setting, describeValue(u), dest.url)));
     }
     const w = clean(workspaceValue(i, trusted));
     if (w && w !== dest.baseUrl) {
       const host = hostOf(w);
-      if (!host) problems.push(`${setting} (workspace): ${describeValue(w)} is not an http(s) URL; using ${dest.url}.`);
+      if (!host) problems.push(settingProblem(setting, msg('settings.baseUrl.invalidWorkspace', setting, describeValue(w), dest.url)));
       else if (ctx.approved(p, host) || isDefaultHost(p, host)) dest = destinationFor(p, w, 'workspace', setting, region);
       else withheld.push({ provider: p, setting, value: w, host, reason: 'unapproved' });
     } else if (untrustedSets(i)) {
@@ -327,16 +331,16 @@ export function resolveWorkspaceSettings(inspect: InspectSetting, ctx: TrustCont
   const num = (key: string, rule: NumberRule) => strictNumber(`tierwise.${key}`, inspect(key), trusted, rule, out);
   const confirmAboveUsd = num('confirmAboveUsd', { fallback: 0.5, min: 0, zeroIsOff: true });
   const budget = {
-    dailyUsd: num('budget.dailyUsd', { fallback: 0, min: 0, zeroIsOff: true, describe: '0 (no budget)' }),
-    monthlyUsd: num('budget.monthlyUsd', { fallback: 0, min: 0, zeroIsOff: true, describe: '0 (no budget)' }),
+    dailyUsd: num('budget.dailyUsd', { fallback: 0, min: 0, zeroIsOff: true, describe: NO_BUDGET }),
+    monthlyUsd: num('budget.monthlyUsd', { fallback: 0, min: 0, zeroIsOff: true, describe: NO_BUDGET }),
     // Set in user settings, a limit for each workspace; set in a workspace, that workspace's own, never looser.
-    workspaceMonthlyUsd: num('budget.workspaceMonthlyUsd', { fallback: 0, min: 0, zeroIsOff: true, describe: '0 (no budget)' }),
+    workspaceMonthlyUsd: num('budget.workspaceMonthlyUsd', { fallback: 0, min: 0, zeroIsOff: true, describe: NO_BUDGET }),
   };
   const limits = {} as WorkspaceSettings['limits'];
   for (const p of PROVIDER_IDS) {
     limits[p] = {
-      rpm: num(`limits.${p}.rpm`, { fallback: 0, min: 0, zeroIsOff: true, describe: '0 (unknown)' }),
-      tpm: num(`limits.${p}.tpm`, { fallback: 0, min: 0, zeroIsOff: true, describe: '0 (unknown)' }),
+      rpm: num(`limits.${p}.rpm`, { fallback: 0, min: 0, zeroIsOff: true, describe: UNKNOWN_LIMIT }),
+      tpm: num(`limits.${p}.tpm`, { fallback: 0, min: 0, zeroIsOff: true, describe: UNKNOWN_LIMIT }),
       concurrency: num(`limits.${p}.concurrency`, { fallback: 4, min: 1, zeroIsOff: false }),
     };
   }

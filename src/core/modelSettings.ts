@@ -79,22 +79,22 @@ export interface KnownPrice {
  * known (from the catalogue or the user's own entries): a cheaper price would loosen the confirmation threshold
  * and the budgets. A lower price is dropped (the known one stays), and a known model keeps its currency.
  */
-export function noCheaperThanKnown(entries: readonly Record<string, unknown>[], known: (provider: ProviderId, id: string) => KnownPrice | undefined): { entries: Record<string, unknown>[]; loosened: string[] } {
-  const loosened: string[] = [];
+export function noCheaperThanKnown(entries: readonly Record<string, unknown>[], known: (provider: ProviderId, id: string) => KnownPrice | undefined): { entries: Record<string, unknown>[]; loosened: Message[] } {
+  const loosened: Message[] = [];
   const out = entries.map((e) => {
     const k = known(e.provider as ProviderId, e.id as string);
     if (!k) return e;
     const name = `${String(e.provider)}/${String(e.id)}`;
     const kept: Record<string, unknown> = { ...e };
     if (kept.currency !== undefined && kept.currency !== k.currency) {
-      loosened.push(`tierwise.models (workspace) ${name}: the currency stays ${k.currency}.`);
+      loosened.push(msg('settings.models.currencyStays', name, k.currency));
       delete kept.currency;
     }
     for (const [field, knownField] of PRICE_FIELDS) {
       const v = kept[field];
       const base = k[knownField];
       if (typeof v === 'number' && base !== undefined && v < base) {
-        loosened.push(`tierwise.models (workspace) ${name}: "${field}" ${v} is below the known ${base}; using ${base}.`);
+        loosened.push(msg('settings.models.belowKnown', name, field, v, base, base));
         delete kept[field];
       }
     }

@@ -7,6 +7,7 @@ import { resolveWorkspaceSettings, workspaceValue, type Destination, type Withhe
 import { resolveResilienceSettings, type ResilienceSettings, type ProviderLimitSettings } from '../core/resilience/settings';
 import type { DashScopeRegion } from '../core/providers/baseUrls';
 import { displayCurrency } from '../core/pricing/currency';
+import { settingProblem, type SettingProblem } from '../core/settingProblems';
 import { localize } from './util';
 
 /** Everything Tierwise reads from `tierwise.*`, validated once per change. */
@@ -20,10 +21,10 @@ export interface TierwiseConfig {
   workspaceRouting: string[];
   /** Workspace values of destination settings not in effect (not approved, or Restricted Mode). */
   withheld: WithheldDestination[];
-  /** Workspace values ignored because they would loosen a spending check. */
+  /** Workspace values ignored because they would loosen a spending check (in the display language). */
   loosened: string[];
-  /** Invalid settings values, each naming the setting and the value used instead. */
-  problems: string[];
+  /** Invalid settings values, each naming the setting and the value used instead (`localize` to show one). */
+  problems: SettingProblem[];
   dashscopeRegion: DashScopeRegion;
   currency: { display: Currency; cnyPerUsd: number };
   /** Ask before sending when the estimate (at max_tokens) is above this; 0 = never. */
@@ -108,8 +109,8 @@ export function readConfig(trust: ConfigTrust = NO_APPROVALS): TierwiseConfig {
     destinations: ws.destinations,
     withheld: ws.withheld,
     workspaceRouting: ws.workspaceRouting,
-    loosened: ws.loosened,
-    problems: [...routing.problems, ...ws.problems, ...models.problems.map(localize), ...workspaceModels.problems.map(localize)],
+    loosened: ws.loosened.map(localize),
+    problems: [...routing.problems, ...ws.problems, ...[...models.problems, ...workspaceModels.problems].map((m) => settingProblem('tierwise.models', m))],
     dashscopeRegion: ws.dashscopeRegion,
     currency: { display, cnyPerUsd: ws.cnyPerUsd },
     confirmAboveUsd: ws.confirmAboveUsd,

@@ -116,7 +116,7 @@ describe('Destinations: where a provider’s requests and key go', () => {
   it('invalid base URLs are reported with the URL used instead', () => {
     const r = resolveWorkspaceSettings(settings({ 'providers.openai.baseUrl': 'ftp://x' }, { 'providers.anthropic.baseUrl': 'not a url' }), trusted);
     assert.equal(r.destinations.openai.source, 'default');
-    assert.deepEqual(r.problems, [
+    assert.deepEqual(r.problems.map(english), [
       'tierwise.providers.openai.baseUrl: "ftp://x" is not an http(s) URL; using https://api.openai.com/v1.',
       'tierwise.providers.anthropic.baseUrl (workspace): "not a url" is not an http(s) URL; using https://api.anthropic.com.',
     ]);
@@ -154,7 +154,7 @@ describe('Spending checks: a workspace may only make them stricter', () => {
     assert.equal(r.limits.anthropic.tpm, 1000);
     assert.equal(r.limits.anthropic.concurrency, 4);
     assert.equal(r.cnyPerUsd, 7.2);
-    assert.deepEqual(r.loosened, [
+    assert.deepEqual(r.loosened.map(english), [
       "tierwise.confirmAboveUsd: this workspace's value 0 would loosen your 0.5; using 0.5.",
       "tierwise.budget.dailyUsd: this workspace's value 500 would loosen your 5; using 5.",
       "tierwise.limits.anthropic.tpm: this workspace's value 0 would loosen your 1000; using 1000.",
@@ -170,7 +170,7 @@ describe('Spending checks: a workspace may only make them stricter', () => {
     assert.equal(resolveWorkspaceSettings(settings({ [key]: 20 }, { [key]: 5 }), trusted).budget.workspaceMonthlyUsd, 5, 'a smaller one is used');
     const looser = resolveWorkspaceSettings(settings({ [key]: 20 }, { [key]: 200 }), trusted);
     assert.equal(looser.budget.workspaceMonthlyUsd, 20, 'a larger one is not');
-    assert.deepEqual(looser.loosened, ["tierwise.budget.workspaceMonthlyUsd: this workspace's value 200 would loosen your 20; using 20."]);
+    assert.deepEqual(looser.loosened.map(english), ["tierwise.budget.workspaceMonthlyUsd: this workspace's value 200 would loosen your 20; using 20."]);
     const off = resolveWorkspaceSettings(settings({ [key]: 20 }, { [key]: 0 }), trusted);
     assert.equal(off.budget.workspaceMonthlyUsd, 20, '0 (none) from a workspace does not switch it off');
     assert.equal(resolveWorkspaceSettings(settings({ [key]: 20 }, { [key]: 5 }), { trusted: false, approved: () => false }).budget.workspaceMonthlyUsd, 20, 'Restricted Mode: the user value only');
@@ -182,7 +182,7 @@ describe('Spending checks: a workspace may only make them stricter', () => {
     assert.equal(r.limits.openai.rpm, 0);
     assert.equal(r.budget.monthlyUsd, 0);
     assert.equal(r.limits.dashscope.concurrency, 4);
-    assert.deepEqual(r.problems, [
+    assert.deepEqual(r.problems.map(english), [
       'tierwise.budget.dailyUsd (workspace): "ten" is not a number ≥ 0; using 0.',
       'tierwise.budget.monthlyUsd: "lots" is not a number ≥ 0; using 0 (no budget).',
       'tierwise.limits.openai.rpm: -5 is not a number ≥ 0; using 0 (unknown).',
@@ -263,7 +263,7 @@ describe('tierwise.models from a workspace', () => {
       { provider: 'openai', id: 'gpt-4o', output: 12 },
       { provider: 'openai', id: 'my-finetune', input: 0, output: 0 },
     ]);
-    assert.deepEqual(r.loosened, [
+    assert.deepEqual(r.loosened.map(english), [
       'tierwise.models (workspace) openai/gpt-4o: the currency stays USD.',
       'tierwise.models (workspace) openai/gpt-4o: "input" 0 is below the known 2.5; using 2.5.',
       'tierwise.models (workspace) openai/gpt-4o: "cachedInput" 0.1 is below the known 1.25; using 1.25.',

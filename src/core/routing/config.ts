@@ -12,6 +12,8 @@ import { DEFAULT_TIER_MODELS, defaultTierModels, isProviderId, isTier, parseMode
 import type { DashScopeRegion } from '../providers/baseUrls';
 import type { Classifier } from './judge';
 import { CLASSIFIERS } from './judge';
+import { isMessage, msg, type Message } from '../messages';
+import { settingProblem, type SettingProblem } from '../settingProblems';
 
 export type RoutingPolicy = 'provider' | 'perTier' | 'cheapest';
 export const ROUTING_POLICIES: readonly RoutingPolicy[] = ['provider', 'perTier', 'cheapest'];
@@ -70,8 +72,8 @@ export interface RoutingSettings {
 
 export interface RoutingConfigResult {
   config: RoutingConfig;
-  /** Human-readable problems with the settings (each names the setting); show them once, do not throw. */
-  problems: string[];
+  /** Problems with the settings (each names the setting and carries its id); show them once, do not throw. */
+  problems: SettingProblem[];
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -80,57 +82,56 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /** Build a RoutingConfig from raw settings. Invalid values fall back to defaults and are reported. */
 export function routingConfigFromSettings(raw: RoutingSettings): RoutingConfigResult {
-  const problems: string[] = [];
+  const problems: SettingProblem[] = [];
+  const problem = (setting: string, m: Message) => problems.push(settingProblem(setting, m));
   const cfg = defaultRoutingConfig(undefined, raw.dashscopeRegion);
 
   if (raw.provider !== undefined && raw.provider !== null && raw.provider !== '') {
     if (isProviderId(raw.provider)) cfg.activeProvider = raw.provider;
-    else problems.push(`tierwise.provider: unknown provider "${String(raw.provider)}"; using ${cfg.activeProvider}.`);
+    else problem('tierwise.provider', msg('settings.provider.unknown', 'tierwise.provider', String(raw.provider), cfg.activeProvider));
   }
 
   const routing = raw.routing;
   if (routing !== undefined && routing !== null) {
     if (!isRecord(routing)) {
-      problems.push('tierwise.routing must be an object; ignored.');
+      problem('tierwise.routing', msg('settings.notObject', 'tierwise.routing'));
     } else {
       const { policy, perTier, localSimpleTier, longDocumentTokens, classifier } = routing;
       if (classifier !== undefined && classifier !== null && classifier !== '') {
         if (typeof classifier === 'string' && (CLASSIFIERS as readonly string[]).includes(classifier)) {
           cfg.classifier = classifier as Classifier;
         } else {
-          problems.push(`tierwise.routing.classifier: must be one of ${CLASSIFIERS.join(', ')}; using local.`);
+          problem('tierwise.routing.classifier', msg('settings.notOneOf', 'tierwise.routing.classifier', CLASSIFIERS.join(', '), 'local'));
         }
       }
       if (policy !== undefined) {
         if (typeof policy === 'string' && (ROUTING_POLICIES as readonly string[]).includes(policy)) {
           cfg.policy = policy as RoutingPolicy;
         } else {
-          problems.push(`tierwise.routing.policy: must be one of ${ROUTING_POLICIES.join(', ')}; using provider.`);
+          problem('tierwise.routing.policy', msg('settings.notOneOf', 'tierwise.routing.policy', ROUTING_POLICIES.join(', '), 'provider'));
         }
       }
       if (perTier !== undefined && perTier !== null) {
-        if (!isRecord(perTier)) problems.push('tierwise.routing.perTier must be an object; ignored.');
+        if (!isRecord(perTier)) problem('tierwise.routing.perTier', msg('settings.notObject', 'tierwise.routing.perTier'));
         else {
           for (const [tier, p] of Object.entries(perTier)) {
-            if (!isTier(tier)) problems.push(`tierwise.routing.perTier.${tier}: unknown tier; ignored.`);
+            if (!isTier(tier)) problem('tierwise.routing.perTier', msg('settings.perTier.unknownTier', `tierwise.routing.perTier.${tier}`));
             else if (p === '' || p === null || p === undefined) continue;
             else if (!isProviderId(p)) {
-              problems.push(`tierwise.routing.perTier.${tier}: unknown provider "${String(p)}"; ignored.`);
+              problem('tierwise.routing.perTier', msg('settings.perTier.unknownProvider', `tierwise.routing.perTier.${tier}`, String(p)));
             } else cfg.perTier[tier] = p;
           }
         }
       }
       if (localSimpleTier !== undefined) {
         if (typeof localSimpleTier === 'boolean') cfg.localSimpleTier = localSimpleTier;
-        else problems.push('tierwise.routing.localSimpleTier must be true or false; ignored.');
+        else problem('tierwise.routing.localSimpleTier', msg('settings.notBoolean', 'tierwise.routing.localSimpleTier'));
       }
       if (longDocumentTokens !== undefined) {
         if (typeof longDocumentTokens === 'number' && Number.isInteger(longDocumentTokens) && longDocumentTokens > 0) {
           cfg.longDocumentTokens = longDocumentTokens;
         } else {
-          problems.push(
-            `tierwise.routing.longDocumentTokens must be a positive integer; using ${DEFAULT_LONG_DOCUMENT_TOKENS}.`,
-          );
+          problem('tierwise.routing.longDocumentTokens', msg('settings.notPositiveInteger', 'tierwise.routing.longDocumentTokens', DEFAULT_LONG_DOCUMENT_TOKENS));
         }
       }
     }
@@ -146,21 +147,21 @@ export function routingConfigFromSettings(raw: RoutingSettings): RoutingConfigRe
 
   const fb = raw.fallback;
   if (fb !== undefined && fb !== null) {
-    if (!isRecord(fb)) problems.push('tierwise.fallback must be an object like { "simple": ["openai/gpt-4o-mini"] }; ignored.');
+    if (!isRecord(fb)) problem('tierwise.fallback', msg('settings.fallback.notObject', 'tierwise.fallback'));
     else {
       for (const [tier, list] of Object.entries(fb)) {
         if (!isTier(tier)) {
-          problems.push(`tierwise.fallback.${tier}: unknown tier (known: ${TIERS.join(', ')}); ignored.`);
+          problem('tierwise.fallback', msg('settings.unknownTier', `tierwise.fallback.${tier}`, TIERS.join(', ')));
           continue;
         }
         if (!Array.isArray(list)) {
-          problems.push(`tierwise.fallback.${tier} must be a list of "provider/model"; ignored.`);
+          problem('tierwise.fallback', msg('settings.fallback.notList', `tierwise.fallback.${tier}`));
           continue;
         }
         const refs: ModelRef[] = [];
         for (const spec of list) {
           const r = parseModelRef(spec);
-          if (typeof r === 'string') problems.push(`tierwise.fallback.${tier}: ${r}; skipped.`);
+          if (isMessage(r)) problem('tierwise.fallback', msg('settings.fallback.badEntry', `tierwise.fallback.${tier}`, r));
           else refs.push(r);
         }
         cfg.fallback[tier] = refs;

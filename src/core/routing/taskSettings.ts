@@ -2,13 +2,16 @@
 import { TIERS, type Tier } from '../types';
 import { DEFAULT_TASKS, type FewShot, type ScaledMaxTokens, type TaskDef, type TaskQuestion } from './taskCatalogue';
 import { roughTokens } from './text';
+import { isMessage, msg, type Message } from '../messages';
+import { settingProblem, type SettingProblem } from '../settingProblems';
 
 export interface TaskMergeResult {
   tasks: Record<string, TaskDef>;
-  /** One line per problem; bad entries (or bad fields) are skipped, never thrown. */
-  problems: string[];
+  /** One per problem, each about `tierwise.tasks`; bad entries (or bad fields) are skipped, never thrown. */
+  problems: SettingProblem[];
 }
 
+const SETTING = 'tierwise.tasks';
 const TASK_ID_RE = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 const KNOWN_FIELDS = new Set([
   'label',
@@ -28,44 +31,44 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function parseMaxTokens(v: unknown): number | ScaledMaxTokens | string {
+function parseMaxTokens(v: unknown): number | ScaledMaxTokens | Message {
   if (typeof v === 'number') {
-    return Number.isInteger(v) && v >= 1 && v <= 200_000 ? v : 'must be an integer from 1 to 200000';
+    return Number.isInteger(v) && v >= 1 && v <= 200_000 ? v : msg('settings.tasks.maxTokensRange');
   }
   if (isRecord(v)) {
     const { perInputToken, base, max } = v;
     if (typeof perInputToken !== 'number' || !(perInputToken > 0) || perInputToken > 10) {
-      return 'perInputToken must be a number in (0, 10]';
+      return msg('settings.tasks.perInputToken');
     }
     const b = base === undefined ? 0 : base;
     const mx = max === undefined ? 16_000 : max;
-    if (typeof b !== 'number' || !Number.isInteger(b) || b < 0) return 'base must be a non-negative integer';
-    if (typeof mx !== 'number' || !Number.isInteger(mx) || mx < 1) return 'max must be a positive integer';
+    if (typeof b !== 'number' || !Number.isInteger(b) || b < 0) return msg('settings.tasks.base');
+    if (typeof mx !== 'number' || !Number.isInteger(mx) || mx < 1) return msg('settings.tasks.max');
     return { perInputToken, base: b, max: mx };
   }
-  return 'must be a number or { perInputToken, base, max }';
+  return msg('settings.tasks.maxTokensShape');
 }
 
-function parseExamples(v: unknown): FewShot[] | string {
-  if (!Array.isArray(v)) return 'must be an array of { user, assistant }';
+function parseExamples(v: unknown): FewShot[] | Message {
+  if (!Array.isArray(v)) return msg('settings.tasks.examplesShape');
   const out: FewShot[] = [];
   for (const [i, e] of v.entries()) {
     if (!isRecord(e) || typeof e.user !== 'string' || typeof e.assistant !== 'string' || !e.user || !e.assistant) {
-      return `item ${i} must be { user: string, assistant: string }`;
+      return msg('settings.tasks.exampleItem', i);
     }
     out.push({ user: e.user, assistant: e.assistant });
   }
   return out;
 }
 
-function parseQuestion(v: unknown): TaskQuestion | string {
+function parseQuestion(v: unknown): TaskQuestion | Message {
   if (typeof v === 'string' && v.trim()) return { label: v.trim(), prompt: v.trim(), required: false };
   if (!isRecord(v) || typeof v.label !== 'string' || !v.label.trim()) {
-    return 'must be a label string or { label, prompt?, required?, default? }';
+    return msg('settings.tasks.questionShape');
   }
-  if (v.prompt !== undefined && typeof v.prompt !== 'string') return 'prompt must be a string';
-  if (v.required !== undefined && typeof v.required !== 'boolean') return 'required must be a boolean';
-  if (v.default !== undefined && typeof v.default !== 'string') return 'default must be a string';
+  if (v.prompt !== undefined && typeof v.prompt !== 'string') return msg('settings.tasks.questionPrompt');
+  if (v.required !== undefined && typeof v.required !== 'boolean') return msg('settings.tasks.questionRequired');
+  if (v.default !== undefined && typeof v.default !== 'string') return msg('settings.tasks.questionDefault');
   const q: TaskQuestion = {
     label: v.label.trim(),
     prompt: typeof v.prompt === 'string' ? v.prompt : v.label.trim(),
@@ -87,35 +90,36 @@ export function mergeTasks(
 ): TaskMergeResult {
   const tasks: Record<string, TaskDef> = {};
   for (const [id, t] of Object.entries(base)) tasks[id] = { ...t, examples: [...t.examples] };
-  const problems: string[] = [];
+  const problems: SettingProblem[] = [];
+  const problem = (m: Message) => problems.push(settingProblem(SETTING, m));
   if (raw === undefined || raw === null) return { tasks, problems };
   if (!isRecord(raw)) {
-    problems.push('tierwise.tasks must be an object mapping task ids to task definitions; ignored.');
+    problem(msg('settings.tasks.notObject', SETTING));
     return { tasks, problems };
   }
   for (const [id, entry] of Object.entries(raw)) {
-    const where = `tierwise.tasks.${id}`;
+    const where = `${SETTING}.${id}`;
     if (!TASK_ID_RE.test(id)) {
-      problems.push(`${where}: invalid task id (letters, digits, '_', '.', '-'; starting with a letter); ignored.`);
+      problem(msg('settings.tasks.badId', where));
       continue;
     }
     if (!isRecord(entry)) {
-      problems.push(`${where}: must be an object; ignored.`);
+      problem(msg('settings.tasks.entryNotObject', where));
       continue;
     }
     const existing = tasks[id];
     const patch: Partial<TaskDef> = {};
-    const bad = (field: string, why: string) => problems.push(`${where}.${field}: ${why}; ignored.`);
+    const bad = (field: string, why: Message) => problem(msg('settings.tasks.badField', `${where}.${field}`, why));
     for (const key of Object.keys(entry)) {
-      if (!KNOWN_FIELDS.has(key)) bad(key, `unknown field (known: ${[...KNOWN_FIELDS].join(', ')})`);
+      if (!KNOWN_FIELDS.has(key)) bad(key, msg('settings.tasks.unknownField', [...KNOWN_FIELDS].join(', ')));
     }
     if ('label' in entry) {
       if (typeof entry.label === 'string' && entry.label.trim()) patch.label = entry.label.trim();
-      else bad('label', 'must be a non-empty string');
+      else bad('label', msg('settings.tasks.nonEmptyString'));
     }
     if ('noun' in entry) {
       if (typeof entry.noun === 'string' && entry.noun.trim()) patch.noun = entry.noun.trim();
-      else bad('noun', 'must be a non-empty string');
+      else bad('noun', msg('settings.tasks.nonEmptyString'));
     }
     if ('tier' in entry) {
       if (typeof entry.tier === 'string' && (TIERS as readonly string[]).includes(entry.tier)) {
@@ -125,42 +129,40 @@ export function mergeTasks(
         // Routed by the request; the default tier (for "saved by routing") stays the task's own, or medium.
         patch.tier = existing?.tier ?? 'medium';
         patch.auto = true;
-      } else bad('tier', `must be one of ${TIERS.join(', ')} or auto`);
+      } else bad('tier', msg('settings.tasks.tier', TIERS.join(', ')));
     }
     if ('system' in entry) {
       if (typeof entry.system === 'string' && entry.system.trim()) {
         patch.system = entry.system;
         const n = roughTokens(entry.system);
         if (n >= SYSTEM_PROMPT_TOKEN_WARNING) {
-          problems.push(
-            `${where}.system: about ${n} tokens, which is sent with every request; consider shortening it (kept).`,
-          );
+          problem(msg('settings.tasks.longSystem', `${where}.system`, n));
         }
-      } else bad('system', 'must be a non-empty string');
+      } else bad('system', msg('settings.tasks.nonEmptyString'));
     }
     if ('examples' in entry) {
       const ex = parseExamples(entry.examples);
-      if (typeof ex === 'string') bad('examples', ex);
+      if (isMessage(ex)) bad('examples', ex);
       else patch.examples = ex;
     }
     if ('maxTokens' in entry) {
       const m = parseMaxTokens(entry.maxTokens);
-      if (typeof m === 'string') bad('maxTokens', m);
+      if (isMessage(m)) bad('maxTokens', m);
       else patch.maxTokens = m;
     }
     if ('temperature' in entry) {
       const t = entry.temperature;
       if (typeof t === 'number' && t >= 0 && t <= 2) patch.temperature = t;
-      else bad('temperature', 'must be a number from 0 to 2');
+      else bad('temperature', msg('settings.tasks.temperature'));
     }
     if ('question' in entry) {
       const q = parseQuestion(entry.question);
-      if (typeof q === 'string') bad('question', q);
+      if (isMessage(q)) bad('question', q);
       else patch.question = q;
     }
     if ('code' in entry) {
       if (typeof entry.code === 'boolean') patch.code = entry.code;
-      else bad('code', 'must be a boolean');
+      else bad('code', msg('settings.tasks.boolean'));
     }
 
     if (existing) {
@@ -169,7 +171,7 @@ export function mergeTasks(
     }
     const missing = (['system', 'tier'] as const).filter((k) => patch[k] === undefined);
     if (missing.length) {
-      problems.push(`${where}: a new task needs a valid ${missing.join(' and ')}; task not added.`);
+      problem(missing.length === 2 ? msg('settings.tasks.newNeedsBoth', where, missing[0], missing[1]) : msg('settings.tasks.newNeeds', where, missing[0]));
       continue;
     }
     tasks[id] = {

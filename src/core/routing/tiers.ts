@@ -5,6 +5,7 @@ import type { ProviderId, Tier } from '../types';
 import { PROVIDER_IDS, TIERS } from '../types';
 import { DEFAULT_DASHSCOPE_REGION, type DashScopeRegion } from '../providers/baseUrls';
 import { msg, type Message } from '../messages';
+import { settingProblem, type SettingProblem } from '../settingProblems';
 
 export type TierModels = Record<Tier, string>;
 export type TierTable = Record<ProviderId, TierModels>;
@@ -87,7 +88,7 @@ export function tiersFrom(t: Tier): Tier[] {
 
 export interface TierTableResult {
   table: TierTable;
-  problems: string[];
+  problems: SettingProblem[];
 }
 
 /**
@@ -96,30 +97,30 @@ export interface TierTableResult {
  */
 export function resolveTierTable(raw: unknown, base: Readonly<TierTable> = DEFAULT_TIER_MODELS): TierTableResult {
   const table = Object.fromEntries(PROVIDER_IDS.map((p) => [p, { ...base[p] }])) as TierTable;
-  const problems: string[] = [];
+  const problems: SettingProblem[] = [];
   if (raw === undefined || raw === null) return { table, problems };
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    problems.push('tierwise.tiers must be an object like { "openai": { "simple": "gpt-4o-mini" } }; ignored.');
+    problems.push(settingProblem('tierwise.tiers', msg('settings.tiers.notObject', 'tierwise.tiers')));
     return { table, problems };
   }
   for (const [provider, models] of Object.entries(raw as Record<string, unknown>)) {
     if (!isProviderId(provider)) {
-      problems.push(`tierwise.tiers.${provider}: unknown provider (known: ${PROVIDER_IDS.join(', ')}); ignored.`);
+      problems.push(settingProblem('tierwise.tiers', msg('settings.tiers.unknownProvider', `tierwise.tiers.${provider}`, PROVIDER_IDS.join(', '))));
       continue;
     }
     if (models === undefined || models === null) continue;
     if (typeof models !== 'object' || Array.isArray(models)) {
-      problems.push(`tierwise.tiers.${provider}: must be an object with simple, medium and complex; ignored.`);
+      problems.push(settingProblem(`tierwise.tiers.${provider}`, msg('settings.tiers.providerNotObject', `tierwise.tiers.${provider}`)));
       continue;
     }
     for (const [tier, model] of Object.entries(models as Record<string, unknown>)) {
       const where = `tierwise.tiers.${provider}.${tier}`;
       if (!isTier(tier)) {
-        problems.push(`${where}: unknown tier (known: ${TIERS.join(', ')}); ignored.`);
+        problems.push(settingProblem(`tierwise.tiers.${provider}`, msg('settings.unknownTier', where, TIERS.join(', '))));
       } else if (model === undefined || model === null || model === '') {
         // keep the default
       } else if (typeof model !== 'string' || !model.trim() || /\s/.test(model.trim())) {
-        problems.push(`${where}: must be a model name without spaces; ignored.`);
+        problems.push(settingProblem(where, msg('settings.tiers.badModel', where)));
       } else {
         table[provider][tier] = model.trim();
       }
@@ -135,16 +136,16 @@ export interface ModelRef {
 
 /**
  * Parse "provider/model" (as in `tierwise.fallback`). The model part may itself contain '/'
- * (e.g. "openaiCompatible/meta-llama/Llama-3.1-8B"). Returns an error string when invalid.
+ * (e.g. "openaiCompatible/meta-llama/Llama-3.1-8B"). Returns what is wrong (a message) when invalid.
  */
-export function parseModelRef(spec: unknown): ModelRef | string {
-  if (typeof spec !== 'string') return 'must be a string "provider/model"';
+export function parseModelRef(spec: unknown): ModelRef | Message {
+  if (typeof spec !== 'string') return msg('settings.modelRef.notString');
   const s = spec.trim();
   const slash = s.indexOf('/');
-  if (slash <= 0 || slash === s.length - 1) return `"${s}" must look like "provider/model"`;
+  if (slash <= 0 || slash === s.length - 1) return msg('settings.modelRef.noSlash', s);
   const provider = s.slice(0, slash);
   const model = s.slice(slash + 1);
-  if (!isProviderId(provider)) return `"${s}": unknown provider "${provider}" (known: ${PROVIDER_IDS.join(', ')})`;
-  if (/\s/.test(model)) return `"${s}": model name contains spaces`;
+  if (!isProviderId(provider)) return msg('settings.modelRef.unknownProvider', s, provider, PROVIDER_IDS.join(', '));
+  if (/\s/.test(model)) return msg('settings.modelRef.spaces', s);
   return { provider, model };
 }

@@ -16,7 +16,7 @@ export class Pricing {
   constructor(
     cfg: TierwiseConfig,
     /** Told (each time the prices are built) which workspace prices were not used. */
-    private readonly onIgnored: (message: string) => void = () => undefined,
+    private readonly onIgnored: (message: Message) => void = () => undefined,
     /** The price list stored by "Update Prices", if any. */
     private readonly priceList: () => PriceList | undefined = () => undefined,
   ) {

@@ -8,7 +8,7 @@ import { describeWithheld, isPlainHttpRemote, type Approval } from '../../core/d
 import { PROVIDER_LABELS, type ProviderId } from '../../core/types';
 import type { TierwiseConfig } from '../config';
 import { localize, type Log } from '../util';
-import { english } from '../../core/messages';
+import { english, type Message } from '../../core/messages';
 
 const APPROVALS_STATE = 'tierwise.approvedEndpoints';
 const PLAIN_HTTP_STATE = 'tierwise.plainHttpAccepted';
@@ -176,9 +176,10 @@ export class SettingsReporter {
 
   report(cfg: TierwiseConfig): void {
     for (const p of cfg.problems) {
-      if (this.once(`problem|${p}`)) {
-        this.log.warn(`settings: ${p}`);
-        void vscode.window.showWarningMessage(vscode.l10n.t('Tierwise settings: {0}', p), vscode.l10n.t('Open Settings')).then((c) => c && vscode.commands.executeCommand('workbench.action.openSettings', settingOf(p)));
+      const text = localize(p);
+      if (this.once(`problem|${text}`)) {
+        this.log.warn(`settings: ${text}`);
+        void vscode.window.showWarningMessage(vscode.l10n.t('Tierwise settings: {0}', text), vscode.l10n.t('Open Settings')).then((c) => c && vscode.commands.executeCommand('workbench.action.openSettings', p.setting));
       }
     }
     for (const l of cfg.loosened) if (this.once(`loosened|${l}`)) this.log.warn(`settings: ${l}`);
@@ -190,8 +191,9 @@ export class SettingsReporter {
   }
 
   /** A workspace value ignored for loosening a spending check, found outside the settings read (prices). */
-  ignored(message: string): void {
-    if (this.once(`loosened|${message}`)) this.log.warn(`settings: ${message}`);
+  ignored(message: Message): void {
+    const text = localize(message);
+    if (this.once(`loosened|${text}`)) this.log.warn(`settings: ${text}`);
   }
 
   /** The problem texts reported so far (for tests). */
@@ -204,8 +206,4 @@ export class SettingsReporter {
     this.seen.add(key);
     return true;
   }
-}
-
-function settingOf(problem: string): string {
-  return /^(tierwise\.[\w.]+)/.exec(problem)?.[1] ?? 'tierwise';
 }

@@ -8,6 +8,7 @@ import { LEARNED_DISTANCE, LearnedRouting, MAX_LEARNED } from '../../../src/core
 import { Router, isRouteError } from '../../../src/core/routing/router';
 import type { Route, RouteError, RouteInput } from '../../../src/core/routing/router';
 import { ports } from './fixtures';
+import { english } from '../../../src/core/messages';
 
 const FN = `export function add(a: number, b: number): number {\n  return a + b;\n}\n`;
 
@@ -173,7 +174,7 @@ describe('routing / router: auto tasks', () => {
     const pinned = routingConfigFromSettings({ tasks: { answer: { tier: 'medium' } } }).config;
     assert.equal(pinned.tasks.answer!.auto, false);
     assert.equal(ok(new Router(pinned, ports(['openai'])).route(ask('What language is this?'))).tier, 'medium');
-    assert.deepEqual(routingConfigFromSettings({ routing: { classifier: 'gpt' } }).problems, ['tierwise.routing.classifier: must be one of local, model; using local.']);
+    assert.deepEqual(routingConfigFromSettings({ routing: { classifier: 'gpt' } }).problems.map(english), ['tierwise.routing.classifier: must be one of local, model; using local.']);
   });
 
   it('a past choice of the user decides a look-alike request, and the reason line says so', () => {

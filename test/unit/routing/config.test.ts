@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { PROVIDER_IDS, TIERS } from '../../../src/core/types';
 import { ROUTING_SETTINGS, defaultRoutingConfig, routingConfigFromSettings } from '../../../src/core/routing/config';
+import { english, isMessage } from '../../../src/core/messages';
 import {
   DEFAULT_TIER_MODELS,
   SEED_TIER_MODELS,
@@ -45,7 +46,7 @@ describe('routing / tier models', () => {
     assert.equal(table.openai.complex, 'o3');
     assert.equal(table.openai.simple, 'gpt-6-luna');
     assert.equal(table.dashscope.medium, 'qwen-plus');
-    assert.deepEqual(problems, [
+    assert.deepEqual(problems.map(english), [
       'tierwise.tiers.dashscope.medium: must be a model name without spaces; ignored.',
       'tierwise.tiers.mistral: unknown provider (known: openai, anthropic, dashscope, openaiCompatible); ignored.',
       'tierwise.tiers.anthropic.huge: unknown tier (known: simple, medium, complex); ignored.',
@@ -60,12 +61,16 @@ describe('routing / tier models', () => {
       provider: 'openaiCompatible',
       model: 'meta-llama/Llama-3.1-8B',
     });
-    assert.equal(parseModelRef('gpt-4o'), '"gpt-4o" must look like "provider/model"');
+    const wrong = (spec: unknown) => {
+      const r = parseModelRef(spec);
+      return isMessage(r) ? english(r) : r;
+    };
+    assert.equal(wrong('gpt-4o'), '"gpt-4o" must look like "provider/model"');
     assert.equal(
-      parseModelRef('azure/gpt-4o'),
+      wrong('azure/gpt-4o'),
       '"azure/gpt-4o": unknown provider "azure" (known: openai, anthropic, dashscope, openaiCompatible)',
     );
-    assert.equal(parseModelRef(3), 'must be a string "provider/model"');
+    assert.equal(wrong(3), 'must be a string "provider/model"');
   });
 
   it('nextTier walks up and stops at the top', () => {
@@ -118,7 +123,7 @@ describe('routing / settings', () => {
     assert.equal(config.localSimpleTier, false);
     assert.equal(config.longDocumentTokens, 8000);
     assert.deepEqual(config.fallback, { simple: [{ provider: 'openai', model: 'gpt-4o-mini' }] });
-    assert.deepEqual(problems, [
+    assert.deepEqual(problems.map(english), [
       'tierwise.provider: unknown provider "bedrock"; using openai.',
       'tierwise.routing.policy: must be one of provider, perTier, cheapest; using provider.',
       'tierwise.routing.perTier.simple: unknown provider "bedrock"; ignored.',

@@ -4,6 +4,7 @@ import { DEFAULT_TASKS, TASK_IDS } from '../../../src/core/routing/taskCatalogue
 import { buildMessages, buildUserContent, taskMaxTokens, taskOverheadTokens } from '../../../src/core/routing/tasks';
 import { mergeTasks } from '../../../src/core/routing/taskSettings';
 import { fence, roughTokens } from '../../../src/core/routing/text';
+import { english } from '../../../src/core/messages';
 
 describe('routing / task catalogue', () => {
   it('has every task of the catalogue, keyed by its own id', () => {
@@ -190,7 +191,7 @@ describe('routing / user tasks from settings', () => {
       badExamples: { tier: 'medium', system: 'Do it.', examples: [{ user: 'hi' }] },
       scaledBad: { tier: 'medium', system: 'Do it.', maxTokens: { perInputToken: 0 } },
     });
-    assert.deepEqual(problems, [
+    assert.deepEqual(problems.map(english), [
       'tierwise.tasks.classify.colour: unknown field (known: label, noun, tier, system, examples, maxTokens, temperature, question, code); ignored.',
       'tierwise.tasks.classify.tier: must be one of simple, medium, complex or auto; ignored.',
       'tierwise.tasks.classify.maxTokens: must be an integer from 1 to 200000; ignored.',
@@ -213,7 +214,8 @@ describe('routing / user tasks from settings', () => {
     const { tasks, problems } = mergeTasks({ essay: { tier: 'complex', system: 'word '.repeat(500) } });
     assert.ok(tasks.essay);
     assert.equal(problems.length, 1);
-    assert.ok(problems[0]!.startsWith(`tierwise.tasks.essay.system: about ${estimateTokens('word '.repeat(500))} tokens`), problems[0]);
+    const text = english(problems[0]!);
+    assert.ok(text.startsWith(`tierwise.tasks.essay.system: about ${estimateTokens('word '.repeat(500))} tokens`), text);
   });
 
   it('ignores a setting that is not an object', () => {
