@@ -214,20 +214,22 @@ export class RequestService implements vscode.Disposable {
         handle.append(e.text);
         break;
       case 'queued':
-        handle.status(e.reason);
+        handle.status(localize(e.reasonText));
         break;
-      case 'retry':
-        handle.status(e.message);
-        handle.meta({ notes: [e.message] });
+      case 'retry': {
+        const note = localize(e.text);
+        handle.status(note);
+        handle.meta({ notes: [note] });
         break;
+      }
       case 'fallback': {
-        const note = vscode.l10n.t('Falling back from {0}/{1} to {2}/{3}: {4}', e.from.provider, e.from.model, e.to.provider, e.to.model, e.reason);
+        const note = vscode.l10n.t('Falling back from {0}/{1} to {2}/{3}: {4}', e.from.provider, e.from.model, e.to.provider, e.to.model, localize(e.reasonText));
         handle.status(note);
         handle.meta({ notes: [note] });
         break;
       }
       case 'skipped':
-        handle.status(vscode.l10n.t('Skipping {0}: {1}', PROVIDER_LABELS[e.provider], e.reason));
+        handle.status(vscode.l10n.t('Skipping {0}: {1}', PROVIDER_LABELS[e.provider], localize(e.reasonText)));
         break;
       case 'attempt':
         if (e.attempt === 1) handle.status(vscode.l10n.t('Sending to {0}…', e.model));
