@@ -136,4 +136,34 @@ export const ERRORS_MESSAGES = {
   'errors.batch.waitTimeout': 'Batch {0} did not finish within {1} minutes of waiting; it may still finish later.',
   'errors.batch.stoppedWaiting': 'Stopped waiting for the batch.',
   'errors.batch.notFinished': 'Batch {0} has not finished yet ({1}).',
+  // A batch request's own failure texts (when the provider gave none), and how the answer names each failure.
+  'errors.batch.item.noReason': 'The request failed without a reason.',
+  'errors.batch.item.batchCancelled': 'The batch was cancelled before this request ran.',
+  'errors.batch.item.batchExpired': 'The batch expired before this request ran.',
+  'errors.batch.item.noResult': 'no result came back for this item',
+  // {0}: the code and status below, or nothing; {1}: the provider's message.
+  'errors.batch.item.failed': 'failed{0}: {1}',
+  'errors.batch.item.expired': 'expired before it ran{0}',
+  'errors.batch.item.cancelled': 'cancelled before it ran{0}',
+  'errors.batch.item.code': ' ({0})',
+  'errors.batch.item.codeStatus': ' ({0}, HTTP {1})',
+  'errors.batch.item.status': ' (HTTP {0})',
+  // The answer of a finished batch: one section per request.
+  'errors.batch.answer.blank': '(blank)',
+  'errors.batch.answer.empty': '_(empty answer)_',
+  'errors.batch.answer.cut': '⚠ This answer reached max_tokens and was cut short.',
+  'errors.batch.answer.none': '❌ **No answer**: {0}.',
+  // Progress: {0} the provider's status word ("in progress").
+  'errors.batch.progress': '{0}: {1} of {2} done',
+  'errors.batch.progressFailed': '{0}: {1} of {2} done, {3} failed',
+  // The Batch API answered something unexpected.
+  'errors.batch.noSuch': '{0} has no {1} (HTTP 404).',
+  'errors.batch.what.batch': 'batch "{0}"',
+  'errors.batch.what.resultFile': 'result file "{0}"',
+  'errors.batch.what.results': 'results of batch "{0}"',
+  'errors.batch.malformed': '{0} batch: {1}.',
+  'errors.batch.why.noFileId': 'the file upload answered without an id',
+  'errors.batch.why.noResultsUrl': 'batch {0} has ended but has no results_url',
+  'errors.batch.why.foreignUrl': 'the results URL {0} is not on {1}',
+  'errors.batch.why.notJson': 'the answer to {0} {1} is not JSON ({2})',
 } as const;
