@@ -30,7 +30,8 @@ describe('pricing: budget and lifecycle notices as catalogue messages', () => {
 
   it('a deprecated model without a named successor offers the tier model', () => {
     const n = modelNotice(new Catalogue(), 'openai', 'gpt-5', '2026-12-01', () => 'gpt-6.2-astra')!;
-    assert.deepEqual(ids(n.text), ['errors.lifecycle.currentModel', 'errors.lifecycle.deprecatedUntil']);
+    // The tier is named by its message ("复杂" in Chinese), not by its id.
+    assert.deepEqual(ids(n.text), ['errors.lifecycle.currentModel', 'errors.lifecycle.deprecatedUntil', 'routing.tier.complex']);
     assert.equal(english(n.text), n.message);
     assert.match(n.message, /^gpt-5 is deprecated by OpenAI and stops answering on 2026-12-11\. Tierwise's current complex model is gpt-6\.2-astra\.$/);
   });
