@@ -108,6 +108,13 @@ export const ERRORS_MESSAGES = {
   'errors.budget.warnMonthly': '{0}% of the monthly budget used: {1} of {2}.',
   'errors.budget.warnWorkspace': "{0}% of this workspace's monthly budget used: {1} of {2}.",
   'errors.budget.used': 'Budget: {0}% used.',
+  // A budget's name inside a sentence ("the {0} budget").
+  'errors.budget.name.daily': 'daily',
+  'errors.budget.name.monthly': 'monthly',
+  'errors.budget.name.workspace': 'workspace',
+  // Which prices are in use ("Prices: {0}", "now using the {0}").
+  'errors.prices.builtIn': 'built-in prices of {0}',
+  'errors.prices.list': '{0} price list of {1} (DashScope: built-in of {2})',
   // Model lifecycle notices (a tier model deprecated or retired).
   'errors.lifecycle.retired': '{0} was retired by {1}: requests to it fail.',
   'errors.lifecycle.retiredOn': '{0} was retired by {1} on {2}: requests to it fail.',
