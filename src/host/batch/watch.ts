@@ -111,7 +111,7 @@ export class BatchWatcher implements vscode.Disposable {
 
   /** A job waiting for a key: offers to set it; the key, once set, lets the same watch go on. */
   private async askKey(job: BatchJobRecord): Promise<string | undefined> {
-    await this.store.update(job.id, { error: `no API key for ${PROVIDER_LABELS[job.provider]}` });
+    await this.store.update(job.id, { error: vscode.l10n.t('no API key for {0}', PROVIDER_LABELS[job.provider]) });
     const set = vscode.l10n.t('Set API Key');
     const choice = await vscode.window.showWarningMessage(
       vscode.l10n.t('Tierwise: batch job "{0}" ({1} items) is waiting for an API key for {2} to check its status.', job.taskLabel, job.items.length, PROVIDER_LABELS[job.provider]),
@@ -156,7 +156,8 @@ export class BatchWatcher implements vscode.Disposable {
       unreadable = r.unreadable;
     } catch (e) {
       const message = errorText(e);
-      await this.store.release(job.id, `results: ${e instanceof Error ? e.message : String(e)}`);
+      this.s.log.warn(`batch: ${job.id}: results: ${e instanceof Error ? e.message : String(e)}`);
+      await this.store.release(job.id, vscode.l10n.t('results: {0}', message));
       const again = vscode.l10n.t('Try Again');
       const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Tierwise: batch job "{0}" ended but its results could not be fetched: {1}', job.taskLabel, message), again);
       if (choice === again) void this.watch(job);

@@ -307,7 +307,6 @@ export class RequestService implements vscode.Disposable {
     const origin = originOf(pending, { ...route, model });
     const setting = origin.kind === 'setting' ? `tierwise.${origin.key}` : origin.kind === 'promptFile' ? vscode.workspace.asRelativePath(origin.uri) : vscode.l10n.t('(chosen for this request)');
     const nf = notFoundMessage(this.lifecycle, err.provider, model, setting, this.knownModels(err.provider));
-    const id = err.requestId ? ` (request id ${err.requestId})` : '';
     if (nf.successor) {
       const label = switchLabel(nf.successor);
       const successor = nf.successor;
@@ -315,7 +314,7 @@ export class RequestService implements vscode.Disposable {
         if (c === label) await switchModel(origin, model, successor);
       });
     }
-    return `${nf.message}${id}`;
+    return err.requestId ? localize(msg('errors.shown.requestId', nf.message, err.requestId)) : nf.message;
   }
 
   /** The models a provider is known to have: its own list where read (Check Setup), else the catalogue's current ones. */
