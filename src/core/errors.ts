@@ -1,4 +1,4 @@
-import { english, msg, type Message } from './messages';
+import { english, isMessage, msg, type Message, type MessageArg } from './messages';
 import { PROVIDER_LABELS, type ProviderId, type Usage } from './types';
 
 /**
@@ -78,10 +78,28 @@ export function isProviderError(e: unknown): e is ProviderError {
   return e instanceof ProviderError;
 }
 
+/** A kind of failure by its id ("rateLimit"), as a message (the fallback note names it). */
+export function errorKindName(kind: ErrorKind): Message {
+  return msg(`errors.kind.${kind}`);
+}
+
 /** What the user is shown for a provider error: the setting that chose the model, for a 404. */
 export interface DescribeContext {
   model: string;
   settingHint: string;
+}
+
+/**
+ * Which wait ran out, from the error's message: "no response within 5000 ms" (our watchdog), "no data for 30000 ms"
+ * (the SDK's timeout). An error built without its message is read as English: the text in its parentheses.
+ */
+function timeoutDetail(err: ProviderError): MessageArg | undefined {
+  if (!err.text) return /\(([^)]*)\)/.exec(err.message)?.[1];
+  let t: Message = err.text;
+  if (t.id === 'errors.withRequest' && isMessage(t.args[0])) t = t.args[0];
+  if (t.id === 'errors.call.timedOut') return t.args[0];
+  if (t.id === 'errors.timeout.noData' || t.id === 'errors.timeout.noDataPartial') return msg('errors.call.noData', t.args[1]!);
+  return undefined;
 }
 
 /** A provider error as a sentence the user can act on, with the provider's request id. */
@@ -89,9 +107,11 @@ export function describeProviderError(err: ProviderError, ctx: DescribeContext):
   const who = PROVIDER_LABELS[err.provider] ?? err.provider;
   const own: Message = err.text ?? msg('common.asIs', err.message);
   if (err.code === 'circuitOpen') {
-    // Not the provider's answer: Tierwise itself holds requests back after repeated failures.
-    const left = /\((\d+) s left\)/.exec(err.message)?.[1];
-    return left ? msg('errors.shown.circuitOpenFor', who, left) : msg('errors.shown.circuitOpen', who);
+    // Not the provider's answer: Tierwise itself holds requests back after repeated failures ("skipped: circuit open
+    // after repeated failures (24 s left)"). An error built without its message is read as English.
+    const reason = err.text?.id === 'errors.call.skipped' ? err.text.args[1] : undefined;
+    const left = isMessage(reason) ? (reason.id === 'errors.call.circuitOpenFor' ? reason.args[0] : undefined) : /\((\d+) s left\)/.exec(err.message)?.[1];
+    return left !== undefined ? msg('errors.shown.circuitOpenFor', who, left) : msg('errors.shown.circuitOpen', who);
   }
   let text: Message;
   switch (err.kind) {
@@ -112,7 +132,7 @@ export function describeProviderError(err: ProviderError, ctx: DescribeContext):
     case 'timeout': {
       // Our own watchdog: say which wait ran out and which setting sets it.
       const setting = err.code === 'connectTimeout' ? 'connectMs' : err.code === 'firstTokenTimeout' ? 'firstTokenMs' : err.code === 'idleTimeout' ? 'idleMs' : undefined;
-      const detail = /\(([^)]*)\)/.exec(err.message)?.[1];
+      const detail = timeoutDetail(err);
       const stopped = err.code === 'idleTimeout';
       text = detail
         ? msg(stopped ? 'errors.shown.stoppedSendingFor' : 'errors.shown.timeoutFor', who, detail)

@@ -4,7 +4,8 @@ import { mapAnthropicStopReason } from '../providers/finishReason';
 import { fromAnthropicUsage, type AnthropicWireUsage } from '../providers/usage';
 import type { ChatRequest } from '../types';
 import { parseJsonl } from './jsonl';
-import { answered, failed, num, obj, str } from './results';
+import { answered, failed, num, obj, ownText, str } from './results';
+import { msg } from '../messages';
 import type { BatchInfo, BatchItem, BatchItemResult, BatchResults, BatchStatus } from './types';
 
 /** Non-streaming Messages params (batch requests cannot stream). Cache breakpoints are kept. */
@@ -97,16 +98,17 @@ export function parseAnthropicResultLine(line: unknown): BatchItemResult | undef
       const envelope = obj(result.error);
       const inner = obj(envelope.error);
       const code = str(inner.type) ?? str(envelope.type);
+      const said = inner.message ?? envelope.message;
       return failed(customId, code, {
         outcome: 'errored',
-        message: String(inner.message ?? envelope.message ?? 'The request failed without a reason.'),
+        ...ownText(said === undefined || said === null ? msg('errors.batch.item.noReason') : String(said)),
         retryable: code !== undefined && RETRYABLE_TYPES.has(code),
       });
     }
     case 'canceled':
-      return { customId, ok: false, outcome: 'cancelled', message: 'The batch was cancelled before this request ran.', retryable: true };
+      return { customId, ok: false, outcome: 'cancelled', ...ownText(msg('errors.batch.item.batchCancelled')), retryable: true };
     case 'expired':
-      return { customId, ok: false, outcome: 'expired', message: 'The batch expired before this request ran.', retryable: true };
+      return { customId, ok: false, outcome: 'expired', ...ownText(msg('errors.batch.item.batchExpired')), retryable: true };
     default:
       return undefined;
   }

@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../clock';
 import { systemClock } from '../clock';
-import { msg } from '../messages';
+import { msg, type Message } from '../messages';
 import { ProviderError, isProviderError, type ErrorKind } from '../errors';
 import { defaultBaseUrl, type DashScopeRegion } from '../providers/baseUrls';
 import { headersToRecord, toProviderError } from '../providers/errorMapping';
@@ -67,7 +67,7 @@ interface HttpOptions {
   accept?: string;
   signal?: AbortSignal;
   /** What a 404 means, for the message. */
-  what?: string;
+  what?: Message;
   model?: string;
 }
 
@@ -102,7 +102,7 @@ export class BatchClient {
       form.append('purpose', 'batch');
       form.append('file', new Blob([bytes], { type: 'application/jsonl' }), 'tierwise-batch.jsonl');
       const file = (await this.http('POST', '/files', { form, signal: opts.signal, model })) as { id?: unknown };
-      if (typeof file.id !== 'string') throw this.malformed('the file upload answered without an id', model);
+      if (typeof file.id !== 'string') throw this.malformed(msg('errors.batch.why.noFileId'), model);
       const body: Record<string, unknown> = {
         input_file_id: file.id,
         endpoint: OPENAI_BATCH_ENDPOINT,
@@ -119,7 +119,7 @@ export class BatchClient {
 
   async retrieve(id: string, signal?: AbortSignal): Promise<BatchInfo> {
     const path = this.filesApi ? `/batches/${encodeURIComponent(id)}` : `/v1/messages/batches/${encodeURIComponent(id)}`;
-    return this.parse(await this.http('GET', path, { signal, what: `batch "${id}"` }));
+    return this.parse(await this.http('GET', path, { signal, what: msg('errors.batch.what.batch', id) }));
   }
 
   async cancel(id: string, signal?: AbortSignal): Promise<BatchInfo> {
@@ -127,7 +127,7 @@ export class BatchClient {
       this.filesApi
         ? `/batches/${encodeURIComponent(id)}/cancel`
         : `/v1/messages/batches/${encodeURIComponent(id)}/cancel`;
-    return this.parse(await this.http('POST', path, { signal, what: `batch "${id}"` }));
+    return this.parse(await this.http('POST', path, { signal, what: msg('errors.batch.what.batch', id) }));
   }
 
   /**
@@ -186,15 +186,15 @@ export class BatchClient {
       for (const fileId of [info.outputFileId, info.errorFileId]) {
         if (!fileId) continue;
         files.push(
-          await this.text(`/files/${encodeURIComponent(fileId)}/content`, opts.signal, `result file "${fileId}"`),
+          await this.text(`/files/${encodeURIComponent(fileId)}/content`, opts.signal, msg('errors.batch.what.resultFile', fileId)),
         );
       }
       parsed = parseOpenAIResults(...files);
     } else {
       let url = info.resultsUrl;
       if (!url) url = (await this.retrieve(info.id, opts.signal)).resultsUrl;
-      if (!url) throw this.malformed(`batch ${info.id} has ended but has no results_url`);
-      parsed = parseAnthropicResults(await this.text(url, opts.signal, `results of batch "${info.id}"`));
+      if (!url) throw this.malformed(msg('errors.batch.why.noResultsUrl', info.id));
+      parsed = parseAnthropicResults(await this.text(url, opts.signal, msg('errors.batch.what.results', info.id)));
     }
     if (opts.order) parsed.results = orderResults(parsed.results, opts.order);
     return parsed;
@@ -218,7 +218,7 @@ export class BatchClient {
     if (!/^https?:\/\//i.test(pathOrUrl)) return `${this.baseUrl}${pathOrUrl}`;
     // An absolute URL (Anthropic's results_url) gets the API key only on the API's own origin.
     if (new URL(pathOrUrl).origin !== new URL(this.baseUrl).origin) {
-      throw this.malformed(`the results URL ${pathOrUrl} is not on ${new URL(this.baseUrl).origin}`);
+      throw this.malformed(msg('errors.batch.why.foreignUrl', pathOrUrl, new URL(this.baseUrl).origin));
     }
     return pathOrUrl;
   }
@@ -257,7 +257,7 @@ export class BatchClient {
     if (err.kind === 'notFound' && o.what) {
       throw new ProviderError({
         kind: 'notFound',
-        message: `${PROVIDER_LABELS[this.provider]} has no ${o.what} (HTTP 404).`,
+        text: msg('errors.batch.noSuch', PROVIDER_LABELS[this.provider], o.what),
         provider: this.provider,
         status: err.status,
         requestId: err.requestId,
@@ -274,11 +274,11 @@ export class BatchClient {
     try {
       return JSON.parse(text) as unknown;
     } catch (e) {
-      throw this.malformed(`the answer to ${method} ${path} is not JSON (${e instanceof Error ? e.message : String(e)})`, o.model);
+      throw this.malformed(msg('errors.batch.why.notJson', method, path, e instanceof Error ? e.message : String(e)), o.model);
     }
   }
 
-  private async text(pathOrUrl: string, signal: AbortSignal | undefined, what: string): Promise<string> {
+  private async text(pathOrUrl: string, signal: AbortSignal | undefined, what: Message): Promise<string> {
     const res = await this.send('GET', pathOrUrl, { signal, what, accept: 'application/binary' });
     return res.text();
   }
@@ -296,10 +296,10 @@ export class BatchClient {
     };
   }
 
-  private malformed(why: string, model?: string): ProviderError {
+  private malformed(why: Message, model?: string): ProviderError {
     return new ProviderError({
       kind: 'malformed',
-      message: `${PROVIDER_LABELS[this.provider]} batch: ${why}.`,
+      text: msg('errors.batch.malformed', PROVIDER_LABELS[this.provider], why),
       provider: this.provider,
       model,
     });

@@ -5,6 +5,7 @@
 import type { Usage } from '../types';
 import { ZERO_USAGE } from '../types';
 import type { BatchItemResult, BatchProviderId } from './types';
+import { english, msg, type Message } from '../messages';
 
 /** The providers whose batch API the core speaks. */
 export const BATCH_PROVIDER_IDS: readonly BatchProviderId[] = ['openai', 'anthropic', 'dashscope'];
@@ -86,20 +87,26 @@ export function addUsage(a: Usage, b: Usage): Usage {
   };
 }
 
-/** Why an item has no answer, for the reader. */
+/** Why an item has no answer, for the reader (undefined for an answered item). */
+export function failureMessage(r: BatchItemResult | undefined): Message | undefined {
+  if (!r) return msg('errors.batch.item.noResult');
+  if (r.ok) return undefined;
+  const code = r.code ? (r.status ? msg('errors.batch.item.codeStatus', r.code, r.status) : msg('errors.batch.item.code', r.code)) : r.status ? msg('errors.batch.item.status', r.status) : '';
+  if (r.outcome === 'errored') return msg('errors.batch.item.failed', code, r.text ?? msg('common.asIs', r.message));
+  return r.outcome === 'expired' ? msg('errors.batch.item.expired', code) : msg('errors.batch.item.cancelled', code);
+}
+
+/** Why an item has no answer, in English ('' for an answered item). */
 export function failureText(r: BatchItemResult | undefined): string {
-  if (!r) return 'no result came back for this item';
-  if (r.ok) return '';
-  const what = r.outcome === 'errored' ? 'failed' : r.outcome === 'expired' ? 'expired before it ran' : 'cancelled before it ran';
-  const code = r.code ? ` (${r.code}${r.status ? `, HTTP ${r.status}` : ''})` : r.status ? ` (HTTP ${r.status})` : '';
-  return r.outcome === 'errored' ? `${what}${code}: ${r.message}` : `${what}${code}`;
+  const m = failureMessage(r);
+  return m ? english(m) : '';
 }
 
 /**
  * The answer of a finished job: one section per item in the order of `items`, each headed by its number and
  * label, with the answer text or the failure. Results for ids not in `items` are ignored.
  */
-export function assembleBatchAnswer(items: readonly BatchJobItem[], results: readonly BatchItemResult[]): BatchAnswer {
+export function assembleBatchAnswer(items: readonly BatchJobItem[], results: readonly BatchItemResult[], format: (m: Message) => string = english): BatchAnswer {
   const byId = new Map(results.map((r) => [r.customId, r]));
   const outcomes: BatchItemOutcome[] = items.map((item) => ({ item, result: byId.get(item.customId) }));
   let usage: Usage = { ...ZERO_USAGE };
@@ -107,26 +114,26 @@ export function assembleBatchAnswer(items: readonly BatchJobItem[], results: rea
   let truncated = 0;
   const sections: string[] = [];
   outcomes.forEach(({ item, result }, i) => {
-    const head = `### ${i + 1}. ${escapeMarkdown(item.label) || '(blank)'}`;
+    const head = `### ${i + 1}. ${escapeMarkdown(item.label) || format(msg('errors.batch.answer.blank'))}`;
     if (result?.ok) {
       succeeded++;
       usage = addUsage(usage, result.usage);
-      let body = result.text.trim() || '_(empty answer)_';
+      let body = result.text.trim() || format(msg('errors.batch.answer.empty'));
       if (result.finishReason === 'length') {
         truncated++;
-        body += '\n\n> ⚠ This answer reached max_tokens and was cut short.';
+        body += `\n\n> ${format(msg('errors.batch.answer.cut'))}`;
       }
       sections.push(`${head}\n\n${body}`);
     } else {
-      sections.push(`${head}\n\n> ❌ **No answer**: ${failureText(result)}.`);
+      sections.push(`${head}\n\n> ${format(msg('errors.batch.answer.none', failureMessage(result)!))}`);
     }
   });
   return { markdown: `${sections.join('\n\n')}\n`, outcomes, succeeded, failed: items.length - succeeded, usage, truncated };
 }
 
 /** "2 of 3 done" style progress from counts, with the provider's status word. */
-export function batchProgressText(status: string, counts: { total: number; succeeded: number; failed: number; cancelled?: number; expired?: number }): string {
+export function batchProgressText(status: string, counts: { total: number; succeeded: number; failed: number; cancelled?: number; expired?: number }): Message {
   const done = counts.succeeded + counts.failed + (counts.cancelled ?? 0) + (counts.expired ?? 0);
-  const failed = counts.failed ? `, ${counts.failed} failed` : '';
-  return `${status.replace(/_/g, ' ')}: ${done} of ${counts.total} done${failed}`;
+  const word = status.replace(/_/g, ' ');
+  return counts.failed ? msg('errors.batch.progressFailed', word, done, counts.total, counts.failed) : msg('errors.batch.progress', word, done, counts.total);
 }

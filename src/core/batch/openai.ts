@@ -5,7 +5,8 @@ import { mapOpenAIFinishReason } from '../providers/finishReason';
 import { fromOpenAIUsage, type OpenAIWireUsage } from '../providers/usage';
 import type { ChatRequest } from '../types';
 import { parseJsonl, toJsonl } from './jsonl';
-import { answered, failed, num, obj, str } from './results';
+import { answered, failed, num, obj, ownText, str } from './results';
+import { msg } from '../messages';
 import type { BatchInfo, BatchItem, BatchItemResult, BatchResults, BatchStatus } from './types';
 import { TERMINAL_BATCH_STATUSES } from './types';
 
@@ -114,7 +115,7 @@ export function parseOpenAIResultLine(line: unknown): BatchItemResult | undefine
   const outcome = code === 'batch_expired' ? 'expired' : code === 'batch_cancelled' ? 'cancelled' : 'errored';
   return failed(customId, code, {
     outcome,
-    message: String(error?.message ?? 'The request failed without a reason.'),
+    ...ownText(error?.message === undefined || error.message === null ? msg('errors.batch.item.noReason') : String(error.message)),
     retryable: outcome !== 'errored' || code === 'server_error' || code === 'rate_limit_exceeded',
   });
 }

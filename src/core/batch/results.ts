@@ -1,4 +1,5 @@
 import type { BatchItemResult } from './types';
+import { english, type Message } from '../messages';
 
 /** Loose readers of the providers' JSON: a wrong or missing field reads as empty, never throws. */
 type Obj = Record<string, unknown>;
@@ -12,6 +13,11 @@ type Failed = Extract<BatchItemResult, { ok: false }>;
 /** A request of the batch that was answered; `requestId` is kept when the provider gave one. */
 export function answered(customId: string, answer: Omit<Answered, 'customId' | 'ok' | 'requestId'>, requestId: string | undefined): BatchItemResult {
   return { customId, ok: true, ...answer, ...(requestId ? { requestId } : {}) };
+}
+
+/** A failure's text: the provider's own (a string), or Tierwise's sentence as `message` (English) and `text`. */
+export function ownText(t: string | Message): { message: string; text?: Message } {
+  return typeof t === 'string' ? { message: t } : { message: english(t), text: t };
 }
 
 /** A request of the batch that failed or never ran; `code` is kept when the provider gave one. */

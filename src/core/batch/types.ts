@@ -4,6 +4,7 @@
  * Shared shapes of the batch core. Pure TypeScript.
  */
 import type { ChatRequest, FinishReason, Usage } from '../types';
+import type { Message } from '../messages';
 
 export type BatchProviderId = 'openai' | 'anthropic' | 'dashscope';
 
@@ -74,7 +75,9 @@ export type BatchItemResult =
       /** errored: the request failed; expired / cancelled: it never ran. */
       outcome: 'errored' | 'expired' | 'cancelled';
       code?: string;
+      /** The provider's message, else Tierwise's own sentence (then also as `text`, for the UI). */
       message: string;
+      text?: Message;
       status?: number;
       /** Worth submitting again unchanged (server trouble, expiry, cancellation); false for invalid requests. */
       retryable: boolean;

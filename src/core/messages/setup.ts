@@ -30,6 +30,8 @@ export const SETUP_MESSAGES = {
   'setup.region.china': 'China (Beijing)',
   'setup.region.international': 'International (Singapore)',
   'setup.region.us': 'US (Virginia)',
+  // The international region inside a sentence ("the international (Singapore) region").
+  'setup.region.internationalInSentence': 'international (Singapore)',
   'setup.currency.cny': 'CNY',
   'setup.currency.usd': 'USD',
 

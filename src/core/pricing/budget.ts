@@ -51,8 +51,12 @@ export function hasBudget(settings: BudgetSettings): boolean {
   return !!(settings.dailyUsd || settings.monthlyUsd || settings.workspaceMonthlyUsd);
 }
 
-/** The budget a `BudgetCheck` names, as a message says it ("the daily budget", "this workspace's monthly budget"). */
-export const BUDGET_NAMES = { daily: 'daily', monthly: 'monthly', workspace: "this workspace's monthly" } as const;
+/** The budget a `BudgetCheck` names, as a sentence says it ("the daily budget", "the workspace budget"): a message. */
+export const BUDGET_NAMES: Readonly<Record<'daily' | 'monthly' | 'workspace', Message>> = Object.freeze({
+  daily: msg('errors.budget.name.daily'),
+  monthly: msg('errors.budget.name.monthly'),
+  workspace: msg('errors.budget.name.workspace'),
+});
 
 const OVER = { daily: 'errors.budget.overDaily', monthly: 'errors.budget.overMonthly', workspace: 'errors.budget.overWorkspace' } as const;
 const WARN = { daily: 'errors.budget.warnDaily', monthly: 'errors.budget.warnMonthly', workspace: 'errors.budget.warnWorkspace' } as const;

@@ -4,6 +4,7 @@
  */
 import { english, msg, type Message, type MessageArg } from '../messages';
 import type { ProviderId } from '../types';
+import { tierName } from '../routing/tiers';
 import type { Catalogue, LifecycleStatus, ModelEntry } from './catalogue';
 
 /** Who retires a provider's models, as a user knows the platform. */
@@ -85,7 +86,7 @@ export function modelNotice(catalogue: Catalogue, provider: ProviderId, model: s
       : lc.endOfLife
         ? msg('errors.lifecycle.deprecatedUntil', model, platform, lc.endOfLife)
         : msg('errors.lifecycle.deprecated', model, platform);
-  const text = successor ? (named ? msg('errors.lifecycle.recommends', what, platform, successor) : msg('errors.lifecycle.currentModel', what, e.tier, successor)) : what;
+  const text = successor ? (named ? msg('errors.lifecycle.recommends', what, platform, successor) : msg('errors.lifecycle.currentModel', what, tierName(e.tier), successor)) : what;
   return {
     level: lc.status,
     provider,

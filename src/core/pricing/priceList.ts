@@ -6,6 +6,7 @@
  * prices are in CNY, which LiteLLM does not carry): of its models only the lifecycle (`deprecation_date`) is taken.
  */
 import type { ProviderId } from '../types';
+import { msg, type Message } from '../messages';
 import type { Catalogue, ModelEntry, PriceFields, PriceList, PriceListModel } from './catalogue';
 import { modelIdCandidates } from './catalogue';
 
@@ -163,6 +164,6 @@ export function describeDiff(d: PriceDiff, max = 40, today?: string): string[] {
 }
 
 /** "built-in prices of 2026-12-01" or "LiteLLM price list of 2026-12-03". */
-export function describePriceSource(list: Pick<PriceList, 'name' | 'date'> | undefined, builtInDate: string): string {
-  return list ? `${list.name} price list of ${list.date} (DashScope: built-in of ${builtInDate})` : `built-in prices of ${builtInDate}`;
+export function describePriceSource(list: Pick<PriceList, 'name' | 'date'> | undefined, builtInDate: string): Message {
+  return list ? msg('errors.prices.list', list.name, list.date, builtInDate) : msg('errors.prices.builtIn', builtInDate);
 }

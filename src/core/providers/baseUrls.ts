@@ -1,3 +1,4 @@
+import { msg, type Message } from '../messages';
 import type { ProviderId } from '../types';
 
 /**
@@ -26,10 +27,11 @@ export const DASHSCOPE_BASE_URLS: Readonly<Record<DashScopeRegion, string>> = Ob
   us: 'https://dashscope-us.aliyuncs.com/compatible-mode/v1',
 });
 
-export const DASHSCOPE_REGION_LABELS: Readonly<Record<DashScopeRegion, string>> = Object.freeze({
-  china: 'China (Beijing)',
-  international: 'international (Singapore)',
-  us: 'US (Virginia)',
+/** A region's name inside a sentence ("the {0} host", "the {0} region"), as a message. */
+export const DASHSCOPE_REGION_LABELS: Readonly<Record<DashScopeRegion, Message>> = Object.freeze({
+  china: msg('setup.region.china'),
+  international: msg('setup.region.internationalInSentence'),
+  us: msg('setup.region.us'),
 });
 
 /** The region whose DashScope host a base URL is on; undefined for any other host (a proxy, a test server). */

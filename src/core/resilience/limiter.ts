@@ -1,5 +1,6 @@
 import type { Clock } from '../clock';
 import { abortError } from '../clock';
+import { english, msg, type Message } from '../messages';
 import type { RateLimits } from './settings';
 import { DIMENSIONS, parseRateLimitHeaders, type Dimension, type LimitReport } from './rateLimitHeaders';
 import { WindowBudget, type Reservation } from './window';
@@ -45,8 +46,8 @@ export interface AcquireOptions {
   maxOutputTokens?: number;
   signal?: AbortSignal;
   /** Called once if the request has to wait, with "queued (rate limit)", "queued (concurrency limit)" or
-   * "queued (learning the rate limits)". */
-  onQueued?: (reason: string) => void;
+   * "queued (learning the rate limits)", in English and as a message for the UI. */
+  onQueued?: (reason: string, text: Message) => void;
 }
 
 interface Need {
@@ -244,8 +245,8 @@ export class RateLimiter {
       signal?.addEventListener('abort', onAbort, { once: true });
       lane.queue.push(waiter);
       const reason =
-        lane.active < lane.cap ? 'queued (rate limit)' : lane.active < lane.concurrency ? 'queued (learning the rate limits)' : 'queued (concurrency limit)';
-      onQueued?.(reason);
+        lane.active < lane.cap ? msg('errors.call.queuedRateLimit') : lane.active < lane.concurrency ? msg('errors.call.queuedLearning') : msg('errors.call.queuedConcurrency');
+      onQueued?.(english(reason), reason);
       this.pump(lane);
     });
   }

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock';
-import { ProviderError, isProviderError } from '../errors';
+import { ProviderError, errorKindName, isProviderError } from '../errors';
+import { english, msg, type Message } from '../messages';
 import type { CallResult, ChatRequest, ProviderId, StreamEvent, Tier, Usage } from '../types';
 import { ZERO_USAGE } from '../types';
 import { BreakerRegistry } from './breaker';
@@ -18,13 +19,13 @@ export interface CandidateRef {
   model: string;
 }
 
-/** What the UI hears while a call runs. */
+/** What the UI hears while a call runs. Each text is in English (`reason`, `message`) and as a message for the UI. */
 export type CallEvent =
-  | { type: 'queued'; reason: string; provider: ProviderId; model: string }
+  | { type: 'queued'; reason: string; reasonText: Message; provider: ProviderId; model: string }
   | { type: 'attempt'; provider: ProviderId; model: string; attempt: number; of: number }
-  | { type: 'retry'; error: ProviderError; delayMs: number; attempt: number; of: number; message: string }
-  | { type: 'fallback'; from: CandidateRef; to: CandidateRef; reason: string; /** How the candidate left failed. */ error?: ProviderError }
-  | { type: 'skipped'; provider: ProviderId; model: string; reason: string }
+  | { type: 'retry'; error: ProviderError; delayMs: number; attempt: number; of: number; message: string; text: Message }
+  | { type: 'fallback'; from: CandidateRef; to: CandidateRef; reason: string; reasonText: Message; /** How the candidate left failed. */ error?: ProviderError }
+  | { type: 'skipped'; provider: ProviderId; model: string; reason: string; reasonText: Message }
   | StreamEvent;
 
 export interface CallOutcome {
@@ -79,14 +80,30 @@ export function withFallbacks(req: ChatRequest, tier: Tier, settings: Resilience
 
 const ref = (r: ChatRequest): CandidateRef => ({ provider: r.provider, model: r.model });
 
+/** An error's text as a message: its own, else its English as it is. */
+const textOf = (e: ProviderError): Message => e.text ?? msg('common.asIs', e.message);
+
+/** Tierwise holds a provider back after repeated failures: the error a skipped candidate leaves (`code` 'circuitOpen'). */
+export function circuitOpenError(provider: ProviderId, model: string, reason: Message): ProviderError {
+  return new ProviderError({ kind: 'server', code: 'circuitOpen', text: msg('errors.call.skipped', provider, reason), provider, model });
+}
+
+/** Why a candidate was left: "529 overloaded after 2 attempts: <the error>". */
+function leftBecause(err: ProviderError, attempts: number): Message {
+  const kind = errorKindName(err.kind);
+  const text = textOf(err);
+  if (attempts > 1) return err.status ? msg('errors.call.leftStatusAfter', err.status, kind, attempts, text) : msg('errors.call.leftAfter', kind, attempts, text);
+  return err.status ? msg('errors.call.leftStatus', err.status, kind, text) : msg('errors.call.left', kind, text);
+}
+
 function toProviderError(e: unknown, req: ChatRequest, signal?: AbortSignal): ProviderError {
   if (isProviderError(e)) {
     if (signal?.aborted && e.kind !== 'aborted') {
-      return new ProviderError({ kind: 'aborted', message: 'Cancelled', provider: req.provider, model: req.model, partialText: e.partialText, cause: e });
+      return new ProviderError({ kind: 'aborted', text: msg('errors.call.cancelled'), provider: req.provider, model: req.model, partialText: e.partialText, cause: e });
     }
     return e;
   }
-  if (signal?.aborted) return new ProviderError({ kind: 'aborted', message: 'Cancelled', provider: req.provider, model: req.model, cause: e });
+  if (signal?.aborted) return new ProviderError({ kind: 'aborted', text: msg('errors.call.cancelled'), provider: req.provider, model: req.model, cause: e });
   return new ProviderError({
     kind: 'unknown',
     message: e instanceof Error ? e.message : String(e),
@@ -149,16 +166,16 @@ export class CallRunner {
     let fallbacks = 0;
     let lastError: ProviderError | undefined;
     let last: ChatRequest = candidates[0]!;
-    let leaveReason = '';
+    let leaveReason: Message = msg('common.asIs', '');
     let usage: Usage = ZERO_USAGE;
 
     for (let c = 0; c < candidates.length; c++) {
       const req = this.prepare(candidates[c]!);
       const breaker = this.breakers.get(req.provider);
       if (breaker.isOpen()) {
-        const reason = `circuit open after repeated failures (${Math.ceil(breaker.remainingCooldownMs / 1000)} s left)`;
-        emit({ type: 'skipped', provider: req.provider, model: req.model, reason });
-        lastError ??= new ProviderError({ kind: 'server', code: 'circuitOpen', message: `${req.provider} skipped: ${reason}`, provider: req.provider, model: req.model });
+        const reason = msg('errors.call.circuitOpenFor', Math.ceil(breaker.remainingCooldownMs / 1000));
+        emit({ type: 'skipped', provider: req.provider, model: req.model, reason: english(reason), reasonText: reason });
+        lastError ??= circuitOpenError(req.provider, req.model, reason);
         if (c === 0) {
           last = req;
           leaveReason = reason;
@@ -167,16 +184,16 @@ export class CallRunner {
       }
       if (c > 0 && (last.provider !== req.provider || last.model !== req.model)) {
         fallbacks++;
-        emit({ type: 'fallback', from: ref(last), to: ref(req), reason: leaveReason, ...(lastError ? { error: lastError } : {}) });
+        emit({ type: 'fallback', from: ref(last), to: ref(req), reason: english(leaveReason), reasonText: leaveReason, ...(lastError ? { error: lastError } : {}) });
       }
       last = req;
 
       const of = s.retry.maxRetries + 1;
       for (let attempt = 1; ; attempt++) {
         if (!breaker.tryAcquire()) {
-          leaveReason = 'circuit open after repeated failures';
-          emit({ type: 'skipped', provider: req.provider, model: req.model, reason: leaveReason });
-          lastError ??= new ProviderError({ kind: 'server', code: 'circuitOpen', message: `${req.provider} skipped: ${leaveReason}`, provider: req.provider, model: req.model });
+          leaveReason = msg('errors.call.circuitOpen');
+          emit({ type: 'skipped', provider: req.provider, model: req.model, reason: english(leaveReason), reasonText: leaveReason });
+          lastError ??= circuitOpenError(req.provider, req.model, leaveReason);
           break;
         }
         const r = await this.attempt(req, attempt, of, emit, signal);
@@ -197,8 +214,8 @@ export class CallRunner {
           decision.retry && attempt < of ? retryDelay(err, attempt, this.deps.clock.now(), { ...s.retry, random: this.deps.random }) : undefined;
         if (delay && !breaker.isOpen()) {
           retries++;
-          const message = describeRetry(err, delay.delayMs, attempt, s.retry.maxRetries);
-          emit({ type: 'retry', error: err, delayMs: delay.delayMs, attempt, of: s.retry.maxRetries, message });
+          const text = describeRetry(err, delay.delayMs, attempt, s.retry.maxRetries);
+          emit({ type: 'retry', error: err, delayMs: delay.delayMs, attempt, of: s.retry.maxRetries, message: english(text), text });
           try {
             await this.deps.clock.sleep(delay.delayMs, signal);
           } catch (e) {
@@ -207,12 +224,12 @@ export class CallRunner {
           continue;
         }
         if (!isFallbackWorthy(err)) return final;
-        leaveReason = `${err.status ? `${err.status} ` : ''}${err.kind}${attempt > 1 ? ` after ${attempt} attempts` : ''}: ${err.message}`;
+        leaveReason = leftBecause(err, attempt);
         break;
       }
     }
     return {
-      error: lastError ?? new ProviderError({ kind: 'unknown', message: 'No candidate could be called', provider: last.provider, model: last.model }),
+      error: lastError ?? new ProviderError({ kind: 'unknown', text: msg('errors.call.noCandidate'), provider: last.provider, model: last.model }),
       provider: last.provider,
       model: last.model,
       retries,
@@ -253,7 +270,7 @@ export class CallRunner {
       permit = await this.limiter.acquire(key, limits, estimate, {
         maxOutputTokens: req.maxTokens,
         signal,
-        onQueued: (reason) => emit({ type: 'queued', reason, provider: req.provider, model: req.model }),
+        onQueued: (reason, reasonText) => emit({ type: 'queued', reason, reasonText, provider: req.provider, model: req.model }),
       });
     } catch (e) {
       return { error: toProviderError(e, req, signal), text: '', usage: ZERO_USAGE };
@@ -290,7 +307,7 @@ export class CallRunner {
       }
       throw new ProviderError({
         kind: text ? 'streamInterrupted' : 'malformed',
-        message: 'The stream ended without a final result',
+        text: msg('errors.call.noFinalResult'),
         provider: req.provider,
         model: req.model,
         partialText: text || undefined,
@@ -300,7 +317,7 @@ export class CallRunner {
       if (text && err.kind !== 'aborted' && err.kind !== 'timeout' && err.kind !== 'streamInterrupted') {
         err = new ProviderError({
           kind: 'streamInterrupted',
-          message: `The answer broke off: ${err.message}`,
+          text: msg('errors.call.brokeOff', textOf(err)),
           provider: err.provider,
           model: err.model,
           status: err.status,

@@ -1,5 +1,5 @@
-import type { ProviderError } from '../errors';
-import type { ErrorKind } from '../errors';
+import { errorKindName, type ErrorKind, type ProviderError } from '../errors';
+import { msg, type Message } from '../messages';
 
 /**
  * The one retry policy of Tierwise: which failures are worth another attempt and how long to wait first.
@@ -184,18 +184,17 @@ export function retryDelay(error: ProviderError, retry: number, now: number, o: 
   return { delayMs: computed, source: 'backoff' };
 }
 
-const KIND_LABELS: Partial<Record<ErrorKind, string>> = {
-  rateLimit: 'rate limited',
-  overloaded: 'overloaded',
-  server: 'server error',
-  network: 'network error',
-  timeout: 'timed out',
-  requestTimeout: 'request timeout',
-  conflict: 'conflict',
+const KIND_LABELS: Partial<Record<ErrorKind, Message>> = {
+  rateLimit: msg('errors.retry.rateLimit'),
+  server: msg('errors.retry.server'),
+  network: msg('errors.retry.network'),
+  timeout: msg('errors.retry.timeout'),
+  requestTimeout: msg('errors.retry.requestTimeout'),
 };
 
 /** "429 rate limited, retrying in 2.0 s (retry 1 of 4)". */
-export function describeRetry(error: ProviderError, delayMs: number, retry: number, of: number): string {
-  const what = [error.status, KIND_LABELS[error.kind] ?? error.kind].filter((x) => x !== undefined).join(' ');
-  return `${what}, retrying in ${(delayMs / 1000).toFixed(1)} s (retry ${retry} of ${of})`;
+export function describeRetry(error: ProviderError, delayMs: number, retry: number, of: number): Message {
+  const label = KIND_LABELS[error.kind] ?? errorKindName(error.kind);
+  const what = error.status !== undefined ? msg('errors.call.withStatus', error.status, label) : label;
+  return msg('errors.call.retrying', what, (delayMs / 1000).toFixed(1), retry, of);
 }

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock';
 import { ProviderError } from '../errors';
+import { msg } from '../messages';
 import type { ChatRequest, StreamEvent } from '../types';
 
 export interface StreamTimeouts {
@@ -58,14 +59,10 @@ export async function* streamWithTimeouts(
       if (r === TIMED_OUT) {
         next.catch(() => undefined); // the aborted request rejects; nobody waits for it any more
         const what =
-          phase === 'connect'
-            ? `no response within ${limit} ms`
-            : phase === 'firstToken'
-              ? `no text within ${limit} ms of the response`
-              : `stream stalled: nothing for ${limit} ms`;
+          phase === 'connect' ? msg('errors.call.noResponse', limit) : phase === 'firstToken' ? msg('errors.call.noText', limit) : msg('errors.call.stalled', limit);
         const err = new ProviderError({
           kind: 'timeout',
-          message: `Timed out (${what})`,
+          text: msg('errors.call.timedOut', what),
           provider: req.provider,
           model: req.model,
           code: `${phase}Timeout`,

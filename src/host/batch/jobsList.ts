@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { PROVIDER_LABELS } from '../../core/types';
 import type { BatchJobStore } from './jobs';
-import { loadCalls } from '../util';
+import { loadCalls, localize } from '../util';
 import type { BatchWatcher } from './watch';
 import { itemCount } from './submit';
 
@@ -17,7 +17,7 @@ export async function showBatchJobs(store: BatchJobStore, watcher: BatchWatcher)
   const picked = await vscode.window.showQuickPick(
     jobs.map((job) => {
       const pending = job.finishedAt === undefined;
-      const progress = job.counts ? calls.batchProgressText(job.rawStatus, job.counts) : job.rawStatus;
+      const progress = job.counts ? localize(calls.batchProgressText(job.rawStatus, job.counts)) : job.rawStatus;
       return {
         label: `${pending ? '$(sync)' : job.status === 'completed' ? '$(check)' : '$(circle-slash)'} ${job.taskLabel} (${itemCount(job.items.length)})`,
         description: `${PROVIDER_LABELS[job.provider]} · ${job.model} · ${progress}${pending ? (watcher.isWatching(job.id) ? ` · ${vscode.l10n.t('polling')}` : '') : ` · ${vscode.l10n.t('results shown')}`}`,

@@ -9,7 +9,7 @@ import { isProviderError } from '../../core/errors';
 import { PROVIDER_LABELS, ZERO_USAGE } from '../../core/types';
 import type { BatchJobRecord, BatchJobStore } from './jobs';
 import { itemCount } from './submit';
-import { loadCalls } from '../util';
+import { errorText, loadCalls, localize } from '../util';
 import type { Answers } from '../requests';
 import type { WatchPorts } from './ports';
 import { costOfRecord } from '../telemetry';
@@ -81,7 +81,7 @@ export class BatchWatcher implements vscode.Disposable {
             void this.store.update(job.id, { status: i.status, rawStatus: i.rawStatus, counts: i.counts, error: undefined });
             const c = i.counts;
             const pct = c.total ? (100 * (c.succeeded + c.failed + c.cancelled + c.expired)) / c.total : 0;
-            progress.report({ message: loadCalls().batchProgressText(i.rawStatus, c), increment: Math.max(0, pct - shown) });
+            progress.report({ message: localize(loadCalls().batchProgressText(i.rawStatus, c)), increment: Math.max(0, pct - shown) });
             shown = Math.max(shown, pct);
           },
         });
@@ -92,8 +92,8 @@ export class BatchWatcher implements vscode.Disposable {
       await this.finish(job, client, info);
     } catch (e) {
       if (ctl.signal.aborted) return; // window closing: the job stays pending and resumes next time
-      const message = e instanceof Error ? e.message : String(e);
-      this.s.log.warn(`batch: ${job.id}: ${message}`);
+      const message = errorText(e);
+      this.s.log.warn(`batch: ${job.id}: ${e instanceof Error ? e.message : String(e)}`);
       if (isProviderError(e) && e.kind === 'notFound') {
         await this.store.update(job.id, { finishedAt: Date.now(), error: message });
         void vscode.window.showErrorMessage(vscode.l10n.t('Tierwise: batch job "{0}" is gone: {1}', job.taskLabel, message));
@@ -111,7 +111,7 @@ export class BatchWatcher implements vscode.Disposable {
 
   /** A job waiting for a key: offers to set it; the key, once set, lets the same watch go on. */
   private async askKey(job: BatchJobRecord): Promise<string | undefined> {
-    await this.store.update(job.id, { error: `no API key for ${PROVIDER_LABELS[job.provider]}` });
+    await this.store.update(job.id, { error: vscode.l10n.t('no API key for {0}', PROVIDER_LABELS[job.provider]) });
     const set = vscode.l10n.t('Set API Key');
     const choice = await vscode.window.showWarningMessage(
       vscode.l10n.t('Tierwise: batch job "{0}" ({1} items) is waiting for an API key for {2} to check its status.', job.taskLabel, job.items.length, PROVIDER_LABELS[job.provider]),
@@ -140,7 +140,7 @@ export class BatchWatcher implements vscode.Disposable {
       void vscode.window.setStatusBarMessage(vscode.l10n.t('Tierwise: cancelling batch "{0}"; finished items will still be shown', job.taskLabel), 8000);
       if (!this.watching.has(job.id)) void this.watch(job);
     } catch (e) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('Tierwise: could not cancel the batch job: {0}', e instanceof Error ? e.message : String(e)));
+      void vscode.window.showErrorMessage(vscode.l10n.t('Tierwise: could not cancel the batch job: {0}', errorText(e)));
     }
   }
 
@@ -155,8 +155,9 @@ export class BatchWatcher implements vscode.Disposable {
       results = r.results;
       unreadable = r.unreadable;
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      await this.store.release(job.id, `results: ${message}`);
+      const message = errorText(e);
+      this.s.log.warn(`batch: ${job.id}: results: ${e instanceof Error ? e.message : String(e)}`);
+      await this.store.release(job.id, vscode.l10n.t('results: {0}', message));
       const again = vscode.l10n.t('Try Again');
       const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Tierwise: batch job "{0}" ended but its results could not be fetched: {1}', job.taskLabel, message), again);
       if (choice === again) void this.watch(job);
@@ -164,7 +165,7 @@ export class BatchWatcher implements vscode.Disposable {
     }
     const calls = loadCalls();
     const pricing = this.s.pricing();
-    const answer = calls.assembleBatchAnswer(job.items, results);
+    const answer = calls.assembleBatchAnswer(job.items, results, localize);
     let batchUsd = 0;
     let interactiveUsd = 0;
     let unpriced = 0;

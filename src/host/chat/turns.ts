@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { AUTO_MODEL_ID, type ChatModelSpec } from '../../core/chat/models';
 import { spendBlock, tiersBelow, type SpendBlock } from '../../core/chat/spending';
 import type { ProviderError } from '../../core/errors';
-import type { CallSource } from '../../core/pricing';
+import { BUDGET_NAMES, type CallSource } from '../../core/pricing';
 import type { CallEvent, CallOutcome } from '../../core/resilience/pipeline';
 import { isRouteError, tierName, type Route, type RouteInput } from '../../core/routing';
 import { english, msg } from '../../core/messages';
@@ -227,7 +227,7 @@ export class ChatTurns implements vscode.Disposable {
       return vscode.l10n.t('up to {0} there is over your {1} threshold ({2})', max!, threshold!, b.setting);
     }
     const [max, left] = pricing.formatUsdAll([b.check.estimateUsd, b.check.leftUsd]);
-    return vscode.l10n.t('up to {0} there could cross the {1} budget, {2} left ({3})', max!, b.check.budget, left!, b.setting);
+    return vscode.l10n.t('up to {0} there could cross the {1} budget, {2} left ({3})', max!, localize(BUDGET_NAMES[b.check.budget]), left!, b.setting);
   }
 
   /** The refusal's sentence: the estimate, the rule and the setting to change. */
@@ -246,12 +246,12 @@ export class ChatTurns implements vscode.Disposable {
     const c = b.check;
     const [spent, limit, left, max] = pricing.formatUsdAll([c.spentUsd, c.limitUsd, c.leftUsd, c.estimateUsd]);
     return c.kind === 'over'
-      ? vscode.l10n.t('The {0} budget is used up ({1} of {2} spent); this turn may cost up to {3} on {4}. Nothing was sent. Raise the setting {5} to go on.', c.budget, spent!, limit!, max!, route.model, b.setting)
+      ? vscode.l10n.t('The {0} budget is used up ({1} of {2} spent); this turn may cost up to {3} on {4}. Nothing was sent. Raise the setting {5} to go on.', localize(BUDGET_NAMES[c.budget]), spent!, limit!, max!, route.model, b.setting)
       : vscode.l10n.t(
           'This turn may cost up to {0} on {1} and could cross the {2} budget ({3} of {4} left). Nothing was sent: the chat cannot ask mid-turn. Raise the setting {5}, or pick a cheaper model.',
           max!,
           route.model,
-          c.budget,
+          localize(BUDGET_NAMES[c.budget]),
           left!,
           limit!,
           b.setting,

@@ -154,7 +154,7 @@ async function compareHtml(s: CostPorts, text: string, scope: string, languageId
 <tbody>
 ${body}
 </tbody></table></div>
-<p class="legend">${esc(vscode.l10n.t("The cheapest model that fits is highlighted. “≈” marks an estimated count (the provider's tokenizer is not available offline; with an Anthropic key set, Anthropic's own count is used). Cached prompt: the total when the whole prompt is read from the provider's prompt cache. Batch: through the provider's Batch API (about half price, answers within 24 h). Hover a model for its native price. Prices: {0}.", pricing.priceSource()))}${calibrated ? ` ${esc(vscode.l10n.t('DashScope models without a local tokenizer: the estimate is corrected by the input tokens DashScope reported on earlier calls, and “±N%” is its measured error (9 in 10 of those calls came within it).'))}` : ''}</p>`,
+<p class="legend">${esc(vscode.l10n.t("The cheapest model that fits is highlighted. “≈” marks an estimated count (the provider's tokenizer is not available offline; with an Anthropic key set, Anthropic's own count is used). Cached prompt: the total when the whole prompt is read from the provider's prompt cache. Batch: through the provider's Batch API (about half price, answers within 24 h). Hover a model for its native price. Prices: {0}.", localize(pricing.priceSourceText())))}${calibrated ? ` ${esc(vscode.l10n.t('DashScope models without a local tokenizer: the estimate is corrected by the input tokens DashScope reported on earlier calls, and “±N%” is its measured error (9 in 10 of those calls came within it).'))}` : ''}</p>`,
   });
 }
 
@@ -209,7 +209,7 @@ export async function costReportData(s: CostPorts, workspace?: string): Promise<
     generatedAt: new Date().toISOString(),
     from: days[0] ?? today,
     to: days[days.length - 1] ?? today,
-    prices: s.pricing().priceSource(),
+    prices: localize(s.pricing().priceSourceText()),
     byDay: group('day').sort((a, b) => a.key.localeCompare(b.key)),
     byProvider: group('provider', (k) => PROVIDER_LABELS[k as ProviderId] ?? k),
     byModel: group('model'),

@@ -44,6 +44,11 @@ export class Pricing {
 
   /** Which prices are in use: "built-in prices of 2026-12-01" or "LiteLLM price list of …". */
   priceSource(): string {
+    return english(this.priceSourceText());
+  }
+
+  /** The same, as a message for the UI. */
+  priceSourceText(): Message {
     return describePriceSource(this.priceList(), Catalogue.builtInDate());
   }
 

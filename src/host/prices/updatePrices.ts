@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { type PriceDiff, type PriceList, Catalogue, LITELLM_PRICES_URL, describeDiff, diffPriceList, parseLiteLlmPrices } from '../../core/pricing';
 import { lifecycleChanges } from '../../core/pricing/priceList';
 import type { TierwiseConfig } from '../config';
-import type { Log } from '../util';
+import { localize, type Log } from '../util';
 import type { Pricing } from './pricing';
 
 /** What updating prices needs from the extension's services. */
@@ -131,12 +131,12 @@ export function registerUpdatePrices(s: PriceDeps, updater: PriceUpdater): vscod
       { label: `$(cloud-download) ${vscode.l10n.t('From the price list URL')}`, description: url, detail: vscode.l10n.t('tierwise.pricing.updateUrl (LiteLLM by default)'), action: 'url' },
       { label: `$(file) ${vscode.l10n.t('From a local file…')}`, description: vscode.l10n.t('a copy of model_prices_and_context_window.json'), action: 'file' },
     ];
-    if (storedPriceList(s.context)) items.push({ label: `$(discard) ${vscode.l10n.t('Use the built-in prices again')}`, description: s.pricing().priceSource(), action: 'reset' });
-    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Tierwise: Update Prices (now: {0})', s.pricing().priceSource()) });
+    if (storedPriceList(s.context)) items.push({ label: `$(discard) ${vscode.l10n.t('Use the built-in prices again')}`, description: localize(s.pricing().priceSourceText()), action: 'reset' });
+    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Tierwise: Update Prices (now: {0})', localize(s.pricing().priceSourceText())) });
     if (!picked) return;
     if (picked.action === 'reset') {
       await updater.reset();
-      void vscode.window.showInformationMessage(vscode.l10n.t('Tierwise: using the {0}.', s.pricing().priceSource()));
+      void vscode.window.showInformationMessage(vscode.l10n.t('Tierwise: using the {0}.', localize(s.pricing().priceSourceText())));
       return;
     }
     let from: { url: string } | { file: vscode.Uri } = { url };
@@ -172,6 +172,6 @@ export function registerUpdatePrices(s: PriceDeps, updater: PriceUpdater): vscod
     );
     if (choice !== apply) return;
     await updater.apply(loaded.list);
-    void vscode.window.showInformationMessage(vscode.l10n.t('Tierwise: now using the {0}.', s.pricing().priceSource()));
+    void vscode.window.showInformationMessage(vscode.l10n.t('Tierwise: now using the {0}.', localize(s.pricing().priceSourceText())));
   });
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { RouteOverride } from '../../core/routing';
+import { tierName, type RouteOverride } from '../../core/routing';
+import { localize } from '../util';
 import { PROVIDER_LABELS, TIERS } from '../../core/types';
 import type { RequestPorts } from './ports';
 
@@ -10,7 +11,7 @@ export async function pickOverride(s: Pick<RequestPorts, 'config' | 'pricing' | 
   type Item = vscode.QuickPickItem & { ov?: RouteOverride };
   const items: Item[] = [
     { label: `$(sparkle) ${vscode.l10n.t('Automatic')}`, description: vscode.l10n.t('the tier the task needs'), ov: undefined },
-    ...TIERS.map((t) => ({ label: `$(layers) ${vscode.l10n.t('{0} tier', t)}`, description: cfg.tiers[cfg.activeProvider][t], ov: { tier: t } })),
+    ...TIERS.map((t) => ({ label: `$(layers) ${vscode.l10n.t('{0} tier', localize(tierName(t)))}`, description: cfg.tiers[cfg.activeProvider][t], ov: { tier: t } })),
   ];
   // Any catalogued model of a provider that can be called now, with its price.
   const today = new Date().toISOString().slice(0, 10);
@@ -21,7 +22,7 @@ export async function pickOverride(s: Pick<RequestPorts, 'config' | 'pricing' | 
     for (const m of models) {
       if (m.endOfLife && m.endOfLife < today) continue; // shut down: no longer answers
       const state = m.deprecated ? ` · ${m.endOfLife ? vscode.l10n.t('deprecated, ends {0}', m.endOfLife) : vscode.l10n.t('deprecated')}` : '';
-      items.push({ label: m.id, description: `${m.tier}${state} · ${pricing.describePrice(provider, m.id) ?? ''}`, ov: { provider, model: m.id } });
+      items.push({ label: m.id, description: `${localize(tierName(m.tier))}${state} · ${pricing.describePrice(provider, m.id) ?? ''}`, ov: { provider, model: m.id } });
     }
   }
   const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Tierwise: tier or model for this request'), matchOnDescription: true });

@@ -214,20 +214,22 @@ export class RequestService implements vscode.Disposable {
         handle.append(e.text);
         break;
       case 'queued':
-        handle.status(e.reason);
+        handle.status(localize(e.reasonText));
         break;
-      case 'retry':
-        handle.status(e.message);
-        handle.meta({ notes: [e.message] });
+      case 'retry': {
+        const note = localize(e.text);
+        handle.status(note);
+        handle.meta({ notes: [note] });
         break;
+      }
       case 'fallback': {
-        const note = vscode.l10n.t('Falling back from {0}/{1} to {2}/{3}: {4}', e.from.provider, e.from.model, e.to.provider, e.to.model, e.reason);
+        const note = vscode.l10n.t('Falling back from {0}/{1} to {2}/{3}: {4}', e.from.provider, e.from.model, e.to.provider, e.to.model, localize(e.reasonText));
         handle.status(note);
         handle.meta({ notes: [note] });
         break;
       }
       case 'skipped':
-        handle.status(vscode.l10n.t('Skipping {0}: {1}', PROVIDER_LABELS[e.provider], e.reason));
+        handle.status(vscode.l10n.t('Skipping {0}: {1}', PROVIDER_LABELS[e.provider], localize(e.reasonText)));
         break;
       case 'attempt':
         if (e.attempt === 1) handle.status(vscode.l10n.t('Sending to {0}…', e.model));
@@ -305,7 +307,6 @@ export class RequestService implements vscode.Disposable {
     const origin = originOf(pending, { ...route, model });
     const setting = origin.kind === 'setting' ? `tierwise.${origin.key}` : origin.kind === 'promptFile' ? vscode.workspace.asRelativePath(origin.uri) : vscode.l10n.t('(chosen for this request)');
     const nf = notFoundMessage(this.lifecycle, err.provider, model, setting, this.knownModels(err.provider));
-    const id = err.requestId ? ` (request id ${err.requestId})` : '';
     if (nf.successor) {
       const label = switchLabel(nf.successor);
       const successor = nf.successor;
@@ -313,7 +314,7 @@ export class RequestService implements vscode.Disposable {
         if (c === label) await switchModel(origin, model, successor);
       });
     }
-    return `${nf.message}${id}`;
+    return err.requestId ? localize(msg('errors.shown.requestId', nf.message, err.requestId)) : nf.message;
   }
 
   /** The models a provider is known to have: its own list where read (Check Setup), else the catalogue's current ones. */

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { RouteInput } from '../../core/routing';
 import { PROVIDER_LABELS, type ProviderId } from '../../core/types';
 import type { CountPorts, KeyPorts, RequestPorts, SpendPorts } from './ports';
-import { currentWorkspace } from '../util';
+import { currentWorkspace, localize } from '../util';
+import { BUDGET_NAMES } from '../../core/pricing';
 
 const SET_API_KEY = vscode.l10n.t('Set API Key');
 
@@ -61,8 +62,8 @@ export function spendReasons(s: SpendPorts, maxUsd: number, overThreshold: (max:
     } else {
       reasons.push(
         b.kind === 'over'
-          ? vscode.l10n.t('The {0} budget is used up: {1} of {2} spent. {3} may cost up to {4}.', b.budget, spent!, limit!, subject, max!)
-          : vscode.l10n.t('{0} alone could cross the {1} budget: it may cost up to {2} (if the answer uses all of max_tokens), and {3} of {4} is left.', subject, b.budget, max!, left!, limit!),
+          ? vscode.l10n.t('The {0} budget is used up: {1} of {2} spent. {3} may cost up to {4}.', localize(BUDGET_NAMES[b.budget]), spent!, limit!, subject, max!)
+          : vscode.l10n.t('{0} alone could cross the {1} budget: it may cost up to {2} (if the answer uses all of max_tokens), and {3} of {4} is left.', subject, localize(BUDGET_NAMES[b.budget]), max!, left!, limit!),
       );
     }
   }

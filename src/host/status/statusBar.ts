@@ -284,7 +284,7 @@ export class StatusBar implements vscode.Disposable {
       const state = gw.level === 'over' ? vscode.l10n.t(', budget reached: the gateway may refuse calls') : gw.level === 'warn' ? vscode.l10n.t(', over 80% of its budget') : '';
       md.appendMarkdown(`${gw.level === 'ok' ? '' : '$(warning) '}${vscode.l10n.t('Gateway key: {0}{1}{2}.', amount, pct, state)}\n\n`);
     }
-    if (pricing) md.appendMarkdown(`${vscode.l10n.t('Prices: {0}', pricing.priceSource())}\n\n`);
+    if (pricing) md.appendMarkdown(`${vscode.l10n.t('Prices: {0}', localize(pricing.priceSourceText()))}\n\n`);
     appendListNotices(md, this.s.modelLists);
     md.appendMarkdown(vscode.l10n.t('Click for the cost report.'));
     return md;

@@ -5,6 +5,7 @@ import {
   batchCustomIds,
   batchItemTexts,
   batchProgressText,
+  failureMessage,
   failureText,
   isBatchProvider,
   nonEmptyLines,
@@ -12,6 +13,7 @@ import {
 import type { BatchItemResult } from '../../../src/core/batch/types';
 import { validateBatchItems } from '../../../src/core/batch/validate';
 import type { Usage } from '../../../src/core/types';
+import { english, msg } from '../../../src/core/messages';
 
 const usage = (inputTokens: number, outputTokens: number, cacheReadTokens = 0): Usage => ({ inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens: 0, reasoningTokens: 0 });
 const ok = (customId: string, text: string, u = usage(10, 5), finishReason: 'stop' | 'length' = 'stop'): BatchItemResult => ({ customId, ok: true, text, finishReason, usage: u, model: 'gpt-4o-mini-2024-07-18' });
@@ -112,7 +114,33 @@ describe('batch answer assembly', () => {
   });
 
   it('progress text counts finished items', () => {
-    assert.equal(batchProgressText('in_progress', { total: 3, succeeded: 1, failed: 1 }), 'in progress: 2 of 3 done, 1 failed');
-    assert.equal(batchProgressText('ended', { total: 3, succeeded: 2, failed: 0, cancelled: 1, expired: 0 }), 'ended: 3 of 3 done');
+    assert.equal(english(batchProgressText('in_progress', { total: 3, succeeded: 1, failed: 1 })), 'in progress: 2 of 3 done, 1 failed');
+    assert.equal(english(batchProgressText('ended', { total: 3, succeeded: 2, failed: 0, cancelled: 1, expired: 0 })), 'ended: 3 of 3 done');
+  });
+});
+
+describe('batch answer messages', () => {
+  const failedItem = (over: Partial<Extract<BatchItemResult, { ok: false }>>): BatchItemResult => ({ customId: 'a', ok: false, outcome: 'errored', message: 'boom', retryable: false, ...over });
+
+  it('a failure is a message; its English is the text the answer always had', () => {
+    const m = failureMessage(failedItem({ code: 'invalid_request_error', status: 400 }))!;
+    assert.equal(m.id, 'errors.batch.item.failed');
+    assert.equal(english(m), 'failed (invalid_request_error, HTTP 400): boom');
+    assert.equal(english(failureMessage(failedItem({ status: 500 }))!), 'failed (HTTP 500): boom');
+    assert.equal(english(failureMessage(failedItem({ outcome: 'expired', code: 'batch_expired' }))!), 'expired before it ran (batch_expired)');
+    assert.equal(failureMessage(failedItem({ outcome: 'cancelled' }))!.id, 'errors.batch.item.cancelled');
+    assert.equal(english(failureMessage(undefined)!), 'no result came back for this item');
+    // Tierwise's own sentence (no reason given) goes in as a message, not as English text.
+    const own = failureMessage(failedItem({ message: 'The request failed without a reason.', text: msg('errors.batch.item.noReason') }))!;
+    assert.equal((own.args[1] as { id: string }).id, 'errors.batch.item.noReason');
+  });
+
+  it('the answer is formatted in the language it is given', () => {
+    const items = [{ customId: 'a', label: '' }, { customId: 'b', label: 'second' }];
+    const upper = (m: Parameters<typeof english>[0]) => english(m).toUpperCase();
+    const a = assembleBatchAnswer(items, [{ customId: 'a', ok: true, text: '', finishReason: 'length', usage: usage(1, 1), model: 'm' }, failedItem({ customId: 'b', message: 'x', text: msg('errors.batch.item.noReason') })], upper);
+    assert.match(a.markdown, /### 1\. \(BLANK\)\n\n_\(EMPTY ANSWER\)_\n\n> ⚠ THIS ANSWER REACHED MAX_TOKENS AND WAS CUT SHORT\./);
+    assert.match(a.markdown, /### 2\. second\n\n> ❌ \*\*NO ANSWER\*\*: FAILED: THE REQUEST FAILED WITHOUT A REASON\.\./);
+    assert.deepEqual(batchProgressText('in_progress', { total: 3, succeeded: 1, failed: 1 }), msg('errors.batch.progressFailed', 'in progress', 2, 3, 1));
   });
 });

@@ -4,6 +4,7 @@ import { checkBatchSize, validateBatchItems } from '../../../src/core/batch/vali
 import { ProviderError } from '../../../src/core/errors';
 import { english, type Message } from '../../../src/core/messages';
 import type { ChatRequest } from '../../../src/core/types';
+import { DASHSCOPE_REGION_LABELS } from '../../../src/core/providers/baseUrls';
 
 const ids = (m: Message): string[] => [m.id, ...m.args.flatMap((a) => (typeof a === 'object' ? ids(a) : []))];
 const req = (over: Partial<ChatRequest> = {}): ChatRequest => ({ provider: 'openai', model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], maxTokens: 5, ...over });
@@ -33,7 +34,22 @@ describe('batch refusals as catalogue messages', () => {
     assert.equal(why.id, 'errors.batch.dashscopeModel');
     assert.match(english(why), /^DashScope's Batch API in the international \(Singapore\) region does not take qwen-long; it takes qwen-max, /);
     const e = refusal(() => validateBatchItems('dashscope', [{ customId: 'a', request: req({ provider: 'dashscope', model: 'qwen-long' }) }], { dashscopeRegion: 'international' }));
-    assert.deepEqual(ids(e.text!), ['errors.batch.notSent', 'errors.batch.dashscopeModel']);
+    // The region is a message too: the Chinese sentence names it in Chinese.
+    assert.deepEqual(ids(e.text!), ['errors.batch.notSent', 'errors.batch.dashscopeModel', 'setup.region.internationalInSentence']);
     assert.equal(e.message, `Batch not sent: ${english(why)}`);
+  });
+});
+
+describe('DashScope region names as messages', () => {
+  it('each region in a sentence is a message with the English it always had', () => {
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(DASHSCOPE_REGION_LABELS).map(([r, m]) => [r, [m.id, english(m)]])),
+      {
+        china: ['setup.region.china', 'China (Beijing)'],
+        international: ['setup.region.internationalInSentence', 'international (Singapore)'],
+        us: ['setup.region.us', 'US (Virginia)'],
+      },
+    );
+    assert.match(english(dashscopeBatchRefusal('qwen-plus', 'us')!), /for the US \(Virginia\) region/);
   });
 });

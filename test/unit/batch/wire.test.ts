@@ -1,5 +1,6 @@
 import { REASONING_ROOM_TOKENS } from '../../../src/core/providers/reasoning';
 import assert from 'node:assert/strict';
+import { msg } from '../../../src/core/messages';
 import { ProviderError } from '../../../src/core/errors';
 import type { ChatRequest } from '../../../src/core/types';
 import { buildOpenAIBatchJsonl, parseOpenAIBatch, parseOpenAIResults } from '../../../src/core/batch/openai';
@@ -351,9 +352,10 @@ describe('batch / result parsing', () => {
         ok: false,
         outcome: 'cancelled',
         message: 'The batch was cancelled before this request ran.',
+        text: msg('errors.batch.item.batchCancelled'),
         retryable: true,
       },
-      { customId: 'my-fifth-request', ok: false, outcome: 'expired', message: 'The batch expired before this request ran.', retryable: true },
+      { customId: 'my-fifth-request', ok: false, outcome: 'expired', message: 'The batch expired before this request ran.', text: msg('errors.batch.item.batchExpired'), retryable: true },
     ]);
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { english, fill, formatMessage, type Message } from '../../../src/core/messages';
-import { budgetStatus } from '../../../src/core/pricing';
+import { BUDGET_NAMES, budgetStatus } from '../../../src/core/pricing';
 import { Catalogue } from '../../../src/core/pricing/catalogue';
 import { modelNotice } from '../../../src/core/pricing/lifecycle';
 
@@ -30,8 +30,18 @@ describe('pricing: budget and lifecycle notices as catalogue messages', () => {
 
   it('a deprecated model without a named successor offers the tier model', () => {
     const n = modelNotice(new Catalogue(), 'openai', 'gpt-5', '2026-12-01', () => 'gpt-6.2-astra')!;
-    assert.deepEqual(ids(n.text), ['errors.lifecycle.currentModel', 'errors.lifecycle.deprecatedUntil']);
+    // The tier is named by its message ("复杂" in Chinese), not by its id.
+    assert.deepEqual(ids(n.text), ['errors.lifecycle.currentModel', 'errors.lifecycle.deprecatedUntil', 'routing.tier.complex']);
     assert.equal(english(n.text), n.message);
     assert.match(n.message, /^gpt-5 is deprecated by OpenAI and stops answering on 2026-12-11\. Tierwise's current complex model is gpt-6\.2-astra\.$/);
+  });
+});
+
+describe('pricing: budget names as catalogue messages', () => {
+  it('each budget a sentence names is a message with the English word it always had', () => {
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(BUDGET_NAMES).map(([k, m]) => [k, [m.id, english(m)]])),
+      { daily: ['errors.budget.name.daily', 'daily'], monthly: ['errors.budget.name.monthly', 'monthly'], workspace: ['errors.budget.name.workspace', 'workspace'] },
+    );
   });
 });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { english } from '../../../src/core/messages';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Catalogue } from '../../../src/core/pricing/catalogue';
@@ -72,8 +73,9 @@ describe('pricing / LiteLLM price list', () => {
   });
 
   it('names the price list in use', () => {
-    assert.equal(describePriceSource(undefined, '2026-12-01'), 'built-in prices of 2026-12-01');
-    assert.equal(describePriceSource({ name: 'LiteLLM', date: '2026-12-02' }, '2026-12-01'), 'LiteLLM price list of 2026-12-02 (DashScope: built-in of 2026-12-01)');
+    assert.equal(english(describePriceSource(undefined, '2026-12-01')), 'built-in prices of 2026-12-01');
+    assert.deepEqual(describePriceSource(undefined, '2026-12-01'), { id: 'errors.prices.builtIn', args: ['2026-12-01'] });
+    assert.equal(english(describePriceSource({ name: 'LiteLLM', date: '2026-12-02' }, '2026-12-01')), 'LiteLLM price list of 2026-12-02 (DashScope: built-in of 2026-12-01)');
     assert.match(Catalogue.builtInDate(), /^\d{4}-\d{2}-\d{2}$/);
     assert.ok(Catalogue.builtInDate() >= '2026-12-01', 'the latest check of any built-in entry');
   });

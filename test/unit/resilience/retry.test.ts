@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { english } from '../../../src/core/messages';
 import { ProviderError } from '../../../src/core/errors';
 import type { ErrorKind } from '../../../src/core/errors';
 import {
@@ -138,8 +139,8 @@ describe('resilience/retry', () => {
   });
 
   it('describes a retry for the status line', () => {
-    assert.equal(describeRetry(err('rateLimit', 429), 2000, 1, 4), '429 rate limited, retrying in 2.0 s (retry 1 of 4)');
-    assert.equal(describeRetry(err('overloaded', 529), 1500, 2, 4), '529 overloaded, retrying in 1.5 s (retry 2 of 4)');
+    assert.equal(english(describeRetry(err('rateLimit', 429), 2000, 1, 4)), '429 rate limited, retrying in 2.0 s (retry 1 of 4)');
+    assert.equal(english(describeRetry(err('overloaded', 529), 1500, 2, 4)), '529 overloaded, retrying in 1.5 s (retry 2 of 4)');
   });
 
   it('resolves settings with defaults and clamps', () => {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { ProviderError } from '../../../src/core/errors';
 import { AttemptTimeline, callMetrics, callSpan, DropOldestQueue, resolveTelemetrySettings, serverOf, workspaceIdentity, type TelemetryCall } from '../../../src/core/telemetry';
 import type { Inspected } from '../../../src/core/destinations';
-import { english } from '../../../src/core/messages';
+import { english, msg } from '../../../src/core/messages';
 
 const T0 = 1_800_000_000_000;
 
@@ -166,11 +166,11 @@ describe('AttemptTimeline (pipeline events → attempts)', () => {
     const err = (kind: 'rateLimit' | 'server', status: number) => new ProviderError({ kind, status, message: 'x', provider: 'openai' });
     t.observe({ type: 'attempt', provider: 'openai', model: 'gpt-6.1-sol', attempt: 1, of: 3 });
     now += 100;
-    t.observe({ type: 'retry', error: err('rateLimit', 429), delayMs: 400, attempt: 1, of: 2, message: '' });
+    t.observe({ type: 'retry', error: err('rateLimit', 429), delayMs: 400, attempt: 1, of: 2, message: '', text: msg('common.asIs', '') });
     now += 400;
     t.observe({ type: 'attempt', provider: 'openai', model: 'gpt-6.1-sol', attempt: 2, of: 3 });
     now += 50;
-    t.observe({ type: 'fallback', from: { provider: 'openai', model: 'gpt-6.1-sol' }, to: { provider: 'anthropic', model: 'claude-sonnet-5-5' }, reason: '500 server', error: err('server', 500) });
+    t.observe({ type: 'fallback', from: { provider: 'openai', model: 'gpt-6.1-sol' }, to: { provider: 'anthropic', model: 'claude-sonnet-5-5' }, reason: '500 server', reasonText: msg('common.asIs', '500 server'), error: err('server', 500) });
     t.observe({ type: 'attempt', provider: 'anthropic', model: 'claude-sonnet-5-5', attempt: 1, of: 3 });
     now += 20;
     t.observe({ type: 'text', text: 'Hi' });
