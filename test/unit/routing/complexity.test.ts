@@ -5,22 +5,10 @@ import { routingConfigFromSettings, defaultRoutingConfig } from '../../../src/co
 import { JUDGE_MAX_TOKENS, decideWithJudge, parseJudgeReply } from '../../../src/core/routing/judge';
 import type { JudgeFn } from '../../../src/core/routing/judge';
 import { LEARNED_DISTANCE, LearnedRouting, MAX_LEARNED } from '../../../src/core/routing/learned';
-import { Router, isRouteError } from '../../../src/core/routing/router';
-import type { Route, RouteError, RouteInput } from '../../../src/core/routing/router';
-import { ports } from './fixtures';
+import { Router } from '../../../src/core/routing/router';
+import { FN, ask, ok, ports } from './fixtures';
 import { english } from '../../../src/core/messages';
 
-const FN = `export function add(a: number, b: number): number {\n  return a + b;\n}\n`;
-
-function ask(question: string, extra: Partial<RouteInput> = {}): RouteInput {
-  return { task: 'answer', question, selectionText: FN, languageId: 'typescript', inputTokens: 180, ...extra };
-}
-
-function ok(r: Route | RouteError | undefined): Route {
-  assert.ok(r, 'expected a route');
-  if (isRouteError(r)) assert.fail(`expected a route, got error: ${r.message}`);
-  return r;
-}
 
 describe('routing / complexity: what a free-form request asks', () => {
   const tierOf = (q: string, sel = FN, languageId = 'typescript') => assessComplexity({ request: q, selectionText: sel, languageId }).tier;

@@ -1,5 +1,6 @@
 import type { ProviderId } from '../../../src/core/types';
-import type { ModelInfo, RoutingPorts } from '../../../src/core/routing/router';
+import assert from 'node:assert/strict';
+import { isRouteError, type ModelInfo, type Route, type RouteError, type RouteInput, type RoutingPorts } from '../../../src/core/routing/router';
 
 /** A fake pricing catalogue: prices per million tokens. */
 export const CATALOGUE: Record<string, ModelInfo> = {
@@ -36,4 +37,19 @@ export function ports(available: ProviderId[], extra: Record<string, ModelInfo> 
     // The router adds nothing of its own in these tests, so prompt tokens == the input tokens given.
     countTokens: () => 0,
   };
+}
+
+/** A small TypeScript function, the selection of the free-form requests below. */
+export const FN = `export function add(a: number, b: number): number {\n  return a + b;\n}\n`;
+
+/** A free-form request ("Ask About Selection") about FN. */
+export function ask(question: string, extra: Partial<RouteInput> = {}): RouteInput {
+  return { task: 'answer', question, selectionText: FN, languageId: 'typescript', inputTokens: 180, ...extra };
+}
+
+/** The route, or a failed test when the router refused. */
+export function ok(r: Route | RouteError | undefined): Route {
+  assert.ok(r, 'expected a route');
+  if (isRouteError(r)) assert.fail(`expected a route, got error: ${r.message}`);
+  return r;
 }

@@ -2,25 +2,14 @@ import assert from 'node:assert/strict';
 import { english, fill, formatMessage, isMessage, msg, type Message, type MessageArg } from '../../../src/core/messages';
 import { defaultRoutingConfig } from '../../../src/core/routing/config';
 import { LearnedRouting } from '../../../src/core/routing/learned';
-import type { Route, RouteError, RouteInput } from '../../../src/core/routing/router';
+import type { Route, RouteError } from '../../../src/core/routing/router';
 import { Router, isRouteError } from '../../../src/core/routing/router';
 import { DEFAULT_TASKS, TASK_IDS, taskLabel, taskNoun, taskQuestionLabel, taskQuestionPrompt } from '../../../src/core/routing/taskCatalogue';
 import { mergeTasks } from '../../../src/core/routing/taskSettings';
 import { tierName } from '../../../src/core/routing/tiers';
 import { TIERS } from '../../../src/core/types';
-import { TEST_TIERS, ports } from './fixtures';
+import { TEST_TIERS, ask, ok, ports } from './fixtures';
 
-const FN = `export function add(a: number, b: number): number {\n  return a + b;\n}\n`;
-
-function ask(question: string, extra: Partial<RouteInput> = {}): RouteInput {
-  return { task: 'answer', question, selectionText: FN, languageId: 'typescript', inputTokens: 180, ...extra };
-}
-
-function ok(r: Route | RouteError | undefined): Route {
-  assert.ok(r, 'expected a route');
-  if (isRouteError(r)) assert.fail(`expected a route, got error: ${r.message}`);
-  return r;
-}
 
 function err(r: Route | RouteError | undefined): RouteError {
   assert.ok(r && isRouteError(r), 'expected a route error');
