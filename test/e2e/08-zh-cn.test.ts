@@ -1,7 +1,8 @@
 /**
  * Tierwise in a Chinese VS Code: a second workbench started with `--locale zh-cn` (and a stand-in zh-cn language
  * pack, so VS Code takes zh-cn as its display language: test/fixtures/zh-cn-language-pack). Commands, the answer
- * panel and Compare Costs read in Chinese, and money shows in CNY, the display currency when none is set.
+ * panel, Compare Costs and the cost report read in Chinese, and money shows in CNY, the display currency when none
+ * is set.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -95,5 +96,18 @@ describe('In a Chinese VS Code (--locale zh-cn)', function () {
     assert.match(text, HAN, 'the table reads in Chinese');
     assert.match(text, /¥\d/, 'prices in CNY');
     await screenshot('08b-zh-cn-compare-costs');
+  });
+
+  it('the cost report reads in Chinese, with Chinese dates and tier names, and money in CNY', async () => {
+    const { page } = e2e();
+    await runCommand(page, title('command.showCostReport.title'));
+    const frame = await webviewFrame(page, 'svg', 30_000);
+    const text = await frame.locator('body').innerText();
+    assert.match(text, /gpt-6\.1-sol/, 'the answer sent above is in the report');
+    assert.match(text, /\d{4}年\d{1,2}月\d{1,2}日/, `days are written the Chinese way: ${text.slice(0, 300)}`);
+    assert.ok(text.includes(zh('medium')), `the medium tier is named ${zh('medium')}`);
+    assert.match(text, /¥\d/, 'spend in CNY');
+    assert.doesNotMatch(text, /\$\d/, 'no USD amount');
+    await screenshot('08c-zh-cn-cost-report');
   });
 });
