@@ -13,6 +13,7 @@ import { PROMPTS_MESSAGES } from './prompts';
 import { ROUTING_MESSAGES } from './routing';
 import { SETTINGS_MESSAGES } from './settings';
 import { SETUP_MESSAGES } from './setup';
+import { fill } from './fill';
 
 export const CATALOGUE = {
   ...COMMON_MESSAGES,
@@ -49,13 +50,7 @@ export function isMessage(v: unknown): v is Message {
   return typeof v === 'object' && v !== null && typeof (v as Message).id === 'string' && Array.isArray((v as Message).args);
 }
 
-/** Puts `args` into a template's `{n}` placeholders (what `vscode.l10n.t` does with a bundle's entry). */
-export function fill(template: string, args: readonly (string | number)[]): string {
-  return template.replace(/\{(\d+)\}/g, (whole, n: string) => {
-    const v = args[Number(n)];
-    return v === undefined ? whole : String(v);
-  });
-}
+export { fill } from './fill';
 
 /** How a language turns a template and its arguments into text (the host passes `vscode.l10n.t`). */
 export type Translate = (template: string, args: (string | number)[]) => string;

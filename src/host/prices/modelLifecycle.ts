@@ -9,7 +9,7 @@ import type { Route } from '../../core/routing';
 import { defaultTierModels } from '../../core/routing/tiers';
 import type { DashScopeRegion } from '../../core/providers/baseUrls';
 import { type ProviderId, type Tier, PROVIDER_LABELS } from '../../core/types';
-import { localize } from '../util';
+import { errorText, localize } from '../util';
 import type { Pricing } from './pricing';
 
 /** What the notices need: the catalogue in use, the DashScope region (whose defaults differ) and the clock. */
@@ -82,7 +82,7 @@ export async function switchModel(origin: ModelOrigin, from: string, successor: 
     } catch (e) {
       // A settings file VS Code cannot edit (a syntax error in it, say): say so; the request still goes to the successor.
       void vscode.window.showErrorMessage(
-        vscode.l10n.t('Tierwise: could not write tierwise.{0} ({1}). This request goes to {2}; set the setting by hand to keep it.', origin.key, e instanceof Error ? e.message : String(e), successor),
+        vscode.l10n.t('Tierwise: could not write tierwise.{0} ({1}). This request goes to {2}; set the setting by hand to keep it.', origin.key, errorText(e), successor),
       );
       return false;
     }

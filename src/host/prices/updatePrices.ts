@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { type PriceDiff, type PriceList, Catalogue, LITELLM_PRICES_URL, describeDiff, diffPriceList, parseLiteLlmPrices } from '../../core/pricing';
 import { lifecycleChanges } from '../../core/pricing/priceList';
 import type { TierwiseConfig } from '../config';
-import { localize, type Log } from '../util';
+import { errorText, localize, type Log } from '../util';
 import type { Pricing } from './pricing';
 
 /** What updating prices needs from the extension's services. */
@@ -149,7 +149,7 @@ export function registerUpdatePrices(s: PriceDeps, updater: PriceUpdater): vscod
     try {
       loaded = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Tierwise: reading the price list…') }, () => updater.load(from));
     } catch (e) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('Tierwise: could not read the price list: {0}. Nothing was changed.', e instanceof Error ? e.message : String(e)));
+      void vscode.window.showErrorMessage(vscode.l10n.t('Tierwise: could not read the price list: {0}. Nothing was changed.', errorText(e)));
       return;
     }
     for (const p of loaded.problems) s.log.info(`price list: ${p}`);

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { type PromptFile, renderPrompt, SELECTION_VARIABLE, toChatRequest } from '../../core/prompts';
-import { editorText, rangesText, localize } from '../util';
+import { editorText, errorText, rangesText, localize } from '../util';
 import type { PromptDeps, PromptRunRequest } from './deps';
 import type { ParseCache } from './documents';
 
@@ -91,6 +91,6 @@ export async function runPromptFile(
     await deps.runPrompt(req);
   } catch (e) {
     deps.log.error(e instanceof Error ? e : new Error(String(e)));
-    void vscode.window.showErrorMessage(vscode.l10n.t('Tierwise: could not run the prompt: {0}', e instanceof Error ? e.message : String(e)));
+    void vscode.window.showErrorMessage(vscode.l10n.t('Tierwise: could not run the prompt: {0}', errorText(e)));
   }
 }

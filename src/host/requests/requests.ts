@@ -12,7 +12,7 @@ import { type ProviderId, PROVIDER_LABELS } from '../../core/types';
 import type { AnswerHandle } from '../panels';
 import type { Answers, PendingRequest } from './pending';
 import type { RequestPorts } from './ports';
-import { describeError, localize } from '../util';
+import { describeError, errorText, localize } from '../util';
 import { LARGE_TEXT_BYTES, byteSize, formatSize, requestFromEditor } from './fromEditor';
 import { routeRequest, type Planned } from './routeRequest';
 import { noticeFor, notFoundMessage, originOf, switchLabel, switchModel, type LifecyclePort, lifecyclePort } from '../prices';
@@ -198,7 +198,7 @@ export class RequestService implements vscode.Disposable {
       );
     } catch (e) {
       this.s.log.error(e instanceof Error ? e : String(e));
-      handle.end('error', vscode.l10n.t('Tierwise could not send the request: {0}', e instanceof Error ? e.message : String(e)));
+      handle.end('error', vscode.l10n.t('Tierwise could not send the request: {0}', errorText(e)));
       return 'done';
     } finally {
       this.running.delete(handle.id);

@@ -177,7 +177,4 @@ export function parsePageLocale(raw: string | null | undefined): PageLocale {
 }
 
 /** A template with `{0}`, `{1}`… replaced by the arguments (a placeholder without an argument stays as it is). */
-export function formatTemplate(template: string, args: readonly (string | number)[]): string {
-  if (!args.length) return template;
-  return template.replace(/\{(\d+)\}/g, (m, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : m));
-}
+export { fill as formatTemplate } from '../../core/messages/fill';
